@@ -1,0 +1,67 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net"
+	"time"
+
+	"github.com/csmexam/csmexam/content/db"
+)
+
+// Config is everything the server is told at start: defaults, then the environment,
+// then flags.
+type Config struct {
+	Addr            string
+	DB              string
+	ShutdownTimeout time.Duration
+}
+
+// DefaultConfig is what `csmexam serve` uses with no flags and no environment.
+func DefaultConfig() Config {
+	return Config{Addr: "127.0.0.1:8080", DB: db.DefaultDSN, ShutdownTimeout: 20 * time.Second}
+}
+
+// fromEnv applies CSMEXAM_DB and CSMEXAM_ADDR.
+func (c *Config) fromEnv(getenv func(string) string) {
+	if v := getenv("CSMEXAM_DB"); v != "" {
+		c.DB = v
+	}
+	if v := getenv("CSMEXAM_ADDR"); v != "" {
+		c.Addr = v
+	}
+}
+
+// Validate says which setting is wrong and why.
+func (c Config) Validate() error {
+	if _, port, err := net.SplitHostPort(c.Addr); err != nil || port == "" {
+		return fmt.Errorf("--addr %q: expected HOST:PORT, e.g. 127.0.0.1:8080", c.Addr)
+	}
+	if _, err := db.ParseDSN(c.DB); err != nil {
+		return fmt.Errorf("--db: %w", err)
+	}
+	if c.ShutdownTimeout <= 0 {
+		return errors.New("--shutdown-timeout must be positive")
+	}
+	return nil
+}
+
+// parseServe reads `serve` flags over the defaults and environment.
+func parseServe(args []string, getenv func(string) string, stderr io.Writer) (Config, error) {
+	cfg := DefaultConfig()
+	cfg.fromEnv(getenv)
+	fs := flag.NewFlagSet("csmexam serve", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.StringVar(&cfg.Addr, "addr", cfg.Addr, "address to listen on (env CSMEXAM_ADDR)")
+	fs.StringVar(&cfg.DB, "db", cfg.DB, "database: sqlite:PATH or mysql://USER:PASS@tcp(HOST:PORT)/DB (env CSMEXAM_DB)")
+	fs.DurationVar(&cfg.ShutdownTimeout, "shutdown-timeout", cfg.ShutdownTimeout, "how long in-flight requests may finish after SIGTERM")
+	if err := fs.Parse(args); err != nil {
+		return cfg, err
+	}
+	if fs.NArg() > 0 {
+		return cfg, fmt.Errorf("serve takes no arguments, got %q", fs.Args())
+	}
+	return cfg, cfg.Validate()
+}

@@ -1,0 +1,271 @@
+// Command csmexam runs the 客户服务管理师 mock-exam platform: `serve` for the web
+// server, and operator commands (`user add`, `import`, `export`).
+package main
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/csmexam/csmexam/content"
+	"github.com/csmexam/csmexam/content/account"
+	"github.com/csmexam/csmexam/content/db"
+	"github.com/csmexam/csmexam/content/pack"
+	"github.com/csmexam/csmexam/web"
+	"gorm.io/gorm"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	os.Exit(run(ctx, os.Args[1:], env{stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr, getenv: os.Getenv}))
+}
+
+// env is the process's surroundings, so tests can run the real wiring.
+type env struct {
+	stdin          io.Reader
+	stdout, stderr io.Writer
+	getenv         func(string) string
+	// ready, when set, is told the address once the server listens.
+	ready func(addr string)
+}
+
+const usage = `csmexam — 客户服务管理师 mock-exam platform
+
+Usage:
+  csmexam serve [--addr 127.0.0.1:8080] [--db DSN]
+  csmexam user add --db DSN --role ROLE --center CODE [--name 显示名] USERNAME   (password on stdin)
+  csmexam import --db DSN [--center CODE] FILE
+  csmexam export --db DSN --format xlsx|csv|gift|json [--center CODE] OUT
+
+DSN: sqlite:PATH (default sqlite:data/csmexam.db) or mysql://USER:PASS@tcp(HOST:PORT)/DB?parseTime=true
+Environment: CSMEXAM_DB, CSMEXAM_ADDR.
+`
+
+// run executes one command and returns the exit code.
+func run(ctx context.Context, args []string, e env) int {
+	if len(args) == 0 {
+		fmt.Fprint(e.stderr, usage)
+		return 2
+	}
+	var err error
+	switch args[0] {
+	case "serve":
+		err = serve(ctx, args[1:], e)
+	case "user":
+		if len(args) < 2 || args[1] != "add" {
+			err = errors.New("usage: csmexam user add --db DSN --role ROLE --center CODE [--name NAME] USERNAME")
+		} else {
+			err = userAdd(ctx, args[2:], e)
+		}
+	case "import", "export":
+		err = fmt.Errorf("%s is not available in this version yet", args[0])
+	case "help", "-h", "--help":
+		fmt.Fprint(e.stdout, usage)
+		return 0
+	default:
+		fmt.Fprint(e.stderr, usage)
+		err = fmt.Errorf("unknown command %q", args[0])
+	}
+	if err != nil {
+		if !errors.Is(err, flag.ErrHelp) {
+			fmt.Fprintf(e.stderr, "csmexam %s: %v\n", args[0], err)
+		}
+		return 1
+	}
+	return 0
+}
+
+// openDB opens and migrates the database named by dsn.
+func openDB(ctx context.Context, dsn string) (*gorm.DB, error) {
+	g, err := db.Open(ctx, dsn)
+	if err != nil {
+		return nil, err
+	}
+	for _, m := range []func(context.Context, *gorm.DB) error{content.Migrate, account.Migrate} {
+		if err := m(ctx, g); err != nil {
+			db.Close(g)
+			return nil, err
+		}
+	}
+	return g, nil
+}
+
+func serve(ctx context.Context, args []string, e env) error {
+	cfg, err := parseServe(args, e.getenv, e.stderr)
+	if err != nil {
+		return err
+	}
+	logger := slog.New(slog.NewTextHandler(e.stderr, nil))
+	g, err := openDB(ctx, cfg.DB)
+	if err != nil {
+		return err
+	}
+	defer db.Close(g)
+
+	contents := content.NewStore(g)
+	p, err := pack.Bundled()
+	if err != nil {
+		return err
+	}
+	res, err := pack.Load(ctx, contents, p)
+	if err != nil {
+		return fmt.Errorf("load the bundled curriculum: %w", err)
+	}
+	logger.Info("curriculum loaded", "nodes", res.Nodes, "added", res.Added, "updated", res.Updated, "unchanged", res.Unchanged)
+
+	accounts := account.NewStore(g, time.Now)
+	demo, err := createDemoAccounts(ctx, accounts)
+	if err != nil {
+		return err
+	}
+
+	srv := web.New(web.Deps{
+		Content: contents, Accounts: accounts, Logger: logger,
+		Ping: func(ctx context.Context) error {
+			sqlDB, err := g.DB()
+			if err != nil {
+				return err
+			}
+			return sqlDB.PingContext(ctx)
+		},
+	})
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", cfg.Addr, err)
+	}
+	url := "http://" + ln.Addr().String()
+	printWelcome(e.stdout, url, demo)
+	logger.Info("csmexam is serving", "url", url, "db", redactDSN(cfg.DB))
+	if e.ready != nil {
+		e.ready(ln.Addr().String())
+	}
+
+	served := make(chan error, 1)
+	go func() { served <- srv.App.Listener(ln) }()
+	select {
+	case err := <-served:
+		return err
+	case <-ctx.Done():
+	}
+	// Stop accepting, let in-flight requests (answer saves) finish.
+	logger.Info("shutting down", "timeout", cfg.ShutdownTimeout)
+	if err := srv.App.ShutdownWithTimeout(cfg.ShutdownTimeout); err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	return <-served
+}
+
+// redactDSN hides a MySQL password in logs.
+func redactDSN(dsn string) string {
+	rest, ok := strings.CutPrefix(dsn, "mysql://")
+	if !ok {
+		return dsn
+	}
+	at := strings.LastIndex(rest, "@")
+	if user, _, hasPass := strings.Cut(rest[:max(at, 0)], ":"); hasPass {
+		return "mysql://" + user + ":***" + rest[at:]
+	}
+	return dsn
+}
+
+// demoAccount is one generated login, shown once.
+type demoAccount struct {
+	Role     account.Role
+	Username string
+	Password string
+}
+
+const demoCenter = "demo"
+
+// createDemoAccounts gives an empty database one account per role in a demo center, with
+// generated passwords (never a fixed default). It does nothing when any user exists.
+func createDemoAccounts(ctx context.Context, accounts *account.Store) ([]demoAccount, error) {
+	n, err := accounts.CountUsers(ctx)
+	if err != nil || n > 0 {
+		return nil, err
+	}
+	var out []demoAccount
+	for _, r := range account.Roles {
+		d := demoAccount{Role: r, Username: "demo-" + strings.ReplaceAll(string(r), "_", "-"), Password: account.GeneratePassword()}
+		_, err := accounts.CreateUser(ctx, account.NewUser{Username: d.Username, Name: "演示" + r.Title(), Role: r, Center: demoCenter, Password: d.Password})
+		if errors.Is(err, account.ErrConflict) {
+			return nil, nil // another server, starting at the same moment, made them
+		}
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, d)
+	}
+	return out, nil
+}
+
+func printWelcome(w io.Writer, url string, demo []demoAccount) {
+	fmt.Fprintf(w, "\ncsmexam is running: %s\n", url)
+	if len(demo) == 0 {
+		fmt.Fprintf(w, "Log in with an existing account, or create one:\n  echo 'PASSWORD' | csmexam user add --role candidate --center demo USERNAME\n\n")
+		return
+	}
+	fmt.Fprintf(w, "First start: demo accounts were created in center %q. Passwords are shown only now:\n", demoCenter)
+	for _, d := range demo {
+		fmt.Fprintf(w, "  %-14s %-22s %s\n", d.Role, d.Username, d.Password)
+	}
+	fmt.Fprintf(w, "API: curl -X POST %s/api/v1/session -d '{\"username\":\"%s\",\"password\":\"…\"}' -H 'Content-Type: application/json'\n\n", url, demo[0].Username)
+}
+
+func userAdd(ctx context.Context, args []string, e env) error {
+	fs := flag.NewFlagSet("csmexam user add", flag.ContinueOnError)
+	fs.SetOutput(e.stderr)
+	dsn := fs.String("db", firstNonEmpty(e.getenv("CSMEXAM_DB"), db.DefaultDSN), "database DSN (env CSMEXAM_DB)")
+	role := fs.String("role", "", "candidate, instructor, center_admin or admin")
+	center := fs.String("center", "", "training center code (created if missing)")
+	name := fs.String("name", "", "display name (显示名)")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() != 1 {
+		return errors.New("give exactly one USERNAME after the flags")
+	}
+	if *role == "" || *center == "" {
+		return errors.New("--role and --center are required")
+	}
+	line, err := bufio.NewReader(e.stdin).ReadString('\n')
+	if err != nil && (!errors.Is(err, io.EOF) || line == "") {
+		return errors.New("read the password from stdin: got no line")
+	}
+	password := strings.TrimRight(line, "\r\n")
+	if _, err := db.ParseDSN(*dsn); err != nil {
+		return fmt.Errorf("--db: %w", err)
+	}
+	g, err := openDB(ctx, *dsn)
+	if err != nil {
+		return err
+	}
+	defer db.Close(g)
+	u, err := account.NewStore(g, time.Now).CreateUser(ctx, account.NewUser{
+		Username: fs.Arg(0), Name: *name, Role: account.Role(*role), Center: *center, Password: password})
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "created %s %q (%s) in center %s\n", u.Role, u.Username, u.Name, u.Center)
+	return nil
+}
+
+func firstNonEmpty(s ...string) string {
+	for _, v := range s {
+		if v != "" {
+			return v
+		}
+	}
+	return ""
+}

@@ -1,0 +1,282 @@
+package account
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/csmexam/csmexam/content/db"
+	"gorm.io/gorm"
+)
+
+// Migrate brings the account tables to the newest schema.
+func Migrate(ctx context.Context, g *gorm.DB) error {
+	return db.Migrate(ctx, g, "account", migrations)
+}
+
+var migrations = []db.Migration{
+	{Version: 1, Name: "centers, users, sessions", Up: func(tx *gorm.DB) error {
+		type center struct {
+			ID        int64  `gorm:"primaryKey;autoIncrement"`
+			Code      string `gorm:"size:32;not null;uniqueIndex"`
+			Name      string `gorm:"size:100;not null"`
+			CreatedAt time.Time
+		}
+		type user struct {
+			ID           int64  `gorm:"primaryKey;autoIncrement"`
+			CenterID     int64  `gorm:"not null;index"`
+			Username     string `gorm:"size:64;not null;uniqueIndex"`
+			Name         string `gorm:"size:64;not null"`
+			Role         string `gorm:"size:16;not null"`
+			PasswordHash string `gorm:"size:200;not null"`
+			Disabled     bool   `gorm:"not null;default:false"`
+			CreatedAt    time.Time
+			UpdatedAt    time.Time
+		}
+		type session struct {
+			TokenHash string    `gorm:"primaryKey;size:64"`
+			UserID    int64     `gorm:"not null;index"`
+			CreatedAt time.Time `gorm:"not null"`
+			LastSeen  time.Time `gorm:"not null"`
+			ExpiresAt time.Time `gorm:"not null;index"`
+		}
+		for _, model := range []any{&center{}, &user{}, &session{}} {
+			if !tx.Migrator().HasTable(model) {
+				if err := tx.Migrator().CreateTable(model); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	}},
+}
+
+type centerRow struct {
+	ID        int64 `gorm:"primaryKey"`
+	Code      string
+	Name      string
+	CreatedAt time.Time
+}
+
+func (centerRow) TableName() string { return "centers" }
+
+type userRow struct {
+	ID           int64 `gorm:"primaryKey"`
+	CenterID     int64
+	Username     string
+	Name         string
+	Role         string
+	PasswordHash string
+	Disabled     bool
+	CreatedAt    time.Time
+	UpdatedAt    time.Time
+}
+
+func (userRow) TableName() string { return "users" }
+
+type sessionRow struct {
+	TokenHash string `gorm:"primaryKey"`
+	UserID    int64
+	CreatedAt time.Time
+	LastSeen  time.Time
+	ExpiresAt time.Time
+}
+
+func (sessionRow) TableName() string { return "sessions" }
+
+// Store keeps centers, users and sessions.
+type Store struct {
+	db  *gorm.DB
+	now func() time.Time
+}
+
+// NewStore returns a store over a migrated database; now is the clock (time.Now in
+// production, a fixed or stepped clock in tests).
+func NewStore(db *gorm.DB, now func() time.Time) *Store {
+	return &Store{db: db, now: now}
+}
+
+// EnsureCenter returns the center with code, creating it (named name, or the code) if missing.
+func (s *Store) EnsureCenter(ctx context.Context, code, name string) (*Center, error) {
+	if !centerPattern.MatchString(code) {
+		return nil, errInvalidCenter
+	}
+	if name == "" {
+		name = code
+	}
+	tx := s.db.WithContext(ctx)
+	var c centerRow
+	err := tx.Where("code = ?", code).Take(&c).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		c = centerRow{Code: code, Name: name, CreatedAt: s.now().UTC()}
+		err = tx.Create(&c).Error
+		if errors.Is(err, gorm.ErrDuplicatedKey) { // another server created it just now
+			err = tx.Where("code = ?", code).Take(&c).Error
+		}
+	}
+	if err != nil {
+		return nil, wrapf(err, "center %s", code)
+	}
+	return &Center{ID: c.ID, Code: c.Code, Name: c.Name}, nil
+}
+
+// Center returns a center by id.
+func (s *Store) Center(ctx context.Context, id int64) (*Center, error) {
+	var c centerRow
+	err := s.db.WithContext(ctx).Where("id = ?", id).Take(&c).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return nil, fmt.Errorf("培训中心 %d 不存在: %w", id, ErrNotFound)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return &Center{ID: c.ID, Code: c.Code, Name: c.Name}, nil
+}
+
+// CreateUser validates n, creates its center if missing and the user. A taken username
+// is ErrConflict; an invalid field is a *content.ValidationError.
+func (s *Store) CreateUser(ctx context.Context, n NewUser) (*User, error) {
+	if err := n.Validate(); err != nil {
+		return nil, err
+	}
+	hash, err := HashPassword(n.Password)
+	if err != nil {
+		return nil, err
+	}
+	c, err := s.EnsureCenter(ctx, n.Center, "")
+	if err != nil {
+		return nil, err
+	}
+	name := n.Name
+	if name == "" {
+		name = n.Username
+	}
+	now := s.now().UTC()
+	row := userRow{CenterID: c.ID, Username: n.Username, Name: name, Role: string(n.Role), PasswordHash: hash, CreatedAt: now, UpdatedAt: now}
+	if err := s.db.WithContext(ctx).Create(&row).Error; err != nil {
+		if errors.Is(err, gorm.ErrDuplicatedKey) {
+			return nil, fmt.Errorf("用户名 %s 已被使用: %w", n.Username, ErrConflict)
+		}
+		return nil, wrapf(err, "create user %s", n.Username)
+	}
+	return row.user(c.Code), nil
+}
+
+func (r *userRow) user(center string) *User {
+	return &User{ID: r.ID, Username: r.Username, Name: r.Name, Role: Role(r.Role), CenterID: r.CenterID,
+		Center: center, Disabled: r.Disabled, CreatedAt: r.CreatedAt}
+}
+
+// CountUsers tells how many accounts exist (zero on a new database).
+func (s *Store) CountUsers(ctx context.Context) (int64, error) {
+	var n int64
+	err := s.db.WithContext(ctx).Model(&userRow{}).Count(&n).Error
+	return n, err
+}
+
+// User returns a user by id.
+func (s *Store) User(ctx context.Context, id int64) (*User, error) {
+	var r struct {
+		userRow
+		CenterCode string
+	}
+	err := s.db.WithContext(ctx).Table("users u").Select("u.*, c.code AS center_code").
+		Joins("JOIN centers c ON c.id = u.center_id").Where("u.id = ?", id).Take(&r).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return nil, fmt.Errorf("用户 %d 不存在: %w", id, ErrNotFound)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return r.user(r.CenterCode), nil
+}
+
+func hashToken(token string) string {
+	sum := sha256.Sum256([]byte(token))
+	return hex.EncodeToString(sum[:])
+}
+
+// Login checks the password and opens a new session, returning its token (shown once).
+// A wrong username or password, or a disabled account, is ErrUnauthorized, with no hint
+// which.
+func (s *Store) Login(ctx context.Context, username, password string) (string, *User, error) {
+	tx := s.db.WithContext(ctx)
+	var r struct {
+		userRow
+		CenterCode string
+	}
+	err := tx.Table("users u").Select("u.*, c.code AS center_code").
+		Joins("JOIN centers c ON c.id = u.center_id").Where("u.username = ?", username).Take(&r).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		VerifyPassword(dummyHash, password)
+		return "", nil, fmt.Errorf("用户名或密码不正确: %w", ErrUnauthorized)
+	}
+	if err != nil {
+		return "", nil, err
+	}
+	if !VerifyPassword(r.PasswordHash, password) || r.Disabled {
+		return "", nil, fmt.Errorf("用户名或密码不正确: %w", ErrUnauthorized)
+	}
+	raw := make([]byte, 32)
+	if _, err := rand.Read(raw); err != nil {
+		return "", nil, err
+	}
+	token := base64.RawURLEncoding.EncodeToString(raw)
+	now := s.now().UTC()
+	sess := sessionRow{TokenHash: hashToken(token), UserID: r.ID, CreatedAt: now, LastSeen: now, ExpiresAt: now.Add(IdleTimeout)}
+	if err := tx.Create(&sess).Error; err != nil {
+		return "", nil, wrapf(err, "create session")
+	}
+	return token, r.user(r.CenterCode), nil
+}
+
+// touchEvery limits how often a busy session's expiry is pushed forward: autosaves come
+// many times a minute and need not each write.
+const touchEvery = time.Minute
+
+// Authenticate returns the user of a live session. An unknown or expired token, or a
+// disabled account, is ErrUnauthorized. Each use extends the session's idle timeout.
+func (s *Store) Authenticate(ctx context.Context, token string) (*User, error) {
+	if token == "" {
+		return nil, fmt.Errorf("请先登录: %w", ErrUnauthorized)
+	}
+	tx := s.db.WithContext(ctx)
+	var r struct {
+		userRow
+		CenterCode string
+		ExpiresAt  time.Time
+		LastSeen   time.Time
+		TokenHash  string
+	}
+	h := hashToken(token)
+	err := tx.Table("sessions s").Select("u.*, c.code AS center_code, s.expires_at, s.last_seen, s.token_hash").
+		Joins("JOIN users u ON u.id = s.user_id").Joins("JOIN centers c ON c.id = u.center_id").
+		Where("s.token_hash = ?", h).Take(&r).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return nil, fmt.Errorf("登录已失效，请重新登录: %w", ErrUnauthorized)
+	}
+	if err != nil {
+		return nil, err
+	}
+	now := s.now().UTC()
+	if r.Disabled || !now.Before(r.ExpiresAt) {
+		return nil, fmt.Errorf("登录已失效，请重新登录: %w", ErrUnauthorized)
+	}
+	if now.Sub(r.LastSeen) >= touchEvery {
+		if err := tx.Model(&sessionRow{}).Where("token_hash = ?", h).
+			Updates(map[string]any{"last_seen": now, "expires_at": now.Add(IdleTimeout)}).Error; err != nil {
+			return nil, wrapf(err, "extend session")
+		}
+	}
+	return r.user(r.CenterCode), nil
+}
+
+// Logout ends the session of token; an unknown token is not an error.
+func (s *Store) Logout(ctx context.Context, token string) error {
+	return s.db.WithContext(ctx).Where("token_hash = ?", hashToken(token)).Delete(&sessionRow{}).Error
+}

@@ -1,0 +1,162 @@
+// Package db opens the product's database from a DSN and runs each domain's versioned
+// migrations. It lives under content, the root of the import chain, because every domain's
+// store needs the same handle; it knows nothing of any domain's tables.
+package db
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/glebarez/sqlite"
+	"gorm.io/driver/mysql"
+	"gorm.io/gorm"
+	"gorm.io/gorm/logger"
+)
+
+// DefaultDSN is the embedded database a new user gets without installing anything.
+const DefaultDSN = "sqlite:data/csmexam.db"
+
+// ErrBadDSN reports a DSN that names no supported database or does not parse.
+var ErrBadDSN = errors.New("bad database DSN")
+
+// Dialect names the SQL engine behind a DSN.
+type Dialect string
+
+const (
+	SQLite Dialect = "sqlite"
+	MySQL  Dialect = "mysql"
+)
+
+// DSN is a parsed data source name.
+type DSN struct {
+	Dialect Dialect
+	// Path is the SQLite file (SQLite only).
+	Path string
+	// Driver is the string handed to the driver (the MySQL driver's DSN, or SQLite's file URI).
+	Driver string
+}
+
+// ParseDSN reads "sqlite:PATH" or "mysql://USER:PASS@tcp(HOST:PORT)/DB?params".
+// It returns an error wrapping ErrBadDSN that says what is wrong.
+func ParseDSN(s string) (DSN, error) {
+	switch {
+	case strings.HasPrefix(s, "sqlite:"):
+		path := strings.TrimPrefix(s, "sqlite:")
+		if path == "" {
+			return DSN{}, fmt.Errorf("%w: %q has no file path after sqlite:", ErrBadDSN, s)
+		}
+		if strings.ContainsAny(path, "?#") {
+			return DSN{}, fmt.Errorf("%w: %q: the SQLite path may not contain ? or #", ErrBadDSN, s)
+		}
+		// WAL lets readers run beside the writer; _txlock=immediate takes the write lock
+		// when a transaction begins, so read-then-write transactions wait on busy_timeout
+		// instead of failing with SQLITE_BUSY when they try to upgrade.
+		q := url.Values{}
+		q.Add("_pragma", "busy_timeout(10000)")
+		q.Add("_pragma", "journal_mode(WAL)")
+		q.Add("_pragma", "synchronous(NORMAL)")
+		q.Add("_pragma", "foreign_keys(1)")
+		q.Set("_txlock", "immediate")
+		return DSN{Dialect: SQLite, Path: path, Driver: "file:" + path + "?" + q.Encode()}, nil
+	case strings.HasPrefix(s, "mysql://"):
+		rest := strings.TrimPrefix(s, "mysql://")
+		at := strings.LastIndex(rest, "@")
+		if at < 0 || !strings.Contains(rest[at:], "tcp(") && !strings.Contains(rest[at:], "unix(") {
+			return DSN{}, fmt.Errorf("%w: %q: expected mysql://USER:PASS@tcp(HOST:PORT)/DB", ErrBadDSN, s)
+		}
+		slash := strings.Index(rest[at:], ")/")
+		if slash < 0 {
+			return DSN{}, fmt.Errorf("%w: %q: no database name after the address", ErrBadDSN, s)
+		}
+		dbAndQuery := rest[at+slash+2:]
+		name, query, _ := strings.Cut(dbAndQuery, "?")
+		if name == "" {
+			return DSN{}, fmt.Errorf("%w: %q: no database name after the address", ErrBadDSN, s)
+		}
+		q, err := url.ParseQuery(query)
+		if err != nil {
+			return DSN{}, fmt.Errorf("%w: %q: parameters: %v", ErrBadDSN, s, err)
+		}
+		// Times are stored in UTC and read back as time.Time; utf8mb4 holds every Chinese character.
+		q.Set("parseTime", "true")
+		q.Set("loc", "UTC")
+		if q.Get("charset") == "" {
+			q.Set("charset", "utf8mb4")
+		}
+		return DSN{Dialect: MySQL, Driver: rest[:at+slash+2] + name + "?" + q.Encode()}, nil
+	default:
+		return DSN{}, fmt.Errorf("%w: %q: use sqlite:PATH or mysql://USER:PASS@tcp(HOST:PORT)/DB", ErrBadDSN, s)
+	}
+}
+
+// Open connects to the database named by dsn and checks that it answers. For SQLite the
+// file's folder is created.
+func Open(ctx context.Context, dsn string) (*gorm.DB, error) {
+	d, err := ParseDSN(dsn)
+	if err != nil {
+		return nil, err
+	}
+	cfg := &gorm.Config{
+		Logger:         logger.Default.LogMode(logger.Silent),
+		NowFunc:        func() time.Time { return time.Now().UTC() },
+		TranslateError: true,
+	}
+	var g *gorm.DB
+	switch d.Dialect {
+	case SQLite:
+		if dir := filepath.Dir(d.Path); dir != "" {
+			if err := os.MkdirAll(dir, 0o755); err != nil {
+				return nil, fmt.Errorf("create database folder: %w", err)
+			}
+		}
+		g, err = gorm.Open(sqlite.Open(d.Driver), cfg)
+	case MySQL:
+		cfg.DisableAutomaticPing = true
+		g, err = gorm.Open(mysql.New(mysql.Config{DSN: d.Driver}), cfg)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("open %s database: %w", d.Dialect, err)
+	}
+	sqlDB, err := g.DB()
+	if err != nil {
+		return nil, err
+	}
+	if d.Dialect == MySQL {
+		sqlDB.SetMaxOpenConns(64)
+		sqlDB.SetMaxIdleConns(64)
+		sqlDB.SetConnMaxLifetime(30 * time.Minute)
+	} else {
+		sqlDB.SetMaxOpenConns(16)
+		sqlDB.SetMaxIdleConns(16)
+	}
+	pingCtx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	if err := sqlDB.PingContext(pingCtx); err != nil {
+		sqlDB.Close()
+		return nil, fmt.Errorf("%s database does not answer: %w", d.Dialect, err)
+	}
+	return g, nil
+}
+
+// DialectOf tells which engine a handle talks to.
+func DialectOf(g *gorm.DB) Dialect {
+	if g.Dialector.Name() == "mysql" {
+		return MySQL
+	}
+	return SQLite
+}
+
+// Close releases the handle's connections.
+func Close(g *gorm.DB) error {
+	sqlDB, err := g.DB()
+	if err != nil {
+		return err
+	}
+	return sqlDB.Close()
+}

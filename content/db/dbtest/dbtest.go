@@ -1,0 +1,71 @@
+// Package dbtest gives tests real databases: SQLite in a temporary folder, and a fresh
+// MariaDB/MySQL database that is dropped when the test ends.
+package dbtest
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/csmexam/csmexam/content/db"
+	"gorm.io/gorm"
+)
+
+// MySQLServer is the server the MariaDB tests use; CSMEXAM_TEST_MYSQL overrides it
+// (USER:PASS@tcp(HOST:PORT), no database name).
+func MySQLServer() string {
+	if s := os.Getenv("CSMEXAM_TEST_MYSQL"); s != "" {
+		return s
+	}
+	return "root:@tcp(127.0.0.1:3306)"
+}
+
+// SQLiteDSN names a new database file in a temporary folder of t.
+func SQLiteDSN(t testing.TB) string {
+	return "sqlite:" + filepath.Join(t.TempDir(), "csmexam.db")
+}
+
+// MySQLDSN creates a database with a name of its own on the test server and drops it when
+// t ends. It skips t when no server answers, except under CI=true, where it fails: the
+// MariaDB tests must run there.
+func MySQLDSN(t testing.TB) string {
+	t.Helper()
+	admin, err := db.Open(context.Background(), "mysql://"+MySQLServer()+"/mysql")
+	if err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatalf("MariaDB is required under CI=true: %v", err)
+		}
+		t.Skipf("no MariaDB at %s: %v", MySQLServer(), err)
+	}
+	b := make([]byte, 6)
+	rand.Read(b)
+	name := "csmexam_test_" + hex.EncodeToString(b)
+	if err := admin.Exec("CREATE DATABASE " + name + " CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci").Error; err != nil {
+		t.Fatalf("create test database: %v", err)
+	}
+	t.Cleanup(func() {
+		admin.Exec("DROP DATABASE IF EXISTS " + name)
+		db.Close(admin)
+	})
+	return "mysql://" + MySQLServer() + "/" + name + "?parseTime=true"
+}
+
+// Open opens dsn and closes it when t ends.
+func Open(t testing.TB, dsn string) *gorm.DB {
+	t.Helper()
+	g, err := db.Open(context.Background(), dsn)
+	if err != nil {
+		t.Fatalf("open %s: %v", dsn, err)
+	}
+	t.Cleanup(func() { db.Close(g) })
+	return g
+}
+
+// Each runs f once on SQLite and once on MariaDB, as subtests named after the engine.
+func Each(t *testing.T, f func(t *testing.T, dsn string)) {
+	t.Run("sqlite", func(t *testing.T) { f(t, SQLiteDSN(t)) })
+	t.Run("mariadb", func(t *testing.T) { f(t, MySQLDSN(t)) })
+}

@@ -1,0 +1,59 @@
+package content
+
+import (
+	"context"
+	"time"
+
+	"github.com/csmexam/csmexam/content/db"
+	"gorm.io/gorm"
+)
+
+// Migrate brings the content tables to the newest schema.
+func Migrate(ctx context.Context, g *gorm.DB) error {
+	return db.Migrate(ctx, g, "content", migrations)
+}
+
+var migrations = []db.Migration{
+	{Version: 1, Name: "syllabus and versioned questions", Up: func(tx *gorm.DB) error {
+		type syllabusNode struct {
+			Code     string `gorm:"primaryKey;size:64"`
+			Parent   string `gorm:"size:64;index"`
+			Kind     string `gorm:"size:16;not null"`
+			Title    string `gorm:"size:200;not null"`
+			Text     string `gorm:"type:text"`
+			Source   string `gorm:"size:500"`
+			Position int    `gorm:"not null;index"`
+		}
+		type question struct {
+			ID         int64   `gorm:"primaryKey;autoIncrement"`
+			CenterID   int64   `gorm:"not null;default:0;index"`
+			PackKey    *string `gorm:"size:100;uniqueIndex"`
+			PackHash   string  `gorm:"size:64"`
+			Version    int     `gorm:"not null"`
+			Type       string  `gorm:"size:16;not null;index"`
+			Unit       string  `gorm:"size:64;not null;index"`
+			Difficulty int     `gorm:"not null"`
+			Stem       string  `gorm:"type:text;not null"`
+			Body       string  `gorm:"type:mediumtext;not null"`
+			CreatedAt  time.Time
+			UpdatedAt  time.Time
+			DeletedAt  *time.Time `gorm:"index"`
+		}
+		type questionVersion struct {
+			QuestionID int64  `gorm:"primaryKey;autoIncrement:false"`
+			Version    int    `gorm:"primaryKey;autoIncrement:false"`
+			Body       string `gorm:"type:mediumtext;not null"`
+			CreatedBy  int64  `gorm:"not null;default:0"`
+			CreatedAt  time.Time
+		}
+		// The structs' names give the table names: syllabus_nodes, questions, question_versions.
+		for _, model := range []any{&syllabusNode{}, &question{}, &questionVersion{}} {
+			if !tx.Migrator().HasTable(model) {
+				if err := tx.Migrator().CreateTable(model); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	}},
+}

@@ -1,0 +1,273 @@
+package content
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+// Type is a question type.
+type Type string
+
+const (
+	Single    Type = "single"
+	Multiple  Type = "multiple"
+	TrueFalse Type = "truefalse"
+	Case      Type = "case"
+)
+
+// Types lists the question types in the order a paper presents them.
+var Types = []Type{Single, TrueFalse, Multiple, Case}
+
+// TypeTitle is a type's name on a Chinese paper.
+func (t Type) Title() string {
+	switch t {
+	case Single:
+		return "单项选择题"
+	case Multiple:
+		return "多项选择题"
+	case TrueFalse:
+		return "判断题"
+	case Case:
+		return "案例分析题"
+	}
+	return string(t)
+}
+
+// Valid reports whether t is one of the four types.
+func (t Type) Valid() bool { return slices.Contains(Types, t) }
+
+// Option is one choice of a question.
+type Option struct {
+	Key  string `json:"key"`
+	Text string `json:"text"`
+}
+
+// TrueFalseOptions are the fixed options of every true/false question.
+var TrueFalseOptions = []Option{{Key: "T", Text: "正确"}, {Key: "F", Text: "错误"}}
+
+// RubricPoint is one 采分点 of a case part: what earns its score, and the words an
+// instructor accepts for it.
+type RubricPoint struct {
+	Point    string   `json:"point"`
+	Score    Points   `json:"score"`
+	Keywords []string `json:"keywords"`
+	Synonyms []string `json:"synonyms,omitempty"`
+}
+
+// CasePart is one question about a case's material.
+type CasePart struct {
+	Prompt    string        `json:"prompt"`
+	Points    Points        `json:"points"`
+	Reference string        `json:"reference"`
+	Rubric    []RubricPoint `json:"rubric"`
+}
+
+// Question is one version of a bank question. An edit makes a new version; earlier
+// versions stay readable so an attempt keeps exactly what the candidate saw.
+type Question struct {
+	ID          int64      `json:"id"`
+	Version     int        `json:"version"`
+	CenterID    int64      `json:"center_id,omitempty"` // 0: the bundled bank, shared read-only
+	PackKey     string     `json:"pack_key,omitempty"`
+	Type        Type       `json:"type"`
+	Stem        string     `json:"stem"`
+	Options     []Option   `json:"options,omitempty"`
+	Answer      []string   `json:"answer,omitempty"`
+	Explanation string     `json:"explanation"`
+	Unit        string     `json:"unit"`
+	Difficulty  int        `json:"difficulty"`
+	Source      string     `json:"source"`
+	Material    string     `json:"material,omitempty"`
+	Parts       []CasePart `json:"parts,omitempty"`
+	CreatedAt   time.Time  `json:"created_at"`
+}
+
+// MaxPoints is what the question is worth on its own scale: the sum of a case's parts;
+// objective questions take their points from the blueprint.
+func (q *Question) MaxPoints() Points {
+	var sum Points
+	for _, p := range q.Parts {
+		sum += p.Points
+	}
+	return sum
+}
+
+// OptionKeys lists the keys a candidate may choose.
+func (q *Question) OptionKeys() []string {
+	opts := q.Options
+	if q.Type == TrueFalse {
+		opts = TrueFalseOptions
+	}
+	keys := make([]string, len(opts))
+	for i, o := range opts {
+		keys[i] = o.Key
+	}
+	return keys
+}
+
+// Limits on question text keep pages and reports sane.
+const (
+	MaxStemRunes     = 2000
+	MaxMaterialRunes = 8000
+	MaxTextRunes     = 4000
+	MaxOptions       = 8
+)
+
+// Normalize trims text fields, fills the fixed true/false options and sorts the answer
+// keys, so that equal questions compare equal.
+func (q *Question) Normalize() {
+	q.Stem = strings.TrimSpace(q.Stem)
+	q.Explanation = strings.TrimSpace(q.Explanation)
+	q.Source = strings.TrimSpace(q.Source)
+	q.Material = strings.TrimSpace(q.Material)
+	q.Unit = strings.TrimSpace(q.Unit)
+	for i := range q.Options {
+		q.Options[i].Key = strings.ToUpper(strings.TrimSpace(q.Options[i].Key))
+		q.Options[i].Text = strings.TrimSpace(q.Options[i].Text)
+	}
+	if q.Type == TrueFalse {
+		q.Options = slices.Clone(TrueFalseOptions)
+	}
+	for i := range q.Answer {
+		q.Answer[i] = strings.ToUpper(strings.TrimSpace(q.Answer[i]))
+	}
+	slices.Sort(q.Answer)
+	for i := range q.Parts {
+		p := &q.Parts[i]
+		p.Prompt = strings.TrimSpace(p.Prompt)
+		p.Reference = strings.TrimSpace(p.Reference)
+		for j := range p.Rubric {
+			p.Rubric[j].Point = strings.TrimSpace(p.Rubric[j].Point)
+		}
+	}
+}
+
+// Validate checks a normalized question. unitExists tells whether a knowledge point code
+// exists. The error is a *ValidationError naming the first wrong field.
+func (q *Question) Validate(unitExists func(code string) bool) error {
+	if !q.Type.Valid() {
+		return Invalid("type", "类型必须是 single、multiple、truefalse 或 case，而不是 %q", q.Type)
+	}
+	if q.Stem == "" {
+		return Invalid("stem", "题干不能为空")
+	}
+	if utf8.RuneCountInString(q.Stem) > MaxStemRunes {
+		return Invalid("stem", "题干不能超过 %d 字", MaxStemRunes)
+	}
+	if utf8.RuneCountInString(q.Explanation) > MaxTextRunes {
+		return Invalid("explanation", "解析不能超过 %d 字", MaxTextRunes)
+	}
+	if q.Difficulty < 1 || q.Difficulty > 5 {
+		return Invalid("difficulty", "难度必须是 1 到 5，而不是 %d", q.Difficulty)
+	}
+	if q.Unit == "" {
+		return Invalid("unit", "必须指定知识点")
+	}
+	if !unitExists(q.Unit) {
+		return Invalid("unit", "知识点 %s 不存在", q.Unit)
+	}
+	switch q.Type {
+	case Single, Multiple:
+		return q.validateChoice()
+	case TrueFalse:
+		if len(q.Answer) != 1 || (q.Answer[0] != "T" && q.Answer[0] != "F") {
+			return Invalid("answer", "判断题的答案必须是 T（正确）或 F（错误）")
+		}
+	case Case:
+		return q.validateCase()
+	}
+	return nil
+}
+
+func (q *Question) validateChoice() error {
+	if len(q.Options) < 2 {
+		return Invalid("options", "选择题至少要有 2 个选项")
+	}
+	if len(q.Options) > MaxOptions {
+		return Invalid("options", "选项不能超过 %d 个", MaxOptions)
+	}
+	keys := make(map[string]bool, len(q.Options))
+	texts := make(map[string]bool, len(q.Options))
+	for i, o := range q.Options {
+		f := fmt.Sprintf("options[%d]", i)
+		if o.Key == "" {
+			return Invalid(f+".key", "选项的键不能为空")
+		}
+		if keys[o.Key] {
+			return Invalid(f+".key", "选项键 %s 重复", o.Key)
+		}
+		if o.Text == "" {
+			return Invalid(f+".text", "选项 %s 的内容不能为空", o.Key)
+		}
+		if texts[o.Text] {
+			return Invalid(f+".text", "选项 %s 与前面的选项内容相同", o.Key)
+		}
+		keys[o.Key], texts[o.Text] = true, true
+	}
+	for i, a := range q.Answer {
+		if !keys[a] {
+			return Invalid(fmt.Sprintf("answer[%d]", i), "答案 %s 不在选项中", a)
+		}
+		if i > 0 && q.Answer[i-1] == a {
+			return Invalid(fmt.Sprintf("answer[%d]", i), "答案 %s 重复", a)
+		}
+	}
+	if q.Type == Single && len(q.Answer) != 1 {
+		return Invalid("answer", "单选题必须恰有 1 个答案，现有 %d 个", len(q.Answer))
+	}
+	if q.Type == Multiple && len(q.Answer) < 2 {
+		return Invalid("answer", "多选题至少要有 2 个答案，现有 %d 个", len(q.Answer))
+	}
+	return nil
+}
+
+func (q *Question) validateCase() error {
+	if q.Material == "" {
+		return Invalid("material", "案例分析题必须有案例材料")
+	}
+	if utf8.RuneCountInString(q.Material) > MaxMaterialRunes {
+		return Invalid("material", "案例材料不能超过 %d 字", MaxMaterialRunes)
+	}
+	if len(q.Options) > 0 || len(q.Answer) > 0 {
+		return Invalid("options", "案例分析题没有选项和答案，请使用 parts")
+	}
+	if len(q.Parts) == 0 {
+		return Invalid("parts", "案例分析题至少要有 1 个小题")
+	}
+	for i, p := range q.Parts {
+		f := fmt.Sprintf("parts[%d]", i)
+		if p.Prompt == "" {
+			return Invalid(f+".prompt", "第 %d 小题的问题不能为空", i+1)
+		}
+		if p.Points <= 0 || !p.Points.HalfSteps() {
+			return Invalid(f+".points", "第 %d 小题的分值必须为正数，且以 0.5 分为单位", i+1)
+		}
+		if p.Reference == "" {
+			return Invalid(f+".reference", "第 %d 小题需要参考答案", i+1)
+		}
+		if len(p.Rubric) == 0 {
+			return Invalid(f+".rubric", "第 %d 小题需要采分点", i+1)
+		}
+		var sum Points
+		for j, r := range p.Rubric {
+			rf := fmt.Sprintf("%s.rubric[%d]", f, j)
+			if r.Point == "" {
+				return Invalid(rf+".point", "采分点的说明不能为空")
+			}
+			if r.Score <= 0 || !r.Score.HalfSteps() {
+				return Invalid(rf+".score", "采分点的分值必须为正数，且以 0.5 分为单位")
+			}
+			if len(r.Keywords) == 0 {
+				return Invalid(rf+".keywords", "采分点至少要有 1 个关键词")
+			}
+			sum += r.Score
+		}
+		if sum != p.Points {
+			return Invalid(f+".rubric", "第 %d 小题采分点合计 %s 分，与小题分值 %s 分不符", i+1, sum, p.Points)
+		}
+	}
+	return nil
+}

@@ -1,0 +1,427 @@
+package content
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
+)
+
+// Store keeps the syllabus and the question bank in the database.
+type Store struct {
+	db *gorm.DB
+}
+
+// NewStore returns a store over a migrated database.
+func NewStore(db *gorm.DB) *Store { return &Store{db: db} }
+
+type syllabusNode struct {
+	Code     string `gorm:"primaryKey"`
+	Parent   string
+	Kind     string
+	Title    string
+	Text     string
+	Source   string
+	Position int
+}
+
+type questionRow struct {
+	ID         int64 `gorm:"primaryKey"`
+	CenterID   int64
+	PackKey    *string
+	PackHash   string
+	Version    int
+	Type       string
+	Unit       string
+	Difficulty int
+	Stem       string
+	Body       string
+	CreatedAt  time.Time
+	UpdatedAt  time.Time
+	DeletedAt  *time.Time
+}
+
+func (questionRow) TableName() string { return "questions" }
+
+type questionVersionRow struct {
+	QuestionID int64 `gorm:"primaryKey"`
+	Version    int   `gorm:"primaryKey"`
+	Body       string
+	CreatedBy  int64
+	CreatedAt  time.Time
+}
+
+func (questionVersionRow) TableName() string { return "question_versions" }
+
+// SaveSyllabus writes nodes (a valid tree, in display order): new codes are added,
+// existing ones updated in place. Nodes not in the list are left alone, so instructors'
+// additions survive a pack reload.
+func (s *Store) SaveSyllabus(ctx context.Context, nodes []Node) error {
+	if err := ValidateNodes(nodes); err != nil {
+		return err
+	}
+	rows := make([]syllabusNode, len(nodes))
+	for i, n := range nodes {
+		rows[i] = syllabusNode{Code: n.Code, Parent: n.Parent, Kind: string(n.Kind), Title: n.Title, Text: n.Text, Source: n.Source, Position: i}
+	}
+	return s.db.WithContext(ctx).Clauses(clause.OnConflict{
+		Columns:   []clause.Column{{Name: "code"}},
+		DoUpdates: clause.AssignmentColumns([]string{"parent", "kind", "title", "text", "source", "position"}),
+	}).CreateInBatches(rows, 200).Error
+}
+
+// Syllabus returns every node, parents before children, in display order.
+func (s *Store) Syllabus(ctx context.Context) ([]Node, error) {
+	var rows []syllabusNode
+	if err := s.db.WithContext(ctx).Order("position, code").Find(&rows).Error; err != nil {
+		return nil, fmt.Errorf("read syllabus: %w", err)
+	}
+	nodes := make([]Node, len(rows))
+	for i, r := range rows {
+		nodes[i] = Node{Code: r.Code, Parent: r.Parent, Kind: Kind(r.Kind), Title: r.Title, Text: r.Text, Source: r.Source, Position: r.Position}
+	}
+	return nodes, nil
+}
+
+// IsPoint reports whether code names a knowledge point.
+func (s *Store) IsPoint(ctx context.Context, code string) (bool, error) {
+	var n int64
+	err := s.db.WithContext(ctx).Model(&syllabusNode{}).Where("code = ? AND kind = ?", code, Point).Count(&n).Error
+	return n > 0, err
+}
+
+// prepare normalizes and validates q against the stored syllabus.
+func (s *Store) prepare(ctx context.Context, q *Question) error {
+	q.Normalize()
+	var lookupErr error
+	err := q.Validate(func(code string) bool {
+		ok, err := s.IsPoint(ctx, code)
+		if err != nil {
+			lookupErr = err
+		}
+		return ok
+	})
+	if lookupErr != nil {
+		return lookupErr
+	}
+	return err
+}
+
+// body is the stored form of one question version: everything but its identity.
+func body(q *Question) string {
+	c := *q
+	c.ID, c.Version, c.CenterID, c.PackKey, c.CreatedAt = 0, 0, 0, "", time.Time{}
+	b, _ := json.Marshal(c)
+	return string(b)
+}
+
+func contentHash(q *Question) string {
+	sum := sha256.Sum256([]byte(body(q)))
+	return hex.EncodeToString(sum[:])
+}
+
+// CreateQuestion validates q and stores it as version 1, filling ID, Version and
+// CreatedAt. It returns a *ValidationError naming the field when q is invalid.
+func (s *Store) CreateQuestion(ctx context.Context, q *Question, by int64) error {
+	if err := s.prepare(ctx, q); err != nil {
+		return err
+	}
+	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		return insertQuestion(tx, q, by, "")
+	})
+}
+
+func insertQuestion(tx *gorm.DB, q *Question, by int64, packHash string) error {
+	now := time.Now().UTC()
+	b := body(q)
+	row := questionRow{CenterID: q.CenterID, PackHash: packHash, Version: 1, Type: string(q.Type), Unit: q.Unit,
+		Difficulty: q.Difficulty, Stem: q.Stem, Body: b, CreatedAt: now, UpdatedAt: now}
+	if q.PackKey != "" {
+		key := q.PackKey
+		row.PackKey = &key
+	}
+	if err := tx.Create(&row).Error; err != nil {
+		if errors.Is(err, gorm.ErrDuplicatedKey) {
+			return fmt.Errorf("题目 %s 已存在: %w", q.PackKey, ErrConflict)
+		}
+		return fmt.Errorf("insert question: %w", err)
+	}
+	if err := tx.Create(&questionVersionRow{QuestionID: row.ID, Version: 1, Body: b, CreatedBy: by, CreatedAt: now}).Error; err != nil {
+		return fmt.Errorf("insert question version: %w", err)
+	}
+	q.ID, q.Version, q.CreatedAt = row.ID, 1, now
+	return nil
+}
+
+// UpdateQuestion stores q as the next version of question q.ID. When expectVersion is not
+// zero and the current version differs (someone else saved first), it returns ErrConflict
+// and stores nothing. A deleted or unknown question is ErrNotFound.
+func (s *Store) UpdateQuestion(ctx context.Context, q *Question, by int64, expectVersion int) error {
+	if err := s.prepare(ctx, q); err != nil {
+		return err
+	}
+	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		return updateQuestion(tx, q, by, expectVersion, "")
+	})
+}
+
+func updateQuestion(tx *gorm.DB, q *Question, by int64, expectVersion int, packHash string) error {
+	var cur questionRow
+	err := tx.Clauses(clause.Locking{Strength: "UPDATE"}).Where("id = ? AND deleted_at IS NULL", q.ID).Take(&cur).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return fmt.Errorf("题目 %d 不存在: %w", q.ID, ErrNotFound)
+	}
+	if err != nil {
+		return err
+	}
+	if expectVersion != 0 && expectVersion != cur.Version {
+		return fmt.Errorf("题目 %d 已被他人修改（当前为第 %d 版，而不是第 %d 版），请刷新后再编辑: %w", q.ID, cur.Version, expectVersion, ErrConflict)
+	}
+	now := time.Now().UTC()
+	b := body(q)
+	next := cur.Version + 1
+	res := tx.Model(&questionRow{}).Where("id = ? AND version = ?", cur.ID, cur.Version).Updates(map[string]any{
+		"version": next, "type": string(q.Type), "unit": q.Unit, "difficulty": q.Difficulty,
+		"stem": q.Stem, "body": b, "updated_at": now, "pack_hash": packHash,
+	})
+	if res.Error != nil {
+		return fmt.Errorf("update question %d: %w", q.ID, res.Error)
+	}
+	if res.RowsAffected != 1 {
+		return fmt.Errorf("题目 %d 在保存时被他人修改，请刷新后再编辑: %w", q.ID, ErrConflict)
+	}
+	if err := tx.Create(&questionVersionRow{QuestionID: cur.ID, Version: next, Body: b, CreatedBy: by, CreatedAt: now}).Error; err != nil {
+		return fmt.Errorf("insert question version: %w", err)
+	}
+	q.Version, q.CenterID, q.CreatedAt = next, cur.CenterID, now
+	if cur.PackKey != nil {
+		q.PackKey = *cur.PackKey
+	}
+	return nil
+}
+
+// DeleteQuestion retires a question: it leaves the bank, while attempts that used it keep
+// reading their versions. An unknown or already deleted question is ErrNotFound.
+func (s *Store) DeleteQuestion(ctx context.Context, id int64) error {
+	res := s.db.WithContext(ctx).Model(&questionRow{}).Where("id = ? AND deleted_at IS NULL", id).
+		Update("deleted_at", time.Now().UTC())
+	if res.Error != nil {
+		return fmt.Errorf("delete question %d: %w", id, res.Error)
+	}
+	if res.RowsAffected == 0 {
+		return fmt.Errorf("题目 %d 不存在: %w", id, ErrNotFound)
+	}
+	return nil
+}
+
+func decodeQuestion(id int64, version int, centerID int64, packKey *string, b string, created time.Time) (*Question, error) {
+	var q Question
+	if err := json.Unmarshal([]byte(b), &q); err != nil {
+		return nil, fmt.Errorf("question %d version %d: stored body: %w", id, version, err)
+	}
+	q.ID, q.Version, q.CenterID, q.CreatedAt = id, version, centerID, created
+	if packKey != nil {
+		q.PackKey = *packKey
+	}
+	if q.Type == TrueFalse {
+		q.Options = TrueFalseOptions
+	}
+	return &q, nil
+}
+
+func (r *questionRow) question() (*Question, error) {
+	return decodeQuestion(r.ID, r.Version, r.CenterID, r.PackKey, r.Body, r.UpdatedAt)
+}
+
+// Question returns the current version of a live question; ErrNotFound otherwise.
+func (s *Store) Question(ctx context.Context, id int64) (*Question, error) {
+	var r questionRow
+	err := s.db.WithContext(ctx).Where("id = ? AND deleted_at IS NULL", id).Take(&r).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return nil, fmt.Errorf("题目 %d 不存在: %w", id, ErrNotFound)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return r.question()
+}
+
+// QuestionVersion returns one version of a question, also of a deleted one: attempts
+// keep what they were given. ErrNotFound if there is no such version.
+func (s *Store) QuestionVersion(ctx context.Context, id int64, version int) (*Question, error) {
+	var r struct {
+		questionVersionRow
+		CenterID int64
+		PackKey  *string
+	}
+	err := s.db.WithContext(ctx).Table("question_versions v").
+		Select("v.*, q.center_id, q.pack_key").Joins("JOIN questions q ON q.id = v.question_id").
+		Where("v.question_id = ? AND v.version = ?", id, version).Take(&r).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return nil, fmt.Errorf("题目 %d 没有第 %d 版: %w", id, version, ErrNotFound)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return decodeQuestion(id, version, r.CenterID, r.PackKey, r.Body, r.CreatedAt)
+}
+
+// QuestionVersions returns every version of a question, oldest first.
+func (s *Store) QuestionVersions(ctx context.Context, id int64) ([]Question, error) {
+	var head questionRow
+	err := s.db.WithContext(ctx).Where("id = ?", id).Take(&head).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return nil, fmt.Errorf("题目 %d 不存在: %w", id, ErrNotFound)
+	}
+	if err != nil {
+		return nil, err
+	}
+	var rows []questionVersionRow
+	if err := s.db.WithContext(ctx).Where("question_id = ?", id).Order("version").Find(&rows).Error; err != nil {
+		return nil, err
+	}
+	out := make([]Question, 0, len(rows))
+	for _, r := range rows {
+		q, err := decodeQuestion(id, r.Version, head.CenterID, head.PackKey, r.Body, r.CreatedAt)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, *q)
+	}
+	return out, nil
+}
+
+// QuestionFilter selects bank questions. Centers lists whose questions are visible (the
+// bundled bank is center 0); nil means every center's.
+type QuestionFilter struct {
+	Centers []int64
+	Unit    string // a node code: its own questions and those of every node beneath it
+	Type    Type
+	Text    string // a substring of the stem
+	Offset  int
+	Limit   int
+}
+
+func (f QuestionFilter) apply(tx *gorm.DB) *gorm.DB {
+	tx = tx.Where("deleted_at IS NULL")
+	if f.Centers != nil {
+		tx = tx.Where("center_id IN ?", f.Centers)
+	}
+	if f.Unit != "" {
+		tx = tx.Where("(unit = ? OR unit LIKE ? ESCAPE '!')", f.Unit, escapeLike(f.Unit)+".%")
+	}
+	if f.Type != "" {
+		tx = tx.Where("type = ?", string(f.Type))
+	}
+	if f.Text != "" {
+		tx = tx.Where("stem LIKE ? ESCAPE '!'", "%"+escapeLike(f.Text)+"%")
+	}
+	return tx
+}
+
+// escapeLike makes s match literally inside a LIKE pattern that declares ESCAPE '!'
+// (SQLite has no default escape character, and MySQL's backslash clashes with its literals).
+func escapeLike(s string) string {
+	return strings.NewReplacer(`!`, `!!`, `%`, `!%`, `_`, `!_`).Replace(s)
+}
+
+// ListQuestions returns one page of the current versions matching f, by id, and the
+// number of all matches.
+func (s *Store) ListQuestions(ctx context.Context, f QuestionFilter) ([]Question, int64, error) {
+	var total int64
+	if err := f.apply(s.db.WithContext(ctx).Model(&questionRow{})).Count(&total).Error; err != nil {
+		return nil, 0, fmt.Errorf("count questions: %w", err)
+	}
+	var rows []questionRow
+	tx := f.apply(s.db.WithContext(ctx)).Order("id")
+	if f.Limit > 0 {
+		tx = tx.Offset(f.Offset).Limit(f.Limit)
+	}
+	if err := tx.Find(&rows).Error; err != nil {
+		return nil, 0, fmt.Errorf("list questions: %w", err)
+	}
+	out := make([]Question, 0, len(rows))
+	for i := range rows {
+		q, err := rows[i].question()
+		if err != nil {
+			return nil, 0, err
+		}
+		out = append(out, *q)
+	}
+	return out, total, nil
+}
+
+// PackResult counts what loading a pack did.
+type PackResult struct {
+	Nodes, Added, Updated, Unchanged int
+}
+
+// LoadPack writes a bundled pack: the syllabus, then each question by its pack key. A
+// question whose content is unchanged is left alone; a changed one becomes a new version.
+// Loading the same pack twice changes nothing. Questions are validated first; the first
+// invalid one stops the load before anything is written.
+func (s *Store) LoadPack(ctx context.Context, nodes []Node, questions []Question) (PackResult, error) {
+	res := PackResult{Nodes: len(nodes)}
+	if err := ValidateNodes(nodes); err != nil {
+		return res, err
+	}
+	points := make(map[string]bool)
+	for _, n := range nodes {
+		if n.Kind == Point {
+			points[n.Code] = true
+		}
+	}
+	for i := range questions {
+		q := &questions[i]
+		q.Normalize()
+		if q.PackKey == "" {
+			return res, Invalid("key", "pack question %d has no key", i+1)
+		}
+		if err := q.Validate(func(c string) bool { return points[c] }); err != nil {
+			return res, fmt.Errorf("pack question %s: %w", q.PackKey, err)
+		}
+	}
+	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := (&Store{db: tx}).SaveSyllabus(ctx, nodes); err != nil {
+			return err
+		}
+		var existing []questionRow
+		if err := tx.Select("id, pack_key, pack_hash, deleted_at").Where("pack_key IS NOT NULL").Find(&existing).Error; err != nil {
+			return err
+		}
+		byKey := make(map[string]questionRow, len(existing))
+		for _, r := range existing {
+			byKey[*r.PackKey] = r
+		}
+		for i := range questions {
+			q := &questions[i]
+			h := contentHash(q)
+			cur, ok := byKey[q.PackKey]
+			switch {
+			case !ok:
+				if err := insertQuestion(tx, q, 0, h); err != nil {
+					return err
+				}
+				res.Added++
+			case cur.PackHash == h || cur.DeletedAt != nil:
+				// Unchanged, or retired by an administrator: a pack edit does not revive it.
+				res.Unchanged++
+			default:
+				q.ID = cur.ID
+				if err := updateQuestion(tx, q, 0, 0, h); err != nil {
+					return err
+				}
+				res.Updated++
+			}
+		}
+		return nil
+	})
+	return res, err
+}

@@ -1,0 +1,97 @@
+package web
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/csmexam/csmexam/content/account"
+	"github.com/gofiber/fiber/v2"
+)
+
+// sessionCookie carries the session token for pages; API clients send it as a bearer token.
+const sessionCookie = "csm_session"
+
+const userKey = "user"
+
+func (s *Server) registerSessionRoutes(r fiber.Router) {
+	r.Post("/session", s.login)
+	r.Delete("/session", s.authenticate, s.logout)
+	r.Get("/me", s.authenticate, s.me)
+}
+
+type loginRequest struct {
+	Username string `json:"username"`
+	Password string `json:"password"`
+}
+
+type loginResponse struct {
+	Token string        `json:"token"`
+	User  *account.User `json:"user"`
+}
+
+func (s *Server) login(c *fiber.Ctx) error {
+	var req loginRequest
+	if err := decodeJSON(c, &req); err != nil {
+		return err
+	}
+	if strings.TrimSpace(req.Username) == "" {
+		return &badRequest{field: "username", message: "请输入用户名"}
+	}
+	// Every login opens a new session with a new token, so a token planted before login
+	// (session fixation) is worthless.
+	token, u, err := s.Accounts.Login(c.UserContext(), strings.TrimSpace(req.Username), req.Password)
+	if err != nil {
+		return err
+	}
+	c.Cookie(&fiber.Cookie{
+		Name: sessionCookie, Value: token, Path: "/", HTTPOnly: true, SameSite: fiber.CookieSameSiteLaxMode,
+		Secure: c.Protocol() == "https",
+	})
+	return c.JSON(loginResponse{Token: token, User: u})
+}
+
+func (s *Server) logout(c *fiber.Ctx) error {
+	if err := s.Accounts.Logout(c.UserContext(), tokenOf(c)); err != nil {
+		return err
+	}
+	c.ClearCookie(sessionCookie)
+	return c.SendStatus(fiber.StatusNoContent)
+}
+
+func (s *Server) me(c *fiber.Ctx) error { return c.JSON(currentUser(c)) }
+
+// tokenOf reads the bearer token, else the session cookie.
+func tokenOf(c *fiber.Ctx) string {
+	if h := c.Get(fiber.HeaderAuthorization); h != "" {
+		if t, ok := strings.CutPrefix(h, "Bearer "); ok {
+			return strings.TrimSpace(t)
+		}
+		return ""
+	}
+	return c.Cookies(sessionCookie)
+}
+
+// authenticate lets the request through with its user, or answers 401.
+func (s *Server) authenticate(c *fiber.Ctx) error {
+	u, err := s.Accounts.Authenticate(c.UserContext(), tokenOf(c))
+	if err != nil {
+		return err
+	}
+	c.Locals(userKey, u)
+	return c.Next()
+}
+
+// allow lets through users holding one of roles (after authenticate), else 403.
+func allow(roles ...account.Role) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		if !currentUser(c).Can(roles...) {
+			return fmt.Errorf("您的角色无权进行此操作: %w", account.ErrForbidden)
+		}
+		return c.Next()
+	}
+}
+
+func currentUser(c *fiber.Ctx) *account.User {
+	u, _ := c.Locals(userKey).(*account.User)
+	return u
+}

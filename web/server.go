@@ -1,0 +1,67 @@
+// Package web is the HTTP face of csmexam: the JSON API under /api/v1 (and, later, the
+// pages). Handlers parse, call a domain service, render; one error handler maps domain
+// errors to status codes.
+package web
+
+import (
+	"context"
+	"log/slog"
+	"time"
+
+	"github.com/csmexam/csmexam/content"
+	"github.com/csmexam/csmexam/content/account"
+	"github.com/gofiber/fiber/v2"
+)
+
+// Deps are the services the server calls.
+type Deps struct {
+	Content  *content.Store
+	Accounts *account.Store
+	// Ping tells whether the database answers (for /healthz).
+	Ping   func(ctx context.Context) error
+	Logger *slog.Logger
+}
+
+// Server is the Fiber app with its services.
+type Server struct {
+	App *fiber.App
+	Deps
+}
+
+// BodyLimit caps every request body; larger ones get 413 before a handler runs.
+const BodyLimit = 2 << 20
+
+// New builds the app with every route registered.
+func New(d Deps) *Server {
+	if d.Logger == nil {
+		d.Logger = slog.Default()
+	}
+	s := &Server{Deps: d}
+	s.App = fiber.New(fiber.Config{
+		AppName:               "csmexam",
+		BodyLimit:             BodyLimit,
+		ReadTimeout:           30 * time.Second,
+		WriteTimeout:          60 * time.Second,
+		IdleTimeout:           120 * time.Second,
+		ErrorHandler:          s.handleError,
+		DisableStartupMessage: true,
+	})
+	s.App.Get("/healthz", s.health)
+	api := s.App.Group("/api/v1")
+	api.Get("/openapi.json", serveOpenAPI)
+	s.registerSessionRoutes(api)
+	s.registerSyllabusRoutes(api)
+	s.registerQuestionRoutes(api)
+	s.App.Use(func(c *fiber.Ctx) error { return fiber.ErrNotFound })
+	return s
+}
+
+func (s *Server) health(c *fiber.Ctx) error {
+	ctx, cancel := context.WithTimeout(c.UserContext(), 3*time.Second)
+	defer cancel()
+	if err := s.Ping(ctx); err != nil {
+		s.Logger.Error("health check: database does not answer", "err", err)
+		return c.Status(fiber.StatusServiceUnavailable).JSON(fiber.Map{"status": "database unavailable"})
+	}
+	return c.JSON(fiber.Map{"status": "ok"})
+}

@@ -1,0 +1,40 @@
+package web
+
+import (
+	"fmt"
+
+	"github.com/csmexam/csmexam/content"
+	"github.com/gofiber/fiber/v2"
+	"github.com/gofiber/fiber/v2/utils"
+)
+
+func (s *Server) registerSyllabusRoutes(r fiber.Router) {
+	r.Get("/syllabus", s.authenticate, s.syllabus)
+	r.Get("/syllabus/:code", s.authenticate, s.syllabusNode)
+}
+
+type syllabusResponse struct {
+	Nodes []*content.Node `json:"nodes"`
+}
+
+func (s *Server) syllabus(c *fiber.Ctx) error {
+	nodes, err := s.Content.Syllabus(c.UserContext())
+	if err != nil {
+		return err
+	}
+	return c.JSON(syllabusResponse{Nodes: content.Tree(nodes)})
+}
+
+// syllabusNode returns one node with its subtree.
+func (s *Server) syllabusNode(c *fiber.Ctx) error {
+	code := utils.CopyString(c.Params("code"))
+	nodes, err := s.Content.Syllabus(c.UserContext())
+	if err != nil {
+		return err
+	}
+	n := content.Find(content.Tree(nodes), code)
+	if n == nil {
+		return fmt.Errorf("大纲节点 %s 不存在: %w", code, content.ErrNotFound)
+	}
+	return c.JSON(n)
+}
