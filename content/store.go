@@ -257,12 +257,13 @@ func (s *Store) Question(ctx context.Context, id int64) (*Question, error) {
 // keep what they were given. ErrNotFound if there is no such version.
 func (s *Store) QuestionVersion(ctx context.Context, id int64, version int) (*Question, error) {
 	var r struct {
-		questionVersionRow
-		CenterID int64
-		PackKey  *string
+		Body      string
+		CreatedAt time.Time
+		CenterID  int64
+		PackKey   *string
 	}
 	err := s.db.WithContext(ctx).Table("question_versions v").
-		Select("v.*, q.center_id, q.pack_key").Joins("JOIN questions q ON q.id = v.question_id").
+		Select("v.body, v.created_at, q.center_id, q.pack_key").Joins("JOIN questions q ON q.id = v.question_id").
 		Where("v.question_id = ? AND v.version = ?", id, version).Take(&r).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
 		return nil, fmt.Errorf("题目 %d 没有第 %d 版: %w", id, version, ErrNotFound)

@@ -182,7 +182,7 @@ func (s *Store) CountUsers(ctx context.Context) (int64, error) {
 // User returns a user by id.
 func (s *Store) User(ctx context.Context, id int64) (*User, error) {
 	var r struct {
-		userRow
+		Row        userRow `gorm:"embedded"`
 		CenterCode string
 	}
 	err := s.db.WithContext(ctx).Table("users u").Select("u.*, c.code AS center_code").
@@ -193,7 +193,7 @@ func (s *Store) User(ctx context.Context, id int64) (*User, error) {
 	if err != nil {
 		return nil, err
 	}
-	return r.user(r.CenterCode), nil
+	return r.Row.user(r.CenterCode), nil
 }
 
 func hashToken(token string) string {
@@ -207,7 +207,7 @@ func hashToken(token string) string {
 func (s *Store) Login(ctx context.Context, username, password string) (string, *User, error) {
 	tx := s.db.WithContext(ctx)
 	var r struct {
-		userRow
+		Row        userRow `gorm:"embedded"`
 		CenterCode string
 	}
 	err := tx.Table("users u").Select("u.*, c.code AS center_code").
@@ -219,7 +219,7 @@ func (s *Store) Login(ctx context.Context, username, password string) (string, *
 	if err != nil {
 		return "", nil, err
 	}
-	if !VerifyPassword(r.PasswordHash, password) || r.Disabled {
+	if !VerifyPassword(r.Row.PasswordHash, password) || r.Row.Disabled {
 		return "", nil, fmt.Errorf("用户名或密码不正确: %w", ErrUnauthorized)
 	}
 	raw := make([]byte, 32)
@@ -228,11 +228,11 @@ func (s *Store) Login(ctx context.Context, username, password string) (string, *
 	}
 	token := base64.RawURLEncoding.EncodeToString(raw)
 	now := s.now().UTC()
-	sess := sessionRow{TokenHash: hashToken(token), UserID: r.ID, CreatedAt: now, LastSeen: now, ExpiresAt: now.Add(IdleTimeout)}
+	sess := sessionRow{TokenHash: hashToken(token), UserID: r.Row.ID, CreatedAt: now, LastSeen: now, ExpiresAt: now.Add(IdleTimeout)}
 	if err := tx.Create(&sess).Error; err != nil {
 		return "", nil, wrapf(err, "create session")
 	}
-	return token, r.user(r.CenterCode), nil
+	return token, r.Row.user(r.CenterCode), nil
 }
 
 // touchEvery limits how often a busy session's expiry is pushed forward: autosaves come
@@ -247,7 +247,7 @@ func (s *Store) Authenticate(ctx context.Context, token string) (*User, error) {
 	}
 	tx := s.db.WithContext(ctx)
 	var r struct {
-		userRow
+		Row        userRow `gorm:"embedded"`
 		CenterCode string
 		ExpiresAt  time.Time
 		LastSeen   time.Time
@@ -264,7 +264,7 @@ func (s *Store) Authenticate(ctx context.Context, token string) (*User, error) {
 		return nil, err
 	}
 	now := s.now().UTC()
-	if r.Disabled || !now.Before(r.ExpiresAt) {
+	if r.Row.Disabled || !now.Before(r.ExpiresAt) {
 		return nil, fmt.Errorf("登录已失效，请重新登录: %w", ErrUnauthorized)
 	}
 	if now.Sub(r.LastSeen) >= touchEvery {
@@ -273,7 +273,7 @@ func (s *Store) Authenticate(ctx context.Context, token string) (*User, error) {
 			return nil, wrapf(err, "extend session")
 		}
 	}
-	return r.user(r.CenterCode), nil
+	return r.Row.user(r.CenterCode), nil
 }
 
 // Logout ends the session of token; an unknown token is not an error.

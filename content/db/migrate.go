@@ -44,7 +44,9 @@ func Migrate(ctx context.Context, g *gorm.DB, domain string, steps []Migration) 
 				return fmt.Errorf("migrate %s: another server held the migration lock for 2 minutes", domain)
 			}
 			defer conn.Exec("SELECT RELEASE_LOCK('csmexam_migrate')")
-			return migrate(conn, domain, steps)
+			// Connection hands over a handle whose chained calls share one statement;
+			// a session makes each call start clean again.
+			return migrate(conn.Session(&gorm.Session{}), domain, steps)
 		})
 	}
 	return migrate(g, domain, steps)
