@@ -121,7 +121,8 @@ func Open(ctx context.Context, dsn string) (*gorm.DB, error) {
 		g, err = gorm.Open(mysql.New(mysql.Config{DSN: d.Driver}), cfg)
 	}
 	if err != nil {
-		return nil, fmt.Errorf("open %s database: %w", d.Dialect, err)
+		// The MySQL driver reaches the server while opening (it asks its version).
+		return nil, fmt.Errorf("open %s database: it does not answer: %w", d.Dialect, err)
 	}
 	sqlDB, err := g.DB()
 	if err != nil {

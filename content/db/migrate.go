@@ -49,7 +49,9 @@ func Migrate(ctx context.Context, g *gorm.DB, domain string, steps []Migration) 
 			return migrate(conn.Session(&gorm.Session{}), domain, steps)
 		})
 	}
-	return migrate(g, domain, steps)
+	// SQLite's DDL is transactional, and an immediate transaction holds the write lock:
+	// concurrent starts queue up and each step commits with its record.
+	return g.Transaction(func(tx *gorm.DB) error { return migrate(tx, domain, steps) })
 }
 
 func migrate(g *gorm.DB, domain string, steps []Migration) error {

@@ -1,0 +1,75 @@
+package db_test
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/csmexam/csmexam/content/db"
+	"github.com/csmexam/csmexam/content/db/dbtest"
+	"gorm.io/gorm"
+)
+
+func TestParseDSN(t *testing.T) {
+	d, err := db.ParseDSN("sqlite:data/csmexam.db")
+	if err != nil || d.Dialect != db.SQLite || d.Path != "data/csmexam.db" {
+		t.Fatalf("%+v %v", d, err)
+	}
+	for _, want := range []string{"journal_mode%28WAL%29", "busy_timeout", "_txlock=immediate"} {
+		if !strings.Contains(d.Driver, want) {
+			t.Errorf("sqlite driver DSN %q lacks %s", d.Driver, want)
+		}
+	}
+	d, err = db.ParseDSN("mysql://csm:p%40ss@tcp(db.internal:3306)/csmexam?parseTime=true&timeout=5s")
+	if err != nil || d.Dialect != db.MySQL || !strings.HasPrefix(d.Driver, "csm:p%40ss@tcp(db.internal:3306)/csmexam?") ||
+		!strings.Contains(d.Driver, "charset=utf8mb4") || !strings.Contains(d.Driver, "timeout=5s") || !strings.Contains(d.Driver, "loc=UTC") {
+		t.Fatalf("%+v %v", d, err)
+	}
+	for _, bad := range []string{"", "sqlite:", "sqlite:a.db?x=1", "postgres://x", "mysql://root@localhost/x", "mysql://root@tcp(h:1)", "mysql://root@tcp(h:1)/", "mysql://u@tcp(h:1)/db?%zz"} {
+		if _, err := db.ParseDSN(bad); !errors.Is(err, db.ErrBadDSN) {
+			t.Errorf("ParseDSN(%q) = %v, want ErrBadDSN", bad, err)
+		}
+	}
+}
+
+// TestMigrateOnceUnderConcurrentStarts: several servers starting together against one
+// database apply each step exactly once.
+func TestMigrateOnceUnderConcurrentStarts(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, dsn string) {
+		var mu sync.Mutex
+		runs := 0
+		steps := []db.Migration{{Version: 1, Name: "widgets", Up: func(tx *gorm.DB) error {
+			mu.Lock()
+			runs++
+			mu.Unlock()
+			return tx.Exec("CREATE TABLE widgets (id INT PRIMARY KEY)").Error
+		}}}
+		handles := make([]*gorm.DB, 4)
+		for i := range handles {
+			handles[i] = dbtest.Open(t, dsn)
+		}
+		var wg sync.WaitGroup
+		errs := make([]error, len(handles))
+		for i, g := range handles {
+			wg.Go(func() { errs[i] = db.Migrate(context.Background(), g, "test", steps) })
+		}
+		wg.Wait()
+		for _, err := range errs {
+			if err != nil {
+				t.Fatal(err)
+			}
+		}
+		if runs != 1 {
+			t.Fatalf("step ran %d times", runs)
+		}
+		if v, _ := db.Version(context.Background(), handles[0], "test"); v != 1 {
+			t.Fatalf("version %d", v)
+		}
+		bad := append(steps, db.Migration{Version: 1, Name: "again"})
+		if err := db.Migrate(context.Background(), handles[0], "test", bad); err == nil {
+			t.Fatal("out-of-order steps accepted")
+		}
+	})
+}
