@@ -21,7 +21,7 @@ const (
 // Types lists the question types in the order a paper presents them.
 var Types = []Type{Single, TrueFalse, Multiple, Case}
 
-// TypeTitle is a type's name on a Chinese paper.
+// Title is the type's name on a Chinese paper.
 func (t Type) Title() string {
 	switch t {
 	case Single:

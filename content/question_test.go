@@ -140,7 +140,10 @@ func TestValidateNodes(t *testing.T) {
 			t.Errorf("%s: err = %v", name, err)
 		}
 	}
-	if ChapterOf("JC.1.2.3") != "JC.1" || ChapterOf("JC") != "" {
+	if ChapterOf("JC.1.2.3") != "JC.1" || ChapterOf("JC.1") != "JC.1" || ChapterOf("JC") != "" {
 		t.Error("ChapterOf")
+	}
+	if !Beneath("JC.1.2", "JC.1") || !Beneath("JC.1", "JC.1") || Beneath("JC.10", "JC.1") || Beneath("JC", "JC.1") {
+		t.Error("Beneath")
 	}
 }

@@ -93,11 +93,20 @@ func Tree(nodes []Node) []*Node {
 
 // ChapterOf returns the chapter code that contains code (JC.1.2.3 → JC.1), or "" for a level.
 func ChapterOf(code string) string {
-	parts := strings.SplitN(code, ".", 3)
-	if len(parts) < 2 {
+	first := strings.IndexByte(code, '.')
+	if first < 0 {
 		return ""
 	}
-	return parts[0] + "." + parts[1]
+	if second := strings.IndexByte(code[first+1:], '.'); second >= 0 {
+		return code[:first+1+second]
+	}
+	return code
+}
+
+// Beneath reports whether unit is code itself or lies under it in the tree (JC.1.2 is
+// beneath JC.1; JC.10 is not).
+func Beneath(unit, code string) bool {
+	return strings.HasPrefix(unit, code) && (len(unit) == len(code) || unit[len(code)] == '.')
 }
 
 // Find returns the node with code in the trees under roots, or nil.

@@ -122,6 +122,7 @@ func (d questionDoc) question() content.Question {
 		}
 		q.Parts = append(q.Parts, part)
 	}
+	q.Normalize()
 	return q
 }
 
