@@ -27,7 +27,7 @@ func ParsePoints(s string) (Points, error) {
 	neg := strings.HasPrefix(s, "-")
 	s = strings.TrimPrefix(s, "-")
 	whole, frac, hasFrac := strings.Cut(s, ".")
-	if whole == "" || hasFrac && (frac == "" || len(frac) > 2) {
+	if !allDigits(whole) || hasFrac && (!allDigits(frac) || len(frac) > 2) {
 		return 0, fmt.Errorf("%q is not a score with at most two decimal places", s)
 	}
 	w, err := strconv.ParseInt(whole, 10, 32)
@@ -97,3 +97,12 @@ func (p *Points) UnmarshalText(b []byte) error {
 func (p Points) MarshalText() ([]byte, error) { return []byte(p.String()), nil }
 
 var _ json.Marshaler = Points(0)
+
+func allDigits(s string) bool {
+	for _, r := range s {
+		if r < '0' || r > '9' {
+			return false
+		}
+	}
+	return s != ""
+}

@@ -21,7 +21,7 @@ func TestPointsRoundTrip(t *testing.T) {
 			t.Errorf("%d.String() = %q, want %q", got, got.String(), c.out)
 		}
 	}
-	for _, bad := range []string{"", "x", "1.234", "1.", ".5", "1e3"} {
+	for _, bad := range []string{"", "x", "1.234", "1.", ".5", "1e3", "1.-5", "1.+5", "--1", "+1"} {
 		if _, err := ParsePoints(bad); err == nil {
 			t.Errorf("ParsePoints(%q) accepted", bad)
 		}

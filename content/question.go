@@ -140,7 +140,14 @@ func (q *Question) Normalize() {
 		p.Prompt = strings.TrimSpace(p.Prompt)
 		p.Reference = strings.TrimSpace(p.Reference)
 		for j := range p.Rubric {
-			p.Rubric[j].Point = strings.TrimSpace(p.Rubric[j].Point)
+			r := &p.Rubric[j]
+			r.Point = strings.TrimSpace(r.Point)
+			for k := range r.Keywords {
+				r.Keywords[k] = strings.TrimSpace(r.Keywords[k])
+			}
+			for k := range r.Synonyms {
+				r.Synonyms[k] = strings.TrimSpace(r.Synonyms[k])
+			}
 		}
 	}
 }
@@ -202,6 +209,9 @@ func (q *Question) validateChoice() error {
 		if o.Text == "" {
 			return Invalid(f+".text", "选项 %s 的内容不能为空", o.Key)
 		}
+		if utf8.RuneCountInString(o.Text) > MaxTextRunes {
+			return Invalid(f+".text", "选项不能超过 %d 字", MaxTextRunes)
+		}
 		if texts[o.Text] {
 			return Invalid(f+".text", "选项 %s 与前面的选项内容相同", o.Key)
 		}
@@ -262,6 +272,12 @@ func (q *Question) validateCase() error {
 			}
 			if len(r.Keywords) == 0 {
 				return Invalid(rf+".keywords", "采分点至少要有 1 个关键词")
+			}
+			// A blank keyword would match every answer and award the point to anyone.
+			for k, w := range append(slices.Clone(r.Keywords), r.Synonyms...) {
+				if w == "" {
+					return Invalid(fmt.Sprintf("%s.keywords[%d]", rf, k), "关键词不能为空")
+				}
 			}
 			sum += r.Score
 		}

@@ -92,6 +92,7 @@ func TestCaseValidation(t *testing.T) {
 		{"rubric short of points", func(q *Question) { q.Parts[0].Rubric[1].Score = Pts(4.5) }, "parts[0].rubric"},
 		{"score not in half points", func(q *Question) { q.Parts[0].Rubric[1].Score = Pts(0.25) }, "parts[0].rubric[1].score"},
 		{"no keywords", func(q *Question) { q.Parts[0].Rubric[0].Keywords = nil }, "parts[0].rubric[0].keywords"},
+		{"blank keyword", func(q *Question) { q.Parts[0].Rubric[1].Keywords = []string{"投诉", "  "} }, "parts[0].rubric[1].keywords[1]"},
 		{"no reference", func(q *Question) { q.Parts[0].Reference = "" }, "parts[0].reference"},
 		{"no prompt", func(q *Question) { q.Parts[0].Prompt = "" }, "parts[0].prompt"},
 		{"options on a case", func(q *Question) { q.Options = []Option{{"A", "x"}} }, "options"},

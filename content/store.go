@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -168,11 +169,13 @@ func (s *Store) UpdateQuestion(ctx context.Context, q *Question, by int64, expec
 		return err
 	}
 	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		return updateQuestion(tx, q, by, expectVersion, "")
+		return updateQuestion(tx, q, by, expectVersion, nil)
 	})
 }
 
-func updateQuestion(tx *gorm.DB, q *Question, by int64, expectVersion int, packHash string) error {
+// updateQuestion stores the next version; packHash is the pack content it came from, or
+// nil for an edit through the API (which leaves the recorded pack hash alone).
+func updateQuestion(tx *gorm.DB, q *Question, by int64, expectVersion int, packHash *string) error {
 	var cur questionRow
 	err := tx.Clauses(clause.Locking{Strength: "UPDATE"}).Where("id = ? AND deleted_at IS NULL", q.ID).Take(&cur).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
@@ -187,10 +190,14 @@ func updateQuestion(tx *gorm.DB, q *Question, by int64, expectVersion int, packH
 	now := time.Now().UTC()
 	b := body(q)
 	next := cur.Version + 1
-	res := tx.Model(&questionRow{}).Where("id = ? AND version = ?", cur.ID, cur.Version).Updates(map[string]any{
+	changes := map[string]any{
 		"version": next, "type": string(q.Type), "unit": q.Unit, "difficulty": q.Difficulty,
-		"stem": q.Stem, "body": b, "updated_at": now, "pack_hash": packHash,
-	})
+		"stem": q.Stem, "body": b, "updated_at": now,
+	}
+	if packHash != nil {
+		changes["pack_hash"] = *packHash
+	}
+	res := tx.Model(&questionRow{}).Where("id = ? AND version = ?", cur.ID, cur.Version).Updates(changes)
 	if res.Error != nil {
 		return fmt.Errorf("update question %d: %w", q.ID, res.Error)
 	}
@@ -210,8 +217,9 @@ func updateQuestion(tx *gorm.DB, q *Question, by int64, expectVersion int, packH
 // DeleteQuestion retires a question: it leaves the bank, while attempts that used it keep
 // reading their versions. An unknown or already deleted question is ErrNotFound.
 func (s *Store) DeleteQuestion(ctx context.Context, id int64) error {
+	now := time.Now().UTC()
 	res := s.db.WithContext(ctx).Model(&questionRow{}).Where("id = ? AND deleted_at IS NULL", id).
-		Update("deleted_at", time.Now().UTC())
+		Updates(map[string]any{"deleted_at": now, "updated_at": now})
 	if res.Error != nil {
 		return fmt.Errorf("delete question %d: %w", id, res.Error)
 	}
@@ -231,7 +239,7 @@ func decodeQuestion(id int64, version int, centerID int64, packKey *string, b st
 		q.PackKey = *packKey
 	}
 	if q.Type == TrueFalse {
-		q.Options = TrueFalseOptions
+		q.Options = slices.Clone(TrueFalseOptions)
 	}
 	return &q, nil
 }
@@ -359,9 +367,10 @@ func (s *Store) ListQuestions(ctx context.Context, f QuestionFilter) ([]Question
 	return out, total, nil
 }
 
-// PackResult counts what loading a pack did.
+// PackResult counts what loading a pack did. Kept counts pack changes not applied because
+// an administrator had edited the question.
 type PackResult struct {
-	Nodes, Added, Updated, Unchanged int
+	Nodes, Added, Updated, Unchanged, Kept int
 }
 
 // LoadPack writes a bundled pack: the syllabus, then each question by its pack key. A
@@ -394,7 +403,7 @@ func (s *Store) LoadPack(ctx context.Context, nodes []Node, questions []Question
 			return err
 		}
 		var existing []questionRow
-		if err := tx.Select("id, pack_key, pack_hash, deleted_at").Where("pack_key IS NOT NULL").Find(&existing).Error; err != nil {
+		if err := tx.Select("id, pack_key, pack_hash, version, deleted_at").Where("pack_key IS NOT NULL").Find(&existing).Error; err != nil {
 			return err
 		}
 		byKey := make(map[string]questionRow, len(existing))
@@ -415,8 +424,21 @@ func (s *Store) LoadPack(ctx context.Context, nodes []Node, questions []Question
 				// Unchanged, or retired by an administrator: a pack edit does not revive it.
 				res.Unchanged++
 			default:
+				// An administrator's edit through the API outranks the pack: keep it, and
+				// remember this pack content so the question is not looked at again.
+				var head questionVersionRow
+				if err := tx.Select("created_by").Where("question_id = ? AND version = ?", cur.ID, cur.Version).Take(&head).Error; err != nil {
+					return err
+				}
+				if head.CreatedBy != 0 {
+					if err := tx.Model(&questionRow{}).Where("id = ?", cur.ID).Update("pack_hash", h).Error; err != nil {
+						return err
+					}
+					res.Kept++
+					continue
+				}
 				q.ID = cur.ID
-				if err := updateQuestion(tx, q, 0, 0, h); err != nil {
+				if err := updateQuestion(tx, q, 0, 0, &h); err != nil {
 					return err
 				}
 				res.Updated++
@@ -425,4 +447,84 @@ func (s *Store) LoadPack(ctx context.Context, nodes []Node, questions []Question
 		return nil
 	})
 	return res, err
+}
+
+// Bank returns the current version of every live question of the given centers (0 is
+// the bundled bank), by id: the snapshot papers are assembled from.
+func (s *Store) Bank(ctx context.Context, centers []int64) ([]Question, error) {
+	items, _, err := s.ListQuestions(ctx, QuestionFilter{Centers: centers})
+	return items, err
+}
+
+// BankRevision changes whenever any question is added, edited or retired, so callers can
+// keep a bank snapshot until it does.
+func (s *Store) BankRevision(ctx context.Context) (string, error) {
+	var r struct {
+		N       int64
+		MaxID   int64
+		Changed *string // SQLite returns MAX of a time as text, MySQL as a time: compare as text
+	}
+	err := s.db.WithContext(ctx).Model(&questionRow{}).
+		Select("COUNT(*) AS n, COALESCE(MAX(id), 0) AS max_id, MAX(updated_at) AS changed").Scan(&r).Error
+	if err != nil {
+		return "", fmt.Errorf("bank revision: %w", err)
+	}
+	changed := ""
+	if r.Changed != nil {
+		changed = *r.Changed
+	}
+	return fmt.Sprintf("%d/%d/%s", r.N, r.MaxID, changed), nil
+}
+
+// Ref names one version of one question.
+type Ref struct {
+	ID      int64
+	Version int
+}
+
+// Versions loads the given question versions in one query; a missing one is ErrNotFound.
+func (s *Store) Versions(ctx context.Context, refs []Ref) (map[Ref]*Question, error) {
+	out := make(map[Ref]*Question, len(refs))
+	if len(refs) == 0 {
+		return out, nil
+	}
+	ids := make([]int64, 0, len(refs))
+	for _, r := range refs {
+		ids = append(ids, r.ID)
+	}
+	var rows []struct {
+		QuestionID int64
+		Version    int
+		Body       string
+		CreatedAt  time.Time
+		CenterID   int64
+		PackKey    *string
+	}
+	err := s.db.WithContext(ctx).Table("question_versions v").
+		Select("v.question_id, v.version, v.body, v.created_at, q.center_id, q.pack_key").
+		Joins("JOIN questions q ON q.id = v.question_id").Where("v.question_id IN ?", ids).Find(&rows).Error
+	if err != nil {
+		return nil, fmt.Errorf("read question versions: %w", err)
+	}
+	want := make(map[Ref]bool, len(refs))
+	for _, r := range refs {
+		want[r] = true
+	}
+	for _, r := range rows {
+		ref := Ref{r.QuestionID, r.Version}
+		if !want[ref] {
+			continue
+		}
+		q, err := decodeQuestion(r.QuestionID, r.Version, r.CenterID, r.PackKey, r.Body, r.CreatedAt)
+		if err != nil {
+			return nil, err
+		}
+		out[ref] = q
+	}
+	for _, r := range refs {
+		if out[r] == nil {
+			return nil, fmt.Errorf("题目 %d 没有第 %d 版: %w", r.ID, r.Version, ErrNotFound)
+		}
+	}
+	return out, nil
 }

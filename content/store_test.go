@@ -51,6 +51,13 @@ func TestMigrateIsIdempotent(t *testing.T) {
 		if v, err := db.Version(ctx, g, "content"); err != nil || v != 1 {
 			t.Fatalf("version = %d, %v", v, err)
 		}
+		if db.DialectOf(g) == db.MySQL {
+			var collation string
+			g.Raw("SELECT table_collation FROM information_schema.tables WHERE table_schema = DATABASE() AND table_name = 'questions'").Scan(&collation)
+			if collation != "utf8mb4_bin" {
+				t.Fatalf("questions collation %q, want utf8mb4_bin whatever the database default", collation)
+			}
+		}
 	})
 }
 
@@ -243,6 +250,21 @@ func TestLoadPackIsIdempotentAndVersionsChanges(t *testing.T) {
 		}
 		if v1, err := s.QuestionVersion(ctx, items[0].ID, 1); err != nil || v1.Stem != "原题干" {
 			t.Fatalf("v1 = %+v, %v", v1, err)
+		}
+		// An administrator's edit survives the next start, even when the pack changes too.
+		admin := single("管理员修订的题干", "JC.1.1.1")
+		admin.ID = items[0].ID
+		if err := s.UpdateQuestion(ctx, admin, 42, 0); err != nil {
+			t.Fatal(err)
+		}
+		for _, stem := range []string{"改过的题干", "包又改了一次"} {
+			res, err = s.LoadPack(ctx, testNodes, pack(stem))
+			if err != nil || res.Updated != 0 {
+				t.Fatalf("reload over an admin edit: %+v, %v", res, err)
+			}
+		}
+		if cur, _ := s.Question(ctx, admin.ID); cur.Stem != "管理员修订的题干" || cur.Version != 3 {
+			t.Fatalf("admin edit lost: %q v%d", cur.Stem, cur.Version)
 		}
 		// An invalid pack question stops the load before anything is written.
 		bad := pack("又改了")

@@ -3,6 +3,7 @@ package web
 import (
 	"fmt"
 	"strconv"
+	"time"
 
 	"github.com/csmexam/csmexam/content"
 	"github.com/csmexam/csmexam/content/account"
@@ -34,6 +35,11 @@ type questionRequest struct {
 	Material    string             `json:"material"`
 	Parts       []content.CasePart `json:"parts"`
 	Version     int                `json:"version"`
+	// Read-only fields a client may send back from a GET; the server ignores them.
+	ID        int64     `json:"id"`
+	CenterID  int64     `json:"center_id"`
+	PackKey   string    `json:"pack_key"`
+	CreatedAt time.Time `json:"created_at"`
 }
 
 func (r *questionRequest) question() *content.Question {

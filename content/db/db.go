@@ -42,17 +42,31 @@ type DSN struct {
 	Driver string
 }
 
+// Redact hides the password of a MySQL DSN, for logs and messages.
+func Redact(dsn string) string {
+	rest, ok := strings.CutPrefix(dsn, "mysql://")
+	if !ok {
+		return dsn
+	}
+	at := strings.LastIndex(rest, "@")
+	if user, _, hasPass := strings.Cut(rest[:max(at, 0)], ":"); hasPass {
+		return "mysql://" + user + ":***" + rest[at:]
+	}
+	return dsn
+}
+
 // ParseDSN reads "sqlite:PATH" or "mysql://USER:PASS@tcp(HOST:PORT)/DB?params".
 // It returns an error wrapping ErrBadDSN that says what is wrong.
 func ParseDSN(s string) (DSN, error) {
+	shown := Redact(s)
 	switch {
 	case strings.HasPrefix(s, "sqlite:"):
 		path := strings.TrimPrefix(s, "sqlite:")
 		if path == "" {
-			return DSN{}, fmt.Errorf("%w: %q has no file path after sqlite:", ErrBadDSN, s)
+			return DSN{}, fmt.Errorf("%w: %q has no file path after sqlite:", ErrBadDSN, shown)
 		}
 		if strings.ContainsAny(path, "?#") {
-			return DSN{}, fmt.Errorf("%w: %q: the SQLite path may not contain ? or #", ErrBadDSN, s)
+			return DSN{}, fmt.Errorf("%w: %q: the SQLite path may not contain ? or #", ErrBadDSN, shown)
 		}
 		// WAL lets readers run beside the writer; _txlock=immediate takes the write lock
 		// when a transaction begins, so read-then-write transactions wait on busy_timeout
@@ -68,20 +82,20 @@ func ParseDSN(s string) (DSN, error) {
 		rest := strings.TrimPrefix(s, "mysql://")
 		at := strings.LastIndex(rest, "@")
 		if at < 0 || !strings.Contains(rest[at:], "tcp(") && !strings.Contains(rest[at:], "unix(") {
-			return DSN{}, fmt.Errorf("%w: %q: expected mysql://USER:PASS@tcp(HOST:PORT)/DB", ErrBadDSN, s)
+			return DSN{}, fmt.Errorf("%w: %q: expected mysql://USER:PASS@tcp(HOST:PORT)/DB", ErrBadDSN, shown)
 		}
 		slash := strings.Index(rest[at:], ")/")
 		if slash < 0 {
-			return DSN{}, fmt.Errorf("%w: %q: no database name after the address", ErrBadDSN, s)
+			return DSN{}, fmt.Errorf("%w: %q: no database name after the address", ErrBadDSN, shown)
 		}
 		dbAndQuery := rest[at+slash+2:]
 		name, query, _ := strings.Cut(dbAndQuery, "?")
 		if name == "" {
-			return DSN{}, fmt.Errorf("%w: %q: no database name after the address", ErrBadDSN, s)
+			return DSN{}, fmt.Errorf("%w: %q: no database name after the address", ErrBadDSN, shown)
 		}
 		q, err := url.ParseQuery(query)
 		if err != nil {
-			return DSN{}, fmt.Errorf("%w: %q: parameters: %v", ErrBadDSN, s, err)
+			return DSN{}, fmt.Errorf("%w: %q: parameters: %v", ErrBadDSN, shown, err)
 		}
 		// Times are stored in UTC and read back as time.Time; utf8mb4 holds every Chinese character.
 		q.Set("parseTime", "true")
@@ -91,7 +105,7 @@ func ParseDSN(s string) (DSN, error) {
 		}
 		return DSN{Dialect: MySQL, Driver: rest[:at+slash+2] + name + "?" + q.Encode()}, nil
 	default:
-		return DSN{}, fmt.Errorf("%w: %q: use sqlite:PATH or mysql://USER:PASS@tcp(HOST:PORT)/DB", ErrBadDSN, s)
+		return DSN{}, fmt.Errorf("%w: %q: use sqlite:PATH or mysql://USER:PASS@tcp(HOST:PORT)/DB", ErrBadDSN, shown)
 	}
 }
 

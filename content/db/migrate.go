@@ -55,6 +55,11 @@ func Migrate(ctx context.Context, g *gorm.DB, domain string, steps []Migration) 
 }
 
 func migrate(g *gorm.DB, domain string, steps []Migration) error {
+	if DialectOf(g) == MySQL {
+		// Whatever the database's defaults: every Chinese character fits, and codes and
+		// usernames compare exactly, as they do on SQLite.
+		g = g.Set("gorm:table_options", "ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin").Session(&gorm.Session{})
+	}
 	if err := g.AutoMigrate(&schemaMigration{}); err != nil {
 		return fmt.Errorf("migrate: schema_migrations: %w", err)
 	}
