@@ -8,6 +8,7 @@ import (
 
 	"github.com/csmexam/csmexam/content"
 	"github.com/csmexam/csmexam/content/account"
+	"github.com/csmexam/csmexam/exam"
 	"github.com/gofiber/fiber/v2"
 )
 
@@ -30,6 +31,7 @@ var statusOf = []struct {
 	status int
 }{
 	{content.ErrInvalid, fiber.StatusUnprocessableEntity},
+	{exam.ErrBankShort, fiber.StatusUnprocessableEntity},
 	{content.ErrNotFound, fiber.StatusNotFound},
 	{content.ErrConflict, fiber.StatusConflict},
 	{account.ErrUnauthorized, fiber.StatusUnauthorized},

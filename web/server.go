@@ -6,17 +6,21 @@ package web
 import (
 	"context"
 	"log/slog"
+	"runtime/debug"
 	"time"
 
 	"github.com/csmexam/csmexam/content"
 	"github.com/csmexam/csmexam/content/account"
+	"github.com/csmexam/csmexam/exam"
 	"github.com/gofiber/fiber/v2"
+	"github.com/gofiber/fiber/v2/middleware/recover"
 )
 
 // Deps are the services the server calls.
 type Deps struct {
 	Content  *content.Store
 	Accounts *account.Store
+	Exams    *exam.Service
 	// Ping tells whether the database answers (for /healthz).
 	Ping   func(ctx context.Context) error
 	Logger *slog.Logger
@@ -46,12 +50,18 @@ func New(d Deps) *Server {
 		ErrorHandler:          s.handleError,
 		DisableStartupMessage: true,
 	})
+	// One panicking handler must not take down every exam in progress on this server.
+	s.App.Use(recover.New(recover.Config{EnableStackTrace: true, StackTraceHandler: func(c *fiber.Ctx, e any) {
+		s.Logger.Error("panic", "method", c.Method(), "path", c.Path(), "panic", e, "stack", string(debug.Stack()))
+	}}))
 	s.App.Get("/healthz", s.health)
 	api := s.App.Group("/api/v1")
 	api.Get("/openapi.json", serveOpenAPI)
 	s.registerSessionRoutes(api)
 	s.registerSyllabusRoutes(api)
 	s.registerQuestionRoutes(api)
+	s.registerBlueprintRoutes(api)
+	s.registerAttemptRoutes(api)
 	s.App.Use(func(c *fiber.Ctx) error { return fiber.ErrNotFound })
 	return s
 }

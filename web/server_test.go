@@ -20,6 +20,8 @@ import (
 	"github.com/csmexam/csmexam/content/account"
 	"github.com/csmexam/csmexam/content/db/dbtest"
 	"github.com/csmexam/csmexam/content/pack"
+	"github.com/csmexam/csmexam/exam"
+	"github.com/csmexam/csmexam/grading"
 	"github.com/csmexam/csmexam/web"
 )
 
@@ -43,6 +45,9 @@ func newHarness(t *testing.T, dsn string) *harness {
 	if err := account.Migrate(ctx, g); err != nil {
 		t.Fatal(err)
 	}
+	if err := exam.Migrate(ctx, g); err != nil {
+		t.Fatal(err)
+	}
 	cs := content.NewStore(g)
 	p, err := pack.Bundled()
 	if err != nil {
@@ -53,12 +58,16 @@ func newHarness(t *testing.T, dsn string) *harness {
 	}
 	as := account.NewStore(g, time.Now)
 	h := &harness{t: t, tokens: map[string]string{}}
-	h.srv = web.New(web.Deps{Content: cs, Accounts: as, Ping: func(context.Context) error { return nil }})
+	exams := exam.NewService(g, cs, time.Now, grading.Grade)
+	if err := exams.SyncBundled(ctx); err != nil {
+		t.Fatal(err)
+	}
+	h.srv = web.New(web.Deps{Content: cs, Accounts: as, Exams: exams, Ping: func(context.Context) error { return nil }})
 	for _, u := range []struct {
 		name, center string
 		role         account.Role
 	}{
-		{"candidate", "a", account.Candidate}, {"instructor", "a", account.Instructor},
+		{"candidate", "a", account.Candidate}, {"candidate2", "a", account.Candidate}, {"instructor", "a", account.Instructor},
 		{"centeradmin", "a", account.CenterAdmin}, {"admin", "a", account.Admin}, {"instructor-b", "b", account.Instructor},
 	} {
 		if _, err := as.CreateUser(ctx, account.NewUser{Username: u.name, Role: u.role, Center: u.center, Password: testPassword}); err != nil {

@@ -17,11 +17,13 @@ type Config struct {
 	Addr            string
 	DB              string
 	ShutdownTimeout time.Duration
+	// SweepInterval is how often overdue attempts are finalised.
+	SweepInterval time.Duration
 }
 
 // DefaultConfig is what `csmexam serve` uses with no flags and no environment.
 func DefaultConfig() Config {
-	return Config{Addr: "127.0.0.1:8080", DB: db.DefaultDSN, ShutdownTimeout: 20 * time.Second}
+	return Config{Addr: "127.0.0.1:8080", DB: db.DefaultDSN, ShutdownTimeout: 20 * time.Second, SweepInterval: 5 * time.Second}
 }
 
 // fromEnv applies CSMEXAM_DB and CSMEXAM_ADDR.
@@ -45,6 +47,9 @@ func (c Config) Validate() error {
 	if c.ShutdownTimeout <= 0 {
 		return errors.New("--shutdown-timeout must be positive")
 	}
+	if c.SweepInterval <= 0 {
+		return errors.New("--sweep-interval must be positive")
+	}
 	return nil
 }
 
@@ -57,6 +62,7 @@ func parseServe(args []string, getenv func(string) string, stderr io.Writer) (Co
 	fs.StringVar(&cfg.Addr, "addr", cfg.Addr, "address to listen on (env CSMEXAM_ADDR)")
 	fs.StringVar(&cfg.DB, "db", cfg.DB, "database: sqlite:PATH or mysql://USER:PASS@tcp(HOST:PORT)/DB (env CSMEXAM_DB)")
 	fs.DurationVar(&cfg.ShutdownTimeout, "shutdown-timeout", cfg.ShutdownTimeout, "how long in-flight requests may finish after SIGTERM")
+	fs.DurationVar(&cfg.SweepInterval, "sweep-interval", cfg.SweepInterval, "how often overdue attempts are finalised")
 	if err := fs.Parse(args); err != nil {
 		return cfg, err
 	}

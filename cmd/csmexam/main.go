@@ -21,6 +21,8 @@ import (
 	"github.com/csmexam/csmexam/content/account"
 	"github.com/csmexam/csmexam/content/db"
 	"github.com/csmexam/csmexam/content/pack"
+	"github.com/csmexam/csmexam/exam"
+	"github.com/csmexam/csmexam/grading"
 	"github.com/csmexam/csmexam/web"
 	"gorm.io/gorm"
 )
@@ -92,7 +94,7 @@ func openDB(ctx context.Context, dsn string) (*gorm.DB, error) {
 	if err != nil {
 		return nil, err
 	}
-	for _, m := range []func(context.Context, *gorm.DB) error{content.Migrate, account.Migrate} {
+	for _, m := range []func(context.Context, *gorm.DB) error{content.Migrate, account.Migrate, exam.Migrate} {
 		if err := m(ctx, g); err != nil {
 			db.Close(g)
 			return nil, err
@@ -124,6 +126,10 @@ func serve(ctx context.Context, args []string, e env) error {
 	}
 	logger.Info("curriculum loaded", "nodes", res.Nodes, "added", res.Added, "updated", res.Updated, "unchanged", res.Unchanged)
 
+	exams := exam.NewService(g, contents, time.Now, grading.Grade)
+	if err := exams.SyncBundled(ctx); err != nil {
+		return fmt.Errorf("write the bundled blueprints: %w", err)
+	}
 	accounts := account.NewStore(g, time.Now)
 	demo, err := createDemoAccounts(ctx, accounts)
 	if err != nil {
@@ -131,7 +137,7 @@ func serve(ctx context.Context, args []string, e env) error {
 	}
 
 	srv := web.New(web.Deps{
-		Content: contents, Accounts: accounts, Logger: logger,
+		Content: contents, Accounts: accounts, Exams: exams, Logger: logger,
 		Ping: func(ctx context.Context) error {
 			sqlDB, err := g.DB()
 			if err != nil {
@@ -146,10 +152,22 @@ func serve(ctx context.Context, args []string, e env) error {
 	}
 	url := "http://" + ln.Addr().String()
 	printWelcome(e.stdout, url, demo)
-	logger.Info("csmexam is serving", "url", url, "db", redactDSN(cfg.DB))
+	logger.Info("csmexam is serving", "url", url, "db", db.Redact(cfg.DB))
 	if e.ready != nil {
 		e.ready(ln.Addr().String())
 	}
+
+	// Every server sweeps; finalising is a conditional update, so each overdue attempt is
+	// closed exactly once whichever server gets there first.
+	sweepCtx, stopSweeper := context.WithCancel(ctx)
+	defer stopSweeper()
+	go exams.RunSweeper(sweepCtx, cfg.SweepInterval, func(n int, err error) {
+		if err != nil {
+			logger.Error("sweeper", "err", err)
+		} else if n > 0 {
+			logger.Info("overdue attempts finalised", "count", n)
+		}
+	})
 
 	served := make(chan error, 1)
 	go func() { served <- srv.App.Listener(ln) }()
@@ -164,19 +182,6 @@ func serve(ctx context.Context, args []string, e env) error {
 		return fmt.Errorf("shutdown: %w", err)
 	}
 	return <-served
-}
-
-// redactDSN hides a MySQL password in logs.
-func redactDSN(dsn string) string {
-	rest, ok := strings.CutPrefix(dsn, "mysql://")
-	if !ok {
-		return dsn
-	}
-	at := strings.LastIndex(rest, "@")
-	if user, _, hasPass := strings.Cut(rest[:max(at, 0)], ":"); hasPass {
-		return "mysql://" + user + ":***" + rest[at:]
-	}
-	return dsn
 }
 
 // demoAccount is one generated login, shown once.

@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/csmexam/csmexam/content/db"
 	"github.com/csmexam/csmexam/content/db/dbtest"
 )
 
@@ -207,6 +208,7 @@ func TestServeRefusesBadSettings(t *testing.T) {
 	}{
 		{[]string{"serve", "--db", "postgres://x"}, "sqlite:PATH or mysql://"},
 		{[]string{"serve", "--db", "mysql://root@localhost/x"}, "tcp(HOST:PORT)"},
+		{[]string{"serve", "--db", "mysql://root:s3cret@tcp(h:1)/"}, "root:***@"},
 		{[]string{"serve", "--addr", "8080"}, "HOST:PORT"},
 		{[]string{"serve", "--db", "mysql://root:@tcp(127.0.0.1:1)/nothing"}, "does not answer"},
 		{[]string{"frobnicate"}, "unknown command"},
@@ -231,7 +233,7 @@ func TestConfigFromEnvAndFlags(t *testing.T) {
 	if d := DefaultConfig(); d.Validate() != nil || d.Addr != "127.0.0.1:8080" || d.DB != "sqlite:data/csmexam.db" {
 		t.Fatalf("defaults: %+v", d)
 	}
-	if got := redactDSN("mysql://csm:secret@tcp(db:3306)/csmexam"); strings.Contains(got, "secret") {
+	if got := db.Redact("mysql://csm:secret@tcp(db:3306)/csmexam"); strings.Contains(got, "secret") {
 		t.Fatalf("redact: %s", got)
 	}
 }

@@ -1,0 +1,191 @@
+package exam
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+	"time"
+	"unicode/utf8"
+
+	"github.com/csmexam/csmexam/content"
+)
+
+// Sentinel errors of attempts; the web layer maps them (closed and stale are conflicts).
+var (
+	ErrNotFound      = content.ErrNotFound
+	ErrAttemptClosed = fmt.Errorf("作答已结束，答案未保存: %w", content.ErrConflict)
+	ErrStaleWrite    = fmt.Errorf("这道题已有更新的答案（可能来自另一个窗口），本次保存被拒绝: %w", content.ErrConflict)
+)
+
+// Status is where an attempt stands.
+type Status string
+
+const (
+	InProgress    Status = "in_progress"
+	Submitted     Status = "submitted"
+	PendingReview Status = "pending_review"
+	Graded        Status = "graded"
+	Abandoned     Status = "abandoned"
+)
+
+// Attempt is one candidate's sitting of a paper. Rules is the blueprint as it was when
+// the attempt started: later edits to the blueprint do not change a running attempt.
+type Attempt struct {
+	ID          int64
+	CandidateID int64
+	CenterID    int64
+	Mode        Mode
+	Status      Status
+	Rules       Blueprint
+	Paper       Paper
+	StartedAt   time.Time
+	Deadline    *time.Time // nil: untimed (practice)
+	ClosesAt    *time.Time // the last moment a save is accepted: deadline plus any grace
+	ExtensionS  int
+	SubmittedAt *time.Time
+	Result      *Result
+}
+
+// Open reports whether the attempt still takes answers at now.
+func (a *Attempt) Open(now time.Time) bool {
+	return a.Status == InProgress && (a.ClosesAt == nil || now.Before(*a.ClosesAt))
+}
+
+// Overdue reports whether the sweeper should finalise the attempt at now.
+func (a *Attempt) Overdue(now time.Time) bool {
+	return a.Status == InProgress && a.ClosesAt != nil && !now.Before(*a.ClosesAt)
+}
+
+// Clock computes the deadline and the close of saves for a start at t with extra seconds.
+func Clock(rules *Blueprint, mode Mode, start time.Time, extensionS int) (deadline, closes *time.Time) {
+	if mode == ModePractice || rules.DurationS == 0 {
+		return nil, nil
+	}
+	d := start.Add(time.Duration(rules.DurationS+extensionS) * time.Second)
+	c := d
+	if rules.Overdue == OverdueGrace {
+		c = d.Add(time.Duration(rules.GraceS) * time.Second)
+	}
+	return &d, &c
+}
+
+// Answer is a candidate's saved answer to one question.
+type Answer struct {
+	QuestionID int64     `json:"-"`
+	Choice     []string  `json:"choice,omitempty"`
+	Text       string    `json:"text,omitempty"`
+	Parts      []string  `json:"parts,omitempty"`
+	Seq        int64     `json:"seq,omitempty"`
+	SavedAt    time.Time `json:"saved_at"`
+}
+
+// MaxAnswerRunes bounds a written answer (a case part or free text).
+const MaxAnswerRunes = 5000
+
+// ItemOf finds a question on the paper.
+func (p *Paper) ItemOf(questionID int64) (PaperSection, Item, bool) {
+	for _, s := range p.Sections {
+		for _, it := range s.Items {
+			if it.QuestionID == questionID {
+				return s, it, true
+			}
+		}
+	}
+	return PaperSection{}, Item{}, false
+}
+
+// Refs lists the question versions on the paper.
+func (p *Paper) Refs() []content.Ref {
+	var refs []content.Ref
+	for _, s := range p.Sections {
+		for _, it := range s.Items {
+			refs = append(refs, content.Ref{ID: it.QuestionID, Version: it.Version})
+		}
+	}
+	return refs
+}
+
+// CheckAnswer validates an answer against the paper's item: choices must be option keys
+// of the question (no repeats; one for single and true/false), written parts only for a
+// case with no more parts than it has. parts is the case's number of parts.
+func CheckAnswer(sec PaperSection, it Item, parts int, a *Answer) error {
+	switch sec.Type {
+	case content.Case:
+		if len(a.Choice) > 0 {
+			return content.Invalid("choice", "案例分析题请用 parts 作答")
+		}
+		if len(a.Parts) > parts {
+			return content.Invalid("parts", "本题只有 %d 个小题", parts)
+		}
+		for i, p := range a.Parts {
+			if utf8.RuneCountInString(p) > MaxAnswerRunes {
+				return content.Invalid(fmt.Sprintf("parts[%d]", i), "每个小题的作答不能超过 %d 字", MaxAnswerRunes)
+			}
+		}
+	default:
+		if a.Text != "" || len(a.Parts) > 0 {
+			return content.Invalid("choice", "选择题和判断题请用 choice 作答")
+		}
+		for i, k := range a.Choice {
+			if !slices.Contains(it.Options, k) {
+				return content.Invalid(fmt.Sprintf("choice[%d]", i), "选项 %q 不是本题的选项", k)
+			}
+			if slices.Contains(a.Choice[:i], k) {
+				return content.Invalid(fmt.Sprintf("choice[%d]", i), "选项 %s 重复", k)
+			}
+		}
+		if sec.Type != content.Multiple && len(a.Choice) > 1 {
+			return content.Invalid("choice", "%s只能选一个选项", sec.Type.Title())
+		}
+		slices.Sort(a.Choice)
+	}
+	return nil
+}
+
+// Result is a graded (or partly graded) attempt.
+type Result struct {
+	Attempt   int64          `json:"attempt"`
+	Status    Status         `json:"status"`
+	Score     content.Points `json:"score"`
+	MaxScore  content.Points `json:"max_score"`
+	PassScore content.Points `json:"pass_score"`
+	Passed    bool           `json:"passed"`
+	TimeUsedS int64          `json:"time_used_s"`
+	Sections  []ScoreLine    `json:"sections"`
+	Chapters  []ScoreLine    `json:"chapters"`
+	Units     []ScoreLine    `json:"units"`
+	Items     []ItemScore    `json:"items"`
+}
+
+// ScoreLine is a subtotal: of a section (Type), a chapter or a knowledge point (Code).
+type ScoreLine struct {
+	Type     content.Type   `json:"type,omitempty"`
+	Code     string         `json:"code,omitempty"`
+	Title    string         `json:"title,omitempty"`
+	Score    content.Points `json:"score"`
+	MaxScore content.Points `json:"max_score"`
+}
+
+// ItemScore is one question's score; Pending marks a case awaiting an instructor.
+type ItemScore struct {
+	QuestionID int64          `json:"question_id"`
+	Score      content.Points `json:"score"`
+	MaxScore   content.Points `json:"max_score"`
+	Correct    bool           `json:"correct"`
+	Answered   bool           `json:"answered"`
+	Pending    bool           `json:"pending,omitempty"`
+}
+
+// GradeInput is everything grading needs, as plain values.
+type GradeInput struct {
+	Attempt   *Attempt
+	Questions map[content.Ref]*content.Question
+	Answers   map[int64]Answer
+	Titles    map[string]string // syllabus titles by code
+	Now       time.Time
+}
+
+// Grader scores an attempt; the grading package provides it. It is pure.
+type Grader func(in GradeInput) Result
+
+var errNoGrader = errors.New("exam: no grader configured")

@@ -1,0 +1,98 @@
+package web
+
+import (
+	"strconv"
+	"time"
+
+	"github.com/csmexam/csmexam/content"
+	"github.com/csmexam/csmexam/exam"
+	"github.com/gofiber/fiber/v2"
+)
+
+// attemptView is an attempt as a candidate sees it. While it is open it never carries
+// an answer key, explanation or rubric; practice mode reveals a question's key once that
+// question is answered, and a closed attempt reveals all (for review).
+type attemptView struct {
+	ID         int64                  `json:"id"`
+	Blueprint  string                 `json:"blueprint"`
+	Title      string                 `json:"title"`
+	Mode       exam.Mode              `json:"mode"`
+	Status     exam.Status            `json:"status"`
+	StartedAt  time.Time              `json:"started_at"`
+	Deadline   *time.Time             `json:"deadline"`
+	ServerTime time.Time              `json:"server_time"`
+	ExtensionS int                    `json:"extension_s,omitempty"`
+	MaxScore   content.Points         `json:"max_score"`
+	PassScore  content.Points         `json:"pass_score"`
+	Sections   []sectionView          `json:"sections"`
+	Answers    map[string]exam.Answer `json:"answers"`
+	Result     *exam.Result           `json:"result,omitempty"`
+}
+
+type sectionView struct {
+	Type       content.Type   `json:"type"`
+	Title      string         `json:"title"`
+	PointsEach content.Points `json:"points_each"`
+	Questions  []questionView `json:"questions"`
+}
+
+type questionView struct {
+	ID       int64            `json:"id"`
+	Type     content.Type     `json:"type"`
+	Stem     string           `json:"stem"`
+	Options  []content.Option `json:"options,omitempty"`
+	Material string           `json:"material,omitempty"`
+	Parts    []partView       `json:"parts,omitempty"`
+	// Revealed only when allowed (see attemptView).
+	Key         []string           `json:"answer_key,omitempty"`
+	Explanation string             `json:"explanation,omitempty"`
+	Reference   []content.CasePart `json:"reference,omitempty"`
+}
+
+type partView struct {
+	Prompt string         `json:"prompt"`
+	Points content.Points `json:"points"`
+}
+
+func (s *Server) renderAttempt(c *fiber.Ctx, status int, a *exam.Attempt) error {
+	ctx := c.UserContext()
+	qs, err := s.Exams.Questions(ctx, a)
+	if err != nil {
+		return err
+	}
+	answers, err := s.Exams.Answers(ctx, a.ID)
+	if err != nil {
+		return err
+	}
+	closed := a.Status != exam.InProgress
+	v := attemptView{ID: a.ID, Blueprint: a.Rules.Code, Title: a.Rules.Title, Mode: a.Mode, Status: a.Status,
+		StartedAt: a.StartedAt, Deadline: a.Deadline, ServerTime: s.Exams.Now(), ExtensionS: a.ExtensionS,
+		MaxScore: a.Rules.MaxScore, PassScore: a.Rules.PassScore, Answers: make(map[string]exam.Answer, len(answers)), Result: a.Result}
+	for id, ans := range answers {
+		v.Answers[strconv.FormatInt(id, 10)] = ans
+	}
+	for _, sec := range a.Paper.Sections {
+		sv := sectionView{Type: sec.Type, Title: sec.Type.Title(), PointsEach: sec.PointsEach}
+		for _, it := range sec.Items {
+			q := qs[content.Ref{ID: it.QuestionID, Version: it.Version}]
+			qv := questionView{ID: q.ID, Type: q.Type, Stem: q.Stem, Material: q.Material}
+			text := make(map[string]string, len(q.Options))
+			for _, o := range q.Options {
+				text[o.Key] = o.Text
+			}
+			for _, k := range it.Options { // the paper's display order
+				qv.Options = append(qv.Options, content.Option{Key: k, Text: text[k]})
+			}
+			for _, p := range q.Parts {
+				qv.Parts = append(qv.Parts, partView{Prompt: p.Prompt, Points: p.Points})
+			}
+			_, answered := answers[q.ID]
+			if closed || a.Mode == exam.ModePractice && answered {
+				qv.Key, qv.Explanation, qv.Reference = q.Answer, q.Explanation, q.Parts
+			}
+			sv.Questions = append(sv.Questions, qv)
+		}
+		v.Sections = append(v.Sections, sv)
+	}
+	return c.Status(status).JSON(v)
+}

@@ -1,0 +1,221 @@
+package web
+
+import (
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/csmexam/csmexam/content"
+	"github.com/csmexam/csmexam/content/account"
+	"github.com/csmexam/csmexam/exam"
+	"github.com/gofiber/fiber/v2"
+	"github.com/gofiber/fiber/v2/utils"
+)
+
+var staffRoles = []account.Role{account.Instructor, account.CenterAdmin, account.Admin}
+
+func viewer(c *fiber.Ctx) exam.Viewer {
+	u := currentUser(c)
+	return exam.Viewer{UserID: u.ID, CenterID: u.CenterID, Staff: u.Can(staffRoles...)}
+}
+
+func (s *Server) registerBlueprintRoutes(r fiber.Router) {
+	r.Get("/blueprints", s.authenticate, s.listBlueprints)
+	r.Get("/blueprints/:code", s.authenticate, s.getBlueprint)
+	r.Post("/blueprints", s.authenticate, allow(staffRoles...), s.createBlueprint)
+}
+
+func (s *Server) listBlueprints(c *fiber.Ctx) error {
+	bps, err := s.Exams.Blueprints(c.UserContext(), currentUser(c).CenterID)
+	if err != nil {
+		return err
+	}
+	return c.JSON(bps)
+}
+
+func (s *Server) getBlueprint(c *fiber.Ctx) error {
+	bp, err := s.Exams.Blueprint(c.UserContext(), utils.CopyString(c.Params("code")), currentUser(c).CenterID)
+	if err != nil {
+		return err
+	}
+	return c.JSON(bp)
+}
+
+func (s *Server) createBlueprint(c *fiber.Ctx) error {
+	var bp exam.Blueprint
+	if err := decodeJSON(c, &bp); err != nil {
+		return err
+	}
+	u := currentUser(c)
+	if err := s.Exams.CreateBlueprint(c.UserContext(), &bp, ownerCenter(u), u.ID); err != nil {
+		return err
+	}
+	return c.Status(fiber.StatusCreated).JSON(bp)
+}
+
+func (s *Server) registerAttemptRoutes(r fiber.Router) {
+	g := r.Group("/attempts", s.authenticate)
+	g.Post("/", s.startAttempt)
+	g.Get("/", s.listAttempts)
+	g.Get("/:id", s.getAttempt)
+	g.Put("/:id/answers/:question", s.saveAnswer)
+	g.Post("/:id/submit", s.submitAttempt)
+	g.Get("/:id/result", s.attemptResult)
+	g.Post("/:id/extensions", allow(staffRoles...), s.extendAttempt)
+}
+
+type startRequest struct {
+	Blueprint string `json:"blueprint"`
+	Mode      string `json:"mode"`
+}
+
+func (s *Server) startAttempt(c *fiber.Ctx) error {
+	var req startRequest
+	if err := decodeJSON(c, &req); err != nil {
+		return err
+	}
+	if req.Blueprint == "" {
+		return content.Invalid("blueprint", "请指定试卷蓝图")
+	}
+	a, err := s.Exams.Start(c.UserContext(), viewer(c), req.Blueprint, exam.Mode(req.Mode))
+	if err != nil {
+		return err
+	}
+	return s.renderAttempt(c, fiber.StatusCreated, a)
+}
+
+// attemptSummary is one line of the attempt list.
+type attemptSummary struct {
+	ID          int64          `json:"id"`
+	Blueprint   string         `json:"blueprint"`
+	Title       string         `json:"title"`
+	Mode        exam.Mode      `json:"mode"`
+	Status      exam.Status    `json:"status"`
+	StartedAt   time.Time      `json:"started_at"`
+	Deadline    *time.Time     `json:"deadline,omitempty"`
+	SubmittedAt *time.Time     `json:"submitted_at,omitempty"`
+	Score       content.Points `json:"score"`
+	MaxScore    content.Points `json:"max_score"`
+	Passed      bool           `json:"passed"`
+}
+
+func (s *Server) listAttempts(c *fiber.Ctx) error {
+	as, err := s.Exams.Attempts(c.UserContext(), viewer(c))
+	if err != nil {
+		return err
+	}
+	out := make([]attemptSummary, 0, len(as))
+	for _, a := range as {
+		sum := attemptSummary{ID: a.ID, Blueprint: a.Rules.Code, Title: a.Rules.Title, Mode: a.Mode, Status: a.Status,
+			StartedAt: a.StartedAt, Deadline: a.Deadline, SubmittedAt: a.SubmittedAt, MaxScore: a.Rules.MaxScore}
+		if a.Result != nil {
+			sum.Score, sum.Passed = a.Result.Score, a.Result.Passed
+		}
+		out = append(out, sum)
+	}
+	return c.JSON(out)
+}
+
+func pathID(c *fiber.Ctx, name, what string) (int64, error) {
+	id, err := strconv.ParseInt(c.Params(name), 10, 64)
+	if err != nil {
+		return 0, fmt.Errorf("%s %s 不存在: %w", what, utils.CopyString(c.Params(name)), content.ErrNotFound)
+	}
+	return id, nil
+}
+
+func (s *Server) getAttempt(c *fiber.Ctx) error {
+	id, err := pathID(c, "id", "作答")
+	if err != nil {
+		return err
+	}
+	a, err := s.Exams.Attempt(c.UserContext(), viewer(c), id)
+	if err != nil {
+		return err
+	}
+	return s.renderAttempt(c, fiber.StatusOK, a)
+}
+
+// answerRequest is one saved answer; seq orders writes from one client (a newer tab or
+// device sends a higher one).
+type answerRequest struct {
+	Choice []string `json:"choice"`
+	Text   string   `json:"text"`
+	Parts  []string `json:"parts"`
+	Seq    int64    `json:"seq"`
+}
+
+func (s *Server) saveAnswer(c *fiber.Ctx) error {
+	id, err := pathID(c, "id", "作答")
+	if err != nil {
+		return err
+	}
+	qid, err := pathID(c, "question", "题目")
+	if err != nil {
+		return err
+	}
+	var req answerRequest
+	if err := decodeJSON(c, &req); err != nil {
+		return err
+	}
+	if req.Seq < 0 {
+		return content.Invalid("seq", "seq 不能为负数")
+	}
+	parts := req.Parts
+	if req.Text != "" && len(parts) == 0 {
+		parts = []string{req.Text}
+	}
+	savedAt, err := s.Exams.Save(c.UserContext(), currentUser(c).ID, id, qid, exam.Answer{Choice: req.Choice, Parts: parts, Seq: req.Seq})
+	if err != nil {
+		return err
+	}
+	return c.JSON(fiber.Map{"saved_at": savedAt})
+}
+
+func (s *Server) submitAttempt(c *fiber.Ctx) error {
+	id, err := pathID(c, "id", "作答")
+	if err != nil {
+		return err
+	}
+	res, err := s.Exams.Submit(c.UserContext(), currentUser(c).ID, id)
+	if err != nil {
+		return err
+	}
+	return c.JSON(res)
+}
+
+func (s *Server) attemptResult(c *fiber.Ctx) error {
+	id, err := pathID(c, "id", "作答")
+	if err != nil {
+		return err
+	}
+	a, err := s.Exams.Attempt(c.UserContext(), viewer(c), id)
+	if err != nil {
+		return err
+	}
+	if a.Result == nil {
+		return fmt.Errorf("作答尚未提交，还没有成绩: %w", content.ErrConflict)
+	}
+	return c.JSON(a.Result)
+}
+
+type extensionRequest struct {
+	Seconds int    `json:"seconds"`
+	Reason  string `json:"reason"`
+}
+
+func (s *Server) extendAttempt(c *fiber.Ctx) error {
+	id, err := pathID(c, "id", "作答")
+	if err != nil {
+		return err
+	}
+	var req extensionRequest
+	if err := decodeJSON(c, &req); err != nil {
+		return err
+	}
+	a, err := s.Exams.Extend(c.UserContext(), viewer(c), id, req.Seconds, req.Reason)
+	if err != nil {
+		return err
+	}
+	return s.renderAttempt(c, fiber.StatusOK, a)
+}
