@@ -30,7 +30,7 @@ type fixture struct {
 	clock *clock
 }
 
-func newFixture(t *testing.T, dsn string) *fixture {
+func newFixture(t testing.TB, dsn string) *fixture {
 	t.Helper()
 	g := dbtest.Open(t, dsn)
 	ctx := context.Background()
@@ -61,7 +61,7 @@ var teacher = exam.Viewer{UserID: 3, CenterID: 1, Staff: true}
 var otherTeacher = exam.Viewer{UserID: 4, CenterID: 2, Staff: true}
 
 // keyed returns the paper's questions with their keys, in paper order.
-func (f *fixture) keyed(t *testing.T, a *exam.Attempt) []*content.Question {
+func (f *fixture) keyed(t testing.TB, a *exam.Attempt) []*content.Question {
 	t.Helper()
 	qs, err := f.svc.Questions(context.Background(), a)
 	if err != nil {

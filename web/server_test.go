@@ -28,14 +28,14 @@ import (
 // harness is the real app over a real database, with one user per role in center "a",
 // an instructor in center "b", and their tokens.
 type harness struct {
-	t      *testing.T
+	t      testing.TB
 	srv    *web.Server
 	tokens map[string]string
 }
 
 const testPassword = "a long test passphrase"
 
-func newHarness(t *testing.T, dsn string) *harness {
+func newHarness(t testing.TB, dsn string) *harness {
 	t.Helper()
 	g := dbtest.Open(t, dsn)
 	ctx := context.Background()
@@ -109,7 +109,7 @@ func (h *harness) do(method, path, who string, body any) (int, []byte) {
 	return resp.StatusCode, out
 }
 
-func decode[T any](t *testing.T, b []byte) T {
+func decode[T any](t testing.TB, b []byte) T {
 	t.Helper()
 	var v T
 	if err := json.Unmarshal(b, &v); err != nil {

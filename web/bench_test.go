@@ -1,0 +1,56 @@
+package web_test
+
+import (
+	"encoding/json"
+	"net/http/httptest"
+	"strconv"
+	"strings"
+	"sync/atomic"
+	"testing"
+
+	"github.com/csmexam/csmexam/content/db/dbtest"
+	"github.com/csmexam/csmexam/exam"
+)
+
+// BenchmarkSaveAnswer saves answers through the real app (app.Test: the full Fiber stack
+// with auth, no network) from parallel clients on one L2-theory attempt. Run with
+// `make bench`; each op is one PUT.
+func BenchmarkSaveAnswer(b *testing.B) {
+	for _, engine := range []string{"sqlite", "mariadb"} {
+		b.Run(engine, func(b *testing.B) {
+			dsn := dbtest.SQLiteDSN(b)
+			if engine == "mariadb" {
+				dsn = dbtest.MySQLDSN(b)
+			}
+			h := newHarness(b, dsn)
+			_, body := h.do("POST", "/api/v1/attempts", "candidate", map[string]string{"blueprint": exam.L2Theory})
+			a := decode[attemptJSON](b, body)
+			var paths []string
+			var keys []string
+			for _, s := range a.Sections {
+				for _, q := range s.Questions {
+					paths = append(paths, "/api/v1/attempts/"+strconv.FormatInt(a.ID, 10)+"/answers/"+strconv.FormatInt(q.ID, 10))
+					keys = append(keys, q.Options[0].Key)
+				}
+			}
+			token := "Bearer " + h.tokens["candidate"]
+			var n atomic.Int64
+			b.ResetTimer()
+			b.RunParallel(func(pb *testing.PB) {
+				for pb.Next() {
+					i := int(n.Add(1)) % len(paths)
+					payload, _ := json.Marshal(map[string]any{"choice": []string{keys[i]}})
+					req := httptest.NewRequest("PUT", paths[i], strings.NewReader(string(payload)))
+					req.Header.Set("Content-Type", "application/json")
+					req.Header.Set("Authorization", token)
+					resp, err := h.srv.App.Test(req, -1)
+					if err != nil || resp.StatusCode != 200 {
+						b.Errorf("save: %v %v", err, resp.StatusCode)
+						return
+					}
+				}
+			})
+			b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "saves/s")
+		})
+	}
+}
