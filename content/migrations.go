@@ -46,14 +46,7 @@ var migrations = []db.Migration{
 			CreatedBy  int64  `gorm:"not null;default:0"`
 			CreatedAt  time.Time
 		}
-		// The structs' names give the table names: syllabus_nodes, questions, question_versions.
-		for _, model := range []any{&syllabusNode{}, &question{}, &questionVersion{}} {
-			if !tx.Migrator().HasTable(model) {
-				if err := tx.Migrator().CreateTable(model); err != nil {
-					return err
-				}
-			}
-		}
-		return nil
+		// The structs' names give the table names.
+		return db.CreateTables(tx, &syllabusNode{}, &question{}, &questionVersion{})
 	}},
 }

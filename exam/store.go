@@ -60,13 +60,7 @@ var migrations = []db.Migration{
 			GrantedBy int64  `gorm:"not null"`
 			CreatedAt time.Time
 		}
-		for _, model := range []any{&blueprint{}, &attempt{}, &attemptAnswer{}, &attemptExtension{}} {
-			if !tx.Migrator().HasTable(model) {
-				if err := tx.Migrator().CreateTable(model); err != nil {
-					return err
-				}
-			}
-		}
-		return nil
+		// The structs' names give the table names.
+		return db.CreateTables(tx, &blueprint{}, &attempt{}, &attemptAnswer{}, &attemptExtension{})
 	}},
 }

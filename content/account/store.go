@@ -45,14 +45,8 @@ var migrations = []db.Migration{
 			LastSeen  time.Time `gorm:"not null"`
 			ExpiresAt time.Time `gorm:"not null;index"`
 		}
-		for _, model := range []any{&center{}, &user{}, &session{}} {
-			if !tx.Migrator().HasTable(model) {
-				if err := tx.Migrator().CreateTable(model); err != nil {
-					return err
-				}
-			}
-		}
-		return nil
+		// The structs' names give the table names.
+		return db.CreateTables(tx, &center{}, &user{}, &session{})
 	}},
 }
 

@@ -103,3 +103,16 @@ func Version(ctx context.Context, g *gorm.DB, domain string) (int, error) {
 	}
 	return *v, nil
 }
+
+// CreateTables creates each model's table unless it exists, so a step that creates
+// tables is safe to run again.
+func CreateTables(tx *gorm.DB, models ...any) error {
+	for _, model := range models {
+		if !tx.Migrator().HasTable(model) {
+			if err := tx.Migrator().CreateTable(model); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
