@@ -12,12 +12,9 @@ import (
 // BenchmarkStartL2Theory starts L2-theory attempts for distinct candidates in parallel,
 // through the service (bank snapshot, assembly, one insert). HTTP and auth are not timed.
 func BenchmarkStartL2Theory(b *testing.B) {
-	for _, engine := range []string{"sqlite", "mariadb"} {
+	for _, engine := range dbtest.Engines {
 		b.Run(engine, func(b *testing.B) {
-			dsn := dbtest.SQLiteDSN(b)
-			if engine == "mariadb" {
-				dsn = dbtest.MySQLDSN(b)
-			}
+			dsn := dbtest.DSN(b, engine)
 			f := newFixture(b, dsn)
 			var user atomic.Int64
 			b.ResetTimer()

@@ -16,12 +16,9 @@ import (
 // with auth, no network) from parallel clients on one L2-theory attempt. Run with
 // `make bench`; each op is one PUT.
 func BenchmarkSaveAnswer(b *testing.B) {
-	for _, engine := range []string{"sqlite", "mariadb"} {
+	for _, engine := range dbtest.Engines {
 		b.Run(engine, func(b *testing.B) {
-			dsn := dbtest.SQLiteDSN(b)
-			if engine == "mariadb" {
-				dsn = dbtest.MySQLDSN(b)
-			}
+			dsn := dbtest.DSN(b, engine)
 			h := newHarness(b, dsn)
 			_, body := h.do("POST", "/api/v1/attempts", "candidate", map[string]string{"blueprint": exam.L2Theory})
 			a := decode[attemptJSON](b, body)

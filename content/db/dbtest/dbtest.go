@@ -64,8 +64,20 @@ func Open(t testing.TB, dsn string) *gorm.DB {
 	return g
 }
 
-// Each runs f once on SQLite and once on MariaDB, as subtests named after the engine.
+// Engines names the databases every suite runs on.
+var Engines = []string{"sqlite", "mariadb"}
+
+// DSN gives tb a new database of the named engine.
+func DSN(tb testing.TB, engine string) string {
+	if engine == "mariadb" {
+		return MySQLDSN(tb)
+	}
+	return SQLiteDSN(tb)
+}
+
+// Each runs f once on every engine, as subtests named after it.
 func Each(t *testing.T, f func(t *testing.T, dsn string)) {
-	t.Run("sqlite", func(t *testing.T) { f(t, SQLiteDSN(t)) })
-	t.Run("mariadb", func(t *testing.T) { f(t, MySQLDSN(t)) })
+	for _, e := range Engines {
+		t.Run(e, func(t *testing.T) { f(t, DSN(t, e)) })
+	}
 }
