@@ -1,0 +1,153 @@
+package web_test
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/csmexam/csmexam/content"
+	"github.com/csmexam/csmexam/content/db/dbtest"
+	"github.com/csmexam/csmexam/exam"
+	"github.com/csmexam/csmexam/grading"
+)
+
+// startAndPath starts an attempt of blueprint as who and returns it and its path.
+func (h *harness) startAndPath(who, blueprint string) (attemptJSON, string) {
+	h.t.Helper()
+	s, b := h.do("POST", "/api/v1/attempts", who, map[string]string{"blueprint": blueprint})
+	if s != 201 {
+		h.t.Fatalf("start %s: %d %s", blueprint, s, b)
+	}
+	a := decode[attemptJSON](h.t, b)
+	return a, "/api/v1/attempts/" + itoa(a.ID)
+}
+
+type pendingJSON struct {
+	Items []struct {
+		Attempt   int64
+		Candidate struct{ Username string }
+		Cases     []grading.CaseReview
+	}
+}
+
+func TestCaseGradingAPI(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, dsn string) {
+		h := newHarness(t, dsn)
+		a, path := h.startAndPath("candidate", exam.L2Skills)
+		cases := a.Sections[0].Questions
+		if len(cases) != 5 {
+			t.Fatalf("L2-skills paper: %d cases", len(cases))
+		}
+		// The candidate answers the first case with the first keyword of its first 采分点
+		// (read from the bank as an instructor: the paper hides the rubric).
+		_, b := h.do("GET", "/api/v1/questions/"+itoa(cases[0].ID), "instructor", nil)
+		q := decode[content.Question](t, b)
+		keyword := q.Parts[0].Rubric[0].Keywords[0]
+		answer := "我认为：" + keyword + "。"
+		if s, b := h.do("PUT", path+"/answers/"+itoa(q.ID), "candidate", map[string]any{"parts": []string{answer}}); s != 200 {
+			t.Fatalf("save case: %d %s", s, b)
+		}
+		gradePath := path + "/grades/" + itoa(q.ID)
+		fullMarks := func(q content.Question) []content.Points {
+			var s []content.Points
+			for _, p := range q.Parts {
+				for _, r := range p.Rubric {
+					s = append(s, r.Score)
+				}
+			}
+			return s
+		}
+		h.expectError(409, "", "PUT", gradePath, "instructor", map[string]any{"scores": fullMarks(q), "comment": "好"})
+
+		s, b := h.do("POST", path+"/submit", "candidate", nil)
+		res := decode[exam.Result](t, b)
+		if s != 200 || res.Status != exam.PendingReview || res.Score != 0 || !res.Items[0].Pending {
+			t.Fatalf("submit: %d %s", s, b)
+		}
+		hit := res.Items[0].Parts[0].Points[0]
+		if hit.Suggested != q.Parts[0].Rubric[0].Score || len(hit.Hits) == 0 || string([]rune(answer)[hit.Hits[0].Start:hit.Hits[0].End]) != keyword {
+			t.Fatalf("suggestion for the first point: %+v", hit)
+		}
+
+		// The review queue: the center's staff see it with answers, suggestions and hits.
+		s, b = h.do("GET", "/api/v1/grading/pending", "instructor", nil)
+		pending := decode[pendingJSON](t, b)
+		if s != 200 || len(pending.Items) != 1 || pending.Items[0].Attempt != a.ID || pending.Items[0].Candidate.Username != "candidate" || len(pending.Items[0].Cases) != 5 {
+			t.Fatalf("pending: %d %s", s, b)
+		}
+		first := pending.Items[0].Cases[0]
+		if first.QuestionID != q.ID || first.Parts[0].Answer != answer || first.Parts[0].Rubric[0].Suggested != q.Parts[0].Rubric[0].Score ||
+			len(first.Parts[0].Rubric[0].Hits) == 0 || first.Parts[0].Rubric[0].Keywords[0] != keyword || first.Graded {
+			t.Fatalf("pending case: %+v", first)
+		}
+		if _, b := h.do("GET", "/api/v1/grading/pending", "instructor-b", nil); len(decode[pendingJSON](t, b).Items) != 0 {
+			t.Fatalf("center b sees center a's queue: %s", b)
+		}
+		h.expectError(403, "", "GET", "/api/v1/grading/pending", "candidate", nil)
+
+		// Bad grades.
+		scores := fullMarks(q)
+		h.expectError(403, "", "PUT", gradePath, "candidate", map[string]any{"scores": scores})
+		h.expectError(404, "", "PUT", gradePath, "instructor-b", map[string]any{"scores": scores})
+		h.expectError(404, "", "PUT", path+"/grades/99999999", "instructor", map[string]any{"scores": scores})
+		h.expectError(422, "scores", "PUT", gradePath, "instructor", map[string]any{"scores": scores[1:]})
+		over := append([]content.Points{scores[0] + content.Pts(0.5)}, scores[1:]...)
+		h.expectError(422, "scores[0]", "PUT", gradePath, "instructor", map[string]any{"scores": over})
+		neg := append(append([]content.Points{}, scores[:1]...), content.Pts(-1))
+		neg = append(neg, scores[2:]...)
+		h.expectError(422, "scores[1]", "PUT", gradePath, "instructor", map[string]any{"scores": neg})
+		h.expectError(400, "scores", "PUT", gradePath, "instructor", `{"scores": "all"}`)
+
+		// Grade the first case with full marks but one point, then the rest with nothing.
+		scores[0] = 0
+		s, b = h.do("PUT", gradePath, "centeradmin", map[string]any{"scores": scores, "comment": "第一问未答到要点"})
+		res = decode[exam.Result](t, b)
+		if s != 200 || res.Status != exam.PendingReview || res.Items[0].Pending || res.Items[0].Comment != "第一问未答到要点" {
+			t.Fatalf("first grade: %d %s", s, b)
+		}
+		rawMax, raw := q.MaxPoints(), q.MaxPoints()-q.Parts[0].Rubric[0].Score
+		want := grading.CaseScore(&q, []content.Points{raw}, content.Pts(20))
+		if res.Items[0].Score != want || res.Score != want || rawMax == 0 {
+			t.Fatalf("first case %s, total %s; want %s", res.Items[0].Score, res.Score, want)
+		}
+		for _, c := range pending.Items[0].Cases[1:] {
+			zero := []content.Points{}
+			for _, p := range c.Parts {
+				for range p.Rubric {
+					zero = append(zero, 0)
+				}
+			}
+			s, b = h.do("PUT", path+"/grades/"+itoa(c.QuestionID), "instructor", map[string]any{"scores": zero, "comment": "未作答"})
+			if s != 200 {
+				t.Fatalf("grade %d: %d %s", c.QuestionID, s, b)
+			}
+		}
+		res = decode[exam.Result](t, b)
+		if res.Status != exam.Graded || res.Passed || res.Score != want {
+			t.Fatalf("all graded: %s", b)
+		}
+		s, b = h.do("GET", path+"/result", "candidate", nil)
+		if got := decode[exam.Result](t, b); s != 200 || got.Status != exam.Graded || got.Score != want || got.Items[0].Parts[0].Points[0].Score != 0 ||
+			got.Items[0].Parts[0].Points[1].Score != q.Parts[0].Rubric[1].Score {
+			t.Fatalf("result after review: %d %s", s, b)
+		}
+		if _, b := h.do("GET", "/api/v1/attempts", "candidate", nil); !strings.Contains(string(b), `"status":"graded"`) {
+			t.Fatalf("attempt list: %s", b)
+		}
+		if _, b := h.do("GET", "/api/v1/grading/pending", "instructor", nil); len(decode[pendingJSON](t, b).Items) != 0 {
+			t.Fatalf("graded attempt still pending: %s", b)
+		}
+		// A changed grade rescores the graded attempt.
+		scores[0] = q.Parts[0].Rubric[0].Score
+		s, b = h.do("PUT", gradePath, "instructor", map[string]any{"scores": scores, "comment": "复核：第一问得分"})
+		if res := decode[exam.Result](t, b); s != 200 || res.Score != content.Pts(20) || res.Status != exam.Graded {
+			t.Fatalf("regrading a case: %d %s", s, b)
+		}
+	})
+}
+
+func TestGradesRefuseObjectiveQuestions(t *testing.T) {
+	h := newHarness(t, dbtest.SQLiteDSN(t))
+	a, path := h.startAndPath("candidate", exam.QuickQuiz)
+	h.do("POST", path+"/submit", "candidate", nil)
+	h.expectError(422, "question_id", "PUT", path+"/grades/"+itoa(a.Sections[0].Questions[0].ID), "instructor", map[string]any{"scores": []int{1}})
+}
