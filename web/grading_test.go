@@ -151,3 +151,147 @@ func TestGradesRefuseObjectiveQuestions(t *testing.T) {
 	h.do("POST", path+"/submit", "candidate", nil)
 	h.expectError(422, "question_id", "PUT", path+"/grades/"+itoa(a.Sections[0].Questions[0].ID), "instructor", map[string]any{"scores": []int{1}})
 }
+
+func TestRegradeAPI(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, dsn string) {
+		h := newHarness(t, dsn)
+		a, path := h.startAndPath("candidate", exam.L2Theory)
+		item := a.Sections[0].Questions[0]
+		chosen := item.Options[0].Key
+		h.do("PUT", path+"/answers/"+itoa(item.ID), "candidate", map[string]any{"choice": []string{chosen}})
+		_, b := h.do("POST", path+"/submit", "candidate", nil)
+		before := decode[exam.Result](t, b)
+		was := before.Items[0]
+		if was.QuestionID != item.ID {
+			t.Fatalf("first item %d, want %d", was.QuestionID, item.ID)
+		}
+		// The key is corrected (by an admin: a bundled question) so that the candidate's
+		// choice flips from right to wrong or back.
+		_, b = h.do("GET", "/api/v1/questions/"+itoa(item.ID), "admin", nil)
+		q := decode[map[string]any](t, b)
+		newKey := chosen
+		if was.Correct {
+			newKey = item.Options[1].Key
+		}
+		q["answer"] = []string{newKey}
+		if s, b := h.do("PUT", "/api/v1/questions/"+itoa(item.ID), "admin", q); s != 200 {
+			t.Fatalf("correct the key: %d %s", s, b)
+		}
+		rpath := "/api/v1/questions/" + itoa(item.ID) + "/regrade"
+		h.expectError(403, "", "POST", rpath, "candidate", nil)
+		h.expectError(404, "", "POST", "/api/v1/questions/99999999/regrade", "instructor", nil)
+		// Another center regrades only its own attempts: none.
+		s, b := h.do("POST", rpath, "instructor-b", nil)
+		if r := decode[grading.Regraded](t, b); s != 200 || len(r.Attempts) != 0 {
+			t.Fatalf("center b's regrade: %d %s", s, b)
+		}
+		s, b = h.do("POST", rpath, "instructor", nil)
+		r := decode[grading.Regraded](t, b)
+		delta := content.Pts(0.5)
+		if was.Correct {
+			delta = -delta
+		}
+		if s != 200 || r.Version != 2 || r.Changed != 1 || len(r.Attempts) != 1 || r.Attempts[0].Attempt != a.ID ||
+			r.Attempts[0].OldVersion != 1 || r.Attempts[0].NewScore-r.Attempts[0].OldScore != delta {
+			t.Fatalf("regrade: %d %s", s, b)
+		}
+		s, b = h.do("GET", path+"/result", "candidate", nil)
+		after := decode[exam.Result](t, b)
+		if s != 200 || after.Score != before.Score+delta || after.Items[0].Correct == was.Correct || len(after.History) != 1 ||
+			after.History[0].NewVersion != 2 || after.History[0].QuestionID != item.ID || after.Sections[0].Score != before.Sections[0].Score+delta {
+			t.Fatalf("result after regrade (before %s): %d %s", before.Score, s, b)
+		}
+		// Again: nothing left on the old version.
+		if _, b := h.do("POST", rpath, "instructor", nil); len(decode[grading.Regraded](t, b).Attempts) != 0 {
+			t.Fatalf("second regrade: %s", b)
+		}
+		// The attempt still shows the version it was given, with the key it had then.
+		_, b = h.do("GET", path, "candidate", nil)
+		if got := decode[attemptJSON](t, b).Sections[0].Questions[0].Key; len(got) != 1 || was.Correct && got[0] != chosen || !was.Correct && got[0] == chosen {
+			t.Fatalf("review shows key %v", got)
+		}
+		// A center's own question is not another center's to regrade.
+		_, b = h.do("POST", "/api/v1/questions", "instructor", singleChoice("中心甲自编：客户服务的特点不包括哪一项？"))
+		own := decode[content.Question](t, b)
+		h.expectError(404, "", "POST", "/api/v1/questions/"+itoa(own.ID)+"/regrade", "instructor-b", nil)
+	})
+}
+
+type wrongBookJSON struct {
+	Items []grading.WrongEntry
+}
+
+func TestWrongBookAPI(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, dsn string) {
+		h := newHarness(t, dsn)
+		a, path := h.startAndPath("candidate", exam.QuickQuiz)
+		h.do("POST", path+"/submit", "candidate", nil) // nothing answered: all ten go in the book
+		s, b := h.do("GET", "/api/v1/wrongbook", "candidate", nil)
+		book := decode[wrongBookJSON](t, b)
+		if s != 200 || len(book.Items) != 10 || !book.Items[0].Unanswered || book.Items[0].Count != 1 || book.Items[0].LastAttempt != a.ID ||
+			book.Items[0].Chapter == "" || book.Items[0].ChapterTitle == "" || book.Items[0].Stem == "" {
+			t.Fatalf("wrong book: %d %s", s, b)
+		}
+		chapter := book.Items[0].Chapter
+		s, b = h.do("GET", "/api/v1/wrongbook?chapter="+chapter, "candidate", nil)
+		inChapter := decode[wrongBookJSON](t, b).Items
+		for _, e := range inChapter {
+			if e.Chapter != chapter {
+				t.Fatalf("filter %s gave %s", chapter, e.Chapter)
+			}
+		}
+		if s != 200 || len(inChapter) == 0 {
+			t.Fatalf("filtered: %d %s", s, b)
+		}
+		if _, b := h.do("GET", "/api/v1/wrongbook", "candidate2", nil); len(decode[wrongBookJSON](t, b).Items) != 0 {
+			t.Fatalf("another candidate's book: %s", b)
+		}
+		h.expectError(401, "", "GET", "/api/v1/wrongbook", "", nil)
+
+		// A practice of them, through the exam engine; starting again returns it.
+		h.expectError(422, "count", "POST", "/api/v1/wrongbook/practice", "candidate", map[string]any{"chapter": chapter, "count": 500})
+		h.expectError(422, "chapter", "POST", "/api/v1/wrongbook/practice", "candidate2", map[string]any{})
+		s, b = h.do("POST", "/api/v1/wrongbook/practice", "candidate", map[string]any{"chapter": chapter, "count": 1})
+		p := decode[attemptJSON](t, b)
+		if s != 201 || p.Deadline != nil || len(p.Sections) != 1 || len(p.Sections[0].Questions) != 1 || p.Sections[0].Questions[0].ID != inChapter[0].QuestionID {
+			t.Fatalf("practice: %d %s", s, b)
+		}
+		if s, b := h.do("POST", "/api/v1/wrongbook/practice", "candidate", map[string]any{"count": 5}); s != 201 || decode[attemptJSON](t, b).ID != p.ID {
+			t.Fatalf("second practice start: %d %s", s, b)
+		}
+		// Answer it right (practice shows the key once answered) and it leaves the book.
+		q := p.Sections[0].Questions[0]
+		ppath := "/api/v1/attempts/" + itoa(p.ID)
+		h.do("PUT", ppath+"/answers/"+itoa(q.ID), "candidate", map[string]any{"choice": []string{q.Options[0].Key}})
+		_, b = h.do("GET", ppath, "candidate", nil)
+		key := decode[attemptJSON](t, b).Sections[0].Questions[0].Key
+		if s, b := h.do("PUT", ppath+"/answers/"+itoa(q.ID), "candidate", map[string]any{"choice": key}); s != 200 {
+			t.Fatalf("answer with the key %v: %d %s", key, s, b)
+		}
+		if s, b := h.do("POST", ppath+"/submit", "candidate", nil); s != 200 || decode[exam.Result](t, b).Score != content.Pts(1) {
+			t.Fatalf("practice submit: %d %s", s, b)
+		}
+		_, b = h.do("GET", "/api/v1/wrongbook", "candidate", nil)
+		for _, e := range decode[wrongBookJSON](t, b).Items {
+			if e.QuestionID == q.ID {
+				t.Fatalf("a mastered question stays in the book: %+v", e)
+			}
+		}
+		if got := len(decode[wrongBookJSON](t, b).Items); got != 9 {
+			t.Fatalf("book after practice: %d entries", got)
+		}
+	})
+}
+
+func TestReportAPIRefusals(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, dsn string) {
+		h := newHarness(t, dsn)
+		_, path := h.startAndPath("candidate", exam.QuickQuiz)
+		h.expectError(409, "", "GET", path+"/report.pdf", "candidate", nil)
+		h.do("POST", path+"/submit", "candidate", nil)
+		h.expectError(404, "", "GET", path+"/report.pdf", "candidate2", nil)
+		h.expectError(404, "", "GET", path+"/report.pdf", "instructor-b", nil)
+		h.expectError(404, "", "GET", "/api/v1/attempts/99999999/report.pdf", "candidate", nil)
+		h.expectError(401, "", "GET", path+"/report.pdf", "", nil)
+	})
+}
