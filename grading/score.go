@@ -40,7 +40,12 @@ func Grade(in exam.GradeInput) exam.Result { return Rescore(in, Review{}) }
 // (content.Points). Rescore is pure.
 func Rescore(in exam.GradeInput, r Review) exam.Result {
 	a := in.Attempt
-	res := exam.Result{Attempt: a.ID, Status: exam.Graded, PassScore: a.Rules.PassScore, History: r.History}
+	n := 0
+	for _, sec := range a.Paper.Sections {
+		n += len(sec.Items)
+	}
+	res := exam.Result{Attempt: a.ID, Status: exam.Graded, PassScore: a.Rules.PassScore, History: r.History,
+		Items: make([]exam.ItemScore, 0, n)}
 	chapters := map[string]*exam.ScoreLine{}
 	units := map[string]*exam.ScoreLine{}
 	var chapterOrder, unitOrder []string
