@@ -208,3 +208,16 @@ func (s *Service) StartPractice(ctx context.Context, v Viewer, p Practice) (*Att
 	}
 	return row.attempt()
 }
+
+// FinalisedAttempt returns a graded or pending-review attempt whoever asks, for checks
+// that show nothing private (a report's verify code); any other is ErrNotFound.
+func (s *Service) FinalisedAttempt(ctx context.Context, id int64) (*Attempt, error) {
+	as, err := s.find(ctx, s.db.WithContext(ctx).Where("id = ? AND status IN ?", id, []Status{PendingReview, Graded}))
+	if err != nil {
+		return nil, err
+	}
+	if len(as) == 0 {
+		return nil, notFound(id)
+	}
+	return &as[0], nil
+}

@@ -3,7 +3,11 @@ package grading
 import (
 	"context"
 	"crypto/sha256"
+	"crypto/subtle"
+	"errors"
 	"fmt"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/csmexam/csmexam/content"
@@ -176,4 +180,53 @@ func (s *Service) Report(ctx context.Context, v exam.Viewer, id int64) (*report.
 	}
 	in.Center, in.Candidate, in.Username = center.Name, u.Name, u.Username
 	return BuildReport(in), nil
+}
+
+// Verification is what the server vouches for when a report's verify code matches.
+type Verification struct {
+	Attempt     int64          `json:"attempt"`
+	Center      string         `json:"center"`
+	Candidate   string         `json:"candidate"`
+	Blueprint   string         `json:"blueprint"`
+	Status      exam.Status    `json:"status"`
+	Score       content.Points `json:"score"`
+	MaxScore    content.Points `json:"max_score"`
+	PassScore   content.Points `json:"pass_score"`
+	Passed      bool           `json:"passed"`
+	SubmittedAt time.Time      `json:"submitted_at"`
+}
+
+// Verify checks a report's verify code against the stored attempt and returns what the
+// report should say. A code that is malformed, names no finalised attempt, or no longer
+// matches its result (altered, or made before a grade or regrade changed the score) is
+// ErrNotFound.
+func (s *Service) Verify(ctx context.Context, code string) (*Verification, error) {
+	bad := fmt.Errorf("校验码 %s 与任何成绩单都不符: %w", code, content.ErrNotFound)
+	idText, _, ok := strings.Cut(code, "-")
+	id, err := strconv.ParseInt(idText, 10, 64)
+	if !ok || err != nil {
+		return nil, bad
+	}
+	a, err := s.exams.FinalisedAttempt(ctx, id)
+	if errors.Is(err, content.ErrNotFound) {
+		return nil, bad
+	}
+	if err != nil {
+		return nil, err
+	}
+	if a.Result == nil || a.SubmittedAt == nil ||
+		subtle.ConstantTimeCompare([]byte(strings.ToUpper(code)), []byte(VerifyCode(a.ID, a.Result.Score, *a.SubmittedAt))) != 1 {
+		return nil, bad
+	}
+	center, err := s.accounts.Center(ctx, a.CenterID)
+	if err != nil {
+		return nil, err
+	}
+	u, err := s.accounts.User(ctx, a.CandidateID)
+	if err != nil {
+		return nil, err
+	}
+	r := a.Result
+	return &Verification{Attempt: a.ID, Center: center.Name, Candidate: u.Name, Blueprint: a.Rules.Title, Status: r.Status,
+		Score: r.Score, MaxScore: r.MaxScore, PassScore: r.PassScore, Passed: r.Passed, SubmittedAt: *a.SubmittedAt}, nil
 }

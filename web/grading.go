@@ -20,6 +20,16 @@ func (s *Server) registerGradingRoutes(r fiber.Router) {
 	r.Post("/questions/:id/regrade", s.authenticate, staff, s.regradeQuestion)
 	r.Get("/wrongbook", s.authenticate, s.wrongBook)
 	r.Post("/wrongbook/practice", s.authenticate, s.practiceWrong)
+	// No login: whoever holds a printed report (an employer, say) checks it.
+	r.Get("/reports/verify/:code", s.verifyReport)
+}
+
+func (s *Server) verifyReport(c *fiber.Ctx) error {
+	v, err := s.Grades.Verify(c.UserContext(), utils.CopyString(c.Params("code")))
+	if err != nil {
+		return err
+	}
+	return c.JSON(v)
 }
 
 // gradeRequest is an instructor's grade of one case: a score per 采分点 in rubric order

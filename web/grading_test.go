@@ -3,6 +3,7 @@ package web_test
 import (
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/csmexam/csmexam/content"
 	"github.com/csmexam/csmexam/content/db/dbtest"
@@ -286,12 +287,67 @@ func TestWrongBookAPI(t *testing.T) {
 func TestReportAPIRefusals(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, dsn string) {
 		h := newHarness(t, dsn)
-		_, path := h.startAndPath("candidate", exam.QuickQuiz)
+		a, path := h.startAndPath("candidate", exam.QuickQuiz)
 		h.expectError(409, "", "GET", path+"/report.pdf", "candidate", nil)
-		h.do("POST", path+"/submit", "candidate", nil)
+		h.expectError(404, "", "GET", "/api/v1/reports/verify/"+itoa(a.ID)+"-00000000", "", nil)
+		_, b := h.do("POST", path+"/submit", "candidate", nil)
+		res := decode[exam.Result](t, b)
+
+		// The verify code of its report checks out without a login; an altered one does not.
+		_, b = h.do("GET", "/api/v1/attempts", "candidate", nil)
+		submitted := decode[[]struct {
+			SubmittedAt time.Time `json:"submitted_at"`
+		}](t, b)[0].SubmittedAt
+		code := grading.VerifyCode(a.ID, res.Score, submitted)
+		s, b := h.do("GET", "/api/v1/reports/verify/"+strings.ToLower(code), "", nil)
+		v := decode[grading.Verification](t, b)
+		if s != 200 || v.Attempt != a.ID || v.Score != res.Score || v.Blueprint != "快速小测" || v.Candidate != "candidate" || v.Center != "a" {
+			t.Fatalf("verify %s: %d %s", code, s, b)
+		}
+		h.expectError(404, "", "GET", "/api/v1/reports/verify/"+grading.VerifyCode(a.ID, res.Score+content.Pts(10), submitted), "", nil)
+		h.expectError(404, "", "GET", "/api/v1/reports/verify/not-a-code", "", nil)
 		h.expectError(404, "", "GET", path+"/report.pdf", "candidate2", nil)
 		h.expectError(404, "", "GET", path+"/report.pdf", "instructor-b", nil)
 		h.expectError(404, "", "GET", "/api/v1/attempts/99999999/report.pdf", "candidate", nil)
 		h.expectError(401, "", "GET", path+"/report.pdf", "", nil)
+	})
+}
+
+// TestParallelGradesAllCount: instructors grading the cases of one attempt at the same
+// moment (other servers, other tabs) each rescore under the attempt's row lock, so the
+// last rescore sees every grade.
+func TestParallelGradesAllCount(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, dsn string) {
+		h := newHarness(t, dsn)
+		a, path := h.startAndPath("candidate", exam.L2Skills)
+		h.do("POST", path+"/submit", "candidate", nil)
+		_, b := h.do("GET", "/api/v1/grading/pending", "instructor", nil)
+		cases := decode[pendingJSON](t, b).Items[0].Cases
+		errs := make(chan string, len(cases))
+		for i, c := range cases {
+			go func() {
+				var full []content.Points
+				for _, p := range c.Parts {
+					for _, r := range p.Rubric {
+						full = append(full, r.MaxScore)
+					}
+				}
+				who := []string{"instructor", "centeradmin", "admin"}[i%3]
+				if s, b := h.do("PUT", path+"/grades/"+itoa(c.QuestionID), who, map[string]any{"scores": full}); s != 200 {
+					errs <- string(b)
+					return
+				}
+				errs <- ""
+			}()
+		}
+		for range cases {
+			if e := <-errs; e != "" {
+				t.Fatal(e)
+			}
+		}
+		_, b = h.do("GET", path+"/result", "candidate", nil)
+		if r := decode[exam.Result](t, b); r.Status != exam.Graded || r.Score != content.Pts(100) || !r.Passed || r.Attempt != a.ID {
+			t.Fatalf("after parallel grades: %s", b)
+		}
 	})
 }

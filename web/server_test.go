@@ -30,7 +30,6 @@ import (
 type harness struct {
 	t      testing.TB
 	srv    *web.Server
-	exams  *exam.Service
 	tokens map[string]string
 }
 
@@ -66,7 +65,6 @@ func newHarness(t testing.TB, dsn string) *harness {
 	if err := exams.SyncBundled(ctx); err != nil {
 		t.Fatal(err)
 	}
-	h.exams = exams
 	h.srv = web.New(web.Deps{Content: cs, Accounts: as, Exams: exams, Grades: grading.NewService(g, exams, cs, as, time.Now),
 		Ping: func(context.Context) error { return nil }})
 	for _, u := range []struct {
