@@ -1,6 +1,10 @@
 package web_test
 
 import (
+	"bytes"
+	"io"
+	"net/http/httptest"
+	"os/exec"
 	"strings"
 	"testing"
 	"time"
@@ -348,6 +352,49 @@ func TestParallelGradesAllCount(t *testing.T) {
 		_, b = h.do("GET", path+"/result", "candidate", nil)
 		if r := decode[exam.Result](t, b); r.Status != exam.Graded || r.Score != content.Pts(100) || !r.Passed || r.Attempt != a.ID {
 			t.Fatalf("after parallel grades: %s", b)
+		}
+	})
+}
+
+// pdfText extracts a PDF's text with poppler's pdftotext (apt: poppler-utils).
+func pdfText(t *testing.T, pdf []byte) string {
+	t.Helper()
+	cmd := exec.Command("pdftotext", "-layout", "-", "-")
+	cmd.Stdin = bytes.NewReader(pdf)
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("pdftotext (poppler-utils): %v", err)
+	}
+	return string(out)
+}
+
+func TestReportPDF(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, dsn string) {
+		h := newHarness(t, dsn)
+		a, path := h.startAndPath("candidate", exam.QuickQuiz)
+		q := a.Sections[0].Questions[0]
+		h.do("PUT", path+"/answers/"+itoa(q.ID), "candidate", map[string]any{"choice": []string{q.Options[0].Key}})
+		_, b := h.do("POST", path+"/submit", "candidate", nil)
+		res := decode[exam.Result](t, b)
+		for _, who := range []string{"candidate", "instructor"} {
+			req := httptest.NewRequest("GET", path+"/report.pdf", nil)
+			req.Header.Set("Authorization", "Bearer "+h.tokens[who])
+			resp, err := h.srv.App.Test(req, -1)
+			if err != nil {
+				t.Fatal(err)
+			}
+			pdf, _ := io.ReadAll(resp.Body)
+			disp := resp.Header.Get("Content-Disposition")
+			if resp.StatusCode != 200 || resp.Header.Get("Content-Type") != "application/pdf" || !bytes.HasPrefix(pdf, []byte("%PDF-")) ||
+				!strings.Contains(disp, `filename="csmexam-report-`+itoa(a.ID)+`.pdf"`) || !strings.Contains(disp, "filename*=UTF-8''") {
+				t.Fatalf("report as %s: %d %q %q %.40q", who, resp.StatusCode, resp.Header.Get("Content-Type"), disp, pdf)
+			}
+			text := pdfText(t, pdf)
+			for _, want := range []string{"快速小测", "candidate", res.Score.String()} {
+				if !strings.Contains(text, want) {
+					t.Fatalf("the report does not show %q:\n%s", want, text)
+				}
+			}
 		}
 	})
 }
