@@ -73,13 +73,17 @@ func (s *Service) Pending(ctx context.Context, v exam.Viewer) ([]PendingAttempt,
 	if err != nil {
 		return nil, err
 	}
+	titles, err := s.exams.Titles(ctx)
+	if err != nil {
+		return nil, err
+	}
 	for i := range as {
 		a := &as[i]
 		p := PendingAttempt{Attempt: a.ID, Blueprint: a.Rules.Code, Title: a.Rules.Title, SubmittedAt: a.SubmittedAt, Candidate: Person{ID: a.CandidateID}}
 		if u, err := s.accounts.User(ctx, a.CandidateID); err == nil {
 			p.Candidate.Username, p.Candidate.Name = u.Username, u.Name
 		}
-		cases, err := s.caseReviews(ctx, a)
+		cases, err := s.caseReviews(ctx, a, titles)
 		if err != nil {
 			return nil, err
 		}
@@ -91,8 +95,8 @@ func (s *Service) Pending(ctx context.Context, v exam.Viewer) ([]PendingAttempt,
 
 // caseReviews lays out an attempt's case analyses with their answers, suggestions and
 // grades.
-func (s *Service) caseReviews(ctx context.Context, a *exam.Attempt) ([]CaseReview, error) {
-	in, err := s.gradeInput(ctx, a)
+func (s *Service) caseReviews(ctx context.Context, a *exam.Attempt, titles map[string]string) ([]CaseReview, error) {
+	in, err := s.gradeInput(ctx, a, titles)
 	if err != nil {
 		return nil, err
 	}

@@ -160,8 +160,12 @@ func (s *Service) Report(ctx context.Context, v exam.Viewer, id int64) (*report.
 	case exam.Abandoned:
 		return nil, fmt.Errorf("作答超时被作废，没有成绩单: %w", content.ErrConflict)
 	}
+	titles, err := s.exams.Titles(ctx)
+	if err != nil {
+		return nil, err
+	}
 	in := ReportInput{}
-	if in.GradeInput, err = s.gradeInput(ctx, a); err != nil {
+	if in.GradeInput, err = s.gradeInput(ctx, a, titles); err != nil {
 		return nil, err
 	}
 	if in.Answers, err = s.exams.Answers(ctx, id); err != nil {

@@ -73,7 +73,11 @@ func (s *Service) SetGrade(ctx context.Context, v exam.Viewer, attemptID, questi
 	if utf8.RuneCountInString(g.Comment) > MaxCommentRunes {
 		return nil, content.Invalid("comment", "评语不能超过 %d 字", MaxCommentRunes)
 	}
-	in, err := s.gradeInput(ctx, a)
+	titles, err := s.exams.Titles(ctx)
+	if err != nil {
+		return nil, err
+	}
+	in, err := s.gradeInput(ctx, a, titles)
 	if err != nil {
 		return nil, err
 	}
@@ -97,13 +101,10 @@ func (s *Service) SetGrade(ctx context.Context, v exam.Viewer, attemptID, questi
 	})
 }
 
-// gradeInput gathers what scoring an attempt needs apart from its answers.
-func (s *Service) gradeInput(ctx context.Context, a *exam.Attempt) (exam.GradeInput, error) {
+// gradeInput gathers what scoring an attempt needs apart from its answers; titles are
+// the syllabus titles (exam.Service.Titles), read once per request.
+func (s *Service) gradeInput(ctx context.Context, a *exam.Attempt, titles map[string]string) (exam.GradeInput, error) {
 	qs, err := s.exams.Questions(ctx, a)
-	if err != nil {
-		return exam.GradeInput{}, err
-	}
-	titles, err := s.exams.Titles(ctx)
 	if err != nil {
 		return exam.GradeInput{}, err
 	}
@@ -192,9 +193,13 @@ func (s *Service) Regrade(ctx context.Context, v exam.Viewer, questionID int64) 
 	if err != nil {
 		return nil, err
 	}
+	titles, err := s.exams.Titles(ctx)
+	if err != nil {
+		return nil, err
+	}
 	out := &Regraded{QuestionID: questionID, Version: q.Version, Attempts: []RegradedAttempt{}}
 	for i := range as {
-		in, err := s.gradeInput(ctx, &as[i])
+		in, err := s.gradeInput(ctx, &as[i], titles)
 		if err != nil {
 			return nil, err
 		}
