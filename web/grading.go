@@ -3,7 +3,7 @@ package web
 import (
 	"bytes"
 	"fmt"
-	"net/url"
+	"strings"
 
 	"github.com/csmexam/csmexam/content"
 	"github.com/csmexam/csmexam/grading"
@@ -123,7 +123,22 @@ func (s *Server) attemptReport(c *fiber.Ctx) error {
 	// An ASCII name for old clients, the Chinese one (RFC 6266) for the rest.
 	name := fmt.Sprintf("成绩单-%s-%s-%d.pdf", rep.Blueprint, rep.Candidate, id)
 	c.Set(fiber.HeaderContentType, "application/pdf")
-	c.Set(fiber.HeaderContentDisposition, fmt.Sprintf(`attachment; filename="csmexam-report-%d.pdf"; filename*=UTF-8''%s`, id, url.PathEscape(name)))
+	c.Set(fiber.HeaderContentDisposition, fmt.Sprintf(`attachment; filename="csmexam-report-%d.pdf"; filename*=UTF-8''%s`, id, extValue(name)))
 	c.Set(fiber.HeaderCacheControl, "private, no-store")
 	return c.Send(buf.Bytes())
+}
+
+// extValue percent-encodes s as an RFC 5987 header value: every byte but the few
+// characters the grammar allows bare.
+func extValue(s string) string {
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || strings.IndexByte("!#$&+-.^_`|~", c) >= 0 {
+			b.WriteByte(c)
+		} else {
+			fmt.Fprintf(&b, "%%%02X", c)
+		}
+	}
+	return b.String()
 }

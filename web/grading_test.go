@@ -386,7 +386,7 @@ func TestReportPDF(t *testing.T) {
 			pdf, _ := io.ReadAll(resp.Body)
 			disp := resp.Header.Get("Content-Disposition")
 			if resp.StatusCode != 200 || resp.Header.Get("Content-Type") != "application/pdf" || !bytes.HasPrefix(pdf, []byte("%PDF-")) ||
-				!strings.Contains(disp, `filename="csmexam-report-`+itoa(a.ID)+`.pdf"`) || !strings.Contains(disp, "filename*=UTF-8''") {
+				!strings.Contains(disp, `filename="csmexam-report-`+itoa(a.ID)+`.pdf"`) || !strings.Contains(disp, "filename*=UTF-8''%E6%88%90%E7%BB%A9%E5%8D%95-") {
 				t.Fatalf("report as %s: %d %q %q %.40q", who, resp.StatusCode, resp.Header.Get("Content-Type"), disp, pdf)
 			}
 			text := pdfText(t, pdf)
