@@ -46,18 +46,18 @@ func Rescore(in exam.GradeInput, r Review) exam.Result {
 	}
 	res := exam.Result{Attempt: a.ID, Status: exam.Graded, PassScore: a.Rules.PassScore, History: r.History,
 		Items: make([]exam.ItemScore, 0, n)}
-	chapters := map[string]*exam.ScoreLine{}
-	units := map[string]*exam.ScoreLine{}
-	var chapterOrder, unitOrder []string
-	add := func(m map[string]*exam.ScoreLine, order *[]string, code string, score, max content.Points) {
-		l, ok := m[code]
+	// Subtotals by code, in order of first appearance; the maps index into the slices.
+	chapterAt, unitAt := make(map[string]int, 16), make(map[string]int, n)
+	res.Chapters, res.Units = make([]exam.ScoreLine, 0, 16), make([]exam.ScoreLine, 0, n/2)
+	add := func(lines *[]exam.ScoreLine, at map[string]int, code string, score, max content.Points) {
+		i, ok := at[code]
 		if !ok {
-			l = &exam.ScoreLine{Code: code, Title: in.Titles[code]}
-			m[code] = l
-			*order = append(*order, code)
+			i = len(*lines)
+			at[code] = i
+			*lines = append(*lines, exam.ScoreLine{Code: code, Title: in.Titles[code]})
 		}
-		l.Score += score
-		l.MaxScore += max
+		(*lines)[i].Score += score
+		(*lines)[i].MaxScore += max
 	}
 	for _, sec := range a.Paper.Sections {
 		line := exam.ScoreLine{Type: sec.Type}
@@ -94,20 +94,14 @@ func Rescore(in exam.GradeInput, r Review) exam.Result {
 			line.Score += is.Score
 			line.MaxScore += is.MaxScore
 			if q != nil {
-				add(chapters, &chapterOrder, content.ChapterOf(q.Unit), is.Score, is.MaxScore)
-				add(units, &unitOrder, q.Unit, is.Score, is.MaxScore)
+				add(&res.Chapters, chapterAt, content.ChapterOf(q.Unit), is.Score, is.MaxScore)
+				add(&res.Units, unitAt, q.Unit, is.Score, is.MaxScore)
 			}
 			res.Items = append(res.Items, is)
 		}
 		res.Sections = append(res.Sections, line)
 		res.Score += line.Score
 		res.MaxScore += line.MaxScore
-	}
-	for _, c := range chapterOrder {
-		res.Chapters = append(res.Chapters, *chapters[c])
-	}
-	for _, u := range unitOrder {
-		res.Units = append(res.Units, *units[u])
 	}
 	res.Passed = res.Status == exam.Graded && res.Score >= res.PassScore
 	end := in.Now
