@@ -154,8 +154,8 @@ type Practice struct {
 	Questions []int64 // in this order within each type; ids the center cannot see are left out
 }
 
-// PracticePointsEach is what each question of a practice paper is worth.
-var PracticePointsEach = content.Pts(1)
+// PracticePointsEach is what each question of a practice paper is worth: one point.
+const PracticePointsEach = content.Points(100)
 
 // StartPractice opens an untimed practice attempt on the current versions of p's
 // questions for the viewer, or returns the viewer's open attempt of p.Code. Questions
