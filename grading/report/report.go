@@ -78,11 +78,11 @@ type PointScore struct {
 // characters no font has are drawn as □. Dates print in r.Date's own location. Encode
 // reads no clock: the PDF's creation date is r.Date, so equal reports give equal bytes.
 func Encode(w io.Writer, r *Report) error {
-	fs, err := faces()
+	fs, err := fonts()
 	if err != nil {
 		return fmt.Errorf("report: embedded font: %w", err)
 	}
-	d := &doc{faces: fs, used: map[rune]bool{}}
+	d := &doc{fonts: fs, used: map[rune]bool{}}
 	d.pdf = gofpdf.NewCustom(&gofpdf.InitType{UnitStr: "mm", Size: gofpdf.SizeType{Wd: pageW, Ht: pageH}})
 	d.pdf.SetAutoPageBreak(false, 0)
 	d.pdf.SetCatalogSort(true)
