@@ -88,10 +88,10 @@ func TestCleanMarksMissingGlyphs(t *testing.T) {
 		t.Fatal(err)
 	}
 	for in, want := range map[string]string{
-		"李𠀾明":       "李□明",
+		"李𠀾明":          "李□明",
 		"A\tB\r\nC\rD": "A B\nC\nD",
-		"\ufeff开头":    "开头",
-		"客户 CSAT 86%": "客户 CSAT 86%",
+		"\ufeff开头":     "开头",
+		"客户 CSAT 86%":  "客户 CSAT 86%",
 	} {
 		if got := clean(fs, in); got != want {
 			t.Errorf("clean(%q) = %q, want %q", in, got, want)
