@@ -16,6 +16,9 @@ type ttf struct {
 	data    []byte
 	tables  map[string][]byte
 	upem    int
+	ascent  int      // hhea, font units
+	descent int      // hhea, font units (negative)
+	bbox    [4]int   // head: xMin, yMin, xMax, yMax
 	glyphs  []uint32 // loca: glyph g is glyf[glyphs[g]:glyphs[g+1]]
 	advance []uint16 // per glyph, font units
 	gid     []uint16 // per BMP rune; 0 is .notdef (the font has no glyph)
@@ -49,6 +52,10 @@ func parseTTF(data []byte) (*ttf, error) {
 	}
 	head, hhea, maxp := f.tables["head"], f.tables["hhea"], f.tables["maxp"]
 	f.upem = f.u16(head, 18)
+	for i := range f.bbox {
+		f.bbox[i] = int(int16(f.u16(head, 36+2*i)))
+	}
+	f.ascent, f.descent = int(int16(f.u16(hhea, 4))), int(int16(f.u16(hhea, 6)))
 	longLoca := f.u16(head, 50) == 1
 	numGlyphs := f.u16(maxp, 4)
 	numMetrics := f.u16(hhea, 34)

@@ -43,7 +43,7 @@ const (
 type doc struct {
 	pdf   *gofpdf.Fpdf
 	fonts []*ttf
-	used  map[rune]bool // runes the embedded subset holds
+	codes map[rune]fontCode // how each character the report uses is drawn
 	y     float64
 	err   error
 }
@@ -83,20 +83,6 @@ func (d *doc) measure(s string, size float64) float64 {
 }
 
 func (d *doc) color(c rgb) { d.pdf.SetTextColor(c.r, c.g, c.b) }
-
-// fontFamily is the one font of a report: the per-document merged subset.
-const fontFamily = "report"
-
-// text draws one line (already clean and wrapped) with its baseline at y.
-func (d *doc) text(x, y float64, s string, size float64) {
-	for _, r := range s {
-		if !d.used[r] && d.err == nil {
-			d.err = fmt.Errorf("report: %q drawn but not in the embedded font subset", r)
-		}
-	}
-	d.pdf.SetFont(fontFamily, "", size)
-	d.pdf.Text(x, y, s)
-}
 
 // para writes text wrapped to width w at x, moving down line by line.
 func (d *doc) para(x, w float64, text string, size float64, c rgb) {

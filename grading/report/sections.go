@@ -19,54 +19,6 @@ var labels = strings.Join([]string{
 	"第页共", "·／/—", "正确错误", "、",
 }, "")
 
-// embedFonts gives gofpdf one font holding just the characters this report uses, merged
-// from both embedded fonts: gofpdf then parses a few hundred glyphs per document instead
-// of tens of thousands, and one font costs half of what two cost at output.
-func (d *doc) embedFonts(r *Report) {
-	var all []string
-	add := func(ss ...string) {
-		for _, s := range ss {
-			all = append(all, clean(d.fonts, s))
-		}
-	}
-	add(labels, string(missingGlyph), r.Center, r.Candidate, r.Username, r.Blueprint, r.VerifyCode)
-	for c := rune(0x20); c < 0x7F; c++ {
-		d.used[c] = true
-	}
-	for _, l := range slices.Concat(r.Sections, r.Chapters) {
-		add(l.Title)
-	}
-	for _, it := range r.Wrong {
-		add(it.Section, it.Stem, it.Explanation)
-		add(it.Given...)
-		add(it.Key...)
-		for _, o := range it.Options {
-			add(o.Key, o.Text)
-		}
-	}
-	for _, c := range r.Cases {
-		add(c.Stem, c.Material, c.Comment)
-		for _, p := range c.Parts {
-			add(p.Prompt, p.Answer)
-			for _, ps := range p.Points {
-				add(ps.Point)
-			}
-		}
-	}
-	for _, s := range all {
-		for _, c := range s {
-			if c != '\n' {
-				d.used[c] = true
-			}
-		}
-	}
-	runes := make([]rune, 0, len(d.used))
-	for c := range d.used {
-		runes = append(runes, c)
-	}
-	d.pdf.AddUTF8FontFromBytes(fontFamily, "", subset(d.fonts, runes))
-}
-
 func (d *doc) header(r *Report) {
 	d.para(marginX, contentW, r.Center, body, muted)
 	d.gap(1)
