@@ -82,7 +82,12 @@ func (d *doc) measure(s string, size float64) float64 {
 	return w
 }
 
-func (d *doc) color(c rgb) { d.pdf.SetTextColor(c.r, c.g, c.b) }
+// color sets the text colour. PDF paints text with the fill colour; setting both lets
+// gofpdf skip wrapping every text object in its own colour state.
+func (d *doc) color(c rgb) {
+	d.pdf.SetTextColor(c.r, c.g, c.b)
+	d.pdf.SetFillColor(c.r, c.g, c.b)
+}
 
 // para writes text wrapped to width w at x, moving down line by line.
 func (d *doc) para(x, w float64, text string, size float64, c rgb) {
