@@ -310,14 +310,41 @@ func subset(fonts []*ttf, runes []rune) []byte {
 	if len(maxp) >= 32 {
 		binary.BigEndian.PutUint16(maxp[30:], binary.BigEndian.Uint16(maxp[30:])+1) // component depth: one more level
 	}
-	post := slices.Clone(b.tables["post"][:32])
-	binary.BigEndian.PutUint32(post, 0x00030000) // no glyph names: glyphs are renumbered
+	post := postNames(b.tables["post"][:32], len(order), cmapID)
 
 	return assemble(map[string][]byte{
 		"head": head, "hhea": hhea, "maxp": maxp, "post": post, "OS/2": b.tables["OS/2"],
 		"name": emptyName, "glyf": glyf, "loca": loca, "hmtx": hmtx, "cmap": cmap(cmapID),
 	})
 }
+
+// postNames writes a format 2 post table naming each mapped glyph uniXXXX after its
+// character, the names the PDF's /Differences use: viewers that find simple-font glyphs
+// by name rather than through the cmap find them too. Other glyphs are .notdef.
+func postNames(header []byte, numGlyphs int, ids map[rune]int) []byte {
+	index := make([]uint16, numGlyphs)
+	runes := make([]rune, 0, len(ids))
+	for r := range ids {
+		runes = append(runes, r)
+	}
+	slices.Sort(runes)
+	names := make([]byte, 0, 8*len(runes))
+	for i, r := range runes {
+		index[ids[r]] = uint16(258 + i) // 0..257 are the standard Macintosh names
+		names = append(names, byte(len(glyphName(r))))
+		names = append(names, glyphName(r)...)
+	}
+	post := slices.Clone(header)
+	binary.BigEndian.PutUint32(post, 0x00020000)
+	post = binary.BigEndian.AppendUint16(post, uint16(numGlyphs))
+	for _, v := range index {
+		post = binary.BigEndian.AppendUint16(post, v)
+	}
+	return append(post, names...)
+}
+
+// glyphName is the name a glyph of r goes by in the font and in the PDF.
+func glyphName(r rune) string { return fmt.Sprintf("uni%04X", r) }
 
 // emptyName is a name table with no records: the merged font is neither Droid nor
 // DejaVu, and the PDF names it itself.

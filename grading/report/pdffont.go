@@ -149,7 +149,7 @@ func (d *doc) embedFonts(r *Report) error {
 			code := byte(firstCode + j)
 			d.codes[c] = fontCode{i, code}
 			def.Cw[code] = int(faceOf(d.fonts, c).width[c])
-			fmt.Fprintf(&diff, " /uni%04X", c)
+			diff.WriteString(" /" + glyphName(c))
 		}
 		def.Diff = diff.String()
 		js, err := json.Marshal(&def)
