@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"math"
 	"slices"
 )
 
@@ -15,6 +16,9 @@ type ttf struct {
 	data    []byte
 	tables  map[string][]byte
 	upem    int
+	ascent  int      // hhea, font units
+	descent int      // hhea, font units (negative)
+	bbox    [4]int   // head: xMin, yMin, xMax, yMax
 	glyphs  []uint32 // loca: glyph g is glyf[glyphs[g]:glyphs[g+1]]
 	advance []uint16 // per glyph, font units
 	gid     []uint16 // per BMP rune; 0 is .notdef (the font has no glyph)
@@ -48,6 +52,10 @@ func parseTTF(data []byte) (*ttf, error) {
 	}
 	head, hhea, maxp := f.tables["head"], f.tables["hhea"], f.tables["maxp"]
 	f.upem = f.u16(head, 18)
+	for i := range f.bbox {
+		f.bbox[i] = int(int16(f.u16(head, 36+2*i)))
+	}
+	f.ascent, f.descent = int(int16(f.u16(hhea, 4))), int(int16(f.u16(hhea, 6)))
 	longLoca := f.u16(head, 50) == 1
 	numGlyphs := f.u16(maxp, 4)
 	numMetrics := f.u16(hhea, 34)
@@ -69,14 +77,20 @@ func parseTTF(data []byte) (*ttf, error) {
 	if err := f.parseCmap(); err != nil {
 		return nil, err
 	}
+	return f, nil
+}
+
+// measure fills f.width for drawing in a merged font with baseUpem units per em: the
+// advance rounded to those units, then to thousandths as gofpdf rounds it, so our line
+// widths equal the widths written into the PDF.
+func (f *ttf) measure(baseUpem int) {
 	f.width = make([]uint16, len(f.gid))
-	scale := 1000 / float64(f.upem)
+	scale := float64(baseUpem) / float64(f.upem)
 	for r, g := range f.gid {
 		if g != 0 {
-			f.width[r] = uint16(scale*float64(f.advance[g]) + 0.5)
+			f.width[r] = uint16(math.Round(1000 / float64(baseUpem) * float64(scaleUnits(int(f.advance[g]), scale))))
 		}
 	}
-	return f, nil
 }
 
 // parseCmap fills f.gid from the Windows Unicode BMP (3,1) or Unicode (0,x) format 4
@@ -122,24 +136,27 @@ func (f *ttf) parseCmap() error {
 // has reports whether the font draws r.
 func (f *ttf) has(r rune) bool { return r >= 0 && r < 0xFFFF && f.gid[r] != 0 }
 
-// Composite glyph flags (TrueType glyf table).
+// Glyph flags (TrueType glyf table).
 const (
-	argsAreWords   = 1 << 0
-	haveScale      = 1 << 3
-	moreComponents = 1 << 5
-	haveXYScale    = 1 << 6
-	haveTwoByTwo   = 1 << 7
+	argsAreWords     = 1 << 0
+	argsAreXY        = 1 << 1
+	haveScale        = 1 << 3
+	moreComponents   = 1 << 5
+	haveXYScale      = 1 << 6
+	haveTwoByTwo     = 1 << 7
+	haveInstructions = 1 << 8
 )
 
-// components calls fn with the offset (within the glyph) of each component glyph
-// index of a composite glyph; simple glyphs have none.
-func (f *ttf) components(glyph []byte, fn func(at int)) {
+// components calls fn with the offset (within the glyph) of each component record of a
+// composite glyph and returns where the records end; simple glyphs have none (0).
+func components(glyph []byte, fn func(at int)) int {
 	if len(glyph) < 10 || int16(binary.BigEndian.Uint16(glyph)) >= 0 {
-		return
+		return 0
 	}
-	for at := 10; at+4 <= len(glyph); {
-		flags := f.u16(glyph, at)
-		fn(at + 2)
+	at := 10
+	for at+4 <= len(glyph) {
+		flags := binary.BigEndian.Uint16(glyph[at:])
+		fn(at)
 		at += 4
 		if flags&argsAreWords != 0 {
 			at += 4
@@ -155,95 +172,215 @@ func (f *ttf) components(glyph []byte, fn func(at int)) {
 			at += 8
 		}
 		if flags&moreComponents == 0 {
-			return
+			break
 		}
 	}
+	return at
 }
 
 func (f *ttf) glyph(g int) []byte { return f.tables["glyf"][f.glyphs[g]:f.glyphs[g+1]] }
 
-// subset builds a TrueType font holding only the glyphs of runes (plus .notdef and the
-// parts of composite glyphs), renumbered from 0, with a cmap for exactly those runes.
-// Runes the font has no glyph for are left out; callers replace them beforehand.
-func (f *ttf) subset(runes []rune) []byte {
-	old := []int{0}
-	for _, r := range runes {
-		if f.has(r) {
-			old = append(old, int(f.gid[r]))
+// unhinted appends glyph without its TrueType instructions: the merged font mixes two
+// fonts' hinting programs, which cannot both hold, so it carries none.
+func unhinted(dst, glyph []byte) []byte {
+	if len(glyph) < 10 {
+		return append(dst, glyph...)
+	}
+	if n := int(int16(binary.BigEndian.Uint16(glyph))); n >= 0 {
+		at := 10 + 2*n // instructionLength
+		skip := int(binary.BigEndian.Uint16(glyph[at:]))
+		dst = append(dst, glyph[:at]...)
+		dst = append(dst, 0, 0)
+		return append(dst, glyph[at+2+skip:]...)
+	}
+	last := 0
+	end := components(glyph, func(at int) { last = at })
+	start := len(dst)
+	dst = append(dst, glyph[:end]...)
+	flags := binary.BigEndian.Uint16(dst[start+last:])
+	binary.BigEndian.PutUint16(dst[start+last:], flags&^haveInstructions)
+	return dst
+}
+
+// glyphKey names a glyph of one of the fonts being merged.
+type glyphKey struct{ font, gid int }
+
+// subset builds one TrueType font holding the glyphs of runes, each taken from the first
+// of fonts that has it. It is laid out in the units of the font with the smallest
+// units-per-em (the base); glyphs of other fonts are kept as they are and drawn through
+// a composite glyph that scales them to the base's units, so no outline is rewritten.
+// .notdef comes from the base. Runes no font has are left out: callers replace them.
+func subset(fonts []*ttf, runes []rune) []byte {
+	base := 0
+	for i, f := range fonts {
+		if f.upem < fonts[base].upem {
+			base = i
 		}
 	}
-	for i := 0; i < len(old); i++ { // old grows while composites add their parts
-		f.components(f.glyph(old[i]), func(at int) {
-			old = append(old, f.u16(f.glyph(old[i]), at))
-		})
+	order := []glyphKey{{base, 0}}
+	newID := map[glyphKey]int{{base, 0}: 0}
+	var add func(k glyphKey)
+	add = func(k glyphKey) {
+		if _, ok := newID[k]; ok {
+			return
+		}
+		newID[k] = len(order)
+		order = append(order, k)
+		g := fonts[k.font].glyph(k.gid)
+		components(g, func(at int) { add(glyphKey{k.font, int(binary.BigEndian.Uint16(g[at+2:]))}) })
 	}
-	slices.Sort(old)
-	old = slices.Compact(old)
-	newID := make(map[int]int, len(old))
-	for i, g := range old {
-		newID[g] = i
+	type scaled struct {
+		r rune
+		k glyphKey
+	}
+	var mapped []rune
+	var wrappers []scaled
+	sorted := slices.Clone(runes)
+	slices.Sort(sorted)
+	for _, r := range slices.Compact(sorted) {
+		fi := slices.IndexFunc(fonts, func(f *ttf) bool { return f.has(r) })
+		if fi < 0 {
+			continue
+		}
+		k := glyphKey{fi, int(fonts[fi].gid[r])}
+		add(k)
+		if fonts[fi].upem != fonts[base].upem {
+			wrappers = append(wrappers, scaled{r, k})
+		}
+		mapped = append(mapped, r)
 	}
 
 	var glyf, loca, hmtx []byte
-	for _, g := range old {
+	for _, k := range order {
+		f := fonts[k.font]
 		loca = binary.BigEndian.AppendUint32(loca, uint32(len(glyf)))
 		start := len(glyf)
-		glyf = append(glyf, f.glyph(g)...)
-		f.components(glyf[start:], func(at int) {
-			binary.BigEndian.PutUint16(glyf[start+at:], uint16(newID[f.u16(glyf, start+at)]))
+		glyf = unhinted(glyf, f.glyph(k.gid))
+		components(glyf[start:], func(at int) {
+			old := int(binary.BigEndian.Uint16(glyf[start+at+2:]))
+			binary.BigEndian.PutUint16(glyf[start+at+2:], uint16(newID[glyphKey{k.font, old}]))
 		})
-		for len(glyf)%4 != 0 {
-			glyf = append(glyf, 0)
+		glyf = pad4(glyf)
+		hmtx = binary.BigEndian.AppendUint16(hmtx, f.advance[k.gid])
+		hmtx = binary.BigEndian.AppendUint16(hmtx, uint16(f.lsb(k.gid)))
+	}
+	cmapID := map[rune]int{}
+	for _, r := range mapped {
+		fi := slices.IndexFunc(fonts, func(f *ttf) bool { return f.has(r) })
+		cmapID[r] = newID[glyphKey{fi, int(fonts[fi].gid[r])}]
+	}
+	for _, w := range wrappers {
+		f := fonts[w.k.font]
+		scale := float64(fonts[base].upem) / float64(f.upem)
+		cmapID[w.r] = len(order)
+		order = append(order, w.k)
+		loca = binary.BigEndian.AppendUint32(loca, uint32(len(glyf)))
+		glyf = binary.BigEndian.AppendUint16(glyf, 0xFFFF) // numberOfContours -1: composite
+		box := f.glyph(w.k.gid)
+		for i := 0; i < 4; i++ {
+			v := 0
+			if len(box) >= 10 {
+				v = scaleUnits(int(int16(binary.BigEndian.Uint16(box[2+2*i:]))), scale)
+			}
+			glyf = binary.BigEndian.AppendUint16(glyf, uint16(int16(v)))
 		}
-		hmtx = binary.BigEndian.AppendUint16(hmtx, f.advance[g])
-		hmtx = append(hmtx, f.lsb(g)...)
+		glyf = binary.BigEndian.AppendUint16(glyf, argsAreWords|argsAreXY|haveScale)
+		glyf = binary.BigEndian.AppendUint16(glyf, uint16(newID[w.k]))
+		glyf = append(glyf, 0, 0, 0, 0)                                       // no offset
+		glyf = binary.BigEndian.AppendUint16(glyf, uint16(scale*(1<<14)+0.5)) // F2Dot14
+		glyf = pad4(glyf)
+		hmtx = binary.BigEndian.AppendUint16(hmtx, uint16(scaleUnits(int(f.advance[w.k.gid]), scale)))
+		hmtx = binary.BigEndian.AppendUint16(hmtx, uint16(int16(scaleUnits(f.lsb(w.k.gid), scale))))
 	}
 	loca = binary.BigEndian.AppendUint32(loca, uint32(len(glyf)))
 
-	head := slices.Clone(f.tables["head"])
-	binary.BigEndian.PutUint32(head[8:], 0)  // checkSumAdjustment: unchecked by readers we feed
+	b := fonts[base]
+	head := slices.Clone(b.tables["head"])
+	binary.BigEndian.PutUint32(head[8:], 0)  // checkSumAdjustment: unchecked by PDF readers
 	binary.BigEndian.PutUint16(head[50:], 1) // long loca
-	hhea := slices.Clone(f.tables["hhea"])
-	binary.BigEndian.PutUint16(hhea[34:], uint16(len(old)))
-	maxp := slices.Clone(f.tables["maxp"])
-	binary.BigEndian.PutUint16(maxp[4:], uint16(len(old)))
-	post := slices.Clone(f.tables["post"][:32])
-	binary.BigEndian.PutUint32(post, 0x00030000) // no glyph names: they would be renumbered
-
-	out := map[string][]byte{
-		"head": head, "hhea": hhea, "maxp": maxp, "post": post,
-		"glyf": glyf, "loca": loca, "hmtx": hmtx, "cmap": f.cmap(runes, newID),
-	}
-	for _, t := range []string{"name", "OS/2", "cvt ", "fpgm", "prep", "gasp"} {
-		if f.tables[t] != nil {
-			out[t] = f.tables[t]
+	hhea := slices.Clone(b.tables["hhea"])
+	binary.BigEndian.PutUint16(hhea[34:], uint16(len(order)))
+	maxp := slices.Clone(b.tables["maxp"])
+	for _, f := range fonts { // limits of both fonts hold for the merged one
+		for at := 6; at+2 <= min(len(maxp), len(f.tables["maxp"])); at += 2 {
+			binary.BigEndian.PutUint16(maxp[at:], max(binary.BigEndian.Uint16(maxp[at:]), binary.BigEndian.Uint16(f.tables["maxp"][at:])))
 		}
 	}
-	return assemble(out)
+	binary.BigEndian.PutUint16(maxp[4:], uint16(len(order)))
+	if len(maxp) >= 32 {
+		binary.BigEndian.PutUint16(maxp[30:], binary.BigEndian.Uint16(maxp[30:])+1) // component depth: one more level
+	}
+	post := postNames(b.tables["post"][:32], len(order), cmapID)
+
+	return assemble(map[string][]byte{
+		"head": head, "hhea": hhea, "maxp": maxp, "post": post, "OS/2": b.tables["OS/2"],
+		"name": emptyName, "glyf": glyf, "loca": loca, "hmtx": hmtx, "cmap": cmap(cmapID),
+	})
 }
 
-func (f *ttf) lsb(g int) []byte {
+// postNames writes a format 2 post table naming each mapped glyph uniXXXX after its
+// character, the names the PDF's /Differences use: viewers that find simple-font glyphs
+// by name rather than through the cmap find them too. Other glyphs are .notdef.
+func postNames(header []byte, numGlyphs int, ids map[rune]int) []byte {
+	index := make([]uint16, numGlyphs)
+	runes := make([]rune, 0, len(ids))
+	for r := range ids {
+		runes = append(runes, r)
+	}
+	slices.Sort(runes)
+	names := make([]byte, 0, 8*len(runes))
+	for i, r := range runes {
+		index[ids[r]] = uint16(258 + i) // 0..257 are the standard Macintosh names
+		names = append(names, byte(len(glyphName(r))))
+		names = append(names, glyphName(r)...)
+	}
+	post := slices.Clone(header)
+	binary.BigEndian.PutUint32(post, 0x00020000)
+	post = binary.BigEndian.AppendUint16(post, uint16(numGlyphs))
+	for _, v := range index {
+		post = binary.BigEndian.AppendUint16(post, v)
+	}
+	return append(post, names...)
+}
+
+// glyphName is the name a glyph of r goes by in the font and in the PDF.
+func glyphName(r rune) string { return fmt.Sprintf("uni%04X", r) }
+
+// emptyName is a name table with no records: the merged font is neither Droid nor
+// DejaVu, and the PDF names it itself.
+var emptyName = []byte{0, 0, 0, 0, 0, 6}
+
+func scaleUnits(v int, scale float64) int { return int(math.Round(float64(v) * scale)) }
+
+func pad4(b []byte) []byte {
+	for len(b)%4 != 0 {
+		b = append(b, 0)
+	}
+	return b
+}
+
+func (f *ttf) lsb(g int) int {
 	hmtx := f.tables["hmtx"]
 	numMetrics := f.u16(f.tables["hhea"], 34)
-	if g < numMetrics {
-		return hmtx[4*g+2 : 4*g+4]
+	at := 4*g + 2
+	if g >= numMetrics {
+		at = 4*numMetrics + 2*(g-numMetrics)
 	}
-	at := 4*numMetrics + 2*(g-numMetrics)
-	return hmtx[at : at+2]
+	return int(int16(binary.BigEndian.Uint16(hmtx[at:])))
 }
 
-// cmap writes a format 4 (3,1) cmap mapping runes to their new glyph ids, one segment
-// per run of consecutive runes with consecutive glyphs.
-func (f *ttf) cmap(runes []rune, newID map[int]int) []byte {
+// cmap writes a format 4 (3,1) cmap, one segment per run of consecutive runes with
+// consecutive glyphs.
+func cmap(ids map[rune]int) []byte {
 	type seg struct{ start, end, delta int }
-	sorted := slices.Clone(runes)
-	slices.Sort(sorted)
+	runes := make([]rune, 0, len(ids))
+	for r := range ids {
+		runes = append(runes, r)
+	}
+	slices.Sort(runes)
 	var segs []seg
-	for _, r := range slices.Compact(sorted) {
-		if !f.has(r) {
-			continue
-		}
-		g := newID[int(f.gid[r])]
+	for _, r := range runes {
+		g := ids[r]
 		if n := len(segs); n > 0 && segs[n-1].end == int(r)-1 && segs[n-1].delta == g-int(r) {
 			segs[n-1].end = int(r)
 			continue

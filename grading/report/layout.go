@@ -42,17 +42,15 @@ const (
 // line, a table row or a bar that would not fit), so a page break never cuts a line.
 type doc struct {
 	pdf   *gofpdf.Fpdf
-	faces []face
-	used  map[rune]bool // runes the embedded subsets hold
+	fonts []*ttf
+	codes map[rune]fontCode // how each character the report uses is drawn
 	y     float64
-	face  int // current face and size, to skip redundant font switches
-	size  float64
 	err   error
 }
 
 func (d *doc) newPage() {
 	d.pdf.AddPage()
-	d.face, d.y = -1, top
+	d.y = top
 }
 
 // need starts a new page unless h more millimetres fit on this one.
@@ -69,8 +67,8 @@ func baseline(y, size float64) float64 { return y + size*ptToMM*(leading-1)/2 + 
 
 func (d *doc) runeWidth(size float64) func(rune) float64 {
 	return func(r rune) float64 {
-		if i := faceOf(d.faces, r); i >= 0 {
-			return float64(d.faces[i].font.width[r]) * size / 1000 * ptToMM
+		if f := faceOf(d.fonts, r); f != nil {
+			return float64(f.width[r]) * size / 1000 * ptToMM
 		}
 		return 0
 	}
@@ -84,38 +82,18 @@ func (d *doc) measure(s string, size float64) float64 {
 	return w
 }
 
-func (d *doc) color(c rgb) { d.pdf.SetTextColor(c.r, c.g, c.b) }
-
-// text draws one line (already clean and wrapped) with its baseline at y, switching
-// faces per run of characters.
-func (d *doc) text(x, y float64, s string, size float64) {
-	rs := []rune(s)
-	width := d.runeWidth(size)
-	for i := 0; i < len(rs); {
-		f := faceOf(d.faces, rs[i])
-		j := i
-		w := 0.0
-		for ; j < len(rs) && faceOf(d.faces, rs[j]) == f; j++ {
-			if !d.used[rs[j]] && d.err == nil {
-				d.err = fmt.Errorf("report: %q drawn but not in the embedded font subset", rs[j])
-			}
-			w += width(rs[j])
-		}
-		if f != d.face || size != d.size {
-			d.pdf.SetFont(d.faces[f].family, "", size)
-			d.face, d.size = f, size
-		}
-		d.pdf.Text(x, y, string(rs[i:j]))
-		x += w
-		i = j
-	}
+// color sets the text colour. PDF paints text with the fill colour; setting both lets
+// gofpdf skip wrapping every text object in its own colour state.
+func (d *doc) color(c rgb) {
+	d.pdf.SetTextColor(c.r, c.g, c.b)
+	d.pdf.SetFillColor(c.r, c.g, c.b)
 }
 
 // para writes text wrapped to width w at x, moving down line by line.
 func (d *doc) para(x, w float64, text string, size float64, c rgb) {
 	d.color(c)
 	lh := lineHeight(size)
-	for _, l := range lines(clean(d.faces, text), w, d.runeWidth(size)) {
+	for _, l := range lines(clean(d.fonts, text), w, d.runeWidth(size)) {
 		d.need(lh)
 		d.text(x, baseline(d.y, size), l, size)
 		d.y += lh
@@ -144,7 +122,7 @@ func (d *doc) heading(title string) {
 	d.gap(4)
 	d.need(lineHeight(heading) + 3*lineHeight(body))
 	d.color(accent)
-	d.text(marginX, baseline(d.y, heading), clean(d.faces, title), heading)
+	d.text(marginX, baseline(d.y, heading), clean(d.fonts, title), heading)
 	d.y += lineHeight(heading)
 	d.pdf.SetDrawColor(accent.r, accent.g, accent.b)
 	d.pdf.SetLineWidth(0.4)
@@ -179,7 +157,7 @@ func (d *doc) table(cols []column, rows [][]cell, size float64) {
 		wrapped := make([][]string, len(row))
 		n := 1
 		for i, c := range row {
-			wrapped[i] = lines(clean(d.faces, c.text), cols[i].w-2*pad, d.runeWidth(size))
+			wrapped[i] = lines(clean(d.fonts, c.text), cols[i].w-2*pad, d.runeWidth(size))
 			n = max(n, len(wrapped[i]))
 		}
 		h := float64(n)*lineHeight(size) + 2*pad
@@ -210,7 +188,7 @@ func (d *doc) table(cols []column, rows [][]cell, size float64) {
 	rowHeight := func(row []cell) float64 {
 		n := 1
 		for i, c := range row {
-			n = max(n, len(lines(clean(d.faces, c.text), cols[i].w-2*pad, d.runeWidth(size))))
+			n = max(n, len(lines(clean(d.fonts, c.text), cols[i].w-2*pad, d.runeWidth(size))))
 		}
 		return float64(n)*lineHeight(size) + 2*pad
 	}
@@ -245,8 +223,7 @@ func (d *doc) footers(left string) {
 	n := d.pdf.PageCount()
 	for p := 1; p <= n; p++ {
 		d.pdf.SetPage(p)
-		d.face = -1 // each page's content stream needs its own font selection
-		d.pdf.SetFont(d.faces[0].family, "", small+1)
+		d.pdf.SetFontSize(small + 1) // gofpdf skips a font it thinks is set; this page's stream may not have it
 		y := baseline(pageH-14, small)
 		d.color(muted)
 		footer := fmt.Sprintf("第 %d 页 / 共 %d 页", p, n)

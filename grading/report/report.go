@@ -78,20 +78,25 @@ type PointScore struct {
 // characters no font has are drawn as □. Dates print in r.Date's own location. Encode
 // reads no clock: the PDF's creation date is r.Date, so equal reports give equal bytes.
 func Encode(w io.Writer, r *Report) error {
-	fs, err := faces()
+	fs, err := fonts()
 	if err != nil {
 		return fmt.Errorf("report: embedded font: %w", err)
 	}
-	d := &doc{faces: fs, used: map[rune]bool{}}
+	d := &doc{fonts: fs, codes: map[rune]fontCode{}}
 	d.pdf = gofpdf.NewCustom(&gofpdf.InitType{UnitStr: "mm", Size: gofpdf.SizeType{Wd: pageW, Ht: pageH}})
 	d.pdf.SetAutoPageBreak(false, 0)
 	d.pdf.SetCatalogSort(true)
+	// gofpdf makes a fresh ~1 MB zlib writer per page; uncompressed, our pages of
+	// one byte per character are a few kilobytes each.
+	d.pdf.SetCompression(false)
 	d.pdf.SetCreationDate(r.Date)
 	d.pdf.SetModificationDate(r.Date)
 	d.pdf.SetTitle(r.Blueprint+" 成绩报告", true)
 	d.pdf.SetAuthor(r.Center, true)
 	d.pdf.SetCreator("csmexam", false)
-	d.embedFonts(r)
+	if err := d.embedFonts(r); err != nil {
+		return fmt.Errorf("report: font: %w", err)
+	}
 
 	d.newPage()
 	d.header(r)

@@ -19,56 +19,6 @@ var labels = strings.Join([]string{
 	"第页共", "·／/—", "正确错误", "、",
 }, "")
 
-// embedFonts gives gofpdf, per face, a font cut down to the characters this report
-// uses: parsing a few hundred glyphs per document instead of tens of thousands.
-func (d *doc) embedFonts(r *Report) {
-	var all []string
-	add := func(ss ...string) {
-		for _, s := range ss {
-			all = append(all, clean(d.faces, s))
-		}
-	}
-	add(labels, string(missingGlyph), r.Center, r.Candidate, r.Username, r.Blueprint, r.VerifyCode)
-	for c := rune(0x20); c < 0x7F; c++ {
-		d.used[c] = true
-	}
-	for _, l := range slices.Concat(r.Sections, r.Chapters) {
-		add(l.Title)
-	}
-	for _, it := range r.Wrong {
-		add(it.Section, it.Stem, it.Explanation)
-		add(it.Given...)
-		add(it.Key...)
-		for _, o := range it.Options {
-			add(o.Key, o.Text)
-		}
-	}
-	for _, c := range r.Cases {
-		add(c.Stem, c.Material, c.Comment)
-		for _, p := range c.Parts {
-			add(p.Prompt, p.Answer)
-			for _, ps := range p.Points {
-				add(ps.Point)
-			}
-		}
-	}
-	for _, s := range all {
-		for _, c := range s {
-			if c != '\n' {
-				d.used[c] = true
-			}
-		}
-	}
-	perFace := make([][]rune, len(d.faces))
-	for c := range d.used {
-		i := faceOf(d.faces, c)
-		perFace[i] = append(perFace[i], c)
-	}
-	for i, f := range d.faces {
-		d.pdf.AddUTF8FontFromBytes(f.family, "", f.font.subset(perFace[i]))
-	}
-}
-
 func (d *doc) header(r *Report) {
 	d.para(marginX, contentW, r.Center, body, muted)
 	d.gap(1)
@@ -167,8 +117,8 @@ func (d *doc) chapters(r *Report) {
 	}
 	lh := lineHeight(size)
 	for _, l := range r.Chapters {
-		label := lines(clean(d.faces, l.Title), labelW, d.runeWidth(size))
-		h := max(float64(len(label))*lh, 7)
+		label := lines(clean(d.fonts, l.Title), labelW, d.runeWidth(size))
+		h := max(float64(len(label))*lh, 5.5) + 1.5
 		d.need(h)
 		d.color(ink)
 		for i, s := range label {
@@ -230,7 +180,7 @@ func (d *doc) wrong(items []Item) {
 			}
 			d.need(lineHeight(body))
 			d.color(c)
-			d.text(marginX+4, baseline(d.y, body), clean(d.faces, o.Key)+".", body)
+			d.text(marginX+4, baseline(d.y, body), clean(d.fonts, o.Key)+".", body)
 			d.para(marginX+11, contentW-11, o.Text, body, c)
 		}
 		given := answer(it.Given, it.Options)
@@ -241,7 +191,7 @@ func (d *doc) wrong(items []Item) {
 		y := baseline(d.y, body)
 		x := marginX
 		for _, part := range []cell{{"你的答案：", muted}, {given + "    ", bad}, {"正确答案：", muted}, {answer(it.Key, it.Options), good}} {
-			s := clean(d.faces, part.text)
+			s := clean(d.fonts, part.text)
 			d.color(part.color)
 			d.text(x, y, s, body)
 			x += d.measure(s, body)

@@ -7,7 +7,7 @@ import (
 	"unicode"
 )
 
-// The report draws each character with the first face that has it: DejaVu Sans for
+// The report draws each character with the first font that has it: DejaVu Sans for
 // Latin letters, digits and Western punctuation (Droid Sans Fallback has none), Droid
 // Sans Fallback for Chinese (all 20,902 CJK Unified Ideographs, far beyond GB2312, so
 // rare characters in names and questions still render) and full-width punctuation.
@@ -19,24 +19,22 @@ var (
 	cjkTTF []byte
 )
 
-// face is one embedded font and the name the PDF knows it by.
-type face struct {
-	family string
-	font   *ttf
-}
-
-// faces parses the embedded fonts once per process.
-var faces = sync.OnceValues(func() ([]face, error) {
-	var fs []face
-	for _, f := range []struct {
-		family string
-		data   []byte
-	}{{"dejavu", latinTTF}, {"droid", cjkTTF}} {
-		t, err := parseTTF(f.data)
+// fonts parses the embedded fonts once per process, in the order faceOf tries them.
+var fonts = sync.OnceValues(func() ([]*ttf, error) {
+	var fs []*ttf
+	baseUpem := 0
+	for _, data := range [][]byte{latinTTF, cjkTTF} {
+		t, err := parseTTF(data)
 		if err != nil {
 			return nil, err
 		}
-		fs = append(fs, face{f.family, t})
+		fs = append(fs, t)
+		if baseUpem == 0 || t.upem < baseUpem {
+			baseUpem = t.upem
+		}
+	}
+	for _, f := range fs {
+		f.measure(baseUpem)
 	}
 	return fs, nil
 })
@@ -46,20 +44,20 @@ var faces = sync.OnceValues(func() ([]face, error) {
 // so a reader sees that something is there rather than text silently losing a letter.
 const missingGlyph = '□'
 
-// faceOf returns the index of the face that draws r, or -1.
-func faceOf(fs []face, r rune) int {
-	for i, f := range fs {
-		if f.font.has(r) {
-			return i
+// faceOf returns the font that draws r, or nil.
+func faceOf(fs []*ttf, r rune) *ttf {
+	for _, f := range fs {
+		if f.has(r) {
+			return f
 		}
 	}
-	return -1
+	return nil
 }
 
 // clean makes s drawable: line ends become "\n", tabs and other control characters a
 // space, invisible format characters (BOM, zero-width joiners) go, and characters no
 // face has become missingGlyph.
-func clean(fs []face, s string) string {
+func clean(fs []*ttf, s string) string {
 	s = strings.ReplaceAll(s, "\r\n", "\n")
 	return strings.Map(func(r rune) rune {
 		switch {
@@ -71,7 +69,7 @@ func clean(fs []face, s string) string {
 			return ' '
 		case unicode.Is(unicode.Cf, r):
 			return -1
-		case faceOf(fs, r) < 0:
+		case faceOf(fs, r) == nil:
 			return missingGlyph
 		}
 		return r
