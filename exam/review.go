@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/csmexam/csmexam/content"
@@ -125,9 +126,16 @@ func (s *Service) AttemptsWith(ctx context.Context, center, questionID int64) ([
 	return out, nil
 }
 
-// Finalised lists a candidate's graded and pending-review attempts, oldest first.
+// MaxFinalised bounds Finalised: a candidate's latest attempts are what matters.
+const MaxFinalised = 500
+
+// Finalised lists a candidate's latest MaxFinalised graded and pending-review attempts,
+// oldest first.
 func (s *Service) Finalised(ctx context.Context, candidate int64) ([]Attempt, error) {
-	return s.find(ctx, s.db.WithContext(ctx).Where("candidate_id = ? AND status IN ?", candidate, []Status{PendingReview, Graded}).Order("id"))
+	as, err := s.find(ctx, s.db.WithContext(ctx).Where("candidate_id = ? AND status IN ?", candidate, []Status{PendingReview, Graded}).
+		Order("id DESC").Limit(MaxFinalised))
+	slices.Reverse(as)
+	return as, err
 }
 
 func (s *Service) find(ctx context.Context, q *gorm.DB) ([]Attempt, error) {
