@@ -89,8 +89,12 @@ func Encode(w io.Writer, r *Report) error {
 	// gofpdf makes a fresh ~1 MB zlib writer per page; uncompressed, our pages of
 	// one byte per character are a few kilobytes each.
 	d.pdf.SetCompression(false)
-	d.pdf.SetCreationDate(r.Date)
-	d.pdf.SetModificationDate(r.Date)
+	stamp := r.Date
+	if stamp.IsZero() {
+		stamp = time.Unix(0, 0).UTC() // gofpdf would read the clock for a zero date
+	}
+	d.pdf.SetCreationDate(stamp)
+	d.pdf.SetModificationDate(stamp)
 	d.pdf.SetTitle(r.Blueprint+" 成绩报告", true)
 	d.pdf.SetAuthor(r.Center, true)
 	d.pdf.SetCreator("csmexam", false)
