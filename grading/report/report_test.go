@@ -126,7 +126,9 @@ func TestEncodeEmbedsTheFont(t *testing.T) {
 func TestEncodeFirstPageIsNotBlank(t *testing.T) {
 	path := encodeFile(t, sampleReport())
 	prefix := filepath.Join(t.TempDir(), "page")
-	run(t, "pdftoppm", "-r", "50", "-f", "1", "-l", "1", "-png", "-singlefile", path, prefix)
+	if out := run(t, "pdftoppm", "-r", "50", "-f", "1", "-l", "1", "-png", "-singlefile", path, prefix); out != "" {
+		t.Errorf("pdftoppm complains about the PDF:\n%s", out)
+	}
 	f, err := os.Open(prefix + ".png")
 	if err != nil {
 		t.Fatal(err)
