@@ -77,6 +77,8 @@ type PointScore struct {
 // Encode writes r as an A4 PDF to w. Text is drawn with embedded fonts (see text.go);
 // characters no font has are drawn as □. Dates print in r.Date's own location. Encode
 // reads no clock: the PDF's creation date is r.Date, so equal reports give equal bytes.
+// It returns w's write error, or an error if the embedded fonts cannot be used (a
+// defect of the build, not of the report). Encode is safe for concurrent use.
 func Encode(w io.Writer, r *Report) error {
 	fs, err := fonts()
 	if err != nil {
@@ -86,11 +88,15 @@ func Encode(w io.Writer, r *Report) error {
 	d.pdf = gofpdf.NewCustom(&gofpdf.InitType{UnitStr: "mm", Size: gofpdf.SizeType{Wd: pageW, Ht: pageH}})
 	d.pdf.SetAutoPageBreak(false, 0)
 	d.pdf.SetCatalogSort(true)
-	// gofpdf makes a fresh ~1 MB zlib writer per page; uncompressed, our pages of
-	// one byte per character are a few kilobytes each.
+	// gofpdf makes a fresh ~1 MB zlib writer per page. Uncompressed, a page is 20-40 KB
+	// (one byte per character); the font file is compressed (pdffont.go).
 	d.pdf.SetCompression(false)
-	d.pdf.SetCreationDate(r.Date)
-	d.pdf.SetModificationDate(r.Date)
+	stamp := r.Date
+	if stamp.IsZero() {
+		stamp = time.Unix(0, 0).UTC() // gofpdf would read the clock for a zero date
+	}
+	d.pdf.SetCreationDate(stamp)
+	d.pdf.SetModificationDate(stamp)
 	d.pdf.SetTitle(r.Blueprint+" 成绩报告", true)
 	d.pdf.SetAuthor(r.Center, true)
 	d.pdf.SetCreator("csmexam", false)

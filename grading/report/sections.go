@@ -184,7 +184,7 @@ func (d *doc) wrong(items []Item) {
 			d.para(marginX+11, contentW-11, o.Text, body, c)
 		}
 		given := answer(it.Given, it.Options)
-		if it.Given == nil {
+		if len(it.Given) == 0 { // nil by contract; an empty choice is no answer either
 			given = "未作答"
 		}
 		d.need(lineHeight(body))

@@ -56,7 +56,7 @@ func faceOf(fs []*ttf, r rune) *ttf {
 
 // clean makes s drawable: line ends become "\n", tabs and other control characters a
 // space, invisible format characters (BOM, zero-width joiners) go, and characters no
-// face has become missingGlyph.
+// font has become missingGlyph.
 func clean(fs []*ttf, s string) string {
 	s = strings.ReplaceAll(s, "\r\n", "\n")
 	return strings.Map(func(r rune) rune {
