@@ -344,7 +344,7 @@ func fieldColumn(field string) string {
 	case strings.HasPrefix(field, "parts"):
 		return colParts
 	case strings.HasPrefix(field, "options["):
-		i, err := strconv.Atoi(field[len("options[") : strings.IndexByte(field, ']')])
+		i, err := strconv.Atoi(field[len("options["):strings.IndexByte(field, ']')])
 		if err == nil && i < len(optionLetters) {
 			return optionColumn(optionLetters[i : i+1])
 		}
