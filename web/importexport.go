@@ -2,9 +2,7 @@ package web
 
 import (
 	"bytes"
-	"cmp"
 	"fmt"
-	"slices"
 
 	"github.com/csmexam/csmexam/content"
 	"github.com/csmexam/csmexam/content/format"
@@ -57,12 +55,11 @@ func (s *Server) importQuestions(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	report := importReport{DryRun: c.QueryBool("dry_run"), Errors: []format.RowError{}}
-	report.Errors = append(append(report.Errors, res.Errors...), format.Duplicates(res.Items, bank)...)
-	slices.SortStableFunc(report.Errors, func(a, b format.RowError) int { return cmp.Compare(a.Row, b.Row) })
+	report := importReport{DryRun: c.QueryBool("dry_run"), Errors: res.Problems(bank)}
 	if len(report.Errors) > 0 {
 		return c.Status(fiber.StatusUnprocessableEntity).JSON(report)
 	}
+	report.Errors = []format.RowError{}
 	report.Valid = len(res.Items)
 	if report.DryRun {
 		return c.JSON(report)

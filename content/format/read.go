@@ -2,12 +2,14 @@ package format
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/csv"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"path/filepath"
+	"slices"
 	"strings"
 	"unicode/utf8"
 
@@ -29,6 +31,14 @@ func (r *Result) Questions() []content.Question {
 		qs[i] = it.Question
 	}
 	return qs
+}
+
+// Problems lists every error of the file and every item already in bank (see
+// Duplicates), by row. Nothing may be imported unless it is empty.
+func (r *Result) Problems(bank []content.Question) []RowError {
+	errs := append(slices.Clone(r.Errors), Duplicates(r.Items, bank)...)
+	slices.SortStableFunc(errs, func(a, b RowError) int { return cmp.Compare(a.Row, b.Row) })
+	return errs
 }
 
 // Import formats by file extension.
