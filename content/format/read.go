@@ -46,17 +46,18 @@ var importers = map[string]func(b []byte, syl *Syllabus) (*Result, error){
 	".xlsx": readXLSX,
 	".csv":  readCSV,
 	".json": readJSON,
+	".gift": readGIFT,
 }
 
 // Read reads questions from a file named name; the extension picks the format (.xlsx,
-// .csv, .json). Problems with single rows are in the result;
+// .csv, .json, .gift). Problems with single rows are in the result;
 // the error is for a file that cannot be read at all, a content.ValidationError on
 // field "file" (too large, not UTF-8, not a spreadsheet, too many rows).
 func Read(name string, r io.Reader, syl *Syllabus) (*Result, error) {
 	ext := strings.ToLower(filepath.Ext(name))
 	imp, ok := importers[ext]
 	if !ok {
-		return nil, content.Invalid("file", "不支持的文件类型“%s”：请使用 .xlsx、.csv 或 .json", ext)
+		return nil, content.Invalid("file", "不支持的文件类型“%s”：请使用 .xlsx、.csv、.json 或 .gift", ext)
 	}
 	b, err := io.ReadAll(io.LimitReader(r, MaxFileBytes+1))
 	if err != nil {
@@ -122,8 +123,7 @@ func tableResult(table [][]string, syl *Syllabus) (*Result, error) {
 	if len(table) == 0 {
 		return nil, content.Invalid("file", "文件是空的")
 	}
-	items, errs := readTable(table[0], table[1:], syl)
-	return &Result{Items: items, Errors: errs}, nil
+	return readTable(table[0], table[1:], syl), nil
 }
 
 func readCSV(b []byte, syl *Syllabus) (*Result, error) {
@@ -171,15 +171,15 @@ func readJSON(b []byte, syl *Syllabus) (*Result, error) {
 	if len(raw) > MaxRows {
 		return nil, tooManyRows()
 	}
-	res := &Result{}
-	seen := map[string]int{}
+	var items []Item
+	var errs []RowError
 	for i, m := range raw {
 		n := i + 1
 		var in jsonQuestion
 		dec := json.NewDecoder(bytes.NewReader(m))
 		dec.DisallowUnknownFields()
 		if err := dec.Decode(&in); err != nil {
-			res.Errors = append(res.Errors, RowError{n, "", "无法读取这道题（" + jsonProblem(err) + "）"})
+			errs = append(errs, RowError{n, "", "无法读取这道题（" + jsonProblem(err) + "）"})
 			continue
 		}
 		q := in.question()
@@ -190,23 +190,12 @@ func readJSON(b []byte, syl *Syllabus) (*Result, error) {
 		}
 		q.Normalize()
 		if err := q.Validate(syl.IsPoint); err != nil {
-			field := ""
-			var ve *content.ValidationError
-			if errors.As(err, &ve) {
-				field = ve.Field
-			}
-			res.Errors = append(res.Errors, RowError{n, field, validationMessage(err)})
+			errs = append(errs, RowError{n, validationField(err), validationMessage(err)})
 			continue
 		}
-		k := sameKey(&q)
-		if first, dup := seen[k]; dup {
-			res.Errors = append(res.Errors, RowError{n, "stem", fmt.Sprintf("与第 %d 题是同一道题（题干与选项都相同）", first)})
-			continue
-		}
-		seen[k] = n
-		res.Items = append(res.Items, Item{Row: n, Question: q})
+		items = append(items, Item{Row: n, Question: q})
 	}
-	return res, nil
+	return dedupe(items, errs, "stem"), nil
 }
 
 func validationMessage(err error) string {

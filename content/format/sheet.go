@@ -436,13 +436,12 @@ func sameKey(q *content.Question) string {
 
 // readTable turns a header and data rows into questions and row errors. rows[i] is
 // spreadsheet row i+2; empty rows are skipped.
-func readTable(header []string, rows [][]string, syl *Syllabus) ([]Item, []RowError) {
+func readTable(header []string, rows [][]string, syl *Syllabus) *Result {
 	c, errs := parseHeader(header)
 	if len(errs) > 0 {
-		return nil, errs
+		return &Result{Errors: errs}
 	}
 	var items []Item
-	seen := map[string]int{}
 	for i, cells := range rows {
 		if blank(cells) {
 			continue
@@ -453,15 +452,9 @@ func readTable(header []string, rows [][]string, syl *Syllabus) ([]Item, []RowEr
 			errs = append(errs, *rerr)
 			continue
 		}
-		k := sameKey(&q)
-		if first, dup := seen[k]; dup {
-			errs = append(errs, RowError{row, c.name(colStem), fmt.Sprintf("与第 %d 行是同一道题（题干与选项都相同）", first)})
-			continue
-		}
-		seen[k] = row
 		items = append(items, Item{Row: row, Question: q})
 	}
-	return items, errs
+	return dedupe(items, errs, c.name(colStem))
 }
 
 func blank(cells []string) bool {

@@ -22,6 +22,7 @@ var Exports = map[string]Export{
 	"xlsx": {".xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", writeBankXLSX},
 	"csv":  {".csv", "text/csv; charset=utf-8", writeBankCSV},
 	"json": {".json", "application/json", writeBankJSON},
+	"gift": {".gift", "text/plain; charset=utf-8", writeBankGIFT},
 }
 
 // WriteBank writes qs in the named format; an unknown format is a ValidationError on
@@ -29,7 +30,7 @@ var Exports = map[string]Export{
 func WriteBank(w io.Writer, format string, qs []content.Question) error {
 	e, ok := Exports[format]
 	if !ok {
-		return content.Invalid("format", "format 必须是 xlsx、csv 或 json，而不是“%s”", format)
+		return content.Invalid("format", "format 必须是 xlsx、csv、json 或 gift，而不是“%s”", format)
 	}
 	return e.write(w, qs)
 }

@@ -1,0 +1,61 @@
+package format
+
+import (
+	"bytes"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/csmexam/csmexam/content"
+)
+
+// FuzzParseRow feeds arbitrary cells (separated by |) under the full header. Whatever the
+// input: no panic; a failure is one row-level message naming a column; a success is a
+// valid question that exports and reads back unchanged.
+func FuzzParseRow(f *testing.F) {
+	for _, seed := range []string{
+		"单选题|题干|甲|乙|||||A|解析|2|JC.1.2.1|来源||",
+		"多选|题|甲|乙|丙||||A、C||5|客户服务的五个特点|||",
+		"判断|=1|||||||√||||JC.1.2.1|||",
+		"判断题|'-x|正确|错误||||||B|||JC.1.2.1 名称||",
+		`案例分析|阅读|||||||||4|JC.1.2.1||材料|[{"prompt":"问","points":2,"reference":"答","rubric":[{"point":"点","score":2,"keywords":["词"]}]}]`,
+		"案例分析|材料在题干|||||||||||JC.1.2.1|||[{}]",
+		"单选题|\xff\xfe|甲|乙||||||A||3.0|JC.1.2|",
+		"||||||||||||||",
+		"单选|题|甲||丙||||A||0|JC.1.2.1",
+		"单选|题|Ａ|Ｂ||||||ｂ||５|ＪＣ.1.2.1",
+	} {
+		f.Add(seed)
+	}
+	_, syl := bundled(f)
+	header := bankHeader(len(optionLetters))
+	cols, herrs := parseHeader(header)
+	if len(herrs) > 0 {
+		f.Fatal(herrs)
+	}
+	f.Fuzz(func(t *testing.T, line string) {
+		cells := strings.Split(line, "|")
+		q, rerr := parseRow(cols, cells, 7, syl)
+		if rerr != nil {
+			if rerr.Row != 7 || rerr.Field == "" || rerr.Message == "" {
+				t.Fatalf("bad row error %+v", rerr)
+			}
+			return
+		}
+		if err := q.Validate(syl.IsPoint); err != nil {
+			t.Fatalf("accepted an invalid question: %v", err)
+		}
+		var buf bytes.Buffer
+		h, rows := bankTable([]content.Question{q})
+		if err := WriteCSV(&buf, h, rows); err != nil {
+			t.Fatal(err)
+		}
+		res, err := Read("q.csv", &buf, syl)
+		if err != nil || len(res.Errors) > 0 || len(res.Items) != 1 {
+			t.Fatalf("export of %q does not read back: %v %v", line, err, res.Errors)
+		}
+		if got := res.Items[0].Question; !reflect.DeepEqual(got, q) {
+			t.Fatalf("round trip changed %q:\n%+v\n%+v", line, q, got)
+		}
+	})
+}
