@@ -34,7 +34,7 @@ func (s *Server) importQuestions(c *fiber.Ctx) error {
 	ctx := c.UserContext()
 	fh, err := c.FormFile("file")
 	if err != nil {
-		return content.Invalid("file", "请用表单字段 file 上传题目文件（.xlsx、.csv 或 .json）")
+		return content.Invalid("file", "请用表单字段 file 上传题目文件（.xlsx、.csv、.json、.gift 或 Aiken .txt）")
 	}
 	f, err := fh.Open()
 	if err != nil {
@@ -77,7 +77,7 @@ func (s *Server) exportQuestions(c *fiber.Ctx) error {
 	name := utils.CopyString(c.Query("format", "xlsx"))
 	exp, ok := format.Exports[name]
 	if !ok {
-		return content.Invalid("format", "format 必须是 xlsx、csv 或 json")
+		return content.Invalid("format", "format 必须是 xlsx、csv、json 或 gift")
 	}
 	u := currentUser(c)
 	centers := visibleCenters(u)

@@ -71,7 +71,7 @@ func importCmd(ctx context.Context, args []string, e env) error {
 		return err
 	}
 	if f.fs.NArg() != 1 {
-		return errors.New("give exactly one FILE after the flags (.xlsx, .csv or .json)")
+		return errors.New("give exactly one FILE after the flags (.xlsx, .csv, .json, .gift or Aiken .txt)")
 	}
 	path := f.fs.Arg(0)
 	file, err := os.Open(path)
@@ -123,7 +123,7 @@ func bankName(center string) string {
 // exportCmd writes the bank of --center (or the shared bank) to OUT.
 func exportCmd(ctx context.Context, args []string, e env) error {
 	f := newBankFlags("csmexam export", e)
-	name := f.fs.String("format", "", "xlsx, csv or json (default: from OUT's extension)")
+	name := f.fs.String("format", "", "xlsx, csv, json or gift (default: from OUT's extension)")
 	if err := f.fs.Parse(args); err != nil {
 		return err
 	}
@@ -135,7 +135,7 @@ func exportCmd(ctx context.Context, args []string, e env) error {
 		*name = strings.TrimPrefix(strings.ToLower(filepath.Ext(out)), ".")
 	}
 	if _, ok := format.Exports[*name]; !ok {
-		return fmt.Errorf("--format %q: use xlsx, csv or json", *name)
+		return fmt.Errorf("--format %q: use xlsx, csv, json or gift", *name)
 	}
 	g, store, center, err := f.open(ctx)
 	if err != nil {

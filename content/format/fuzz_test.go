@@ -59,3 +59,59 @@ func FuzzParseRow(f *testing.F) {
 		}
 	})
 }
+
+// FuzzReadGIFT: any text read as GIFT gives questions or row-level errors, never a panic.
+func FuzzReadGIFT(f *testing.F) {
+	for _, seed := range []string{
+		"::JC.1.2.1::题 {=甲 ~乙}\n",
+		"// csmexam: {\"unit\":\"JC.1.2.1\"}\n::x::题{T}",
+		"$CATEGORY: a/客户服务的五个特点\n题 {~%50%甲 ~%50%乙 ~%-100%丙 #### 解析}\n\n题二 {F}",
+		"题 {=甲 -> 乙}", "{", "}", "::", "\\", "题 {~%x%甲}", "// csmexam: {\"parts\":[{}]}\n题{}",
+	} {
+		f.Add(seed)
+	}
+	_, syl := bundled(f)
+	f.Fuzz(func(t *testing.T, text string) {
+		res, err := Read("q.gift", strings.NewReader(text), syl)
+		if err != nil {
+			return
+		}
+		for _, e := range res.Errors {
+			if e.Row < 1 || e.Field == "" || e.Message == "" {
+				t.Fatalf("bad row error %+v", e)
+			}
+		}
+		for _, it := range res.Items {
+			if err := it.Question.Validate(syl.IsPoint); err != nil {
+				t.Fatalf("accepted an invalid question: %v", err)
+			}
+		}
+	})
+}
+
+// FuzzReadAiken: any text read as Aiken gives questions or row-level errors.
+func FuzzReadAiken(f *testing.F) {
+	for _, seed := range []string{
+		"题\nA. 甲\nB. 乙\nANSWER: A\n知识点：JC.1.2.1\n", "题\nANSWER: 对\n知识点：JC.1.2.1", "A. 甲", "ANSWER:", "知识点：\n难度：9",
+		"题\nA. 甲\nC. 乙\n", "题\nA. 甲\nB. 乙\nI. 丙\nANSWER: AI\n知识点：x",
+	} {
+		f.Add(seed)
+	}
+	_, syl := bundled(f)
+	f.Fuzz(func(t *testing.T, text string) {
+		res, err := Read("q.txt", strings.NewReader(text), syl)
+		if err != nil {
+			return
+		}
+		for _, e := range res.Errors {
+			if e.Row < 1 || e.Field == "" || e.Message == "" {
+				t.Fatalf("bad row error %+v", e)
+			}
+		}
+		for _, it := range res.Items {
+			if err := it.Question.Validate(syl.IsPoint); err != nil {
+				t.Fatalf("accepted an invalid question: %v", err)
+			}
+		}
+	})
+}

@@ -103,6 +103,7 @@ func splitGIFT(b []byte) []giftQuestion {
 	var out []giftQuestion
 	var cur giftQuestion
 	var text strings.Builder
+	open := 0 // answer blocks open in text, counted line by line (a rescan would be quadratic)
 	category := ""
 	flush := func() {
 		if strings.TrimSpace(text.String()) != "" {
@@ -112,6 +113,7 @@ func splitGIFT(b []byte) []giftQuestion {
 		}
 		cur = giftQuestion{}
 		text.Reset()
+		open = 0
 	}
 	sc := bufio.NewScanner(bytes.NewReader(b))
 	sc.Buffer(nil, MaxFileBytes+1)
@@ -121,7 +123,7 @@ func splitGIFT(b []byte) []giftQuestion {
 		switch {
 		case trimmed == "":
 			// A blank line ends a question, but not inside its answer block.
-			if depth(text.String()) == 0 {
+			if open <= 0 {
 				flush()
 			}
 		case strings.HasPrefix(trimmed, giftMetaPrefix):
@@ -136,13 +138,14 @@ func splitGIFT(b []byte) []giftQuestion {
 				cur.line = n
 			}
 			text.WriteString(line + "\n")
+			open += depth(line)
 		}
 	}
 	flush()
 	return out
 }
 
-// depth is how many answer blocks are open at the end of s.
+// depth is how many answer blocks s opens (negative: closes).
 func depth(s string) int {
 	d := 0
 	for i := 0; i < len(s); i++ {
