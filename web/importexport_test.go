@@ -99,6 +99,13 @@ func TestImportAPI(t *testing.T) {
 			t.Fatalf("center b import: %d %s", s, b)
 		}
 
+		_, b = h.do("GET", "/api/v1/openapi.json", "", nil)
+		paths := decode[struct{ Paths map[string]any }](t, b).Paths
+		for _, p := range []string{"/api/v1/questions/import", "/api/v1/questions/export", "/api/v1/questions/template.xlsx"} {
+			if paths[p] == nil {
+				t.Errorf("openapi.json lacks %s", p)
+			}
+		}
 		h.expectError(403, "", "POST", "/api/v1/questions/import", "candidate", nil)
 		h.expectError(422, "file", "POST", "/api/v1/questions/import", "instructor", nil)
 		if s, b := h.upload("/api/v1/questions/import", "instructor", "q.pdf", []byte("%PDF")); s != 422 || decode[apiError](t, b).Field != "file" {

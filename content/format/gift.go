@@ -400,5 +400,5 @@ func dedupe(items []Item, errs []RowError, field string) *Result {
 		kept = append(kept, it)
 	}
 	slices.SortStableFunc(errs, func(a, b RowError) int { return a.Row - b.Row })
-	return &Result{Items: kept, Errors: errs}
+	return &Result{Items: kept, Errors: errs, stemField: field}
 }

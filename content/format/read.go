@@ -22,6 +22,8 @@ import (
 type Result struct {
 	Items  []Item
 	Errors []RowError
+	// stemField is what the file calls the stem, for errors about a whole question.
+	stemField string
 }
 
 // Questions lists the items' questions.
@@ -33,10 +35,10 @@ func (r *Result) Questions() []content.Question {
 	return qs
 }
 
-// Problems lists every error of the file and every item already in bank (see
-// Duplicates), by row. Nothing may be imported unless it is empty.
+// Problems lists every error of the file and every item already in bank (the same type,
+// stem, options and material), by row. Nothing may be imported unless it is empty.
 func (r *Result) Problems(bank []content.Question) []RowError {
-	errs := append(slices.Clone(r.Errors), Duplicates(r.Items, bank)...)
+	errs := append(slices.Clone(r.Errors), duplicates(r.Items, bank, r.stemField)...)
 	slices.SortStableFunc(errs, func(a, b RowError) int { return cmp.Compare(a.Row, b.Row) })
 	return errs
 }

@@ -466,9 +466,9 @@ func blank(cells []string) bool {
 	return true
 }
 
-// Duplicates reports the items that are already in bank (same type, stem, options and
-// material): importing the same file twice would otherwise double the bank.
-func Duplicates(items []Item, bank []content.Question) []RowError {
+// duplicates reports the items that are already in bank (same type, stem, options and
+// material), on field: importing the same file twice would otherwise double the bank.
+func duplicates(items []Item, bank []content.Question, field string) []RowError {
 	have := make(map[string]int64, len(bank))
 	for i := range bank {
 		have[sameKey(&bank[i])] = bank[i].ID
@@ -476,7 +476,7 @@ func Duplicates(items []Item, bank []content.Question) []RowError {
 	var errs []RowError
 	for _, it := range items {
 		if id, ok := have[sameKey(&it.Question)]; ok {
-			errs = append(errs, RowError{it.Row, colStem, fmt.Sprintf("题库中已有这道题（编号 %d）", id)})
+			errs = append(errs, RowError{it.Row, field, fmt.Sprintf("题库中已有这道题（编号 %d）", id)})
 		}
 	}
 	return errs

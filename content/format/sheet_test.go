@@ -331,8 +331,8 @@ func TestDuplicatesAgainstBank(t *testing.T) {
 	}
 	bank := slices.Clone(p.Questions[1:2])
 	bank[0].ID = 42
-	errs := Duplicates(res.Items, bank)
-	if len(errs) != 1 || errs[0].Row != 3 || !strings.Contains(errs[0].Message, "42") {
+	errs := res.Problems(bank)
+	if len(errs) != 1 || errs[0].Row != 3 || errs[0].Field != "题干" || !strings.Contains(errs[0].Message, "42") {
 		t.Fatalf("duplicates %v", errs)
 	}
 }
