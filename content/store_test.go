@@ -21,7 +21,7 @@ var testNodes = []content.Node{
 	{Code: "JC.2.1.1", Parent: "JC.2.1", Kind: content.Point, Title: "定义"},
 }
 
-func newStore(t *testing.T, dsn string) *content.Store {
+func newStore(t testing.TB, dsn string) *content.Store {
 	t.Helper()
 	g := dbtest.Open(t, dsn)
 	if err := content.Migrate(context.Background(), g); err != nil {
