@@ -120,11 +120,11 @@ func readXLSX(b []byte, syl *Syllabus) (*Result, error) {
 
 // tableResult reads a table whose first row is the header.
 func tableResult(table [][]string, syl *Syllabus) (*Result, error) {
-	for len(table) > 0 && blank(table[0]) {
-		return nil, content.Invalid("file", "第 1 行应为列名（题型、题干、选项A……），但它是空的")
-	}
 	if len(table) == 0 {
 		return nil, content.Invalid("file", "文件是空的")
+	}
+	if (columns{}).blank(table[0]) {
+		return nil, content.Invalid("file", "第 1 行应为列名（题型、题干、选项A……），但它是空的")
 	}
 	return readTable(table[0], table[1:], syl), nil
 }

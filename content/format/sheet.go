@@ -66,22 +66,29 @@ var headerAliases = func() map[string]string {
 	add(colSource, "出处")
 	add(colMaterial, "材料", "案例")
 	add(colParts, "小题JSON", "小题(JSON)")
+	add(ignoredColumn, "序号", "题号", "编号", "ID")
 	for _, l := range optionLetters {
 		add(optionColumn(string(l)), string(l)+"选项")
 	}
 	return m
 }()
 
+// ignoredColumn is the column of row numbers many sheets carry; it is not read.
+const ignoredColumn = "-"
+
 // canonicalHeader folds a header as written (spaces, full-width letters and brackets,
-// lower case) to its column, or "".
+// lower case, a * or (必填) marking required columns) to its column, or "".
 func canonicalHeader(h string) string {
 	h = strings.TrimPrefix(h, bom)
 	h = strings.Map(func(r rune) rune {
-		if unicode.IsSpace(r) {
+		if unicode.IsSpace(r) || r == '*' {
 			return -1
 		}
 		return r
 	}, width.Fold.String(h))
+	for _, mark := range []string{"(必填)", "(选填)", "(可选)", "(非必填)"} {
+		h = strings.TrimSuffix(h, mark)
+	}
 	return headerAliases[strings.ToUpper(h)]
 }
 
@@ -172,6 +179,7 @@ var kindTitle = map[content.Kind]string{content.Level: "级别", content.Chapter
 type columns struct {
 	index   map[string]int
 	written map[string]string
+	ignored map[int]bool // 序号 columns: a row with only a number in them is empty
 }
 
 func (c columns) cell(cells []string, col string) string {
@@ -192,7 +200,7 @@ func (c columns) name(col string) string {
 // parseHeader reads row 1. Unknown and repeated headers are errors: a misspelt 答按
 // would otherwise drop a column silently. Empty headers are ignored.
 func parseHeader(header []string) (columns, []RowError) {
-	c := columns{index: map[string]int{}, written: map[string]string{}}
+	c := columns{index: map[string]int{}, written: map[string]string{}, ignored: map[int]bool{}}
 	var errs []RowError
 	for i, h := range header {
 		h = strings.TrimSpace(strings.TrimPrefix(h, bom))
@@ -203,6 +211,8 @@ func parseHeader(header []string) (columns, []RowError) {
 		switch _, dup := c.index[canon]; {
 		case canon == "":
 			errs = append(errs, RowError{1, h, "无法识别的列名；可用的列见模板的“填写说明”"})
+		case canon == ignoredColumn:
+			c.ignored[i] = true
 		case dup:
 			errs = append(errs, RowError{1, h, fmt.Sprintf("与“%s”列重复", c.written[canon])})
 		default:
@@ -443,7 +453,7 @@ func readTable(header []string, rows [][]string, syl *Syllabus) *Result {
 	}
 	var items []Item
 	for i, cells := range rows {
-		if blank(cells) {
+		if c.blank(cells) {
 			continue
 		}
 		row := i + 2
@@ -457,9 +467,10 @@ func readTable(header []string, rows [][]string, syl *Syllabus) *Result {
 	return dedupe(items, errs, c.name(colStem))
 }
 
-func blank(cells []string) bool {
-	for _, c := range cells {
-		if strings.TrimSpace(c) != "" {
+// blank reports whether a row has nothing but row numbers.
+func (c columns) blank(cells []string) bool {
+	for i, cell := range cells {
+		if !c.ignored[i] && strings.TrimSpace(cell) != "" {
 			return false
 		}
 	}
