@@ -14,6 +14,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/csmexam/csmexam/content"
+	"github.com/csmexam/csmexam/content/pack"
 	"github.com/xuri/excelize/v2"
 )
 
@@ -50,17 +51,19 @@ var importers = map[string]func(b []byte, syl *Syllabus) (*Result, error){
 	".json": readJSON,
 	".gift": readGIFT,
 	".txt":  readAiken,
+	".yaml": readPack,
+	".yml":  readPack,
 }
 
 // Read reads questions from a file named name; the extension picks the format (.xlsx,
-// .csv, .json, .gift, .txt for Aiken). Problems with single rows are in the result;
+// .csv, .json, .yaml, .gift, .txt for Aiken). Problems with single rows are in the result;
 // the error is for a file that cannot be read at all, a content.ValidationError on
 // field "file" (too large, not UTF-8, not a spreadsheet, too many rows).
 func Read(name string, r io.Reader, syl *Syllabus) (*Result, error) {
 	ext := strings.ToLower(filepath.Ext(name))
 	imp, ok := importers[ext]
 	if !ok {
-		return nil, content.Invalid("file", "不支持的文件类型“%s”：请使用 .xlsx、.csv、.json、.gift 或 .txt（Aiken）", ext)
+		return nil, content.Invalid("file", "不支持的文件类型“%s”：请使用 .xlsx、.csv、.json、.yaml、.gift 或 .txt（Aiken）", ext)
 	}
 	b, err := io.ReadAll(io.LimitReader(r, MaxFileBytes+1))
 	if err != nil {
@@ -186,17 +189,57 @@ func readJSON(b []byte, syl *Syllabus) (*Result, error) {
 			continue
 		}
 		q := in.question()
-		if q.Unit != "" {
-			if code, err := syl.unit(q.Unit); err == nil {
-				q.Unit = code
-			}
-		}
-		q.Normalize()
-		if err := q.Validate(syl.IsPoint); err != nil {
-			errs = append(errs, RowError{n, validationField(err), validationMessage(err)})
+		if rerr := checkItem(&q, n, syl); rerr != nil {
+			errs = append(errs, *rerr)
 			continue
 		}
 		items = append(items, Item{Row: n, Question: q})
+	}
+	return dedupe(items, errs, "stem"), nil
+}
+
+// checkItem resolves the knowledge point (a code, or a point's title), normalizes and
+// validates q, item n of a JSON or YAML file; a problem names the API field.
+func checkItem(q *content.Question, n int, syl *Syllabus) *RowError {
+	if q.Unit != "" {
+		if code, err := syl.unit(q.Unit); err == nil {
+			q.Unit = code
+		}
+	}
+	if q.Difficulty == 0 {
+		q.Difficulty = DefaultDifficulty
+	}
+	q.Normalize()
+	if err := q.Validate(syl.IsPoint); err != nil {
+		return &RowError{n, validationField(err), validationMessage(err)}
+	}
+	return nil
+}
+
+// readPack reads questions in the YAML format of the bundled pack (content/pack/README.md).
+// Their keys are dropped: keys belong to the bundled bank. Nodes are refused: the syllabus
+// ships with the program.
+func readPack(b []byte, syl *Syllabus) (*Result, error) {
+	var p pack.Pack
+	if err := p.Read("file", b); err != nil {
+		return nil, content.Invalid("file", "不是有效的题目包 YAML（%s）", strings.TrimPrefix(err.Error(), "pack file: "))
+	}
+	if len(p.Nodes) > 0 {
+		return nil, content.Invalid("file", "导入文件只能包含 questions；大纲节点（nodes）随程序发布，不能导入")
+	}
+	if len(p.Questions) > MaxRows {
+		return nil, tooManyRows()
+	}
+	var items []Item
+	var errs []RowError
+	for i := range p.Questions {
+		q := p.Questions[i]
+		q.PackKey = ""
+		if rerr := checkItem(&q, i+1, syl); rerr != nil {
+			errs = append(errs, *rerr)
+			continue
+		}
+		items = append(items, Item{Row: i + 1, Question: q})
 	}
 	return dedupe(items, errs, "stem"), nil
 }
@@ -230,10 +273,6 @@ type jsonQuestion struct {
 }
 
 func (j *jsonQuestion) question() content.Question {
-	d := j.Difficulty
-	if d == 0 {
-		d = DefaultDifficulty
-	}
 	return content.Question{Type: j.Type, Stem: j.Stem, Options: j.Options, Answer: j.Answer, Explanation: j.Explanation,
-		Unit: j.Unit, Difficulty: d, Source: j.Source, Material: j.Material, Parts: j.Parts}
+		Unit: j.Unit, Difficulty: j.Difficulty, Source: j.Source, Material: j.Material, Parts: j.Parts}
 }

@@ -354,3 +354,38 @@ func TestReadJSON(t *testing.T) {
 		t.Errorf("errors %+v", res.Errors)
 	}
 }
+
+func TestReadPackYAML(t *testing.T) {
+	_, syl := bundled(t)
+	doc := `questions:
+  - key: mine-01
+    type: multiple
+    unit: 客户服务的五个特点
+    stem: 下列属于客户服务特点的有（  ）。
+    options: [及时性, 变革性, 一次性]
+    answer: AB
+  - key: mine-02
+    type: truefalse
+    unit: JC.1.2.1
+    difficulty: 9
+    stem: 垄断性是客户服务的特点之一。
+    answer: F
+`
+	res, err := Read("mine.yaml", strings.NewReader(doc), syl)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Items) != 1 || res.Items[0].Question.PackKey != "" || res.Items[0].Question.Unit != "JC.1.2.1" || res.Items[0].Question.Difficulty != DefaultDifficulty {
+		t.Fatalf("items %+v", res.Items)
+	}
+	if len(res.Errors) != 1 || res.Errors[0].Row != 2 || res.Errors[0].Field != "difficulty" {
+		t.Fatalf("errors %v", res.Errors)
+	}
+	for _, bad := range []string{"nodes:\n  - code: X\n", "questions:\n  - colour: red\n", "questions: ["} {
+		_, err := Read("bad.yml", strings.NewReader(bad), syl)
+		var ve *content.ValidationError
+		if !errors.As(err, &ve) || ve.Field != "file" {
+			t.Errorf("%q: %v", bad, err)
+		}
+	}
+}
