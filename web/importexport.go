@@ -21,6 +21,7 @@ func (s *Server) registerImportRoutes(g fiber.Router) {
 // importReport is the answer to an import: how many questions were stored, and every
 // problem found. With dry_run, Valid counts the questions that would be stored.
 type importReport struct {
+	Error    string            `json:"error,omitempty"` // set with errors, like every error body
 	Imported int               `json:"imported"`
 	Valid    int               `json:"valid"`
 	DryRun   bool              `json:"dry_run"`
@@ -57,6 +58,7 @@ func (s *Server) importQuestions(c *fiber.Ctx) error {
 	}
 	report := importReport{DryRun: c.QueryBool("dry_run"), Errors: res.Problems(bank)}
 	if len(report.Errors) > 0 {
+		report.Error = fmt.Sprintf("文件中有 %d 处错误，未导入任何题目", len(report.Errors))
 		return c.Status(fiber.StatusUnprocessableEntity).JSON(report)
 	}
 	report.Errors = []format.RowError{}

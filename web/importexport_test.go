@@ -61,7 +61,7 @@ func TestImportAPI(t *testing.T) {
 		bad := importCSV + "单选,中心导入：坏题,甲,乙,,D,,9,JC.1.2.1\n"
 		s, b := h.upload("/api/v1/questions/import", "instructor", "题库.csv", []byte(bad))
 		r := decode[importReport](t, b)
-		if s != 422 || r.Imported != 0 || len(r.Errors) != 1 || r.Errors[0].Row != 5 || r.Errors[0].Field != "正确答案" && r.Errors[0].Field != "难度" {
+		if s != 422 || r.Imported != 0 || len(r.Errors) != 1 || decode[apiError](t, b).Error == "" || r.Errors[0].Row != 5 || r.Errors[0].Field != "正确答案" && r.Errors[0].Field != "难度" {
 			t.Fatalf("bad file: %d %s", s, b)
 		}
 		if n := count("instructor"); n != 0 {

@@ -63,7 +63,7 @@ func Read(name string, r io.Reader, syl *Syllabus) (*Result, error) {
 	ext := strings.ToLower(filepath.Ext(name))
 	imp, ok := importers[ext]
 	if !ok {
-		return nil, content.Invalid("file", "不支持的文件类型“%s”：请使用 .xlsx、.csv、.json、.yaml、.gift 或 .txt（Aiken）", ext)
+		return nil, content.Invalid("file", "不支持的文件类型“%s”：请使用 .xlsx、.csv、.json、.yaml、.gift 或 .txt（Aiken）；.xls 请在 Excel 中另存为 .xlsx", ext)
 	}
 	b, err := io.ReadAll(io.LimitReader(r, MaxFileBytes+1))
 	if err != nil {
