@@ -35,7 +35,7 @@ func (s *Server) importQuestions(c *fiber.Ctx) error {
 	ctx := c.UserContext()
 	fh, err := c.FormFile("file")
 	if err != nil {
-		return content.Invalid("file", "请用表单字段 file 上传题目文件（.xlsx、.csv、.json、.yaml、.gift 或 Aiken .txt）")
+		return content.Invalid("file", "请用表单字段 file 上传题目文件（.xlsx、.csv、.json、.yaml、.gift、Moodle .xml 或 Aiken .txt）")
 	}
 	f, err := fh.Open()
 	if err != nil {

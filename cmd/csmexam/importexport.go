@@ -71,7 +71,7 @@ func importCmd(ctx context.Context, args []string, e env) error {
 		return err
 	}
 	if f.fs.NArg() != 1 {
-		return errors.New("give exactly one FILE after the flags (.xlsx, .csv, .json, .yaml, .gift or Aiken .txt)")
+		return errors.New("give exactly one FILE after the flags (.xlsx, .csv, .json, .yaml, .gift, Moodle .xml or Aiken .txt)")
 	}
 	path := f.fs.Arg(0)
 	file, err := os.Open(path)

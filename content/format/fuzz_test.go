@@ -60,57 +60,44 @@ func FuzzParseRow(f *testing.F) {
 	})
 }
 
-// FuzzReadGIFT: any text read as GIFT gives questions or row-level errors, never a panic.
-func FuzzReadGIFT(f *testing.F) {
-	for _, seed := range []string{
-		"::JC.1.2.1::题 {=甲 ~乙}\n",
-		"// csmexam: {\"unit\":\"JC.1.2.1\"}\n::x::题{T}",
-		"$CATEGORY: a/客户服务的五个特点\n题 {~%50%甲 ~%50%乙 ~%-100%丙 #### 解析}\n\n题二 {F}",
-		"题 {=甲 -> 乙}", "{", "}", "::", "\\", "题 {~%x%甲}", "// csmexam: {\"parts\":[{}]}\n题{}",
-	} {
-		f.Add(seed)
-	}
-	_, syl := bundled(f)
-	f.Fuzz(func(t *testing.T, text string) {
-		res, err := Read("q.gift", strings.NewReader(text), syl)
-		if err != nil {
-			return
-		}
-		for _, e := range res.Errors {
-			if e.Row < 1 || e.Field == "" || e.Message == "" {
-				t.Fatalf("bad row error %+v", e)
-			}
-		}
-		for _, it := range res.Items {
-			if err := it.Question.Validate(syl.IsPoint); err != nil {
-				t.Fatalf("accepted an invalid question: %v", err)
-			}
-		}
-	})
-}
+// textFormats are the import formats FuzzRead feeds.
+var textFormats = []string{".gift", ".txt", ".xml", ".yaml", ".json", ".csv"}
 
-// FuzzReadAiken: any text read as Aiken gives questions or row-level errors.
-func FuzzReadAiken(f *testing.F) {
-	for _, seed := range []string{
-		"题\nA. 甲\nB. 乙\nANSWER: A\n知识点：JC.1.2.1\n", "题\nANSWER: 对\n知识点：JC.1.2.1", "A. 甲", "ANSWER:", "知识点：\n难度：9",
-		"题\nA. 甲\nC. 乙\n", "题\nA. 甲\nB. 乙\nI. 丙\nANSWER: AI\n知识点：x",
-	} {
-		f.Add(seed)
+// FuzzRead: any text read as any text format gives questions or row-level errors (or a
+// file error), never a panic, and never an invalid question.
+func FuzzRead(f *testing.F) {
+	seeds := map[string][]string{
+		".gift": {"::JC.1.2.1::题 {=甲 ~乙}\n", "// csmexam: {\"unit\":\"JC.1.2.1\"}\n::x::题{T}",
+			"$CATEGORY: a/客户服务的五个特点\n题 {~%50%甲 ~%50%乙 ~%-100%丙 #### 解析}\n\n题二 {F}",
+			"题 {=甲 -> 乙}", "{", "}", "::", "\\", "题 {~%x%甲}", "// csmexam: {\"parts\":[{}]}\n题{}"},
+		".txt": {"题\nA. 甲\nB. 乙\nANSWER: A\n知识点：JC.1.2.1\n", "题\nANSWER: 对\n知识点：JC.1.2.1", "A. 甲", "ANSWER:", "知识点：\n难度：9",
+			"题\nA. 甲\nC. 乙\n", "题\nA. 甲\nB. 乙\nI. 丙\nANSWER: AI\n知识点：x"},
+		".xml": {`<quiz><question type="truefalse"><name><text>JC.1.2.1</text></name><questiontext><text>题</text></questiontext><answer fraction="100"><text>true</text></answer></question></quiz>`,
+			`<quiz><question type="multichoice"><single>true</single><answer fraction="x"/></question></quiz>`, `<quiz>`, `<a/>`},
+		".yaml": {"questions:\n  - type: truefalse\n    unit: JC.1.2.1\n    stem: 题\n    answer: T\n", "questions: [{type: case}]", "nodes: []"},
+		".json": {`[{"type":"single","stem":"题","unit":"JC.1.2.1","options":[{"key":"A","text":"甲"},{"key":"B","text":"乙"}],"answer":["A"]}]`, `{"questions":[1]}`, `[`},
+		".csv":  {"题型,题干,知识点\n判断题,题,JC.1.2.1\n", "\"", "序号\n1\n"},
+	}
+	for i, ext := range textFormats {
+		for _, s := range seeds[ext] {
+			f.Add(uint8(i), s)
+		}
 	}
 	_, syl := bundled(f)
-	f.Fuzz(func(t *testing.T, text string) {
-		res, err := Read("q.txt", strings.NewReader(text), syl)
+	f.Fuzz(func(t *testing.T, format uint8, text string) {
+		ext := textFormats[int(format)%len(textFormats)]
+		res, err := Read("q"+ext, strings.NewReader(text), syl)
 		if err != nil {
 			return
 		}
 		for _, e := range res.Errors {
-			if e.Row < 1 || e.Field == "" || e.Message == "" {
-				t.Fatalf("bad row error %+v", e)
+			if e.Row < 1 || e.Message == "" {
+				t.Fatalf("%s: bad row error %+v", ext, e)
 			}
 		}
 		for _, it := range res.Items {
 			if err := it.Question.Validate(syl.IsPoint); err != nil {
-				t.Fatalf("accepted an invalid question: %v", err)
+				t.Fatalf("%s: accepted an invalid question: %v", ext, err)
 			}
 		}
 	})

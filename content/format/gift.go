@@ -375,7 +375,7 @@ func giftUnit(meta, title, category string, syl *Syllabus) (string, error) {
 		parts := strings.Split(category, "/")
 		return syl.unit(strings.TrimSpace(parts[len(parts)-1]))
 	}
-	return "", fmt.Errorf("找不到知识点：把题目名称写成知识点编码，如 ::JC.1.2.1::")
+	return "", fmt.Errorf("找不到知识点：请把题目名称写成知识点编码（如 JC.1.2.1），或用知识点名称作分类")
 }
 
 func validationField(err error) string {

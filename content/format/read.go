@@ -53,17 +53,18 @@ var importers = map[string]func(b []byte, syl *Syllabus) (*Result, error){
 	".txt":  readAiken,
 	".yaml": readPack,
 	".yml":  readPack,
+	".xml":  readMoodleXML,
 }
 
 // Read reads questions from a file named name; the extension picks the format (.xlsx,
-// .csv, .json, .yaml, .gift, .txt for Aiken). Problems with single rows are in the result;
+// .csv, .json, .yaml, .gift, .xml for Moodle XML, .txt for Aiken). Problems with single rows are in the result;
 // the error is for a file that cannot be read at all, a content.ValidationError on
 // field "file" (too large, not UTF-8, not a spreadsheet, too many rows).
 func Read(name string, r io.Reader, syl *Syllabus) (*Result, error) {
 	ext := strings.ToLower(filepath.Ext(name))
 	imp, ok := importers[ext]
 	if !ok {
-		return nil, content.Invalid("file", "不支持的文件类型“%s”：请使用 .xlsx、.csv、.json、.yaml、.gift 或 .txt（Aiken）；.xls 请在 Excel 中另存为 .xlsx", ext)
+		return nil, content.Invalid("file", "不支持的文件类型“%s”：请使用 .xlsx、.csv、.json、.yaml、.gift、.xml（Moodle）或 .txt（Aiken）；.xls 请在 Excel 中另存为 .xlsx", ext)
 	}
 	b, err := io.ReadAll(io.LimitReader(r, MaxFileBytes+1))
 	if err != nil {
