@@ -87,6 +87,10 @@ const sheetName = "题库"
 func readXLSX(b []byte, syl *Syllabus) (*Result, error) {
 	f, err := excelize.OpenReader(bytes.NewReader(b), excelize.Options{UnzipSizeLimit: UnzipLimit, UnzipXMLSizeLimit: UnzipXMLLimit})
 	if err != nil {
+		// excelize has no sentinel for its own limit; its message is stable.
+		if strings.HasPrefix(err.Error(), "unzip size exceeds") {
+			return nil, content.Invalid("file", "Excel 文件解压后超过 %d MB，请拆分后分批导入", UnzipLimit>>20)
+		}
 		return nil, content.Invalid("file", "无法读取 Excel 文件（%s）：请上传 .xlsx 格式（不是 .xls）", err)
 	}
 	defer f.Close()

@@ -1,6 +1,7 @@
 package format
 
 import (
+	"archive/zip"
 	"bytes"
 	"encoding/json"
 	"errors"
@@ -387,5 +388,30 @@ func TestReadPackYAML(t *testing.T) {
 		if !errors.As(err, &ve) || ve.Field != "file" {
 			t.Errorf("%q: %v", bad, err)
 		}
+	}
+}
+
+// TestReadXLSXZipBomb: a small upload that inflates past UnzipLimit is refused before it
+// is inflated.
+func TestReadXLSXZipBomb(t *testing.T) {
+	_, syl := bundled(t)
+	var buf bytes.Buffer
+	zw := zip.NewWriter(&buf)
+	w, err := zw.Create("xl/worksheets/sheet1.xml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	zeros := make([]byte, 1<<20)
+	for range UnzipLimit>>20 + 1 {
+		w.Write(zeros)
+	}
+	zw.Close()
+	if buf.Len() > MaxFileBytes {
+		t.Fatalf("the bomb is %d bytes, too large to pass the size limit", buf.Len())
+	}
+	_, err = Read("bomb.xlsx", &buf, syl)
+	var ve *content.ValidationError
+	if !errors.As(err, &ve) || ve.Field != "file" || !strings.Contains(ve.Message, "解压后超过 100 MB") {
+		t.Fatalf("zip bomb: %v", err)
 	}
 }

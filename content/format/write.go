@@ -135,19 +135,19 @@ func writeBankJSON(w io.Writer, qs []content.Question) error {
 
 const instructionsSheet = "填写说明"
 
-// ExampleUnit is the knowledge point the template's examples use (客户服务的五个特点 in the
+// exampleUnit is the knowledge point the template's examples use (客户服务的五个特点 in the
 // bundled syllabus; published codes never change meaning).
-const ExampleUnit = "JC.1.2.1"
+const exampleUnit = "JC.1.2.1"
 
 // templateExamples are one row of each type, in the template's column order.
 func templateExamples() [][]string {
 	_, rows := bankTable([]content.Question{
 		{Type: content.Single, Stem: "客户服务的特点不包括（  ）。", Options: []content.Option{{Key: "A", Text: "层次性"}, {Key: "B", Text: "系统性"}, {Key: "C", Text: "垄断性"}, {Key: "D", Text: "多样性"}},
-			Answer: []string{"C"}, Explanation: "客户服务的特点是层次性、系统性、及时性、多样性和变革性。", Difficulty: 2, Unit: ExampleUnit},
+			Answer: []string{"C"}, Explanation: "客户服务的特点是层次性、系统性、及时性、多样性和变革性。", Difficulty: 2, Unit: exampleUnit},
 		{Type: content.Multiple, Stem: "下列属于客户服务特点的有（  ）。", Options: []content.Option{{Key: "A", Text: "及时性"}, {Key: "B", Text: "变革性"}, {Key: "C", Text: "一次性"}, {Key: "D", Text: "层次性"}},
-			Answer: []string{"A", "B", "D"}, Difficulty: 3, Unit: ExampleUnit},
-		{Type: content.TrueFalse, Stem: "垄断性是客户服务的特点之一。", Answer: []string{"F"}, Difficulty: 1, Unit: ExampleUnit},
-		{Type: content.Case, Stem: "阅读案例，回答问题。", Material: "某公司客服中心……（案例材料）", Difficulty: 4, Unit: ExampleUnit,
+			Answer: []string{"A", "B", "D"}, Difficulty: 3, Unit: exampleUnit},
+		{Type: content.TrueFalse, Stem: "垄断性是客户服务的特点之一。", Answer: []string{"F"}, Difficulty: 1, Unit: exampleUnit},
+		{Type: content.Case, Stem: "阅读案例，回答问题。", Material: "某公司客服中心……（案例材料）", Difficulty: 4, Unit: exampleUnit,
 			Parts: []content.CasePart{{Prompt: "该公司的做法体现了客户服务的哪些特点？", Points: content.Pts(4), Reference: "及时性、多样性。",
 				Rubric: []content.RubricPoint{{Point: "及时性", Score: content.Pts(2), Keywords: []string{"及时"}}, {Point: "多样性", Score: content.Pts(2), Keywords: []string{"多样"}}}}}},
 	})
@@ -163,7 +163,7 @@ func instructions() [][]string {
 		{colAnswer, "除案例分析外是", "单选写一个字母，如 C；多选写 AB、A,B 或 A、B。判断题写 对/错、正确/错误、√/× 或 T/F。列名也可写“正确答案”。"},
 		{colExplanation, "否", "答案解析。"},
 		{colDifficulty, "否", fmt.Sprintf("1（容易）到 5（很难）的整数；留空按 %d。", DefaultDifficulty)},
-		{colUnit, "是", "知识点编码（如 " + ExampleUnit + "），或大纲中的知识点名称（名称须唯一，否则请填编码）。列名也可写“知识点名称”或“章节”。"},
+		{colUnit, "是", "知识点编码（如 " + exampleUnit + "），或大纲中的知识点名称（名称须唯一，否则请填编码）。列名也可写“知识点名称”或“章节”。"},
 		{colSource, "否", "出处，如教材章节。"},
 		{colMaterial, "案例分析是", "案例分析题的案例材料。"},
 		{colParts, "案例分析是", `案例分析题的小题，JSON 数组：[{"prompt":"问题","points":4,"reference":"参考答案","rubric":[{"point":"采分点","score":2,"keywords":["关键词"]}]}]。每小题的采分点分值之和须等于小题分值，以 0.5 分为单位。`},
