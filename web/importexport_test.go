@@ -99,6 +99,19 @@ func TestImportAPI(t *testing.T) {
 			t.Fatalf("center b import: %d %s", s, b)
 		}
 
+		// An admin imports into the shared bank, which every center reads.
+		shared := strings.ReplaceAll(importCSV, "中心导入", "共享导入")
+		if s, b := h.upload("/api/v1/questions/import", "admin", "shared.csv", []byte(shared)); s != 200 {
+			t.Fatalf("admin import: %d %s", s, b)
+		}
+		_, b = h.do("GET", "/api/v1/questions?q=共享导入", "instructor-b", nil)
+		if l := decode[struct{ Items []content.Question }](t, b); len(l.Items) != 3 || l.Items[0].CenterID != 0 {
+			t.Fatalf("shared import seen by center b: %s", b)
+		}
+		if s, b := h.upload("/api/v1/questions/import?dry_run=1", "centeradmin", "shared.csv", []byte(strings.ReplaceAll(importCSV, "中心导入", "管理员导入"))); s != 200 {
+			t.Fatalf("center admin dry run: %d %s", s, b)
+		}
+
 		_, b = h.do("GET", "/api/v1/openapi.json", "", nil)
 		paths := decode[struct{ Paths map[string]any }](t, b).Paths
 		for _, p := range []string{"/api/v1/questions/import", "/api/v1/questions/export", "/api/v1/questions/template.xlsx"} {
