@@ -190,7 +190,7 @@ func readJSON(b []byte, syl *Syllabus) (*Result, error) {
 		dec := json.NewDecoder(bytes.NewReader(m))
 		dec.DisallowUnknownFields()
 		if err := dec.Decode(&in); err != nil {
-			errs = append(errs, RowError{n, "", "无法读取这道题（" + jsonProblem(err) + "）"})
+			errs = append(errs, RowError{n, jsonField(err), "无法读取这道题（" + jsonProblem(err) + "）"})
 			continue
 		}
 		q := in.question()
@@ -247,6 +247,18 @@ func readPack(b []byte, syl *Syllabus) (*Result, error) {
 		items = append(items, Item{Row: i + 1, Question: q})
 	}
 	return dedupe(items, errs, "stem"), nil
+}
+
+// jsonField is the field a JSON decoding error is about, if any.
+func jsonField(err error) string {
+	var te *json.UnmarshalTypeError
+	if errors.As(err, &te) {
+		return te.Field
+	}
+	if f, ok := strings.CutPrefix(err.Error(), "json: unknown field "); ok {
+		return strings.Trim(f, `"`)
+	}
+	return ""
 }
 
 func validationMessage(err error) string {

@@ -351,7 +351,7 @@ func TestReadJSON(t *testing.T) {
 	if len(res.Items) != 1 || res.Items[0].Question.Difficulty != DefaultDifficulty || res.Items[0].Question.ID != 0 {
 		t.Errorf("items %+v", res.Items)
 	}
-	if len(res.Errors) != 2 || res.Errors[0].Row != 2 || res.Errors[0].Field != "options" || res.Errors[1].Row != 3 {
+	if len(res.Errors) != 2 || res.Errors[0].Row != 2 || res.Errors[0].Field != "options" || res.Errors[1].Row != 3 || res.Errors[1].Field != "stem" {
 		t.Errorf("errors %+v", res.Errors)
 	}
 }
