@@ -401,10 +401,14 @@ func trueFalseAnswer(s string, options []content.Option) (string, error) {
 	return "", fmt.Errorf("判断题的答案“%s”无法识别：请填 对/错、正确/错误、√/× 或 T/F", s)
 }
 
-// caseParts reads the 小题 cell: the API's parts as a JSON array.
+// caseParts reads the 小题 cell: the API's parts as a JSON array, or the line form (see
+// caseTextParts).
 func caseParts(s string) ([]content.CasePart, error) {
 	if s == "" {
-		return nil, fmt.Errorf("案例分析题需要小题：在此列填写 JSON，格式见“填写说明”")
+		return nil, fmt.Errorf("案例分析题需要小题：格式见“填写说明”")
+	}
+	if !strings.HasPrefix(s, "[") {
+		return caseTextParts(s)
 	}
 	dec := json.NewDecoder(strings.NewReader(s))
 	dec.DisallowUnknownFields()

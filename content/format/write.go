@@ -151,6 +151,8 @@ func templateExamples() [][]string {
 			Parts: []content.CasePart{{Prompt: "该公司的做法体现了客户服务的哪些特点？", Points: content.Pts(4), Reference: "及时性、多样性。",
 				Rubric: []content.RubricPoint{{Point: "及时性", Score: content.Pts(2), Keywords: []string{"及时"}}, {Point: "多样性", Score: content.Pts(2), Keywords: []string{"多样"}}}}}},
 	})
+	// The case example shows the line form of 小题, easier to type than the export's JSON.
+	rows[3][len(rows[3])-1] = "第1小题（4分）：该公司的做法体现了客户服务的哪些特点？\n参考答案：及时性、多样性。\n采分点（2分）：及时性；关键词：及时、迅速\n采分点（2分）：多样性；关键词：多样"
 	return rows
 }
 
@@ -166,7 +168,7 @@ func instructions() [][]string {
 		{colUnit, "是", "知识点编码（如 " + exampleUnit + "），或大纲中的知识点名称（名称须唯一，否则请填编码）。列名也可写“知识点名称”或“章节”。"},
 		{colSource, "否", "出处，如教材章节。"},
 		{colMaterial, "案例分析是", "案例分析题的案例材料。"},
-		{colParts, "案例分析是", `案例分析题的小题，JSON 数组：[{"prompt":"问题","points":4,"reference":"参考答案","rubric":[{"point":"采分点","score":2,"keywords":["关键词"]}]}]。每小题的采分点分值之和须等于小题分值，以 0.5 分为单位。`},
+		{colParts, "案例分析是", "案例分析题的小题，每行一项：\n第1小题（4分）：问题\n参考答案：……\n采分点（2分）：说明；关键词：甲、乙；同义词：丙\n（可有多个小题、多个采分点；不以这些开头的行接在上一行的问题或参考答案后。）每小题的采分点分值之和须等于小题分值，以 0.5 分为单位。也可填 JSON（导出时的写法）：" + `[{"prompt":"问题","points":4,"reference":"参考答案","rubric":[{"point":"采分点","score":2,"keywords":["关键词"]}]}]`},
 		{"", "", ""},
 		{"规则", "", fmt.Sprintf("第 1 行是列名，每行一道题；空行跳过；“序号”列不读取。任何一行有错，整个文件都不导入，报告会列出每个错误的行号、列名和原因。同一文件中或题库中已有的相同题目（题型、题干、选项都相同）算作错误。最多 %d 道题、%d MB；CSV 须为 UTF-8 编码。以 = + - @ 开头的内容在导出时前面加了 '，导入时会自动去掉。", MaxRows, MaxFileBytes>>20)},
 		{"", "", ""},
