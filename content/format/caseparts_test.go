@@ -32,11 +32,11 @@ func TestCaseTextParts(t *testing.T) {
 		t.Fatalf("parts\n%+v\nwant\n%+v", got, want)
 	}
 	for cell, want := range map[string]string{
-		"参考答案：x":                        "应以“第1小题（4分）：问题”开头",
-		"第1小题（4分）：问\n采分点（2分）：点":          "缺少关键词",
-		"第1小题（4分）：问\n采分点（2分）：点；备注：x":     "无法识别",
+		"参考答案：x": "应以“第1小题（4分）：问题”开头",
+		"第1小题（4分）：问\n采分点（2分）：点":           "缺少关键词",
+		"第1小题（4分）：问\n采分点（2分）：点；备注：x":      "无法识别",
 		"第1小题（4分）：问\n采分点（2分）：点；关键词：a\n多余": "无法识别",
-		"第1小题（x分）：问":                    "应以",
+		"第1小题（x分）：问":                      "应以",
 	} {
 		if _, err := caseParts(cell); err == nil || !strings.Contains(err.Error(), want) {
 			t.Errorf("%q: %v, want %q", cell, err, want)
