@@ -180,6 +180,7 @@ type columns struct {
 	index   map[string]int
 	written map[string]string
 	ignored map[int]bool // 序号 columns: a row with only a number in them is empty
+	headers []string     // as written, by position
 }
 
 func (c columns) cell(cells []string, col string) string {
@@ -200,7 +201,7 @@ func (c columns) name(col string) string {
 // parseHeader reads row 1. Unknown and repeated headers are errors: a misspelt 答按
 // would otherwise drop a column silently. Empty headers are ignored.
 func parseHeader(header []string) (columns, []RowError) {
-	c := columns{index: map[string]int{}, written: map[string]string{}, ignored: map[int]bool{}}
+	c := columns{index: map[string]int{}, written: map[string]string{}, ignored: map[int]bool{}, headers: header}
 	var errs []RowError
 	for i, h := range header {
 		h = strings.TrimSpace(strings.TrimPrefix(h, bom))
@@ -236,7 +237,11 @@ func parseRow(c columns, cells []string, row int, syl *Syllabus) (content.Questi
 	cells = slices.Clone(cells)
 	for i := range cells {
 		if !utf8.ValidString(cells[i]) {
-			return fail(colStem, "第 %d 列含有无效的文字编码", i+1)
+			col := fmt.Sprintf("第 %d 列", i+1)
+			if i < len(c.headers) && strings.TrimSpace(c.headers[i]) != "" {
+				col = strings.TrimSpace(c.headers[i])
+			}
+			return content.Question{}, &RowError{Row: row, Field: col, Message: "含有无效的文字编码（文件须为 UTF-8）"}
 		}
 		cells[i] = UnescapeCell(cells[i])
 	}
@@ -297,6 +302,11 @@ func parseRow(c columns, cells []string, row int, syl *Syllabus) (content.Questi
 		}
 		q.Answer = keys
 	case content.TrueFalse:
+		for _, o := range q.Options {
+			if _, ok := trueFalseWords[strings.ToUpper(width.Fold.String(o.Text))]; !ok || len(q.Options) != 2 {
+				return fail(optionColumn(o.Key), "判断题不填选项（或只填“正确”“错误”两项）")
+			}
+		}
 		a, err := trueFalseAnswer(answer, q.Options)
 		if err != nil {
 			return fail(colAnswer, "%s", err)

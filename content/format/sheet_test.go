@@ -112,12 +112,14 @@ func TestReadRowErrors(t *testing.T) {
 		"案例分析,阅读案例,,,,,,,JC.1.2.1,材料,\"[{\"\"prompt\"\":\"\"问\"\",\"\"points\"\":4,\"\"reference\"\":\"\"答\"\",\"\"rubric\"\":[{\"\"point\"\":\"\"甲\"\",\"\"score\"\":3,\"\"keywords\"\":[\"\"甲\"\"]}]}]\"\n" + // 14: rubric sum
 		"单选题,好题,甲,乙,,,A,,JC.1.2.1,,\n" + // 15: fine
 		"单选题,好题,甲,乙,,,B,,JC.1.2.1,,\n" + // 16: duplicate of 15
-		"单选题,答案乱写,甲,乙,,,A或B,,JC.1.2.1,,\n" // 17
+		"单选题,答案乱写,甲,乙,,,A或B,,JC.1.2.1,,\n" + // 17
+		"判断题,判断题带选项,甲,乙,,,A,,JC.1.2.1,,\n" // 18
 	res := readCSVString(t, csv)
 	want := []RowError{
 		{2, "题干", ""}, {3, "答案", ""}, {4, "答案", "答案 D 不在选项中"}, {5, "答案", ""}, {6, "题型", ""}, {7, "答案", ""},
 		{8, "难度", ""}, {9, "章节", ""}, {10, "章节", "JC.1.2 不是知识点（它是节），请填写其下某个知识点的编码"}, {11, "选项C", ""},
 		{12, "选项B", ""}, {13, "小题", ""}, {14, "小题", ""}, {16, "题干", "与第 15 行是同一道题（题干与选项都相同）"}, {17, "答案", ""},
+		{18, "选项A", "判断题不填选项（或只填“正确”“错误”两项）"},
 	}
 	if len(res.Errors) != len(want) {
 		t.Fatalf("errors: %v", res.Errors)
@@ -130,6 +132,15 @@ func TestReadRowErrors(t *testing.T) {
 	}
 	if len(res.Items) != 1 || res.Items[0].Row != 15 {
 		t.Errorf("items: %+v", res.Items)
+	}
+}
+
+func TestParseRowInvalidUTF8(t *testing.T) {
+	_, syl := bundled(t)
+	c, _ := parseHeader([]string{"题型", "题干", "知识点"})
+	_, rerr := parseRow(c, []string{"判断题", "坏\xff", "JC.1.2.1"}, 9, syl)
+	if rerr == nil || rerr.Row != 9 || rerr.Field != "题干" {
+		t.Fatalf("%+v", rerr)
 	}
 }
 
