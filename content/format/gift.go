@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"bytes"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"slices"
@@ -376,29 +375,4 @@ func giftUnit(meta, title, category string, syl *Syllabus) (string, error) {
 		return syl.unit(strings.TrimSpace(parts[len(parts)-1]))
 	}
 	return "", fmt.Errorf("找不到知识点：请把题目名称写成知识点编码（如 JC.1.2.1），或用知识点名称作分类")
-}
-
-func validationField(err error) string {
-	var ve *content.ValidationError
-	if errors.As(err, &ve) {
-		return ve.Field
-	}
-	return ""
-}
-
-// dedupe reports the second of two identical questions in one file.
-func dedupe(items []Item, errs []RowError, field string) *Result {
-	seen := map[string]int{}
-	var kept []Item
-	for _, it := range items {
-		k := sameKey(&it.Question)
-		if first, dup := seen[k]; dup {
-			errs = append(errs, RowError{it.Row, field, fmt.Sprintf("与第 %d 行是同一道题（题干与选项都相同）", first)})
-			continue
-		}
-		seen[k] = it.Row
-		kept = append(kept, it)
-	}
-	slices.SortStableFunc(errs, func(a, b RowError) int { return a.Row - b.Row })
-	return &Result{Items: kept, Errors: errs, stemField: field}
 }

@@ -57,9 +57,10 @@ var importers = map[string]func(b []byte, syl *Syllabus) (*Result, error){
 }
 
 // Read reads questions from a file named name; the extension picks the format (.xlsx,
-// .csv, .json, .yaml, .gift, .xml for Moodle XML, .txt for Aiken). Problems with single rows are in the result;
-// the error is for a file that cannot be read at all, a content.ValidationError on
-// field "file" (too large, not UTF-8, not a spreadsheet, too many rows).
+// .csv, .json, .yaml, .gift, .xml for Moodle XML, .txt for Aiken). Problems with single
+// rows are in the result; the error is for a file that cannot be read at all, a
+// content.ValidationError on field "file" (too large, not UTF-8, not a spreadsheet, too
+// many rows).
 func Read(name string, r io.Reader, syl *Syllabus) (*Result, error) {
 	ext := strings.ToLower(filepath.Ext(name))
 	imp, ok := importers[ext]
@@ -292,4 +293,29 @@ type jsonQuestion struct {
 func (j *jsonQuestion) question() content.Question {
 	return content.Question{Type: j.Type, Stem: j.Stem, Options: j.Options, Answer: j.Answer, Explanation: j.Explanation,
 		Unit: j.Unit, Difficulty: j.Difficulty, Source: j.Source, Material: j.Material, Parts: j.Parts}
+}
+
+func validationField(err error) string {
+	var ve *content.ValidationError
+	if errors.As(err, &ve) {
+		return ve.Field
+	}
+	return ""
+}
+
+// dedupe reports the second of two identical questions in one file.
+func dedupe(items []Item, errs []RowError, field string) *Result {
+	seen := map[string]int{}
+	var kept []Item
+	for _, it := range items {
+		k := sameKey(&it.Question)
+		if first, dup := seen[k]; dup {
+			errs = append(errs, RowError{it.Row, field, fmt.Sprintf("与第 %d 行是同一道题（题干与选项都相同）", first)})
+			continue
+		}
+		seen[k] = it.Row
+		kept = append(kept, it)
+	}
+	slices.SortStableFunc(errs, func(a, b RowError) int { return a.Row - b.Row })
+	return &Result{Items: kept, Errors: errs, stemField: field}
 }

@@ -1,5 +1,6 @@
-// Package format reads and writes the question bank in the files instructors use
-// (XLSX, CSV, GIFT, our JSON pack) and writes plain tables such as results exports.
+// Package format reads and writes the question bank in the files instructors use (XLSX
+// and CSV in the 题型/题干/选项A… layout, JSON, the pack's YAML, GIFT, Moodle XML, Aiken)
+// and writes plain tables such as results exports.
 // It is pure: bytes and values in, values and row-level errors out; no database.
 package format
 
