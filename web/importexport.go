@@ -18,21 +18,17 @@ func (s *Server) registerImportRoutes(g fiber.Router) {
 	g.Get("/template.xlsx", s.questionTemplate)
 }
 
-// importReport is the answer to an import: how many questions were stored, and every
-// problem found. With dry_run, Valid counts the questions that would be stored.
+// importReport is the answer to an import; with errors it carries a summary, like every
+// error body.
 type importReport struct {
-	Error    string            `json:"error,omitempty"` // set with errors, like every error body
-	Imported int               `json:"imported"`
-	Valid    int               `json:"valid"`
-	DryRun   bool              `json:"dry_run"`
-	Errors   []format.RowError `json:"errors"`
+	Error string `json:"error,omitempty"`
+	*format.Report
 }
 
 // importQuestions reads the uploaded file into the caller's bank (an admin's into the
 // shared bank). Any bad row, or a question already in that bank, imports nothing: 422
 // with the report.
 func (s *Server) importQuestions(c *fiber.Ctx) error {
-	ctx := c.UserContext()
 	fh, err := c.FormFile("file")
 	if err != nil {
 		return content.Invalid("file", "请用表单字段 file 上传题目文件（.xlsx、.csv、.json、.yaml、.gift、Moodle .xml 或 Aiken .txt）")
@@ -42,35 +38,16 @@ func (s *Server) importQuestions(c *fiber.Ctx) error {
 		return fmt.Errorf("open upload: %w", err)
 	}
 	defer f.Close()
-	nodes, err := s.Content.Syllabus(ctx)
-	if err != nil {
-		return err
-	}
-	res, err := format.Read(fh.Filename, f, format.NewSyllabus(nodes))
-	if err != nil {
-		return err
-	}
 	u := currentUser(c)
-	center := ownerCenter(u)
-	bank, err := s.Content.Bank(ctx, []int64{center})
+	rep, err := format.Import(c.UserContext(), s.Content, fh.Filename, f, ownerCenter(u), u.ID, c.QueryBool("dry_run"))
 	if err != nil {
 		return err
 	}
-	report := importReport{DryRun: c.QueryBool("dry_run"), Errors: res.Problems(bank)}
-	if len(report.Errors) > 0 {
-		report.Error = fmt.Sprintf("文件中有 %d 处错误，未导入任何题目", len(report.Errors))
-		return c.Status(fiber.StatusUnprocessableEntity).JSON(report)
+	if len(rep.Errors) > 0 {
+		msg := fmt.Sprintf("文件中有 %d 处错误，未导入任何题目", len(rep.Errors))
+		return c.Status(fiber.StatusUnprocessableEntity).JSON(importReport{Error: msg, Report: rep})
 	}
-	report.Errors = []format.RowError{}
-	report.Valid = len(res.Items)
-	if report.DryRun {
-		return c.JSON(report)
-	}
-	if err := s.Content.ImportQuestions(ctx, res.Questions(), center, u.ID); err != nil {
-		return err
-	}
-	report.Imported = len(res.Items)
-	return c.JSON(report)
+	return c.JSON(importReport{Report: rep})
 }
 
 // exportQuestions sends the bank the caller can read (the shared bank and their

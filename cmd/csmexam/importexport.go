@@ -84,32 +84,21 @@ func importCmd(ctx context.Context, args []string, e env) error {
 		return err
 	}
 	defer db.Close(g)
-	nodes, err := store.Syllabus(ctx)
+	rep, err := format.Import(ctx, store, filepath.Base(path), file, center, 0, *dryRun)
 	if err != nil {
 		return err
 	}
-	res, err := format.Read(filepath.Base(path), file, format.NewSyllabus(nodes))
-	if err != nil {
-		return err
-	}
-	bank, err := store.Bank(ctx, []int64{center})
-	if err != nil {
-		return err
-	}
-	if problems := res.Problems(bank); len(problems) > 0 {
-		for _, p := range problems {
+	if len(rep.Errors) > 0 {
+		for _, p := range rep.Errors {
 			fmt.Fprintln(e.stdout, p.Error())
 		}
-		return fmt.Errorf("%s: %d 处错误，未导入任何题目", path, len(problems))
+		return fmt.Errorf("%s: %d 处错误，未导入任何题目", path, len(rep.Errors))
 	}
 	if *dryRun {
-		fmt.Fprintf(e.stdout, "%s: %d 道题检查通过（--dry-run，未导入）\n", path, len(res.Items))
+		fmt.Fprintf(e.stdout, "%s: %d 道题检查通过（--dry-run，未导入）\n", path, rep.Valid)
 		return nil
 	}
-	if err := store.ImportQuestions(ctx, res.Questions(), center, 0); err != nil {
-		return err
-	}
-	fmt.Fprintf(e.stdout, "%s: 已导入 %d 道题到%s\n", path, len(res.Items), bankName(*f.center))
+	fmt.Fprintf(e.stdout, "%s: 已导入 %d 道题到%s\n", path, rep.Imported, bankName(*f.center))
 	return nil
 }
 
