@@ -1,7 +1,8 @@
 // Package format reads and writes the question bank in the files instructors use (XLSX
 // and CSV in the 题型/题干/选项A… layout, JSON, the pack's YAML, GIFT, Moodle XML, Aiken)
 // and writes plain tables such as results exports.
-// It is pure: bytes and values in, values and row-level errors out; no database.
+// Reading and writing are pure (bytes and values in, values and row-level errors out);
+// only Import, which runs a whole file into the bank, calls the content store.
 package format
 
 import (
