@@ -161,6 +161,37 @@ func insertQuestion(tx *gorm.DB, q *Question, by int64, packHash string) error {
 	return nil
 }
 
+// ImportQuestions validates qs and stores them all as version 1 in the given center (0:
+// the shared bank), in one transaction: if any is invalid or any insert fails, nothing
+// is stored. The error for an invalid question wraps its *ValidationError with its
+// position ("第 3 题"). On success every question has its ID, Version and CreatedAt.
+func (s *Store) ImportQuestions(ctx context.Context, qs []Question, center, by int64) error {
+	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		var codes []string
+		if err := tx.Model(&syllabusNode{}).Where("kind = ?", Point).Pluck("code", &codes).Error; err != nil {
+			return fmt.Errorf("read knowledge points: %w", err)
+		}
+		points := make(map[string]bool, len(codes))
+		for _, c := range codes {
+			points[c] = true
+		}
+		for i := range qs {
+			q := &qs[i]
+			q.Normalize()
+			q.CenterID = center
+			if err := q.Validate(func(c string) bool { return points[c] }); err != nil {
+				return fmt.Errorf("第 %d 题: %w", i+1, err)
+			}
+		}
+		for i := range qs {
+			if err := insertQuestion(tx, &qs[i], by, ""); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
 // UpdateQuestion stores q as the next version of question q.ID. When expectVersion is not
 // zero and the current version differs (someone else saved first), it returns ErrConflict
 // and stores nothing. A deleted or unknown question is ErrNotFound.

@@ -3,6 +3,7 @@ package content_test
 import (
 	"context"
 	"errors"
+	"strings"
 	"testing"
 
 	"github.com/csmexam/csmexam/content"
@@ -20,7 +21,7 @@ var testNodes = []content.Node{
 	{Code: "JC.2.1.1", Parent: "JC.2.1", Kind: content.Point, Title: "定义"},
 }
 
-func newStore(t *testing.T, dsn string) *content.Store {
+func newStore(t testing.TB, dsn string) *content.Store {
 	t.Helper()
 	g := dbtest.Open(t, dsn)
 	if err := content.Migrate(context.Background(), g); err != nil {
@@ -274,6 +275,35 @@ func TestLoadPackIsIdempotentAndVersionsChanges(t *testing.T) {
 		}
 		if items, _, _ := s.ListQuestions(ctx, content.QuestionFilter{Text: "又改了"}); len(items) != 0 {
 			t.Fatal("a failed pack load wrote a question")
+		}
+	})
+}
+
+func TestImportQuestionsAllOrNothing(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, dsn string) {
+		s := newStore(t, dsn)
+		ctx := context.Background()
+		bad := single("第二题", "JC.9.9.9")
+		qs := []content.Question{*single("第一题", "JC.1.1.1"), *bad}
+		err := s.ImportQuestions(ctx, qs, 7, 1)
+		var ve *content.ValidationError
+		if !errors.As(err, &ve) || ve.Field != "unit" || !strings.Contains(err.Error(), "第 2 题") {
+			t.Fatalf("invalid second question: %v", err)
+		}
+		if items, total, _ := s.ListQuestions(ctx, content.QuestionFilter{}); total != 0 {
+			t.Fatalf("half-imported: %+v", items)
+		}
+		qs = []content.Question{*single("第一题", "JC.1.1.1"), *single("第二题", "JC.2.1.1")}
+		if err := s.ImportQuestions(ctx, qs, 7, 1); err != nil {
+			t.Fatal(err)
+		}
+		items, total, err := s.ListQuestions(ctx, content.QuestionFilter{Centers: []int64{7}})
+		if err != nil || total != 2 || items[1].Stem != "第二题" || items[1].Version != 1 || items[1].CenterID != 7 || qs[1].ID != items[1].ID {
+			t.Fatalf("imported %+v, %v", items, err)
+		}
+		vs, err := s.QuestionVersions(ctx, qs[0].ID)
+		if err != nil || len(vs) != 1 {
+			t.Fatalf("versions %v %v", vs, err)
 		}
 	})
 }

@@ -13,6 +13,7 @@ import (
 
 func (s *Server) registerQuestionRoutes(r fiber.Router) {
 	g := r.Group("/questions", s.authenticate, allow(account.Instructor, account.CenterAdmin, account.Admin))
+	s.registerImportRoutes(g)
 	g.Get("/", s.listQuestions)
 	g.Post("/", s.createQuestion)
 	g.Get("/:id", s.getQuestion)

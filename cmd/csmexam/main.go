@@ -47,8 +47,8 @@ const usage = `csmexam — 客户服务管理师 mock-exam platform
 Usage:
   csmexam serve [--addr 127.0.0.1:8080] [--db DSN]
   csmexam user add --db DSN --role ROLE --center CODE [--name 显示名] USERNAME   (password on stdin)
-  csmexam import --db DSN [--center CODE] FILE
-  csmexam export --db DSN --format xlsx|csv|gift|json [--center CODE] OUT
+  csmexam import --db DSN [--center CODE] [--dry-run] FILE     (.xlsx .csv .json .yaml .gift .xml .txt)
+  csmexam export --db DSN --format xlsx|csv|gift|json [--center CODE] OUT   (OUT - is stdout)
 
 DSN: sqlite:PATH (default sqlite:data/csmexam.db) or mysql://USER:PASS@tcp(HOST:PORT)/DB?parseTime=true
 Environment: CSMEXAM_DB, CSMEXAM_ADDR.
@@ -70,8 +70,10 @@ func run(ctx context.Context, args []string, e env) int {
 		} else {
 			err = userAdd(ctx, args[2:], e)
 		}
-	case "import", "export":
-		err = fmt.Errorf("%s is not available in this version yet", args[0])
+	case "import":
+		err = importCmd(ctx, args[1:], e)
+	case "export":
+		err = exportCmd(ctx, args[1:], e)
 	case "help", "-h", "--help":
 		fmt.Fprint(e.stdout, usage)
 		return 0

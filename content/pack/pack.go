@@ -6,7 +6,9 @@ import (
 	"bytes"
 	"context"
 	"embed"
+	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"sort"
 	"strings"
@@ -83,24 +85,33 @@ func Parse(fsys fs.FS) (*Pack, error) {
 		if err != nil {
 			return nil, err
 		}
-		dec := yaml.NewDecoder(bytes.NewReader(b))
-		dec.KnownFields(true)
-		var doc fileDoc
-		if err := dec.Decode(&doc); err != nil {
-			return nil, fmt.Errorf("pack %s: %w", name, err)
-		}
-		for _, n := range doc.Nodes {
-			p.Nodes = append(p.Nodes, content.Node{Code: n.Code, Parent: n.Parent, Kind: content.Kind(n.Kind),
-				Title: strings.TrimSpace(n.Title), Text: strings.TrimSpace(n.Text), Source: n.Source})
-		}
-		for _, d := range doc.Questions {
-			p.Questions = append(p.Questions, d.question())
+		if err := p.Read(name, b); err != nil {
+			return nil, err
 		}
 	}
 	if err := content.ValidateNodes(p.Nodes); err != nil {
 		return nil, fmt.Errorf("pack syllabus: %w", err)
 	}
 	return p, nil
+}
+
+// Read adds the nodes and questions of one pack file to p, without checking the tree
+// (Parse does, over all files). Errors name the file and, from the YAML parser, the line.
+func (p *Pack) Read(name string, b []byte) error {
+	dec := yaml.NewDecoder(bytes.NewReader(b))
+	dec.KnownFields(true)
+	var doc fileDoc
+	if err := dec.Decode(&doc); err != nil && !errors.Is(err, io.EOF) {
+		return fmt.Errorf("pack %s: %w", name, err)
+	}
+	for _, n := range doc.Nodes {
+		p.Nodes = append(p.Nodes, content.Node{Code: n.Code, Parent: n.Parent, Kind: content.Kind(n.Kind),
+			Title: strings.TrimSpace(n.Title), Text: strings.TrimSpace(n.Text), Source: n.Source})
+	}
+	for _, d := range doc.Questions {
+		p.Questions = append(p.Questions, d.question())
+	}
+	return nil
 }
 
 func (d questionDoc) question() content.Question {

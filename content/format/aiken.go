@@ -1,0 +1,152 @@
+package format
+
+import (
+	"bufio"
+	"bytes"
+	"fmt"
+	"regexp"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/csmexam/csmexam/content"
+	"golang.org/x/text/width"
+)
+
+// Aiken is Moodle's plain-text format for choice questions:
+//
+//	客户服务的特点不包括（  ）。
+//	A. 层次性
+//	B) 垄断性
+//	ANSWER: B
+//	知识点：JC.1.2.1
+//
+// Options may be marked A. A) A、 or A．; the answer line may read 答案：. Beyond Aiken,
+// two or more answer letters make a multiple choice, a question without options answered
+// 对/错 is true/false, and the lines 知识点：, 难度：, 解析： and 来源： after the answer
+// fill those fields (知识点 is required). A question ends at a blank line or at the first
+// line after its answer that is none of those.
+var (
+	aikenOption = regexp.MustCompile(`^([A-Ha-h])\s*[.)．、）]\s*(.*)$`)
+	aikenAnswer = regexp.MustCompile(`^(?i:ANSWER|答案)\s*[:：]\s*(.*)$`)
+	aikenMeta   = regexp.MustCompile(`^(知识点|难度|解析|来源)\s*[:：]\s*(.*)$`)
+)
+
+type aikenQuestion struct {
+	line    int
+	stem    []string
+	options []content.Option
+	answer  string
+	meta    map[string]string
+	problem *RowError
+}
+
+func readAiken(b []byte, syl *Syllabus) (*Result, error) {
+	b = bytes.TrimPrefix(b, []byte(bom))
+	if !utf8.Valid(b) {
+		return nil, content.Invalid("file", "文本文件不是 UTF-8 编码（可能是 GBK）：请另存为 UTF-8")
+	}
+	var blocks []*aikenQuestion
+	var cur *aikenQuestion
+	answered := false
+	sc := bufio.NewScanner(bytes.NewReader(b))
+	sc.Buffer(nil, MaxFileBytes+1)
+	for n := 1; sc.Scan(); n++ {
+		line := strings.TrimSpace(sc.Text())
+		if line == "" {
+			cur = nil
+			continue
+		}
+		m := aikenMeta.FindStringSubmatch(line)
+		if cur == nil || answered && m == nil {
+			if len(blocks) == MaxRows {
+				return nil, tooManyRows()
+			}
+			cur, answered = &aikenQuestion{line: n, meta: map[string]string{}}, false
+			blocks = append(blocks, cur)
+		}
+		if cur.problem != nil {
+			continue
+		}
+		switch {
+		case answered:
+			cur.meta[m[1]] = strings.TrimSpace(m[2])
+		case aikenAnswer.MatchString(line):
+			cur.answer, answered = aikenAnswer.FindStringSubmatch(line)[1], true
+		case aikenOption.MatchString(line) && len(cur.stem) > 0:
+			o := aikenOption.FindStringSubmatch(line)
+			key := strings.ToUpper(o[1])
+			if want := optionLetters[len(cur.options) : len(cur.options)+1]; len(cur.options) >= len(optionLetters) || key != want {
+				cur.problem = &RowError{n, "options", fmt.Sprintf("选项应按 A、B、C 的顺序排列，这里是 %s", key)}
+				continue
+			}
+			cur.options = append(cur.options, content.Option{Key: key, Text: o[2]})
+		case len(cur.options) > 0:
+			cur.problem = &RowError{n, "answer", "选项之后应是答案行（ANSWER: B 或 答案：B）"}
+		default:
+			cur.stem = append(cur.stem, line)
+		}
+	}
+	var items []Item
+	var errs []RowError
+	for _, a := range blocks {
+		if a.problem != nil {
+			errs = append(errs, *a.problem)
+			continue
+		}
+		q, rerr := a.question(syl)
+		if rerr != nil {
+			errs = append(errs, *rerr)
+			continue
+		}
+		items = append(items, Item{Row: a.line, Question: q})
+	}
+	return dedupe(items, errs, "stem"), nil
+}
+
+func (a *aikenQuestion) question(syl *Syllabus) (content.Question, *RowError) {
+	fail := func(field, format string, args ...any) (content.Question, *RowError) {
+		return content.Question{}, &RowError{Row: a.line, Field: field, Message: fmt.Sprintf(format, args...)}
+	}
+	q := content.Question{Stem: strings.Join(a.stem, "\n"), Options: a.options, Explanation: a.meta["解析"],
+		Source: a.meta["来源"], Difficulty: DefaultDifficulty}
+	if a.answer == "" {
+		return fail("answer", "缺少答案行（ANSWER: B 或 答案：B）")
+	}
+	if len(a.options) == 0 {
+		tf, err := trueFalseAnswer(a.answer, nil)
+		if err != nil {
+			return fail("answer", "%s", err)
+		}
+		q.Type, q.Answer = content.TrueFalse, []string{tf}
+	} else {
+		keys, err := choiceAnswer(a.answer)
+		if err != nil {
+			return fail("answer", "%s", err)
+		}
+		q.Type, q.Answer = content.Single, keys
+		if len(keys) > 1 {
+			q.Type = content.Multiple
+		}
+	}
+	if d := width.Fold.String(a.meta["难度"]); d != "" {
+		n, err := strconv.Atoi(d)
+		if err != nil {
+			return fail("difficulty", "难度应为 1 到 5 的整数，而不是“%s”", d)
+		}
+		q.Difficulty = n
+	}
+	if a.meta["知识点"] == "" {
+		return fail("unit", "缺少“知识点：”行（在答案行之后写，如 知识点：JC.1.2.1）")
+	}
+	unit, err := syl.unit(a.meta["知识点"])
+	if err != nil {
+		return fail("unit", "%s", err)
+	}
+	q.Unit = unit
+	q.Normalize()
+	if err := q.Validate(syl.IsPoint); err != nil {
+		return fail(validationField(err), "%s", validationMessage(err))
+	}
+	return q, nil
+}

@@ -1,0 +1,378 @@
+package format
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"slices"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/csmexam/csmexam/content"
+)
+
+// GIFT is Moodle's plain-text question format. It has no place for our knowledge point,
+// difficulty, source or case rubric, so the export writes them in a comment Moodle
+// ignores and the import reads back:
+//
+//	// csmexam: {"unit":"JC.1.2.1","difficulty":2}
+//	::JC.1.2.1::客户服务的特点不包括（  ）。{
+//	~层次性
+//	=垄断性
+//	#### 解析
+//	}
+//
+// A GIFT file from Moodle without that comment takes the knowledge point from the
+// question's title (a code or a point's name) or from the last part of its $CATEGORY.
+// Single choice, multiple choice (weights %N%) and true/false are read; a case analysis
+// only with its csmexam comment (Moodle holds it as an essay).
+const giftMetaPrefix = "// csmexam:"
+
+// giftMeta is what GIFT cannot say itself.
+type giftMeta struct {
+	Unit       string             `json:"unit"`
+	Difficulty int                `json:"difficulty,omitempty"`
+	Source     string             `json:"source,omitempty"`
+	Material   string             `json:"material,omitempty"`
+	Parts      []content.CasePart `json:"parts,omitempty"`
+}
+
+// giftEscape escapes GIFT's special characters; newlines become \n.
+func giftEscape(s string) string {
+	return strings.NewReplacer(`\`, `\\`, `~`, `\~`, `=`, `\=`, `#`, `\#`, `{`, `\{`, `}`, `\}`, `:`, `\:`, "\r\n", `\n`, "\n", `\n`).Replace(s)
+}
+
+func writeBankGIFT(w io.Writer, qs []content.Question) error {
+	bw := bufio.NewWriter(w)
+	for i := range qs {
+		q := &qs[i]
+		meta := giftMeta{Unit: q.Unit, Difficulty: q.Difficulty, Source: q.Source, Material: q.Material, Parts: q.Parts}
+		m, err := json.Marshal(meta)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(bw, "%s %s\n::%s::%s{", giftMetaPrefix, m, giftEscape(q.Unit), giftEscape(q.Stem))
+		switch q.Type {
+		case content.TrueFalse:
+			bw.WriteString(strings.Join(q.Answer, ""))
+		case content.Single:
+			for _, o := range q.Options {
+				mark := "~"
+				if o.Key == q.Answer[0] {
+					mark = "="
+				}
+				fmt.Fprintf(bw, "\n%s%s", mark, giftEscape(o.Text))
+			}
+		case content.Multiple:
+			// Moodle accepts weights such as 33.33333 and 16.66667: five places.
+			right := strings.TrimRight(strings.TrimRight(strconv.FormatFloat(100/float64(len(q.Answer)), 'f', 5, 64), "0"), ".")
+			for _, o := range q.Options {
+				weight := "-100"
+				if slices.Contains(q.Answer, o.Key) {
+					weight = right
+				}
+				fmt.Fprintf(bw, "\n~%%%s%%%s", weight, giftEscape(o.Text))
+			}
+		}
+		if q.Explanation != "" {
+			fmt.Fprintf(bw, "\n#### %s", giftEscape(q.Explanation))
+		}
+		if q.Type != content.TrueFalse && q.Type != content.Case {
+			bw.WriteString("\n")
+		}
+		bw.WriteString("}\n\n")
+	}
+	return bw.Flush()
+}
+
+// giftQuestion is one question's text and the line it starts on.
+type giftQuestion struct {
+	line     int
+	meta     string
+	category string
+	text     string
+}
+
+// splitGIFT cuts a GIFT file into questions: blocks separated by blank lines, comments
+// dropped except our metadata, $CATEGORY remembered.
+func splitGIFT(b []byte) []giftQuestion {
+	var out []giftQuestion
+	var cur giftQuestion
+	var text strings.Builder
+	open := 0 // answer blocks open in text, counted line by line (a rescan would be quadratic)
+	category := ""
+	flush := func() {
+		if strings.TrimSpace(text.String()) != "" {
+			cur.text = text.String()
+			cur.category = category
+			out = append(out, cur)
+		}
+		cur = giftQuestion{}
+		text.Reset()
+		open = 0
+	}
+	sc := bufio.NewScanner(bytes.NewReader(b))
+	sc.Buffer(nil, MaxFileBytes+1)
+	for n := 1; sc.Scan(); n++ {
+		line := strings.TrimRight(sc.Text(), "\r")
+		trimmed := strings.TrimSpace(line)
+		switch {
+		case trimmed == "":
+			// A blank line ends a question, but not inside its answer block.
+			if open <= 0 {
+				flush()
+			}
+		case strings.HasPrefix(trimmed, giftMetaPrefix):
+			flush()
+			cur.meta, cur.line = strings.TrimSpace(strings.TrimPrefix(trimmed, giftMetaPrefix)), n
+		case strings.HasPrefix(trimmed, "//"):
+		case strings.HasPrefix(trimmed, "$CATEGORY:"):
+			flush()
+			category = strings.TrimSpace(strings.TrimPrefix(trimmed, "$CATEGORY:"))
+		default:
+			if cur.line == 0 {
+				cur.line = n
+			}
+			text.WriteString(line + "\n")
+			open += depth(line)
+		}
+	}
+	flush()
+	return out
+}
+
+// depth is how many answer blocks s opens (negative: closes).
+func depth(s string) int {
+	d := 0
+	for i := 0; i < len(s); i++ {
+		switch s[i] {
+		case '\\':
+			i++
+		case '{':
+			d++
+		case '}':
+			d--
+		}
+	}
+	return d
+}
+
+// giftUnescape undoes giftEscape.
+func giftUnescape(s string) string {
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		if s[i] == '\\' && i+1 < len(s) {
+			i++
+			if s[i] == 'n' {
+				b.WriteByte('\n')
+			} else {
+				b.WriteByte(s[i])
+			}
+			continue
+		}
+		b.WriteByte(s[i])
+	}
+	return b.String()
+}
+
+// cutUnescaped splits s at the first unescaped sep.
+func cutUnescaped(s string, sep byte) (string, string, bool) {
+	for i := 0; i < len(s); i++ {
+		switch s[i] {
+		case '\\':
+			i++
+		case sep:
+			return s[:i], s[i+1:], true
+		}
+	}
+	return s, "", false
+}
+
+// splitAnswers splits an answer block at unescaped = and ~, keeping the mark.
+func splitAnswers(s string) (head string, parts []string) {
+	start := -1
+	for i := 0; i < len(s); i++ {
+		switch s[i] {
+		case '\\':
+			i++
+		case '=', '~':
+			if start < 0 {
+				head = s[:i]
+			} else {
+				parts = append(parts, s[start:i])
+			}
+			start = i
+		}
+	}
+	if start < 0 {
+		return s, nil
+	}
+	return head, append(parts, s[start:])
+}
+
+func readGIFT(b []byte, syl *Syllabus) (*Result, error) {
+	b = bytes.TrimPrefix(b, []byte(bom))
+	if !utf8.Valid(b) {
+		return nil, content.Invalid("file", "GIFT 文件不是 UTF-8 编码")
+	}
+	blocks := splitGIFT(b)
+	if len(blocks) > MaxRows {
+		return nil, tooManyRows()
+	}
+	var items []Item
+	var errs []RowError
+	for _, g := range blocks {
+		q, rerr := parseGIFT(g, syl)
+		if rerr != nil {
+			errs = append(errs, *rerr)
+			continue
+		}
+		items = append(items, Item{Row: g.line, Question: q})
+	}
+	return dedupe(items, errs, "stem"), nil
+}
+
+// parseGIFT reads one question; errors name the API field and the line it starts on.
+func parseGIFT(g giftQuestion, syl *Syllabus) (content.Question, *RowError) {
+	fail := func(field, format string, args ...any) (content.Question, *RowError) {
+		return content.Question{}, &RowError{Row: g.line, Field: field, Message: fmt.Sprintf(format, args...)}
+	}
+	var meta giftMeta
+	if g.meta != "" {
+		dec := json.NewDecoder(strings.NewReader(g.meta))
+		dec.DisallowUnknownFields()
+		if err := dec.Decode(&meta); err != nil {
+			return fail("csmexam", "注释中的题目信息无法读取（%s）", jsonProblem(err))
+		}
+	}
+	text := strings.TrimSpace(g.text)
+	title := ""
+	if strings.HasPrefix(text, "::") {
+		t, rest, ok := strings.Cut(text[2:], "::")
+		if !ok {
+			return fail("stem", "题目名称缺少结尾的 ::")
+		}
+		title, text = giftUnescape(strings.TrimSpace(t)), strings.TrimSpace(rest)
+	}
+	for _, f := range []string{"[html]", "[moodle]", "[plain]", "[markdown]"} {
+		text = strings.TrimPrefix(text, f)
+	}
+	before, rest, ok := cutUnescaped(text, '{')
+	if !ok {
+		return fail("stem", "找不到答案部分 {…}（GIFT 的说明题不能导入）")
+	}
+	block, after, ok := cutUnescaped(rest, '}')
+	if !ok {
+		return fail("answer", "答案部分缺少结尾的 }")
+	}
+	stem := strings.TrimSpace(giftUnescape(before))
+	if after = strings.TrimSpace(giftUnescape(after)); after != "" {
+		stem += "（  ）" + after
+	}
+	q := content.Question{Stem: stem, Difficulty: DefaultDifficulty, Source: meta.Source}
+	if meta.Difficulty != 0 {
+		q.Difficulty = meta.Difficulty
+	}
+	block, general, _ := strings.Cut(block, "####")
+	q.Explanation = giftUnescape(strings.TrimSpace(general))
+	head, answers := splitAnswers(block)
+	switch word := strings.ToUpper(strings.TrimSpace(head)); {
+	case len(answers) == 0 && strings.TrimSpace(block) == "":
+		if len(meta.Parts) == 0 {
+			return fail("type", "论述题（{}）只能作为本系统导出的案例分析题导入")
+		}
+		q.Type, q.Material, q.Parts = content.Case, meta.Material, meta.Parts
+	case len(answers) == 0:
+		tf, _, _ := cutUnescaped(word, '#')
+		switch strings.TrimSpace(tf) {
+		case "T", "TRUE":
+			q.Type, q.Answer = content.TrueFalse, []string{"T"}
+		case "F", "FALSE":
+			q.Type, q.Answer = content.TrueFalse, []string{"F"}
+		default:
+			return fail("type", "不支持的 GIFT 题型（只导入单选、多选、判断题）")
+		}
+	case strings.TrimSpace(head) != "":
+		return fail("answer", "答案部分的开头“%s”无法识别", strings.TrimSpace(head))
+	default:
+		var rerr *RowError
+		if q, rerr = giftChoice(q, answers, g.line); rerr != nil {
+			return content.Question{}, rerr
+		}
+	}
+	unit, uerr := giftUnit(meta.Unit, title, g.category, syl)
+	if uerr != nil {
+		return fail("unit", "%s", uerr)
+	}
+	q.Unit = unit
+	q.Normalize()
+	if err := q.Validate(syl.IsPoint); err != nil {
+		return fail(validationField(err), "%s", validationMessage(err))
+	}
+	return q, nil
+}
+
+// giftChoice reads = and ~ answers: one = is single choice; positive %weights% are the
+// keys of a multiple choice. Per-answer feedback is dropped.
+func giftChoice(q content.Question, answers []string, line int) (content.Question, *RowError) {
+	single := 0
+	for i, a := range answers {
+		if i >= len(optionLetters) {
+			return q, &RowError{line, "options", fmt.Sprintf("选项不能超过 %d 个", len(optionLetters))}
+		}
+		key := optionLetters[i : i+1]
+		mark, body := a[0], a[1:]
+		right := mark == '='
+		if mark == '=' {
+			single++
+		}
+		if strings.HasPrefix(body, "%") {
+			w, rest, ok := strings.Cut(body[1:], "%")
+			weight, err := strconv.ParseFloat(w, 64)
+			if !ok || err != nil {
+				return q, &RowError{line, "answer", fmt.Sprintf("选项 %s 的权重“%%%s%%”无法识别", key, w)}
+			}
+			right, body = weight > 0, rest
+		}
+		if strings.Contains(body, "->") {
+			return q, &RowError{line, "type", "不支持 GIFT 的匹配题"}
+		}
+		text, _, _ := cutUnescaped(body, '#')
+		q.Options = append(q.Options, content.Option{Key: key, Text: strings.TrimSpace(giftUnescape(text))})
+		if right {
+			q.Answer = append(q.Answer, key)
+		}
+	}
+	switch {
+	case single == 1 && len(q.Answer) == 1:
+		q.Type = content.Single
+	case single == len(answers):
+		return q, &RowError{line, "type", "不支持 GIFT 的填空题（只有 = 答案）"}
+	case single == 0:
+		q.Type = content.Multiple
+	default:
+		return q, &RowError{line, "answer", "答案既有 = 又有带权重的 ~，无法判断是单选还是多选"}
+	}
+	return q, nil
+}
+
+// giftUnit is the knowledge point from our comment, else the question's title, else the
+// last part of $CATEGORY.
+func giftUnit(meta, title, category string, syl *Syllabus) (string, error) {
+	if meta != "" {
+		return syl.unit(meta)
+	}
+	if title != "" {
+		if u, err := syl.unit(title); err == nil {
+			return u, nil
+		}
+	}
+	if category != "" {
+		parts := strings.Split(category, "/")
+		return syl.unit(strings.TrimSpace(parts[len(parts)-1]))
+	}
+	return "", fmt.Errorf("找不到知识点：请把题目名称写成知识点编码（如 JC.1.2.1），或用知识点名称作分类")
+}

@@ -1,0 +1,181 @@
+package format
+
+import (
+	"bytes"
+	"encoding/xml"
+	"errors"
+	"fmt"
+	"html"
+	"io"
+	"regexp"
+	"strconv"
+	"strings"
+
+	"github.com/csmexam/csmexam/content"
+)
+
+// Moodle XML (<quiz><question type="…">): multichoice (single or multiple by <single>),
+// truefalse; category entries set the category. The knowledge point comes from a tag,
+// the question's name or the last part of the category, as for GIFT. HTML in texts is
+// reduced to plain text. Other question types are row errors; QTI is not read.
+type moodleText struct {
+	Format string `xml:"format,attr"`
+	Text   string `xml:"text"`
+}
+
+type moodleQuestion struct {
+	Type            string     `xml:"type,attr"`
+	Name            moodleText `xml:"name"`
+	QuestionText    moodleText `xml:"questiontext"`
+	GeneralFeedback moodleText `xml:"generalfeedback"`
+	Single          string     `xml:"single"`
+	Category        moodleText `xml:"category"`
+	Answers         []struct {
+		moodleText
+		Fraction string `xml:"fraction,attr"`
+	} `xml:"answer"`
+	Tags []moodleText `xml:"tags>tag"`
+}
+
+var (
+	htmlBreak = regexp.MustCompile(`(?i)<br\s*/?>|</p>|</div>|</li>`)
+	htmlTag   = regexp.MustCompile(`<[^>]*>`)
+)
+
+// plainText reduces a Moodle text to the text a candidate reads: HTML (Moodle's default
+// format) loses its tags and entities.
+func (t moodleText) plainText() string {
+	s := t.Text
+	if t.Format == "" || t.Format == "html" {
+		s = htmlBreak.ReplaceAllString(s, "\n")
+		s = html.UnescapeString(htmlTag.ReplaceAllString(s, ""))
+	}
+	lines := strings.Split(strings.ReplaceAll(s, "\u00a0", " "), "\n")
+	out := lines[:0]
+	for _, l := range lines {
+		if l = strings.TrimSpace(l); l != "" {
+			out = append(out, l)
+		}
+	}
+	return strings.Join(out, "\n")
+}
+
+func readMoodleXML(b []byte, syl *Syllabus) (*Result, error) {
+	dec := xml.NewDecoder(bytes.NewReader(b))
+	var items []Item
+	var errs []RowError
+	category := ""
+	root := ""
+	n := 0
+	for {
+		tok, err := dec.Token()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			line, _ := dec.InputPos()
+			return nil, content.Invalid("file", "XML 格式错误（第 %d 行）：%s", line, err)
+		}
+		start, ok := tok.(xml.StartElement)
+		if !ok {
+			continue
+		}
+		if root == "" {
+			root = start.Name.Local
+			if root != "quiz" {
+				return nil, content.Invalid("file", "只支持 Moodle XML（根元素 <quiz>），而这个文件的根元素是 <%s>（QTI 尚不支持）", root)
+			}
+			continue
+		}
+		if start.Name.Local != "question" {
+			continue
+		}
+		line, _ := dec.InputPos()
+		var mq moodleQuestion
+		if err := dec.DecodeElement(&mq, &start); err != nil {
+			return nil, content.Invalid("file", "XML 格式错误（第 %d 行）：%s", line, err)
+		}
+		if mq.Type == "category" {
+			category = mq.Category.plainText()
+			continue
+		}
+		if n++; n > MaxRows {
+			return nil, tooManyRows()
+		}
+		q, rerr := mq.question(line, category, syl)
+		if rerr != nil {
+			errs = append(errs, *rerr)
+			continue
+		}
+		items = append(items, Item{Row: line, Question: q})
+	}
+	if root == "" {
+		return nil, content.Invalid("file", "文件是空的")
+	}
+	return dedupe(items, errs, "stem"), nil
+}
+
+func (mq *moodleQuestion) question(line int, category string, syl *Syllabus) (content.Question, *RowError) {
+	fail := func(field, format string, args ...any) (content.Question, *RowError) {
+		return content.Question{}, &RowError{Row: line, Field: field, Message: fmt.Sprintf(format, args...)}
+	}
+	q := content.Question{Stem: mq.QuestionText.plainText(), Explanation: mq.GeneralFeedback.plainText(), Difficulty: DefaultDifficulty}
+	switch mq.Type {
+	case "truefalse":
+		q.Type = content.TrueFalse
+		for _, a := range mq.Answers {
+			if f, _ := strconv.ParseFloat(a.Fraction, 64); f > 0 {
+				tf, err := trueFalseAnswer(a.plainText(), nil)
+				if err != nil {
+					return fail("answer", "%s", err)
+				}
+				q.Answer = []string{tf}
+			}
+		}
+	case "multichoice":
+		q.Type = content.Multiple
+		if strings.TrimSpace(mq.Single) == "true" || mq.Single == "1" {
+			q.Type = content.Single
+		}
+		if len(mq.Answers) > len(optionLetters) {
+			return fail("options", "选项不能超过 %d 个", len(optionLetters))
+		}
+		for i, a := range mq.Answers {
+			key := optionLetters[i : i+1]
+			q.Options = append(q.Options, content.Option{Key: key, Text: a.plainText()})
+			f, err := strconv.ParseFloat(strings.TrimSpace(a.Fraction), 64)
+			if err != nil && strings.TrimSpace(a.Fraction) != "" {
+				return fail("answer", "选项 %s 的 fraction“%s”不是数字", key, a.Fraction)
+			}
+			if f > 0 {
+				q.Answer = append(q.Answer, key)
+			}
+		}
+	default:
+		return fail("type", "不支持 Moodle 的 %s 题型（只导入 multichoice 与 truefalse）", mq.Type)
+	}
+	var tags []string
+	for _, t := range mq.Tags {
+		tags = append(tags, t.plainText())
+	}
+	unit, err := moodleUnit(tags, mq.Name.plainText(), category, syl)
+	if err != nil {
+		return fail("unit", "%s", err)
+	}
+	q.Unit = unit
+	q.Normalize()
+	if err := q.Validate(syl.IsPoint); err != nil {
+		return fail(validationField(err), "%s", validationMessage(err))
+	}
+	return q, nil
+}
+
+// moodleUnit is the first tag naming a knowledge point, else as for GIFT.
+func moodleUnit(tags []string, name, category string, syl *Syllabus) (string, error) {
+	for _, t := range tags {
+		if u, err := syl.unit(t); err == nil {
+			return u, nil
+		}
+	}
+	return giftUnit("", name, category, syl)
+}

@@ -1,0 +1,90 @@
+package web
+
+import (
+	"bytes"
+	"fmt"
+
+	"github.com/csmexam/csmexam/content"
+	"github.com/csmexam/csmexam/content/format"
+	"github.com/gofiber/fiber/v2"
+	"github.com/gofiber/fiber/v2/utils"
+)
+
+// registerImportRoutes adds import, export and the template to the questions group. It
+// runs before the group's /:id routes, which would otherwise take "export" for an id.
+func (s *Server) registerImportRoutes(g fiber.Router) {
+	g.Post("/import", s.importQuestions)
+	g.Get("/export", s.exportQuestions)
+	g.Get("/template.xlsx", s.questionTemplate)
+}
+
+// importReport is the answer to an import; with errors it carries a summary, like every
+// error body.
+type importReport struct {
+	Error string `json:"error,omitempty"`
+	*format.Report
+}
+
+// importQuestions reads the uploaded file into the caller's bank (an admin's into the
+// shared bank). Any bad row, or a question already in that bank, imports nothing: 422
+// with the report.
+func (s *Server) importQuestions(c *fiber.Ctx) error {
+	fh, err := c.FormFile("file")
+	if err != nil {
+		return content.Invalid("file", "请用表单字段 file 上传题目文件（.xlsx、.csv、.json、.yaml、.gift、Moodle .xml 或 Aiken .txt）")
+	}
+	f, err := fh.Open()
+	if err != nil {
+		return fmt.Errorf("open upload: %w", err)
+	}
+	defer f.Close()
+	u := currentUser(c)
+	rep, err := format.Import(c.UserContext(), s.Content, fh.Filename, f, ownerCenter(u), u.ID, c.QueryBool("dry_run"))
+	if err != nil {
+		return err
+	}
+	if len(rep.Errors) > 0 {
+		msg := fmt.Sprintf("文件中有 %d 处错误，未导入任何题目", len(rep.Errors))
+		return c.Status(fiber.StatusUnprocessableEntity).JSON(importReport{Error: msg, Report: rep})
+	}
+	return c.JSON(importReport{Report: rep})
+}
+
+// exportQuestions sends the bank the caller can read (the shared bank and their
+// center's; everything for an admin), or with own=1 only their center's.
+func (s *Server) exportQuestions(c *fiber.Ctx) error {
+	name := utils.CopyString(c.Query("format", "xlsx"))
+	exp, ok := format.Exports[name]
+	if !ok {
+		return content.Invalid("format", "format 必须是 xlsx、csv、json 或 gift")
+	}
+	u := currentUser(c)
+	centers := visibleCenters(u)
+	if c.QueryBool("own") {
+		centers = []int64{ownerCenter(u)}
+	}
+	qs, err := s.Content.Bank(c.UserContext(), centers)
+	if err != nil {
+		return err
+	}
+	var buf bytes.Buffer
+	if err := format.WriteBank(&buf, name, qs); err != nil {
+		return err
+	}
+	return sendFile(c, "csmexam-questions"+exp.Ext, exp.MediaType, buf.Bytes())
+}
+
+func (s *Server) questionTemplate(c *fiber.Ctx) error {
+	var buf bytes.Buffer
+	if err := format.WriteTemplate(&buf); err != nil {
+		return err
+	}
+	return sendFile(c, "csmexam-import-template.xlsx", format.Exports["xlsx"].MediaType, buf.Bytes())
+}
+
+// sendFile answers with a download.
+func sendFile(c *fiber.Ctx, filename, mediaType string, body []byte) error {
+	c.Set(fiber.HeaderContentType, mediaType)
+	c.Set(fiber.HeaderContentDisposition, `attachment; filename="`+filename+`"`)
+	return c.Send(body)
+}
