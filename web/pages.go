@@ -113,6 +113,7 @@ func loadPageKit() (*pageKit, error) {
 			}
 			return strings.Join(out, "、")
 		},
+		"shown": shownKeys,
 	}
 	layout, err := template.New("layout.html").Funcs(funcs).ParseFS(viewFiles, "views/layout.html")
 	if err != nil {
@@ -158,6 +159,25 @@ func choiceTitle(k string) string {
 		return "错误"
 	}
 	return k
+}
+
+// shownKeys names keys as the candidate saw them: a paper shuffles the options and shows
+// them lettered A, B, C… in its order, so stored key "C" may have been shown as "A".
+// True/false keys read 正确 and 错误.
+func shownKeys(options []content.Option, keys []string) string {
+	out := make([]string, 0, len(keys))
+	for _, k := range keys {
+		name := choiceTitle(k)
+		if name == k {
+			for i, o := range options {
+				if o.Key == k && i < 26 {
+					name = string(rune('A' + i))
+				}
+			}
+		}
+		out = append(out, name)
+	}
+	return strings.Join(out, "、")
 }
 
 // page is what the layout needs, plus the page's own Data.

@@ -222,7 +222,15 @@
 
   // ---- rendering ----
 
-  function label(key) { return key === 'T' ? '正确' : key === 'F' ? '错误' : key; }
+  // A paper shows its options lettered A, B, C… in its own (shuffled) order; the stored
+  // key travels in the input's value. shown names a stored key as the candidate saw it.
+  const LETTERS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ';
+  function shown(q, key) {
+    if (key === 'T') return '正确';
+    if (key === 'F') return '错误';
+    const i = (q.options || []).findIndex(function (o) { return o.key === key; });
+    return i >= 0 ? LETTERS[i] : key;
+  }
 
   function show(i) {
     current = i;
@@ -256,14 +264,14 @@
     } else {
       const multiple = q.type === 'multiple';
       const list = el('div', { className: 'options', role: multiple ? 'group' : 'radiogroup' });
-      q.options.forEach(function (o) {
+      q.options.forEach(function (o, k) {
         const input = el('input', { type: multiple ? 'checkbox' : 'radio', name: 'q' + qid, value: o.key,
           checked: !!(a.choice && a.choice.indexOf(o.key) >= 0) });
         input.addEventListener('change', function () {
           const choice = Array.from(list.querySelectorAll('input:checked')).map(function (x) { return x.value; });
           record(qid, { choice: choice });
         });
-        const text = q.type === 'truefalse' ? o.text : o.key + '. ' + o.text;
+        const text = q.type === 'truefalse' ? o.text : LETTERS[k] + '. ' + o.text;
         list.appendChild(el('label', { className: 'option' }, input, el('span', null, text)));
       });
       box.appendChild(list);
@@ -284,7 +292,7 @@
     const r = document.getElementById('reveal');
     if (!r || !practice || !it.q.answer_key && !it.q.reference) return;
     r.textContent = '';
-    if (it.q.answer_key) r.appendChild(el('p', null, el('strong', null, '答案：'), it.q.answer_key.map(label).join('、')));
+    if (it.q.answer_key) r.appendChild(el('p', null, el('strong', null, '答案：'), it.q.answer_key.map(function (k) { return shown(it.q, k); }).join('、')));
     (it.q.reference || []).forEach(function (p, k) {
       r.appendChild(el('p', null, el('strong', null, '第 ' + (k + 1) + ' 小题参考答案：'), p.reference));
     });
@@ -381,8 +389,12 @@
     if (ev.key === 'ArrowLeft') { go(current - 1); ev.preventDefault(); return; }
     if (ev.key === 'ArrowRight') { go(current + 1); ev.preventDefault(); return; }
     if (ev.key === 'm' || ev.key === 'M') { toggleFlag(); return; }
-    const input = document.querySelector('#question input[value="' + ev.key.toUpperCase().replace(/[^A-Z]/g, '') + '"]');
-    if (input && ev.key.length === 1) {
+    // Letters pick options as shown (A is the first); T and F answer true/false.
+    const inputs = Array.from(document.querySelectorAll('#question .option input'));
+    const letter = ev.key.length === 1 ? ev.key.toUpperCase() : '';
+    const q = items[current].q;
+    const input = q.type === 'truefalse' ? inputs.find(function (x) { return x.value === letter; }) : inputs[LETTERS.indexOf(letter)];
+    if (input && letter) {
       input.click();
       input.focus();
     }

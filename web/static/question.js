@@ -149,13 +149,19 @@
     showType();
   }
 
+  // visibleField finds the shown input the server's field path names (the true/false
+  // answer and the choice answer share the name "answer").
+  function visibleField(f) {
+    return Array.from(form.querySelectorAll('[data-field="' + f + '"]')).find(function (e) { return e.offsetParent !== null; });
+  }
+
   function markField(field) {
     form.querySelectorAll('.invalid').forEach(function (e) { e.classList.remove('invalid'); });
     if (!field) return;
-    let target = form.querySelector('[data-field="' + field + '"]');
-    for (let f = field; !target && f.indexOf('.') > 0; ) {
-      f = f.slice(0, f.lastIndexOf('.'));
-      target = form.querySelector('[data-field="' + f + '"]');
+    let target = visibleField(field);
+    for (let f = field; !target && /[.[]/.test(f); ) {
+      f = f.slice(0, Math.max(f.lastIndexOf('.'), f.lastIndexOf('[')));
+      target = visibleField(f);
     }
     if (!target && /^(options|answer)/.test(field)) target = optionsBox;
     if (target) { target.classList.add('invalid'); target.scrollIntoView({ block: 'center' }); if (target.focus) target.focus(); }
