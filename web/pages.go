@@ -262,6 +262,7 @@ func securityHeaders(c *fiber.Ctx) error {
 func (s *Server) registerPageRoutes(r fiber.Router) {
 	r.Get("/static/:name", s.serveStatic)
 	r.Get("/login", s.loginPage)
+	r.Post("/login", s.loginForm)
 	r.Get("/", s.pageUser, s.dashboardPage)
 	r.Get("/syllabus", s.pageUser, s.syllabusPage)
 	r.Get("/syllabus/:code", s.pageUser, s.syllabusNodePage)
@@ -320,6 +321,32 @@ func (s *Server) loginPage(c *fiber.Ctx) error {
 		return c.Redirect("/", fiber.StatusSeeOther)
 	}
 	return s.render(c, fiber.StatusOK, "login", "登录", nil)
+}
+
+// loginForm is the login without JavaScript (login.js posts to the API instead). The
+// form may come only from this site's own login page.
+func (s *Server) loginForm(c *fiber.Ctx) error {
+	if o := c.Get(fiber.HeaderOrigin); o != "" && o != c.BaseURL() {
+		return fmt.Errorf("登录请求来自其他网站，已拒绝: %w", account.ErrForbidden)
+	}
+	username := strings.TrimSpace(c.FormValue("username"))
+	_, _, err := s.openSession(c, username, c.FormValue("password"))
+	if errors.Is(err, account.ErrUnauthorized) {
+		return s.render(c, fiber.StatusUnauthorized, "login", "登录", fiber.Map{"Error": "用户名或密码不正确", "Username": username})
+	}
+	if err != nil {
+		return err
+	}
+	return c.Redirect(localPath(c.Query("next")), fiber.StatusSeeOther)
+}
+
+// localPath is next when it is a path on this site, else the dashboard: a login link
+// must not send anyone elsewhere.
+func localPath(next string) string {
+	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") {
+		return "/"
+	}
+	return next
 }
 
 type dashboardData struct {

@@ -125,6 +125,40 @@ func TestPagesNeedALogin(t *testing.T) {
 	h.expectError(404, "", "GET", "/api/v1/nothing", "candidate", nil)
 }
 
+// TestLoginWithoutJavaScript: the login form posts to the page itself when its script
+// does not run; it goes back only to a path on this site.
+func TestLoginWithoutJavaScript(t *testing.T) {
+	h := newHarness(t, dbtest.SQLiteDSN(t))
+	post := func(target, body, origin string) (int, string, string, string) {
+		req := httptest.NewRequest("POST", target, strings.NewReader(body))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		if origin != "" {
+			req.Header.Set("Origin", origin)
+		}
+		resp, err := h.srv.App.Test(req, -1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, string(b), resp.Header.Get("Location"), resp.Header.Get("Set-Cookie")
+	}
+	form := "username=candidate&password=" + url.QueryEscape(testPassword)
+	s, _, loc, cookie := post("/login?next=%2Fsyllabus", form, "http://example.com")
+	if s != 303 || loc != "/syllabus" || !strings.Contains(cookie, "csm_session=") || !strings.Contains(cookie, "HttpOnly") {
+		t.Fatalf("form login: %d to %q, cookie %q", s, loc, cookie)
+	}
+	if s, _, loc, _ := post("/login?next=%2F%2Fevil.example", form, ""); s != 303 || loc != "/" {
+		t.Fatalf("login to another site: %d to %q", s, loc)
+	}
+	s, body, _, cookie := post("/login", "username=candidate&password=wrong+one", "")
+	if s != 401 || cookie != "" || !strings.Contains(body, "用户名或密码不正确") || !strings.Contains(body, `value="candidate"`) {
+		t.Fatalf("wrong password: %d, cookie %q", s, cookie)
+	}
+	if s, body, _, _ := post("/login", form, "http://evil.example"); s != 403 || !strings.Contains(body, "其他网站") {
+		t.Fatalf("cross-site login form: %d", s)
+	}
+}
+
 func TestStaticFilesAndSecurityHeaders(t *testing.T) {
 	h := newHarness(t, dbtest.SQLiteDSN(t))
 	_, body, _ := h.page("/login", "")

@@ -25,6 +25,7 @@
   const flags = new Set(load(keys.flags, []));
   let retryTimer = null;
   let submitting = false;
+  let closed = false; // the server says the attempt is over: nothing more to send
   const warned = {};
 
   function load(k, d) {
@@ -101,6 +102,7 @@
   }
 
   function finished() {
+    closed = true;
     [keys.journal, keys.flags, keys.seq].forEach(function (k) { try { localStorage.removeItem(k); } catch (e) { /* ignore */ } });
     location.href = '/attempts/' + id + '/result';
   }
@@ -128,7 +130,7 @@
   // and a change made meanwhile is sent when it returns.
   async function send(qid) {
     const body = journal[qid];
-    if (!body || inflight.has(qid) || submitting === 'closed') return;
+    if (!body || inflight.has(qid) || closed) return;
     inflight.add(qid);
     status[qid] = { state: 'saving' };
     paintStatus(qid);
@@ -170,7 +172,7 @@
   async function conflict(qid, res) {
     try {
       const fresh = await fetchAttempt();
-      if (fresh.ok && fresh.data.status !== 'in_progress') { submitting = 'closed'; finished(); return; }
+      if (fresh.ok && fresh.data.status !== 'in_progress') { closed = true; finished(); return; }
       if (fresh.ok) {
         const a = fresh.data.answers[qid];
         if (a) answers[qid] = a;
