@@ -210,3 +210,29 @@ func TestPagesEscape(t *testing.T) {
 	}
 	h.expectError(422, "stem", "POST", "/api/v1/questions", "instructor", singleChoice(`<script>alert(1)</script>客户服务`))
 }
+
+// BenchmarkPages renders the heaviest pages through the real app (app.Test, SQLite): the
+// result of a submitted L2-theory paper (180 questions with review), the exam shell and
+// a page of the question bank. Each op is one page.
+func BenchmarkPages(b *testing.B) {
+	h := newHarness(b, dbtest.SQLiteDSN(b))
+	_, body := h.do("POST", "/api/v1/attempts", "candidate", map[string]string{"blueprint": exam.L2Theory})
+	done := decode[attemptJSON](b, body)
+	h.do("POST", "/api/v1/attempts/"+itoa(done.ID)+"/submit", "candidate", nil)
+	_, body = h.do("POST", "/api/v1/attempts", "candidate", map[string]string{"blueprint": exam.QuickQuiz})
+	open := decode[attemptJSON](b, body)
+	for _, p := range []struct{ name, path, who string }{
+		{"result-L2-theory", "/attempts/" + itoa(done.ID) + "/result", "candidate"},
+		{"exam", "/exam/" + itoa(open.ID), "candidate"},
+		{"dashboard", "/", "candidate"},
+		{"questions", "/questions?unit=JC.1", "instructor"},
+	} {
+		b.Run(p.name, func(b *testing.B) {
+			for b.Loop() {
+				if s, _, _ := h.page(p.path, p.who); s != 200 {
+					b.Fatalf("%s: %d", p.path, s)
+				}
+			}
+		})
+	}
+}

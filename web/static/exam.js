@@ -36,11 +36,14 @@
   }
   function saveJournal() { store(keys.journal, journal); }
 
-  // nextSeq orders this browser's writes: later than any earlier one here, and based on
-  // the time, so a newer tab or device usually wins over an older journal.
+  // nextSeq orders this browser's writes: later than any earlier one here and than any
+  // the server had when the page loaded (a device whose clock is behind still wins over
+  // answers given earlier elsewhere), and based on the time, so of two tabs open at once
+  // the later change wins.
+  let seqFloor = 0;
   function nextSeq() {
     const last = Number(localStorage.getItem(keys.seq) || 0);
-    const s = Math.max(Date.now(), last + 1);
+    const s = Math.max(Date.now(), last + 1, seqFloor + 1);
     try { localStorage.setItem(keys.seq, String(s)); } catch (e) { /* see store */ }
     return s;
   }
@@ -74,7 +77,11 @@
     items.forEach(function (it) {
       const qid = String(it.q.id);
       const saved = attempt.answers[qid];
-      if (saved) { answers[qid] = saved; status[qid] = { state: 'saved', at: saved.saved_at }; }
+      if (saved) {
+        answers[qid] = saved;
+        status[qid] = { state: 'saved', at: saved.saved_at };
+        seqFloor = Math.max(seqFloor, saved.seq || 0);
+      }
       // The journal holds what this browser changed and the server has not confirmed.
       const j = journal[qid];
       if (j && (!saved || !saved.seq || j.seq > saved.seq)) {
