@@ -240,6 +240,9 @@ func TestBrowserCandidateExam(t *testing.T) {
 	b.steps("answer by keyboard", chromedp.KeyEvent(key))
 	b.until("the keyboard answer saved", `document.querySelector("#question input").checked && document.querySelector("#q-status").classList.contains("saved")`)
 	b.shoot("exam")
+	b.steps("open the answer sheet", chromedp.Evaluate[chromedp.Void](`document.querySelector("#toggle-sheet").click()`))
+	b.shoot("exam-sheet")
+	b.steps("close the answer sheet", chromedp.Evaluate[chromedp.Void](`document.querySelector("#toggle-sheet").click()`))
 
 	// A reload shows what the server holds, and the flag kept in this browser.
 	b.steps("reload", chromedp.Reload())
@@ -321,32 +324,43 @@ func TestBrowserCandidateExam(t *testing.T) {
 	b.until("the history", `document.body.innerText.includes("历史成绩") && !!document.querySelector('a[href="/attempts/`+itoa(id)+`/result"]')`)
 }
 
-// TestBrowserTimerAutoSubmits: the countdown runs on the server's clock (here an hour
-// ahead of the device's), warns in the last minute and submits at the deadline.
+// TestBrowserTimerAutoSubmits: the countdown runs on the server's clock (here more than
+// an hour ahead of the device's), warns at 5 minutes and in the last minute, and submits
+// at the deadline. The test moves the server's clock and reloads instead of waiting.
 func TestBrowserTimerAutoSubmits(t *testing.T) {
 	b := newBrowser(t)
-	sprint := map[string]any{"code": "a-sprint", "title": "一分钟冲刺", "mode": "exam", "duration_s": 60, "pass_score": 1,
+	sprint := map[string]any{"code": "a-sprint", "title": "十分钟冲刺", "mode": "exam", "duration_s": 600, "pass_score": 1,
 		"sections": []map[string]any{{"type": "single", "count": 3, "points_each": 1}}, "overdue": "autosubmit"}
 	if s, body := b.h.do("POST", "/api/v1/blueprints", "instructor", sprint); s != 201 {
 		t.Fatalf("blueprint %d %s", s, body)
 	}
-	// Started 54 s ago by a server clock an hour ahead: 6 s are left.
-	b.clock.set(time.Hour - 54*time.Second)
+	b.clock.set(time.Hour)
 	s, body := b.h.do("POST", "/api/v1/attempts", "candidate", map[string]string{"blueprint": "a-sprint"})
 	if s != 201 {
 		t.Fatalf("start %d %s", s, body)
 	}
 	id := decode[attemptJSON](t, body).ID
-	b.clock.set(time.Hour)
+	timer := `document.querySelector("#timer").textContent`
+	warning := `document.querySelector("#time-warning")`
 
+	// 4 min 58 s left by the server's clock.
+	b.clock.set(time.Hour + 302*time.Second)
 	b.login("candidate")
 	b.open("/exam/" + itoa(id))
-	b.until("the exam", `!!document.querySelector("#question .stem")`)
-	b.until("the last-minute warning", `!document.querySelector("#time-warning").hidden && document.querySelector("#time-warning").textContent.includes("1 分钟")`)
-	if left := eval[string](b, `document.querySelector("#timer").textContent`); left > "00:06" || !eval[bool](b, `document.querySelector("#timer").classList.contains("low")`) {
-		t.Fatalf("timer shows %q; it must count from the server's time, not the device's", left)
+	b.until("the five-minute warning", `!`+warning+`.hidden && `+warning+`.textContent.includes("5 分钟")`)
+	if left := eval[string](b, timer); !strings.HasPrefix(left, "04:5") {
+		t.Fatalf("timer shows %q with 4:58 left; it must count from the server's time, not the device's", left)
 	}
 	b.answerCurrent()
+
+	// 6 s left: the last-minute warning, then the page submits by itself.
+	b.clock.set(time.Hour + 594*time.Second)
+	b.steps("reload", chromedp.Reload())
+	b.until("the last-minute warning", `!`+warning+`.hidden && `+warning+`.textContent.includes("1 分钟")`)
+	if left := eval[string](b, timer); left > "00:06" || !eval[bool](b, `document.querySelector("#timer").classList.contains("low")`) {
+		t.Fatalf("timer shows %q with 6 s left", left)
+	}
+	b.shoot("exam-last-minute")
 	b.until("the automatic submit", `location.pathname === "/attempts/`+itoa(id)+`/result"`)
 	a := b.serverAttempt(id)
 	if a.Status != string(exam.Graded) || len(a.Answers) != 1 {

@@ -275,8 +275,8 @@ func (s *Server) registerPageRoutes(r fiber.Router) {
 	r.Get("/questions/:id/edit", append(staff, s.questionFormPage)...)
 	r.Get("/blueprints", append(staff, s.blueprintsPage)...)
 	r.Get("/blueprints/new", append(staff, s.blueprintFormPage)...)
-	r.Get("/grading", append(staff, s.staticPage("grading", "阅卷"))...)
-	r.Get("/center", append(staff, s.staticPage("center", "培训中心"))...)
+	r.Get("/grading", append(staff, s.shellPage("grading", "阅卷"))...)
+	r.Get("/center", append(staff, s.shellPage("center", "培训中心"))...)
 }
 
 // serveStatic answers an embedded file. A request carrying the current hash (as the
@@ -312,7 +312,8 @@ func (s *Server) pageUser(c *fiber.Ctx) error {
 	return c.Next()
 }
 
-func (s *Server) staticPage(name, title string) fiber.Handler {
+// shellPage is a page whose script loads everything from the API.
+func (s *Server) shellPage(name, title string) fiber.Handler {
 	return func(c *fiber.Ctx) error { return s.render(c, fiber.StatusOK, name, title, nil) }
 }
 
