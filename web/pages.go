@@ -106,13 +106,6 @@ func loadPageKit() (*pageKit, error) {
 			}
 			return int(p * 100 / max)
 		},
-		"letters": func(keys []string) string {
-			out := make([]string, len(keys))
-			for i, k := range keys {
-				out[i] = choiceTitle(k)
-			}
-			return strings.Join(out, "、")
-		},
 		"shown": shownKeys,
 	}
 	layout, err := template.New("layout.html").Funcs(funcs).ParseFS(viewFiles, "views/layout.html")
@@ -127,7 +120,10 @@ func loadPageKit() (*pageKit, error) {
 		if n == "views/layout.html" {
 			continue
 		}
-		t, err := template.Must(layout.Clone()).ParseFS(viewFiles, n)
+		t, err := layout.Clone()
+		if err == nil {
+			t, err = t.ParseFS(viewFiles, n)
+		}
 		if err != nil {
 			return nil, err
 		}
