@@ -214,6 +214,13 @@ func (b *browser) serverAttempt(id int64) attemptJSON {
 // reload with unsent answers, reconnect, submit, result.
 func TestBrowserCandidateExam(t *testing.T) {
 	b := newBrowser(t)
+	b.open("/exam/1")
+	b.until("the login page", `location.pathname === "/login" && location.search === "?next=%2Fexam%2F1"`)
+	b.steps("a wrong password",
+		chromedp.SetValue(chromedp.CSS(`input[name=username]`), "candidate"),
+		chromedp.SetValue(chromedp.CSS(`input[name=password]`), "not the password"),
+		chromedp.Click(chromedp.CSS(`#login-form button[type=submit]`)))
+	b.until("the refusal", `!document.querySelector("#login-error").hidden && document.querySelector("#login-error").textContent === "用户名或密码不正确"`)
 	b.login("candidate")
 	b.shoot("dashboard-candidate")
 	b.steps("start the quick quiz", chromedp.Click(chromedp.CSS(`button[data-blueprint="quick-quiz"]`)))

@@ -16,7 +16,9 @@ window.csm = (function () {
     if (type.indexOf('json') >= 0) {
       data = await r.json().catch(function () { return null; });
     }
-    if (r.status === 401) {
+    // An expired session sends the page to the login form; a wrong password at login
+    // does not (the form shows it).
+    if (r.status === 401 && path !== '/api/v1/session') {
       location.href = '/login?next=' + encodeURIComponent(location.pathname + location.search);
     }
     return { ok: r.ok, status: r.status, data: data };

@@ -144,10 +144,13 @@
     let outcome, res;
     try {
       res = await csm.api('PUT', base + '/answers/' + qid, body);
+      // Only an answer the server can never take (422: not an option; 404: not on the
+      // paper) leaves the journal; anything else (an expired login, a server error) is
+      // kept and sent again.
       if (res.ok) outcome = 'saved';
       else if (res.status === 409) outcome = 'conflict';
-      else if (res.status >= 500 || res.status === 0) outcome = 'retry';
-      else outcome = 'refused';
+      else if (res.status === 422 || res.status === 404) outcome = 'refused';
+      else outcome = 'retry';
     } catch (e) {
       outcome = 'retry';
     }
