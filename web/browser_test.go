@@ -90,9 +90,12 @@ func (b *browser) do(what string, err error) {
 	}
 }
 
+// steps runs actions; an element that never appears fails the test in 20 s.
 func (b *browser) steps(what string, steps ...chromedp.Action[chromedp.Void]) {
 	b.t.Helper()
-	b.do(what, chromedp.Do(b.ctx, steps...))
+	ctx, cancel := context.WithTimeout(b.ctx, 20*time.Second)
+	defer cancel()
+	b.do(what, chromedp.Do(ctx, steps...))
 }
 
 // eval runs JavaScript in the page and decodes its value.
@@ -485,4 +488,29 @@ func TestBrowserInstructorAndRoles(t *testing.T) {
 		b.until("the 403 page for "+p, `document.querySelector("h1").textContent === "无权访问" && !document.querySelector('nav a[href="/questions"]')`)
 	}
 	b.shoot("forbidden")
+}
+
+// TestBrowserCaseAnswer: a case analysis is answered in text boxes, saved while typing
+// pauses or the box is left, and read back after a reload.
+func TestBrowserCaseAnswer(t *testing.T) {
+	b := newBrowser(t)
+	s, body := b.h.do("POST", "/api/v1/attempts", "candidate", map[string]string{"blueprint": exam.L2Skills})
+	if s != 201 {
+		t.Fatalf("start %d %s", s, body)
+	}
+	a := decode[attemptJSON](t, body)
+	b.login("candidate")
+	b.open("/exam/" + itoa(a.ID))
+	b.until("the case", `!!document.querySelector("#question .material") && document.querySelectorAll("#question textarea").length > 0`)
+	b.steps("write an answer",
+		chromedp.SendKeys(chromedp.CSS(`#question textarea`), "服务观念停留在售后，缺少部门之间的协作。"),
+		chromedp.Click(chromedp.ID("flag"))) // leaving the box saves at once
+	b.until("the saved answer", `document.querySelector("#q-status").classList.contains("saved")`)
+	b.shoot("exam-case")
+	b.steps("reload", chromedp.Reload())
+	b.until("the answer read back", `(document.querySelector("#question textarea") || {}).value === "服务观念停留在售后，缺少部门之间的协作。"`)
+	got := b.serverAttempt(a.ID).Answers[itoa(a.Sections[0].Questions[0].ID)]
+	if len(got.Parts) == 0 || got.Parts[0] != "服务观念停留在售后，缺少部门之间的协作。" {
+		t.Fatalf("the server has %+v", got)
+	}
 }
