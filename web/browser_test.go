@@ -442,6 +442,19 @@ func TestBrowserInstructorAndRoles(t *testing.T) {
 	b.steps("save the case", chromedp.Click(chromedp.CSS(`#question-form button[type=submit]`)))
 	b.until("the case question page", `/^\/questions\/\d+$/.test(location.pathname) && document.querySelector("table.rubric").tBodies[0].rows.length === 2 && document.body.innerText.includes("协作、配合")`)
 
+	// A true/false question: the answer is a choice of 正确 or 错误.
+	b.open("/questions/new")
+	b.until("the editor", `!!document.querySelector("select[name=type]")`)
+	b.steps("switch to true/false", chromedp.SetValue(chromedp.CSS(`select[name=type]`), "truefalse"),
+		chromedp.Evaluate[chromedp.Void](`document.querySelector("select[name=type]").dispatchEvent(new Event("change"))`))
+	b.until("the true/false fields", `!document.querySelector("#truefalse-fields").hidden && document.querySelector("#choice-fields").hidden`)
+	b.steps("fill the true/false question",
+		chromedp.SetValue(chromedp.CSS(`select[name=unit]`), "JC.1.2.1"),
+		chromedp.SendKeys(chromedp.CSS(`textarea[name=stem]`), "浏览器自编：客户服务只是售后服务。"),
+		chromedp.Click(chromedp.CSS(`input[name=tf][value=F]`)),
+		chromedp.Click(chromedp.CSS(`#question-form button[type=submit]`)))
+	b.until("the true/false question page", `/^\/questions\/\d+$/.test(location.pathname) && document.body.innerText.includes("答案：错误")`)
+
 	// A blueprint from the editor.
 	b.open("/blueprints/new")
 	b.until("the blueprint editor", `!!document.querySelector("#blueprint-form")`)

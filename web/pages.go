@@ -441,6 +441,9 @@ func (s *Server) examPage(c *fiber.Ctx) error {
 	if a.Status != exam.InProgress {
 		return c.Redirect(fmt.Sprintf("/attempts/%d/result", a.ID), fiber.StatusSeeOther)
 	}
+	if a.CandidateID != currentUser(c).ID { // staff may read the attempt, not sit it
+		return fmt.Errorf("只有考生本人可以作答: %w", account.ErrForbidden)
+	}
 	return s.render(c, fiber.StatusOK, "exam", a.Rules.Title, a)
 }
 

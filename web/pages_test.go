@@ -66,6 +66,7 @@ func TestEveryPageRenders(t *testing.T) {
 		{"/syllabus/L2.3.1", "candidate", 200, []string{"教材内容待补充"}},
 		{"/exam/" + itoa(open.ID), "candidate", 200, []string{"data-attempt=\"" + itoa(open.ID) + "\"", "答题卡", "交卷", "exam.js", "id=\"confirm\""}},
 		{"/exam/" + itoa(done.ID), "candidate", 303, nil},
+		{"/exam/" + itoa(open.ID), "instructor", 403, []string{"只有考生本人可以作答"}},
 		{"/attempts/" + itoa(done.ID) + "/result", "candidate", 200, []string{"成绩", "按题型", "按章节", "答题回顾", "解析", "/api/v1/attempts/" + itoa(done.ID) + "/report.pdf", "不合格"}},
 		{"/attempts/" + itoa(open.ID) + "/result", "candidate", 303, nil},
 		{"/attempts/" + itoa(done.ID) + "/result", "instructor", 200, []string{"答题回顾"}},
