@@ -30,7 +30,10 @@ func (h *harness) page(path, who string) (int, string, string) {
 // TestEveryPageRenders renders each page for the roles that use it and checks what must
 // be on it, including the error pages a browser gets instead of JSON.
 func TestEveryPageRenders(t *testing.T) {
-	h := newHarness(t, dbtest.SQLiteDSN(t))
+	dbtest.Each(t, func(t *testing.T, dsn string) { everyPageRenders(t, newHarness(t, dsn)) })
+}
+
+func everyPageRenders(t *testing.T, h *harness) {
 	// A finished attempt for the result page, an open one for the exam page.
 	s, b := h.do("POST", "/api/v1/attempts", "candidate", map[string]string{"blueprint": exam.QuickQuiz})
 	done := decode[attemptJSON](t, b)
