@@ -8,6 +8,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -79,8 +80,35 @@ func newBrowser(t *testing.T) *browser {
 	b := &browser{t: t, h: h, clock: clock, base: "http://" + ln.Addr().String(), ctx: ctx}
 	_, err = chromedp.Call(ctx, network.Enable, network.EnableParams{})
 	b.do("start the browser", err)
+	b.failOnScriptErrors()
 	b.viewport(1280, 800, false)
 	return b
+}
+
+// failOnScriptErrors fails the test for every exception no page script caught.
+func (b *browser) failOnScriptErrors() {
+	var mu sync.Mutex
+	var thrown []string
+	messages := chromedp.Console(b.ctx)
+	go func() {
+		for m, err := range messages {
+			if err != nil {
+				return
+			}
+			if m.IsException() {
+				mu.Lock()
+				thrown = append(thrown, fmt.Sprintf("%s (%s:%d)", m.Text, m.URL, m.Line+1))
+				mu.Unlock()
+			}
+		}
+	}()
+	b.t.Cleanup(func() {
+		mu.Lock()
+		defer mu.Unlock()
+		for _, e := range thrown {
+			b.t.Errorf("uncaught script error: %s", e)
+		}
+	})
 }
 
 func (b *browser) do(what string, err error) {
