@@ -1,6 +1,7 @@
 package web_test
 
 import (
+	"fmt"
 	"io"
 	"net/http/httptest"
 	"net/url"
@@ -8,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/csmexam/csmexam/content"
 	"github.com/csmexam/csmexam/content/db/dbtest"
 	"github.com/csmexam/csmexam/exam"
 )
@@ -243,4 +245,33 @@ func BenchmarkPages(b *testing.B) {
 			}
 		})
 	}
+}
+
+// TestQuestionDifficultyFilter: the list (API and page) keeps one difficulty level.
+func TestQuestionDifficultyFilter(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, dsn string) {
+		h := newHarness(t, dsn)
+		_, b := h.do("GET", "/api/v1/questions?unit=JC.1&per_page=200", "instructor", nil)
+		all := decode[struct {
+			Items []content.Question
+			Total int
+		}](t, b)
+		s, b := h.do("GET", "/api/v1/questions?unit=JC.1&difficulty=3&per_page=200", "instructor", nil)
+		three := decode[struct {
+			Items []content.Question
+			Total int
+		}](t, b)
+		if s != 200 || three.Total == 0 || three.Total >= all.Total || len(three.Items) != three.Total {
+			t.Fatalf("difficulty 3: %d, %d of %d", s, three.Total, all.Total)
+		}
+		for _, q := range three.Items {
+			if q.Difficulty != 3 {
+				t.Fatalf("question %d has difficulty %d", q.ID, q.Difficulty)
+			}
+		}
+		h.expectError(422, "difficulty", "GET", "/api/v1/questions?difficulty=6", "instructor", nil)
+		if _, body, _ := h.page("/questions?unit=JC.1&difficulty=3", "instructor"); !strings.Contains(body, fmt.Sprintf("共 %d 题", three.Total)) {
+			t.Fatalf("the page does not count %d questions", three.Total)
+		}
+	})
 }
