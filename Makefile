@@ -13,7 +13,8 @@ run:
 build:
 	$(GO) build -o bin/csmexam ./cmd/csmexam
 
-## test: every test, on SQLite and on MariaDB (127.0.0.1:3306, or CSMEXAM_TEST_MYSQL)
+## test: every test, on SQLite and on MariaDB (127.0.0.1:3306, or CSMEXAM_TEST_MYSQL),
+## and the pages in headless Chromium (/usr/bin/chromium; required under CI=true)
 test:
 	$(GO) test -race -count=1 ./...
 

@@ -2,6 +2,7 @@ package content
 
 import (
 	"fmt"
+	"regexp"
 	"slices"
 	"strings"
 	"time"
@@ -167,6 +168,9 @@ func (q *Question) Validate(unitExists func(code string) bool) error {
 	if utf8.RuneCountInString(q.Explanation) > MaxTextRunes {
 		return Invalid("explanation", "解析不能超过 %d 字", MaxTextRunes)
 	}
+	if err := q.validatePlainText(); err != nil {
+		return err
+	}
 	if q.Difficulty < 1 || q.Difficulty > 5 {
 		return Invalid("difficulty", "难度必须是 1 到 5，而不是 %d", q.Difficulty)
 	}
@@ -185,6 +189,40 @@ func (q *Question) Validate(unitExists func(code string) bool) error {
 		}
 	case Case:
 		return q.validateCase()
+	}
+	return nil
+}
+
+// markup matches the start of an HTML tag, comment or directive ("<b", "</p", "<!--",
+// "<?xml"), not a lone "<" as in "满意度 < 80%".
+var markup = regexp.MustCompile(`<[/!?]?[A-Za-z!?]`)
+
+// validatePlainText refuses markup in every text a candidate or instructor reads. Question
+// text is plain text: pages escape it, so a tag would show as literal angle brackets, and
+// refusing it (rather than silently stripping it) tells the author what happened.
+func (q *Question) validatePlainText() error {
+	check := func(field, s string) error {
+		if markup.MatchString(s) {
+			return Invalid(field, "内容只能是纯文本，不能包含 HTML 标签（如 %s）", markup.FindString(s))
+		}
+		return nil
+	}
+	type field struct{ name, text string }
+	fields := []field{{"stem", q.Stem}, {"explanation", q.Explanation}, {"source", q.Source}, {"material", q.Material}}
+	for i, o := range q.Options {
+		fields = append(fields, field{fmt.Sprintf("options[%d].text", i), o.Text})
+	}
+	for i, p := range q.Parts {
+		f := fmt.Sprintf("parts[%d]", i)
+		fields = append(fields, field{f + ".prompt", p.Prompt}, field{f + ".reference", p.Reference})
+		for j, r := range p.Rubric {
+			fields = append(fields, field{fmt.Sprintf("%s.rubric[%d].point", f, j), r.Point})
+		}
+	}
+	for _, f := range fields {
+		if err := check(f.name, f.text); err != nil {
+			return err
+		}
 	}
 	return nil
 }

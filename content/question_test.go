@@ -43,6 +43,9 @@ func TestQuestionValidateNamesTheField(t *testing.T) {
 		{"one option", func(q *Question) { q.Options = q.Options[:1] }, "options"},
 		{"multiple with one key", func(q *Question) { q.Type = Multiple }, "answer"},
 		{"true/false keyed C", func(q *Question) { q.Type = TrueFalse }, "answer"},
+		{"a tag in the stem", func(q *Question) { q.Stem = `客户服务<script>alert(1)</script>` }, "stem"},
+		{"a tag in an option", func(q *Question) { q.Options[2].Text = `<img src=x onerror=alert(1)>` }, "options[2].text"},
+		{"a comment in the explanation", func(q *Question) { q.Explanation = "见教材<!-- -->" }, "explanation"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -65,6 +68,8 @@ func TestQuestionValidateAcceptsEveryType(t *testing.T) {
 	single := validSingle()
 	multiple := validSingle()
 	multiple.Type, multiple.Answer = Multiple, []string{"D", "a"}
+	// A lone "<" is text, not markup.
+	single.Stem = "满意度 < 80% 时应当（ ）。"
 	tf := Question{Type: TrueFalse, Stem: "客户服务只是售后服务。", Unit: "JC.1.2.1", Difficulty: 1, Answer: []string{"f"}}
 	cs := validCase()
 	for _, q := range []*Question{&single, &multiple, &tf, &cs} {
@@ -96,6 +101,8 @@ func TestCaseValidation(t *testing.T) {
 		{"no reference", func(q *Question) { q.Parts[0].Reference = "" }, "parts[0].reference"},
 		{"no prompt", func(q *Question) { q.Parts[0].Prompt = "" }, "parts[0].prompt"},
 		{"options on a case", func(q *Question) { q.Options = []Option{{"A", "x"}} }, "options"},
+		{"a tag in the material", func(q *Question) { q.Material = "某公司<b>很好</b>" }, "material"},
+		{"a tag in a rubric point", func(q *Question) { q.Parts[0].Rubric[0].Point = "</p>服务标准" }, "parts[0].rubric[0].point"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -344,9 +344,11 @@ type QuestionFilter struct {
 	Centers []int64
 	Unit    string // a node code: its own questions and those of every node beneath it
 	Type    Type
-	Text    string // a substring of the stem
-	Offset  int
-	Limit   int
+	// Difficulty 1–5 keeps that level only; 0 keeps all.
+	Difficulty int
+	Text       string // a substring of the stem
+	Offset     int
+	Limit      int
 }
 
 func (f QuestionFilter) apply(tx *gorm.DB) *gorm.DB {
@@ -359,6 +361,9 @@ func (f QuestionFilter) apply(tx *gorm.DB) *gorm.DB {
 	}
 	if f.Type != "" {
 		tx = tx.Where("type = ?", string(f.Type))
+	}
+	if f.Difficulty != 0 {
+		tx = tx.Where("difficulty = ?", f.Difficulty)
 	}
 	if f.Text != "" {
 		tx = tx.Where("stem LIKE ? ESCAPE '!'", "%"+escapeLike(f.Text)+"%")

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"strconv"
 	"time"
 
@@ -55,14 +56,22 @@ type partView struct {
 }
 
 func (s *Server) renderAttempt(c *fiber.Ctx, status int, a *exam.Attempt) error {
-	ctx := c.UserContext()
-	qs, err := s.Exams.Questions(ctx, a)
+	v, err := s.attemptView(c.UserContext(), a)
 	if err != nil {
 		return err
 	}
+	return c.Status(status).JSON(v)
+}
+
+// attemptView is what the API and the result page show of an attempt.
+func (s *Server) attemptView(ctx context.Context, a *exam.Attempt) (*attemptView, error) {
+	qs, err := s.Exams.Questions(ctx, a)
+	if err != nil {
+		return nil, err
+	}
 	answers, err := s.Exams.Answers(ctx, a.ID)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	closed := a.Status != exam.InProgress
 	v := attemptView{ID: a.ID, Blueprint: a.Rules.Code, Title: a.Rules.Title, Mode: a.Mode, Status: a.Status,
@@ -94,5 +103,5 @@ func (s *Server) renderAttempt(c *fiber.Ctx, status int, a *exam.Attempt) error 
 		}
 		v.Sections = append(v.Sections, sv)
 	}
-	return c.Status(status).JSON(v)
+	return &v, nil
 }

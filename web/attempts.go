@@ -106,14 +106,18 @@ func (s *Server) listAttempts(c *fiber.Ctx) error {
 	}
 	out := make([]attemptSummary, 0, len(as))
 	for _, a := range as {
-		sum := attemptSummary{ID: a.ID, Blueprint: a.Rules.Code, Title: a.Rules.Title, Mode: a.Mode, Status: a.Status,
-			StartedAt: a.StartedAt, Deadline: a.Deadline, SubmittedAt: a.SubmittedAt, MaxScore: a.Rules.MaxScore}
-		if a.Result != nil {
-			sum.Score, sum.Passed = a.Result.Score, a.Result.Passed
-		}
-		out = append(out, sum)
+		out = append(out, summarize(a))
 	}
 	return c.JSON(out)
+}
+
+func summarize(a exam.Attempt) attemptSummary {
+	sum := attemptSummary{ID: a.ID, Blueprint: a.Rules.Code, Title: a.Rules.Title, Mode: a.Mode, Status: a.Status,
+		StartedAt: a.StartedAt, Deadline: a.Deadline, SubmittedAt: a.SubmittedAt, MaxScore: a.Rules.MaxScore}
+	if a.Result != nil {
+		sum.Score, sum.Passed = a.Result.Score, a.Result.Passed
+	}
+	return sum
 }
 
 func pathID(c *fiber.Ctx, name, what string) (int64, error) {

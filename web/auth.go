@@ -37,17 +37,25 @@ func (s *Server) login(c *fiber.Ctx) error {
 	if strings.TrimSpace(req.Username) == "" {
 		return &badRequest{field: "username", message: "请输入用户名"}
 	}
-	// Every login opens a new session with a new token, so a token planted before login
-	// (session fixation) is worthless.
-	token, u, err := s.Accounts.Login(c.UserContext(), strings.TrimSpace(req.Username), req.Password)
+	token, u, err := s.openSession(c, strings.TrimSpace(req.Username), req.Password)
 	if err != nil {
 		return err
+	}
+	return c.JSON(loginResponse{Token: token, User: u})
+}
+
+// openSession logs the user in and sets the page cookie. Every login opens a new session
+// with a new token, so a token planted before login (session fixation) is worthless.
+func (s *Server) openSession(c *fiber.Ctx, username, password string) (string, *account.User, error) {
+	token, u, err := s.Accounts.Login(c.UserContext(), username, password)
+	if err != nil {
+		return "", nil, err
 	}
 	c.Cookie(&fiber.Cookie{
 		Name: sessionCookie, Value: token, Path: "/", HTTPOnly: true, SameSite: fiber.CookieSameSiteLaxMode,
 		Secure: c.Protocol() == "https",
 	})
-	return c.JSON(loginResponse{Token: token, User: u})
+	return token, u, nil
 }
 
 func (s *Server) logout(c *fiber.Ctx) error {

@@ -46,10 +46,14 @@ var fiberMessages = map[int]string{
 	fiber.StatusBadRequest:            "请求格式不正确",
 }
 
-// handleError renders any error a handler returns. Domain errors become their status and
-// message; anything unknown is logged and shown as a plain internal error.
+// handleError renders any error a handler returns: a page for the browser, JSON for the
+// API. Domain errors become their status and message; anything unknown is logged and
+// shown as a plain internal error.
 func (s *Server) handleError(c *fiber.Ctx, err error) error {
 	status, body := s.describe(c, err)
+	if isPage(c) {
+		return s.renderErrorPage(c, status, body.Error)
+	}
 	return c.Status(status).JSON(body)
 }
 

@@ -73,24 +73,9 @@ func ownerCenter(u *account.User) int64 {
 const maxPerPage = 200
 
 func (s *Server) listQuestions(c *fiber.Ctx) error {
-	page, err := intQuery(c, "page", 1, 1, 1<<30)
+	f, err := questionFilter(c)
 	if err != nil {
 		return err
-	}
-	per, err := intQuery(c, "per_page", 50, 1, maxPerPage)
-	if err != nil {
-		return err
-	}
-	f := content.QuestionFilter{
-		Centers: visibleCenters(currentUser(c)),
-		Unit:    utils.CopyString(c.Query("unit")),
-		Type:    content.Type(utils.CopyString(c.Query("type"))),
-		Text:    utils.CopyString(c.Query("q")),
-		Offset:  (page - 1) * per,
-		Limit:   per,
-	}
-	if f.Type != "" && !f.Type.Valid() {
-		return content.Invalid("type", "类型必须是 single、multiple、truefalse 或 case")
 	}
 	items, total, err := s.Content.ListQuestions(c.UserContext(), f)
 	if err != nil {
@@ -100,6 +85,36 @@ func (s *Server) listQuestions(c *fiber.Ctx) error {
 		items = []content.Question{}
 	}
 	return c.JSON(questionList{Items: items, Total: total})
+}
+
+// questionFilter reads the list's query (unit, type, difficulty, q, page, per_page) for
+// the API and the question list page alike.
+func questionFilter(c *fiber.Ctx) (content.QuestionFilter, error) {
+	page, err := intQuery(c, "page", 1, 1, 1<<30)
+	if err != nil {
+		return content.QuestionFilter{}, err
+	}
+	per, err := intQuery(c, "per_page", 50, 1, maxPerPage)
+	if err != nil {
+		return content.QuestionFilter{}, err
+	}
+	difficulty, err := intQuery(c, "difficulty", 0, 1, 5)
+	if err != nil {
+		return content.QuestionFilter{}, err
+	}
+	f := content.QuestionFilter{
+		Centers:    visibleCenters(currentUser(c)),
+		Unit:       utils.CopyString(c.Query("unit")),
+		Type:       content.Type(utils.CopyString(c.Query("type"))),
+		Difficulty: difficulty,
+		Text:       utils.CopyString(c.Query("q")),
+		Offset:     (page - 1) * per,
+		Limit:      per,
+	}
+	if f.Type != "" && !f.Type.Valid() {
+		return content.QuestionFilter{}, content.Invalid("type", "类型必须是 single、multiple、truefalse 或 case")
+	}
+	return f, nil
 }
 
 func intQuery(c *fiber.Ctx, name string, def, min, max int) (int, error) {

@@ -1,10 +1,11 @@
-// Package web is the HTTP face of csmexam: the JSON API under /api/v1 (and, later, the
-// pages). Handlers parse, call a domain service, render; one error handler maps domain
-// errors to status codes.
+// Package web is the HTTP face of csmexam: the JSON API under /api/v1 and the pages.
+// Handlers parse, call a domain service, render; one error handler maps domain errors to
+// status codes.
 package web
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
 	"runtime/debug"
 	"time"
@@ -32,6 +33,7 @@ type Deps struct {
 type Server struct {
 	App *fiber.App
 	Deps
+	pages *pageKit
 }
 
 // BodyLimit caps every request body; larger ones get 413 before a handler runs.
@@ -42,7 +44,11 @@ func New(d Deps) *Server {
 	if d.Logger == nil {
 		d.Logger = slog.Default()
 	}
-	s := &Server{Deps: d}
+	kit, err := loadPageKit()
+	if err != nil { // the templates are embedded: a broken one is a build mistake
+		panic(fmt.Errorf("web: %w", err))
+	}
+	s := &Server{Deps: d, pages: kit}
 	s.App = fiber.New(fiber.Config{
 		AppName:               "csmexam",
 		BodyLimit:             BodyLimit,
@@ -56,6 +62,7 @@ func New(d Deps) *Server {
 	s.App.Use(recover.New(recover.Config{EnableStackTrace: true, StackTraceHandler: func(c *fiber.Ctx, e any) {
 		s.Logger.Error("panic", "method", c.Method(), "path", c.Path(), "panic", e, "stack", string(debug.Stack()))
 	}}))
+	s.App.Use(securityHeaders)
 	s.App.Get("/healthz", s.health)
 	api := s.App.Group("/api/v1")
 	api.Get("/openapi.json", serveOpenAPI)
@@ -65,6 +72,7 @@ func New(d Deps) *Server {
 	s.registerBlueprintRoutes(api)
 	s.registerAttemptRoutes(api)
 	s.registerGradingRoutes(api)
+	s.registerPageRoutes(s.App)
 	s.App.Use(func(c *fiber.Ctx) error { return fiber.ErrNotFound })
 	return s
 }

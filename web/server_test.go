@@ -37,6 +37,12 @@ const testPassword = "a long test passphrase"
 
 func newHarness(t testing.TB, dsn string) *harness {
 	t.Helper()
+	return newHarnessAt(t, dsn, time.Now)
+}
+
+// newHarnessAt is newHarness with the exam engine on the clock now.
+func newHarnessAt(t testing.TB, dsn string, now func() time.Time) *harness {
+	t.Helper()
 	g := dbtest.Open(t, dsn)
 	ctx := context.Background()
 	if err := content.Migrate(ctx, g); err != nil {
@@ -61,7 +67,7 @@ func newHarness(t testing.TB, dsn string) *harness {
 	}
 	as := account.NewStore(g, time.Now)
 	h := &harness{t: t, tokens: map[string]string{}}
-	exams := exam.NewService(g, cs, time.Now, grading.Grade)
+	exams := exam.NewService(g, cs, now, grading.Grade)
 	if err := exams.SyncBundled(ctx); err != nil {
 		t.Fatal(err)
 	}

@@ -1,0 +1,99 @@
+'use strict';
+// Shared helpers for every page: calling the JSON API same-origin with the session
+// cookie, building elements without innerHTML, logout and the offline banner.
+window.csm = (function () {
+  // api calls the JSON API; it resolves to {ok, status, data} and rejects only when the
+  // network fails (offline, connection reset), so callers can tell the two apart.
+  async function api(method, path, body) {
+    const init = { method: method, credentials: 'same-origin', headers: { Accept: 'application/json' } };
+    if (body !== undefined) {
+      init.headers['Content-Type'] = 'application/json';
+      init.body = JSON.stringify(body);
+    }
+    const r = await fetch(path, init);
+    let data = null;
+    const type = r.headers.get('Content-Type') || '';
+    if (type.indexOf('json') >= 0) {
+      data = await r.json().catch(function () { return null; });
+    }
+    // An expired session sends the page to the login form; a wrong password at login
+    // does not (the form shows it).
+    if (r.status === 401 && path !== '/api/v1/session') {
+      location.href = '/login?next=' + encodeURIComponent(location.pathname + location.search);
+    }
+    return { ok: r.ok, status: r.status, data: data };
+  }
+
+  // el builds an element: attrs are properties (className, href, dataset via data-*),
+  // children are nodes or strings (always inserted as text).
+  function el(tag, attrs) {
+    const e = document.createElement(tag);
+    for (const k in attrs || {}) {
+      const v = attrs[k];
+      if (v === undefined || v === null || v === false) continue;
+      if (k.indexOf('data-') === 0 || k.indexOf('aria-') === 0 || k === 'for' || k === 'role') e.setAttribute(k, v);
+      else e[k] = v;
+    }
+    for (let i = 2; i < arguments.length; i++) append(e, arguments[i]);
+    return e;
+  }
+  function append(parent, c) {
+    if (c === undefined || c === null || c === false) return;
+    if (Array.isArray(c)) { c.forEach(function (x) { append(parent, x); }); return; }
+    parent.appendChild(typeof c === 'string' || typeof c === 'number' ? document.createTextNode(String(c)) : c);
+  }
+
+  function message(res, fallback) {
+    return (res && res.data && res.data.error) || fallback || '操作失败，请稍后再试';
+  }
+
+  function showError(id, text) {
+    const e = document.getElementById(id);
+    if (!e) return;
+    e.textContent = text;
+    e.hidden = !text;
+  }
+
+  // The banner shows while the browser says it is offline or a page reports failed requests.
+  let failing = false;
+  function updateBanner() {
+    const b = document.getElementById('offline-banner');
+    if (b) b.hidden = navigator.onLine && !failing;
+  }
+  function setFailing(f) { failing = f; updateBanner(); }
+  window.addEventListener('online', updateBanner);
+  window.addEventListener('offline', updateBanner);
+  document.addEventListener('DOMContentLoaded', updateBanner);
+
+  const logout = document.getElementById('logout');
+  if (logout) {
+    logout.addEventListener('click', async function () {
+      try { await api('DELETE', '/api/v1/session'); } catch (e) { /* the cookie goes on the next login */ }
+      location.href = '/login';
+    });
+  }
+
+  // pad2 and clock format a number of seconds as 时:分:秒 or 分:秒.
+  function pad2(n) { return (n < 10 ? '0' : '') + n; }
+  function clock(s) {
+    s = Math.max(0, Math.floor(s));
+    const h = Math.floor(s / 3600), m = Math.floor(s % 3600 / 60), sec = s % 60;
+    return (h > 0 ? h + ':' + pad2(m) : pad2(m)) + ':' + pad2(sec);
+  }
+
+  // optional hides a section when its endpoint does not exist on this server (404), so
+  // pages show only what the back end supports. It resolves to the data, or null.
+  async function optional(section, path) {
+    const s = typeof section === 'string' ? document.getElementById(section) : section;
+    try {
+      const res = await api('GET', path);
+      if (!res.ok) { if (s) s.hidden = true; return null; }
+      if (s) s.hidden = false;
+      return res.data;
+    } catch (e) {
+      return null;
+    }
+  }
+
+  return { api: api, el: el, message: message, showError: showError, setFailing: setFailing, clock: clock, optional: optional };
+})();
