@@ -62,6 +62,9 @@ func New(d Deps) *Server {
 	s.registerQuestionRoutes(api)
 	s.registerBlueprintRoutes(api)
 	s.registerAttemptRoutes(api)
+	s.registerUserRoutes(api)
+	s.registerCohortRoutes(api)
+	s.registerAssignmentRoutes(api)
 	s.App.Use(func(c *fiber.Ctx) error { return fiber.ErrNotFound })
 	return s
 }

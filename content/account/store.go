@@ -142,6 +142,19 @@ func (s *Store) ensureCenter(tx *gorm.DB, code, name string) (*Center, error) {
 	return &Center{ID: c.ID, Code: c.Code, Name: c.Name}, nil
 }
 
+// CenterByCode returns a center by its code; ErrNotFound if there is none.
+func (s *Store) CenterByCode(ctx context.Context, code string) (*Center, error) {
+	var c centerRow
+	err := s.db.WithContext(ctx).Where("code = ?", code).Take(&c).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return nil, fmt.Errorf("培训中心 %s 不存在: %w", code, ErrNotFound)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return &Center{ID: c.ID, Code: c.Code, Name: c.Name}, nil
+}
+
 // Center returns a center by id.
 func (s *Store) Center(ctx context.Context, id int64) (*Center, error) {
 	var c centerRow
