@@ -125,7 +125,9 @@ type assignmentExtensionRow struct {
 
 func (assignmentExtensionRow) TableName() string { return "assignment_extensions" }
 
-func assignmentNotFound(id int64) error { return fmt.Errorf("考试安排 %d 不存在: %w", id, ErrNotFound) }
+func assignmentNotFound(id int64) error {
+	return fmt.Errorf("考试安排 %d 不存在: %w", id, ErrNotFound)
+}
 
 // CreateAssignment assigns a blueprint the viewer's center sees to one of its cohorts
 // (the caller checks the cohort is the center's). AttemptsAllowed defaults to 1. An
