@@ -65,6 +65,7 @@ func New(d Deps) *Server {
 	s.registerUserRoutes(api)
 	s.registerCohortRoutes(api)
 	s.registerAssignmentRoutes(api)
+	s.registerResultRoutes(api)
 	s.App.Use(func(c *fiber.Ctx) error { return fiber.ErrNotFound })
 	return s
 }

@@ -80,9 +80,9 @@ func (s *Server) listUsers(c *fiber.Ctx) error {
 	}
 	u := currentUser(c)
 	if code := c.Query("center"); code != "" && u.Role == account.Admin {
-		center, err := s.Accounts.CenterByCode(c.UserContext(), code)
+		center, err := s.Accounts.CenterByCode(c.UserContext(), utils.CopyString(code))
 		if err != nil {
-			return content.Invalid("center", "培训中心 %s 不存在", utils.CopyString(code))
+			return err
 		}
 		f.Center = center.ID
 	}
@@ -100,17 +100,14 @@ func (s *Server) listUsers(c *fiber.Ctx) error {
 	return c.JSON(userList{Items: items, Total: total})
 }
 
-// queryCohort is the cohort named by ?cohort=ID, if the user's center has it; else a
-// validation error (a filter names a field, not a path).
+// queryCohort is the cohort named by ?cohort=ID; one the caller's center lacks is 404,
+// like any other center's object.
 func (s *Server) queryCohort(c *fiber.Ctx) (*account.Cohort, error) {
 	id, err := strconv.ParseInt(c.Query("cohort"), 10, 64)
-	if err == nil {
-		var k *account.Cohort
-		if k, err = s.Accounts.Cohort(c.UserContext(), currentUser(c), id); err == nil {
-			return k, nil
-		}
+	if err != nil {
+		return nil, fmt.Errorf("班级 %s 不存在: %w", utils.CopyString(c.Query("cohort")), content.ErrNotFound)
 	}
-	return nil, content.Invalid("cohort", "班级 %s 不存在", utils.CopyString(c.Query("cohort")))
+	return s.Accounts.Cohort(c.UserContext(), currentUser(c), id)
 }
 
 func (s *Server) getUser(c *fiber.Ctx) error {
