@@ -312,3 +312,98 @@ func TestResultsExport(t *testing.T) {
 		}
 	})
 }
+
+// TestTenancy: every endpoint that takes an id answers 404 to another center for center
+// a's object, for staff and candidates of center b alike, and the objects exist (center
+// a reads them).
+func TestTenancy(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, dsn string) {
+		h := newHarness(t, dsn)
+		h.addUser("admin-b", "b", account.CenterAdmin)
+		h.addUser("candidate-b", "b", account.Candidate)
+
+		// Center a's objects.
+		s, b := h.do("POST", "/api/v1/questions", "instructor", singleChoice("中心甲私有题：客户服务的特点不包括哪一项？"))
+		if s != 201 {
+			t.Fatalf("question %d %s", s, b)
+		}
+		q := itoa(decode[struct{ ID int64 }](t, b).ID)
+		_, b = h.do("GET", "/api/v1/blueprints/"+exam.QuickQuiz, "instructor", nil)
+		bp := decode[map[string]any](t, b)
+		bp["code"], bp["title"] = "a-private", "中心甲自建试卷"
+		if s, b := h.do("POST", "/api/v1/blueprints", "instructor", bp); s != 201 {
+			t.Fatalf("blueprint %d %s", s, b)
+		}
+		cand := itoa(h.userID("candidate"))
+		kid := h.cohortOf("instructor", "甲班", "candidate")
+		now := time.Now().UTC()
+		xid := h.assign("instructor", map[string]any{"blueprint": exam.QuickQuiz, "cohort": kid, "opens_at": now.Add(-time.Hour), "closes_at": now.Add(time.Hour)}).ID
+		k, x := itoa(kid), itoa(xid)
+		s, b = h.do("POST", "/api/v1/attempts", "candidate", map[string]any{"assignment": xid})
+		at := decode[struct {
+			ID       int64
+			Sections []struct{ Questions []struct{ ID int64 } }
+		}](t, b)
+		if s != 201 {
+			t.Fatalf("attempt %d %s", s, b)
+		}
+		a, aq := itoa(at.ID), itoa(at.Sections[0].Questions[0].ID)
+		xb := itoa(h.assign("admin-b", map[string]any{"blueprint": exam.QuickQuiz, "cohort": h.cohortOf("admin-b", "乙班"), "opens_at": now, "closes_at": now.Add(time.Hour)}).ID)
+
+		for _, c := range []struct {
+			method, path string
+			body         any
+		}{
+			{"GET", "/api/v1/questions/" + q, nil},
+			{"GET", "/api/v1/questions/" + q + "/versions", nil},
+			{"PUT", "/api/v1/questions/" + q, singleChoice("改")},
+			{"DELETE", "/api/v1/questions/" + q, nil},
+			{"GET", "/api/v1/blueprints/a-private", nil},
+			{"GET", "/api/v1/attempts/" + a, nil},
+			{"GET", "/api/v1/attempts/" + a + "/result", nil},
+			{"PUT", "/api/v1/attempts/" + a + "/answers/" + aq, map[string]any{"choice": []string{"A"}}},
+			{"POST", "/api/v1/attempts/" + a + "/submit", nil},
+			{"POST", "/api/v1/attempts/" + a + "/extensions", map[string]any{"seconds": 60}},
+			{"GET", "/api/v1/users/" + cand, nil},
+			{"PATCH", "/api/v1/users/" + cand, map[string]any{"disabled": true}},
+			{"POST", "/api/v1/users/" + cand + "/password", nil},
+			{"GET", "/api/v1/users?cohort=" + k, nil},
+			{"GET", "/api/v1/cohorts/" + k, nil},
+			{"PATCH", "/api/v1/cohorts/" + k, map[string]any{"name": "乙的"}},
+			{"DELETE", "/api/v1/cohorts/" + k, nil},
+			{"PUT", "/api/v1/cohorts/" + k + "/members", map[string]any{"add": []string{"candidate-b"}}},
+			{"GET", "/api/v1/assignments/" + x, nil},
+			{"PATCH", "/api/v1/assignments/" + x, map[string]any{"attempts_allowed": 9}},
+			{"DELETE", "/api/v1/assignments/" + x, nil},
+			{"PUT", "/api/v1/assignments/" + x + "/extensions/" + cand, map[string]any{"seconds": 60}},
+			{"PUT", "/api/v1/assignments/" + xb + "/extensions/" + cand, map[string]any{"seconds": 60}},
+			{"POST", "/api/v1/attempts", map[string]any{"assignment": xid}},
+			{"GET", "/api/v1/results?cohort=" + k, nil},
+			{"GET", "/api/v1/results?blueprint=a-private", nil},
+		} {
+			who := "admin-b"
+			switch {
+			case strings.HasPrefix(c.path, "/api/v1/questions") || strings.HasSuffix(c.path, "/extensions"):
+				who = "instructor-b"
+			case strings.HasPrefix(c.path, "/api/v1/attempts") && !strings.HasSuffix(c.path, "/extensions"):
+				who = "candidate-b"
+			}
+			if s, b := h.do(c.method, c.path, who, c.body); s != 404 {
+				t.Errorf("%s %s as %s: %d %s, want 404", c.method, c.path, who, s, b)
+			}
+			if c.method == "GET" && !strings.Contains(c.path, "?") {
+				owner := "centeradmin"
+				if strings.HasPrefix(c.path, "/api/v1/attempts") {
+					owner = "candidate"
+				}
+				if s, b := h.do("GET", c.path, owner, nil); s != 200 && !(strings.HasSuffix(c.path, "/result") && s == 409) {
+					t.Errorf("GET %s as %s: %d %s", c.path, owner, s, b)
+				}
+			}
+		}
+		// Nothing of center a changed.
+		if s, _ := h.do("GET", "/api/v1/me", "candidate", nil); s != 200 {
+			t.Fatal("center b ended center a's candidate's session")
+		}
+	})
+}
