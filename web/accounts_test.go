@@ -12,6 +12,7 @@ import (
 
 	"github.com/csmexam/csmexam/content/account"
 	"github.com/csmexam/csmexam/content/db/dbtest"
+	"github.com/csmexam/csmexam/web"
 	"github.com/xuri/excelize/v2"
 	"golang.org/x/text/encoding/simplifiedchinese"
 )
@@ -257,5 +258,35 @@ func TestCSRF(t *testing.T) {
 	req.Header.Set("Cookie", cookie)
 	if resp, _ := h.srv.App.Test(req, -1); resp.StatusCode != 200 {
 		t.Fatalf("cookie GET: %d", resp.StatusCode)
+	}
+}
+
+// Behind a trusted proxy, throttling counts by the client's address from the proxy
+// header: an attacker's failures do not lock the candidate out.
+func TestLoginThrottleBehindProxy(t *testing.T) {
+	h := newHarness(t, dbtest.SQLiteDSN(t))
+	d := h.srv.Deps
+	d.ProxyHeader, d.TrustedProxies = "X-Real-IP", []string{"0.0.0.0/0"}
+	srv := web.New(d)
+	login := func(from, password string) int {
+		req := httptest.NewRequest("POST", "/api/v1/session", strings.NewReader(`{"username":"candidate","password":"`+password+`"}`))
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("X-Real-IP", from)
+		resp, err := srv.App.Test(req, -1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return resp.StatusCode
+	}
+	for range account.PairRule.Free + 1 {
+		if s := login("203.0.113.9", "guess"); s != 401 {
+			t.Fatalf("failure: %d", s)
+		}
+	}
+	if s := login("203.0.113.9", testPassword); s != 429 {
+		t.Fatalf("attacker's address: %d", s)
+	}
+	if s := login("198.51.100.7", testPassword); s != 200 {
+		t.Fatalf("candidate's own address: %d", s)
 	}
 }

@@ -24,6 +24,10 @@ type Deps struct {
 	// Ping tells whether the database answers (for /healthz).
 	Ping   func(ctx context.Context) error
 	Logger *slog.Logger
+	// ProxyHeader names the header holding the client's address behind a reverse proxy,
+	// believed only from TrustedProxies; empty: the connection's address.
+	ProxyHeader    string
+	TrustedProxies []string
 }
 
 // Server is the Fiber app with its services.
@@ -49,6 +53,11 @@ func New(d Deps) *Server {
 		IdleTimeout:           120 * time.Second,
 		ErrorHandler:          s.handleError,
 		DisableStartupMessage: true,
+		// c.IP(), which login throttling counts by, reads ProxyHeader only from these.
+		ProxyHeader:             d.ProxyHeader,
+		EnableTrustedProxyCheck: len(d.TrustedProxies) > 0,
+		TrustedProxies:          d.TrustedProxies,
+		EnableIPValidation:      true,
 	})
 	// One panicking handler must not take down every exam in progress on this server.
 	s.App.Use(recover.New(recover.Config{EnableStackTrace: true, StackTraceHandler: func(c *fiber.Ctx, e any) {

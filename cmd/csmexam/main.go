@@ -138,6 +138,7 @@ func serve(ctx context.Context, args []string, e env) error {
 
 	srv := web.New(web.Deps{
 		Content: contents, Accounts: accounts, Exams: exams, Logger: logger,
+		ProxyHeader: cfg.ProxyHeader, TrustedProxies: cfg.TrustedProxies,
 		Ping: func(ctx context.Context) error {
 			sqlDB, err := g.DB()
 			if err != nil {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"testing"
+	"time"
 
 	"github.com/csmexam/csmexam/content"
 	"github.com/csmexam/csmexam/content/account"
@@ -295,4 +296,26 @@ func TestLoginThrottle(t *testing.T) {
 			t.Fatalf("other address capped too: %v", err)
 		}
 	})
+}
+
+// An exam in progress autosaves every few seconds to minutes, and every save
+// authenticates: the session outlives the idle timeout while the exam goes on.
+func TestAutosaveKeepsSessionAlive(t *testing.T) {
+	s, clk := newStore(t, dbtest.SQLiteDSN(t))
+	ctx := context.Background()
+	s.CreateUser(ctx, account.NewUser{Username: "cand", Role: account.Candidate, Center: "a", Password: "right passphrase"})
+	tok, _, err := s.Login(ctx, "cand", "right passphrase")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for elapsed := time.Duration(0); elapsed < account.IdleTimeout+2*time.Hour; elapsed += 5 * time.Minute {
+		clk.Add(5 * time.Minute)
+		if _, err := s.Authenticate(ctx, tok); err != nil {
+			t.Fatalf("session ended after %v of autosaves: %v", elapsed, err)
+		}
+	}
+	clk.Add(account.IdleTimeout)
+	if _, err := s.Authenticate(ctx, tok); !errors.Is(err, account.ErrUnauthorized) {
+		t.Fatalf("idle session lives: %v", err)
+	}
 }
