@@ -40,7 +40,7 @@ func (s *Server) login(c *fiber.Ctx) error {
 	}
 	// Every login opens a new session with a new token, so a token planted before login
 	// (session fixation) is worthless.
-	token, u, err := s.Accounts.LoginFrom(c.UserContext(), strings.TrimSpace(req.Username), req.Password, c.IP())
+	token, u, err := s.Accounts.Login(c.UserContext(), strings.TrimSpace(req.Username), req.Password)
 	if err != nil {
 		return err
 	}

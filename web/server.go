@@ -63,6 +63,11 @@ func New(d Deps) *Server {
 	s.App.Use(recover.New(recover.Config{EnableStackTrace: true, StackTraceHandler: func(c *fiber.Ctx, e any) {
 		s.Logger.Error("panic", "method", c.Method(), "path", c.Path(), "panic", e, "stack", string(debug.Stack()))
 	}}))
+	// Login throttling counts by client address: every login path gets it from the context.
+	s.App.Use(func(c *fiber.Ctx) error {
+		c.SetUserContext(account.WithClientAddr(c.UserContext(), c.IP()))
+		return c.Next()
+	})
 	s.App.Get("/healthz", s.health)
 	api := s.App.Group("/api/v1")
 	api.Get("/openapi.json", serveOpenAPI)

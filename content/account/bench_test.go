@@ -54,7 +54,7 @@ func BenchmarkLogin(b *testing.B) {
 	s.CreateUser(ctx, account.NewUser{Username: "cand", Role: account.Candidate, Center: "a", Password: "right passphrase"})
 	b.RunParallel(func(pb *testing.PB) {
 		for pb.Next() {
-			if _, _, err := s.LoginFrom(ctx, "cand", "right passphrase", "198.51.100.7"); err != nil {
+			if _, _, err := s.Login(account.WithClientAddr(ctx, "198.51.100.7"), "cand", "right passphrase"); err != nil {
 				b.Error(err)
 				return
 			}

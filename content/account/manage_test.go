@@ -260,39 +260,39 @@ func TestLoginThrottle(t *testing.T) {
 		s.CreateUser(ctx, account.NewUser{Username: "cand", Role: account.Candidate, Center: "a", Password: "right passphrase"})
 		const attacker, home = "203.0.113.9", "198.51.100.7"
 		for i := range account.PairRule.Free {
-			if _, _, err := s.LoginFrom(ctx, "cand", "guess", attacker); !errors.Is(err, account.ErrUnauthorized) {
+			if _, _, err := s.Login(account.WithClientAddr(ctx, attacker), "cand", "guess"); !errors.Is(err, account.ErrUnauthorized) {
 				t.Fatalf("failure %d: %v", i, err)
 			}
 		}
 		// The next failure blocks the pair; now even the right password waits there.
-		s.LoginFrom(ctx, "cand", "guess", attacker)
+		s.Login(account.WithClientAddr(ctx, attacker), "cand", "guess")
 		var te *account.ThrottledError
-		if _, _, err := s.LoginFrom(ctx, "cand", "right passphrase", attacker); !errors.As(err, &te) || te.RetryAfter != account.PairRule.BaseDelay {
+		if _, _, err := s.Login(account.WithClientAddr(ctx, attacker), "cand", "right passphrase"); !errors.As(err, &te) || te.RetryAfter != account.PairRule.BaseDelay {
 			t.Fatalf("blocked pair: %v", err)
 		}
 		// The candidate, from their own address, is not locked out.
-		if _, _, err := s.LoginFrom(ctx, "cand", "right passphrase", home); err != nil {
+		if _, _, err := s.Login(account.WithClientAddr(ctx, home), "cand", "right passphrase"); err != nil {
 			t.Fatalf("candidate locked out by an attacker: %v", err)
 		}
 		// Delays grow: after waiting, one more failure blocks twice as long.
 		clk.Add(account.PairRule.BaseDelay)
-		s.LoginFrom(ctx, "cand", "guess", attacker)
-		if _, _, err := s.LoginFrom(ctx, "cand", "guess", attacker); !errors.As(err, &te) || te.RetryAfter != 2*account.PairRule.BaseDelay {
+		s.Login(account.WithClientAddr(ctx, attacker), "cand", "guess")
+		if _, _, err := s.Login(account.WithClientAddr(ctx, attacker), "cand", "guess"); !errors.As(err, &te) || te.RetryAfter != 2*account.PairRule.BaseDelay {
 			t.Fatalf("second delay: %v", err)
 		}
 		// A quiet window forgives.
 		clk.Add(account.PairRule.Window)
-		if _, _, err := s.LoginFrom(ctx, "cand", "right passphrase", attacker); err != nil {
+		if _, _, err := s.Login(account.WithClientAddr(ctx, attacker), "cand", "right passphrase"); err != nil {
 			t.Fatalf("after the window: %v", err)
 		}
 		// One address spraying many usernames hits the address cap.
 		for i := range account.AddressRule.Free + 1 {
-			s.LoginFrom(ctx, fmt.Sprintf("user%d", i), "guess", attacker)
+			s.Login(account.WithClientAddr(ctx, attacker), fmt.Sprintf("user%d", i), "guess")
 		}
-		if _, _, err := s.LoginFrom(ctx, "cand", "right passphrase", attacker); !errors.Is(err, account.ErrTooManyAttempts) {
+		if _, _, err := s.Login(account.WithClientAddr(ctx, attacker), "cand", "right passphrase"); !errors.Is(err, account.ErrTooManyAttempts) {
 			t.Fatalf("address cap: %v", err)
 		}
-		if _, _, err := s.LoginFrom(ctx, "cand", "right passphrase", home); err != nil {
+		if _, _, err := s.Login(account.WithClientAddr(ctx, home), "cand", "right passphrase"); err != nil {
 			t.Fatalf("other address capped too: %v", err)
 		}
 	})

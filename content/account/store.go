@@ -244,15 +244,12 @@ func hashToken(token string) string {
 
 // Login checks the password and opens a new session, returning its token (shown once).
 // A wrong username or password, or a disabled account, is ErrUnauthorized, with no hint
-// which. It is LoginFrom an unknown address.
+// which. Logins are throttled by the client address in ctx (see WithClientAddr,
+// PairRule and AddressRule): while the address, or this username from this address,
+// must wait, the login is a *ThrottledError (ErrTooManyAttempts) and the password is not
+// even checked.
 func (s *Store) Login(ctx context.Context, username, password string) (string, *User, error) {
-	return s.LoginFrom(ctx, username, password, "")
-}
-
-// LoginFrom is Login from client address addr, throttled (see PairRule and AddressRule):
-// while the address, or this username from this address, must wait, the login is a
-// *ThrottledError (ErrTooManyAttempts) and the password is not even checked.
-func (s *Store) LoginFrom(ctx context.Context, username, password, addr string) (string, *User, error) {
+	addr := clientAddr(ctx)
 	now := s.now().UTC()
 	if err := s.checkThrottle(ctx, username, addr, now); err != nil {
 		return "", nil, err

@@ -45,6 +45,19 @@ var (
 	AddressRule = ThrottleRule{Free: 30, Window: 15 * time.Minute, BaseDelay: 2 * time.Second, MaxDelay: 15 * time.Minute}
 )
 
+type clientAddrKey struct{}
+
+// WithClientAddr tells Login, through ctx, which address a login comes from. The web
+// layer sets it on every request, so every login form and API is throttled alike.
+func WithClientAddr(ctx context.Context, addr string) context.Context {
+	return context.WithValue(ctx, clientAddrKey{}, addr)
+}
+
+func clientAddr(ctx context.Context) string {
+	addr, _ := ctx.Value(clientAddrKey{}).(string)
+	return addr
+}
+
 // throttle is the state of one key.
 type throttle struct {
 	Failures     int
