@@ -155,6 +155,7 @@ type Result struct {
 	Chapters  []ScoreLine    `json:"chapters"`
 	Units     []ScoreLine    `json:"units"`
 	Items     []ItemScore    `json:"items"`
+	History   []Change       `json:"history,omitempty"`
 }
 
 // ScoreLine is a subtotal: of a section (Type), a chapter or a knowledge point (Code).
@@ -174,6 +175,9 @@ type ItemScore struct {
 	Correct    bool           `json:"correct"`
 	Answered   bool           `json:"answered"`
 	Pending    bool           `json:"pending,omitempty"`
+	// A case's rubric review: per part, per 采分点, with the server's suggestion.
+	Parts   []PartScore `json:"parts,omitempty"`
+	Comment string      `json:"comment,omitempty"`
 }
 
 // GradeInput is everything grading needs, as plain values.

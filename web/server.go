@@ -12,6 +12,7 @@ import (
 	"github.com/csmexam/csmexam/content"
 	"github.com/csmexam/csmexam/content/account"
 	"github.com/csmexam/csmexam/exam"
+	"github.com/csmexam/csmexam/grading"
 	"github.com/gofiber/fiber/v2"
 	"github.com/gofiber/fiber/v2/middleware/recover"
 )
@@ -21,6 +22,7 @@ type Deps struct {
 	Content  *content.Store
 	Accounts *account.Store
 	Exams    *exam.Service
+	Grades   *grading.Service
 	// Ping tells whether the database answers (for /healthz).
 	Ping   func(ctx context.Context) error
 	Logger *slog.Logger
@@ -80,6 +82,7 @@ func New(d Deps) *Server {
 	s.registerCohortRoutes(api)
 	s.registerAssignmentRoutes(api)
 	s.registerResultRoutes(api)
+	s.registerGradingRoutes(api)
 	s.App.Use(func(c *fiber.Ctx) error { return fiber.ErrNotFound })
 	return s
 }

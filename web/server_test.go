@@ -48,6 +48,9 @@ func newHarness(t testing.TB, dsn string) *harness {
 	if err := exam.Migrate(ctx, g); err != nil {
 		t.Fatal(err)
 	}
+	if err := grading.Migrate(ctx, g); err != nil {
+		t.Fatal(err)
+	}
 	cs := content.NewStore(g)
 	p, err := pack.Bundled()
 	if err != nil {
@@ -62,7 +65,8 @@ func newHarness(t testing.TB, dsn string) *harness {
 	if err := exams.SyncBundled(ctx); err != nil {
 		t.Fatal(err)
 	}
-	h.srv = web.New(web.Deps{Content: cs, Accounts: as, Exams: exams, Ping: func(context.Context) error { return nil }})
+	h.srv = web.New(web.Deps{Content: cs, Accounts: as, Exams: exams, Grades: grading.NewService(g, exams, cs, as, time.Now),
+		Ping: func(context.Context) error { return nil }})
 	for _, u := range []struct {
 		name, center string
 		role         account.Role

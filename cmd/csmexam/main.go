@@ -94,7 +94,7 @@ func openDB(ctx context.Context, dsn string) (*gorm.DB, error) {
 	if err != nil {
 		return nil, err
 	}
-	for _, m := range []func(context.Context, *gorm.DB) error{content.Migrate, account.Migrate, exam.Migrate} {
+	for _, m := range []func(context.Context, *gorm.DB) error{content.Migrate, account.Migrate, exam.Migrate, grading.Migrate} {
 		if err := m(ctx, g); err != nil {
 			db.Close(g)
 			return nil, err
@@ -139,6 +139,7 @@ func serve(ctx context.Context, args []string, e env) error {
 	srv := web.New(web.Deps{
 		Content: contents, Accounts: accounts, Exams: exams, Logger: logger,
 		ProxyHeader: cfg.ProxyHeader, TrustedProxies: cfg.TrustedProxies,
+		Grades: grading.NewService(g, exams, contents, accounts, time.Now),
 		Ping: func(ctx context.Context) error {
 			sqlDB, err := g.DB()
 			if err != nil {

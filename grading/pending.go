@@ -1,0 +1,154 @@
+package grading
+
+import (
+	"context"
+	"time"
+
+	"github.com/csmexam/csmexam/content"
+	"github.com/csmexam/csmexam/exam"
+)
+
+// PendingAttempt is an attempt awaiting review, with what an instructor needs to grade it.
+type PendingAttempt struct {
+	Attempt     int64        `json:"attempt"`
+	Blueprint   string       `json:"blueprint"`
+	Title       string       `json:"title"`
+	Candidate   Person       `json:"candidate"`
+	SubmittedAt *time.Time   `json:"submitted_at"`
+	Cases       []CaseReview `json:"cases"`
+}
+
+// Person names a user.
+type Person struct {
+	ID       int64  `json:"id"`
+	Username string `json:"username"`
+	Name     string `json:"name"`
+}
+
+// CaseReview is one case analysis of an attempt as an instructor grades it.
+type CaseReview struct {
+	QuestionID int64          `json:"question_id"`
+	Version    int            `json:"version"` // the version it scores with
+	Stem       string         `json:"stem"`
+	Material   string         `json:"material"`
+	MaxScore   content.Points `json:"max_score"` // its weight on the paper
+	Graded     bool           `json:"graded"`
+	Comment    string         `json:"comment,omitempty"`
+	Parts      []PartReview   `json:"parts"`
+}
+
+// PartReview is one part of a case: the candidate's answer beside the rubric.
+type PartReview struct {
+	Prompt    string         `json:"prompt"`
+	Reference string         `json:"reference"`
+	Answer    string         `json:"answer"`
+	MaxScore  content.Points `json:"max_score"`
+	Score     content.Points `json:"score"`
+	Rubric    []PointReview  `json:"rubric"`
+}
+
+// PointReview is one 采分点: the rubric's words, the suggestion, the grade and the hits
+// ([start, end) in runes of Answer) to highlight.
+type PointReview struct {
+	Point     string         `json:"point"`
+	Keywords  []string       `json:"keywords"`
+	Synonyms  []string       `json:"synonyms,omitempty"`
+	MaxScore  content.Points `json:"max_score"`
+	Suggested content.Points `json:"suggested"`
+	Score     content.Points `json:"score"`
+	Hits      []exam.Hit     `json:"hits"`
+}
+
+// MaxPending bounds one listing of the review queue.
+const MaxPending = 100
+
+// Pending lists the viewer's center's attempts awaiting review, oldest submission first,
+// at most MaxPending, each with its case analyses. Only staff see it (others get none).
+func (s *Service) Pending(ctx context.Context, v exam.Viewer) ([]PendingAttempt, error) {
+	out := []PendingAttempt{}
+	if !v.Staff {
+		return out, nil
+	}
+	as, err := s.exams.ReviewQueue(ctx, v.CenterID, MaxPending)
+	if err != nil {
+		return nil, err
+	}
+	titles, err := s.exams.Titles(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for i := range as {
+		a := &as[i]
+		p := PendingAttempt{Attempt: a.ID, Blueprint: a.Rules.Code, Title: a.Rules.Title, SubmittedAt: a.SubmittedAt, Candidate: Person{ID: a.CandidateID}}
+		if u, err := s.accounts.User(ctx, a.CandidateID); err == nil {
+			p.Candidate.Username, p.Candidate.Name = u.Username, u.Name
+		}
+		cases, err := s.caseReviews(ctx, a, titles)
+		if err != nil {
+			return nil, err
+		}
+		p.Cases = cases
+		out = append(out, p)
+	}
+	return out, nil
+}
+
+// caseReviews lays out an attempt's case analyses with their answers, suggestions and
+// grades.
+func (s *Service) caseReviews(ctx context.Context, a *exam.Attempt, titles map[string]string) ([]CaseReview, error) {
+	in, err := s.gradeInput(ctx, a, titles)
+	if err != nil {
+		return nil, err
+	}
+	if in.Answers, err = s.exams.Answers(ctx, a.ID); err != nil {
+		return nil, err
+	}
+	r, err := s.review(ctx, s.db, a)
+	if err != nil {
+		return nil, err
+	}
+	return CaseReviews(in, r), nil
+}
+
+// CaseReviews lays out the case analyses of an attempt given its review, in paper order.
+// It is pure.
+func CaseReviews(in exam.GradeInput, r Review) []CaseReview {
+	out := []CaseReview{}
+	for _, sec := range in.Attempt.Paper.Sections {
+		if sec.Type != content.Case {
+			continue
+		}
+		for _, it := range sec.Items {
+			q := r.question(in, it.QuestionID)
+			if q == nil {
+				continue
+			}
+			answers := in.Answers[it.QuestionID].Parts
+			g, graded := r.Grades[it.QuestionID]
+			graded = graded && CheckGrade(q, g.Scores) == nil
+			cr := CaseReview{QuestionID: q.ID, Version: q.Version, Stem: q.Stem, Material: q.Material, MaxScore: sec.PointsEach, Graded: graded}
+			if graded {
+				cr.Comment = g.Comment
+			}
+			for i, ps := range caseParts(q, answers, g.Scores, graded) {
+				part := q.Parts[i]
+				pr := PartReview{Prompt: part.Prompt, Reference: part.Reference, MaxScore: ps.MaxScore, Score: ps.Score}
+				if i < len(answers) {
+					pr.Answer = answers[i]
+				}
+				for j, p := range ps.Points {
+					rp := part.Rubric[j]
+					hits := p.Hits
+					if hits == nil {
+						hits = []exam.Hit{}
+					}
+					pr.Rubric = append(pr.Rubric, PointReview{Point: rp.Point, Keywords: rp.Keywords, Synonyms: rp.Synonyms,
+						MaxScore: p.MaxScore, Suggested: p.Suggested, Score: p.Score, Hits: hits})
+				}
+				cr.Parts = append(cr.Parts, pr)
+			}
+			out = append(out, cr)
+		}
+	}
+	return out
+}

@@ -1,0 +1,93 @@
+package grading_test
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/csmexam/csmexam/content"
+	"github.com/csmexam/csmexam/exam"
+	"github.com/csmexam/csmexam/grading"
+)
+
+// reviewedAttempt is a small paper (two single choices, a case) submitted, its case graded.
+func reviewedAttempt() grading.ReportInput {
+	single := func(id int64, unit, key string) *content.Question {
+		return &content.Question{ID: id, Version: 1, Type: content.Single, Unit: unit, Stem: "题干", Answer: []string{key}, Explanation: "解析",
+			Options: []content.Option{{Key: "A", Text: "甲"}, {Key: "B", Text: "乙"}, {Key: "C", Text: "丙"}}}
+	}
+	cs := caseQuestion()
+	qs := map[content.Ref]*content.Question{{ID: 1, Version: 1}: single(1, "JC.1.1.1", "A"), {ID: 2, Version: 1}: single(2, "JC.2.1.1", "B"), {ID: 7, Version: 1}: cs}
+	start := time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)
+	end := start.Add(30 * time.Minute)
+	a := &exam.Attempt{ID: 42, Status: exam.Graded, StartedAt: start, SubmittedAt: &end,
+		Rules: exam.Blueprint{Title: "二级综合模拟", PassScore: content.Pts(6)},
+		Paper: exam.Paper{Sections: []exam.PaperSection{
+			{Type: content.Single, PointsEach: content.Pts(1), Items: []exam.Item{{QuestionID: 1, Version: 1, Options: []string{"C", "A", "B"}}, {QuestionID: 2, Version: 1, Options: []string{"A", "B", "C"}}}},
+			{Type: content.Case, PointsEach: content.Pts(10), Items: []exam.Item{{QuestionID: 7, Version: 1}}},
+		}}}
+	in := exam.GradeInput{Attempt: a, Questions: qs, Now: end, Titles: map[string]string{"JC.1": "客户服务概述", "JC.2": "客户服务礼仪"},
+		Answers: map[int64]exam.Answer{1: {Choice: []string{"A"}}, 7: {Parts: []string{"售后服务", "不对"}}}}
+	r := grading.Review{Grades: map[int64]grading.CaseGrade{7: {Scores: []content.Points{content.Pts(2), 0, content.Pts(2), content.Pts(2.5), content.Pts(1.5)}, Comment: "第二阶段未答"}}}
+	res := grading.Rescore(in, r)
+	a.Result = &res
+	return grading.ReportInput{GradeInput: in, Review: r, Center: "甲培训中心", Candidate: "张三", Username: "zhangsan"}
+}
+
+func TestBuildReport(t *testing.T) {
+	in := reviewedAttempt()
+	r := grading.BuildReport(in)
+	// 1 (q1) + 0 (q2 unanswered) + 8 of 10 raw on a 10-point case = 9.
+	if r.Score != content.Pts(9) || r.MaxScore != content.Pts(12) || !r.Passed || r.Pending || r.TimeUsed != 30*time.Minute ||
+		r.Blueprint != "二级综合模拟" || r.Center != "甲培训中心" || r.Candidate != "张三" || r.AttemptID != 42 || !r.Date.Equal(*in.Attempt.SubmittedAt) {
+		t.Fatalf("header: %+v", r)
+	}
+	if len(r.Sections) != 2 || r.Sections[0].Title != "单项选择题" || r.Sections[0].Count != 2 || r.Sections[0].Correct != 1 || r.Sections[0].Score != content.Pts(1) ||
+		r.Sections[1].Score != content.Pts(8) {
+		t.Fatalf("sections: %+v", r.Sections)
+	}
+	if len(r.Chapters) != 2 || r.Chapters[0].Title != "客户服务概述" || r.Chapters[0].Count != 2 || r.Chapters[0].Score != content.Pts(9) ||
+		r.Chapters[1].Title != "客户服务礼仪" || r.Chapters[1].Correct != 0 {
+		t.Fatalf("chapters: %+v", r.Chapters)
+	}
+	if len(r.Wrong) != 1 || r.Wrong[0].No != 2 || r.Wrong[0].Given != nil || r.Wrong[0].Key[0] != "B" || r.Wrong[0].Explanation != "解析" ||
+		r.Wrong[0].Options[0].Key != "A" || r.Wrong[0].MaxScore != content.Pts(1) {
+		t.Fatalf("wrong: %+v", r.Wrong)
+	}
+	c := r.Cases
+	if len(c) != 1 || c[0].No != 3 || c[0].Comment != "第二阶段未答" || c[0].Score != content.Pts(8) || c[0].MaxScore != content.Pts(10) ||
+		len(c[0].Parts) != 2 || c[0].Parts[1].Answer != "不对" || c[0].Parts[0].Score != content.Pts(4) || c[0].Parts[0].Points[1].Score != 0 ||
+		c[0].Parts[0].Points[0].Point != "售后服务阶段" || c[0].Parts[1].Points[0].MaxScore != content.Pts(2.5) {
+		t.Fatalf("cases: %+v", c)
+	}
+	// The code checks id, score and date: it is stable and changes with any of them.
+	at := *in.Attempt.SubmittedAt
+	if r.VerifyCode != grading.VerifyCode(42, content.Pts(9), at) || !strings.HasPrefix(r.VerifyCode, "42-") ||
+		r.VerifyCode == grading.VerifyCode(42, content.Pts(9.5), at) || r.VerifyCode == grading.VerifyCode(42, content.Pts(9), at.Add(time.Second)) {
+		t.Fatalf("verify code %s", r.VerifyCode)
+	}
+}
+
+func TestWrongBookKeepsQuestionsUntilAnsweredRight(t *testing.T) {
+	in := reviewedAttempt()
+	first := *in.Attempt
+	// A second sitting: q1 now wrong, q2 right.
+	again := first
+	again.ID = 43
+	later := first.SubmittedAt.Add(24 * time.Hour)
+	again.SubmittedAt = &later
+	in2 := in.GradeInput
+	in2.Attempt = &again
+	in2.Answers = map[int64]exam.Answer{1: {Choice: []string{"B"}}, 2: {Choice: []string{"B"}}}
+	res := grading.Rescore(in2, in.Review)
+	again.Result = &res
+	book := grading.WrongBook([]exam.Attempt{first, again}, in.Questions, in.Titles)
+	if len(book) != 1 || book[0].QuestionID != 1 || book[0].Count != 1 || book[0].Unanswered || book[0].LastAttempt != 43 ||
+		book[0].Chapter != "JC.1" || book[0].ChapterTitle != "客户服务概述" || !book[0].LastAt.Equal(later) {
+		t.Fatalf("book: %+v", book)
+	}
+	book = grading.WrongBook([]exam.Attempt{first}, in.Questions, in.Titles)
+	if len(book) != 1 || book[0].QuestionID != 2 || !book[0].Unanswered {
+		t.Fatalf("book after the first sitting: %+v", book)
+	}
+}

@@ -1,0 +1,144 @@
+package web
+
+import (
+	"bytes"
+	"fmt"
+	"strings"
+
+	"github.com/csmexam/csmexam/content"
+	"github.com/csmexam/csmexam/grading"
+	"github.com/csmexam/csmexam/grading/report"
+	"github.com/gofiber/fiber/v2"
+	"github.com/gofiber/fiber/v2/utils"
+)
+
+func (s *Server) registerGradingRoutes(r fiber.Router) {
+	staff := allow(staffRoles...)
+	r.Put("/attempts/:id/grades/:question", s.authenticate, staff, s.gradeCase)
+	r.Get("/attempts/:id/report.pdf", s.authenticate, s.attemptReport)
+	r.Get("/grading/pending", s.authenticate, staff, s.pendingReviews)
+	r.Post("/questions/:id/regrade", s.authenticate, staff, s.regradeQuestion)
+	r.Get("/wrongbook", s.authenticate, s.wrongBook)
+	r.Post("/wrongbook/practice", s.authenticate, s.practiceWrong)
+	// No login: whoever holds a printed report (an employer, say) checks it.
+	r.Get("/reports/verify/:code", s.verifyReport)
+}
+
+func (s *Server) verifyReport(c *fiber.Ctx) error {
+	v, err := s.Grades.Verify(c.UserContext(), utils.CopyString(c.Params("code")))
+	if err != nil {
+		return err
+	}
+	return c.JSON(v)
+}
+
+// gradeRequest is an instructor's grade of one case: a score per 采分点 in rubric order
+// across the case's parts, and a comment.
+type gradeRequest struct {
+	Scores  []content.Points `json:"scores"`
+	Comment string           `json:"comment"`
+}
+
+func (s *Server) gradeCase(c *fiber.Ctx) error {
+	id, err := pathID(c, "id", "作答")
+	if err != nil {
+		return err
+	}
+	qid, err := pathID(c, "question", "题目")
+	if err != nil {
+		return err
+	}
+	var req gradeRequest
+	if err := decodeJSON(c, &req); err != nil {
+		return err
+	}
+	res, err := s.Grades.SetGrade(c.UserContext(), viewer(c), id, qid, grading.CaseGrade{Scores: req.Scores, Comment: req.Comment})
+	if err != nil {
+		return err
+	}
+	return c.JSON(res)
+}
+
+func (s *Server) pendingReviews(c *fiber.Ctx) error {
+	list, err := s.Grades.Pending(c.UserContext(), viewer(c))
+	if err != nil {
+		return err
+	}
+	return c.JSON(fiber.Map{"items": list})
+}
+
+func (s *Server) regradeQuestion(c *fiber.Ctx) error {
+	id, err := pathID(c, "id", "题目")
+	if err != nil {
+		return err
+	}
+	res, err := s.Grades.Regrade(c.UserContext(), viewer(c), id)
+	if err != nil {
+		return err
+	}
+	return c.JSON(res)
+}
+
+func (s *Server) wrongBook(c *fiber.Ctx) error {
+	list, err := s.Grades.WrongBook(c.UserContext(), viewer(c), utils.CopyString(c.Query("chapter")))
+	if err != nil {
+		return err
+	}
+	return c.JSON(fiber.Map{"items": list})
+}
+
+type practiceRequest struct {
+	Chapter string `json:"chapter"`
+	Count   int    `json:"count"`
+}
+
+// defaultPracticeCount is a 错题本 practice's size when the request names none.
+const defaultPracticeCount = 20
+
+func (s *Server) practiceWrong(c *fiber.Ctx) error {
+	req := practiceRequest{Count: defaultPracticeCount}
+	if err := decodeJSON(c, &req); err != nil {
+		return err
+	}
+	a, err := s.Grades.PracticeWrong(c.UserContext(), viewer(c), req.Chapter, req.Count)
+	if err != nil {
+		return err
+	}
+	return s.renderAttempt(c, fiber.StatusCreated, a)
+}
+
+func (s *Server) attemptReport(c *fiber.Ctx) error {
+	id, err := pathID(c, "id", "作答")
+	if err != nil {
+		return err
+	}
+	rep, err := s.Grades.Report(c.UserContext(), viewer(c), id)
+	if err != nil {
+		return err
+	}
+	var buf bytes.Buffer
+	if err := report.Encode(&buf, rep); err != nil {
+		return fmt.Errorf("encode the report of attempt %d: %w", id, err)
+	}
+	// An ASCII name for old clients, the Chinese one (RFC 6266) for the rest.
+	name := fmt.Sprintf("成绩单-%s-%s-%d.pdf", rep.Blueprint, rep.Candidate, id)
+	c.Set(fiber.HeaderContentType, "application/pdf")
+	c.Set(fiber.HeaderContentDisposition, fmt.Sprintf(`attachment; filename="csmexam-report-%d.pdf"; filename*=UTF-8''%s`, id, extValue(name)))
+	c.Set(fiber.HeaderCacheControl, "private, no-store")
+	return c.Send(buf.Bytes())
+}
+
+// extValue percent-encodes s as an RFC 5987 header value: every byte but the few
+// characters the grammar allows bare.
+func extValue(s string) string {
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || strings.IndexByte("!#$&+-.^_`|~", c) >= 0 {
+			b.WriteByte(c)
+		} else {
+			fmt.Fprintf(&b, "%%%02X", c)
+		}
+	}
+	return b.String()
+}
