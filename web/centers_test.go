@@ -1,6 +1,7 @@
 package web_test
 
 import (
+	"archive/zip"
 	"bytes"
 	"fmt"
 	"io"
@@ -380,6 +381,7 @@ func TestTenancy(t *testing.T) {
 			{"POST", "/api/v1/attempts", map[string]any{"assignment": xid}},
 			{"GET", "/api/v1/results?cohort=" + k, nil},
 			{"GET", "/api/v1/results?blueprint=a-private", nil},
+			{"GET", "/api/v1/reports.zip?cohort=" + k, nil},
 		} {
 			who := "admin-b"
 			switch {
@@ -405,5 +407,47 @@ func TestTenancy(t *testing.T) {
 		if s, _ := h.do("GET", "/api/v1/me", "candidate", nil); s != 200 {
 			t.Fatal("center b ended center a's candidate's session")
 		}
+	})
+}
+
+func TestReportsZip(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, dsn string) {
+		h := newHarness(t, dsn)
+		k := h.cohortOf("instructor", "一班", "candidate")
+		h.sit("candidate", exam.QuickQuiz)
+		h.sit("candidate2", exam.QuickQuiz)
+		h.do("POST", "/api/v1/attempts", "candidate", map[string]any{"blueprint": exam.L2Theory}) // open: no report
+		h.addUser("cand-b", "b", account.Candidate)
+		h.sit("cand-b", exam.QuickQuiz)
+
+		s, ctype, body := h.download("/api/v1/reports.zip", "instructor")
+		if s != 200 || ctype != "application/zip" {
+			t.Fatalf("zip %d %s %s", s, ctype, body)
+		}
+		zr, err := zip.NewReader(bytes.NewReader(body), int64(len(body)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		day := time.Now().In(exam.Beijing).Format("20060102")
+		if len(zr.File) != 2 {
+			t.Fatalf("%d reports, want 2", len(zr.File))
+		}
+		for i, want := range []string{"成绩单-candidate-candidate-" + day, "成绩单-candidate2-candidate2-" + day} {
+			f := zr.File[i]
+			if !strings.HasPrefix(f.Name, want) || !strings.HasSuffix(f.Name, ".pdf") {
+				t.Fatalf("entry %q, want %s…", f.Name, want)
+			}
+			r, _ := f.Open()
+			pdf, _ := io.ReadAll(r)
+			if !bytes.HasPrefix(pdf, []byte("%PDF-")) {
+				t.Fatalf("%s is not a PDF", f.Name)
+			}
+		}
+		s, _, body = h.download("/api/v1/reports.zip?cohort="+itoa(k), "centeradmin")
+		if zr, err := zip.NewReader(bytes.NewReader(body), int64(len(body))); s != 200 || err != nil || len(zr.File) != 1 {
+			t.Fatalf("cohort filter: %d %v", s, err)
+		}
+		h.expectError(404, "", "GET", "/api/v1/reports.zip?cohort="+itoa(k), "instructor-b", nil)
+		h.expectError(403, "", "GET", "/api/v1/reports.zip", "candidate", nil)
 	})
 }

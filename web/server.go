@@ -82,6 +82,7 @@ func New(d Deps) *Server {
 	s.registerCohortRoutes(api)
 	s.registerAssignmentRoutes(api)
 	s.registerResultRoutes(api)
+	s.registerReportZipRoutes(api)
 	s.registerGradingRoutes(api)
 	s.App.Use(func(c *fiber.Ctx) error { return fiber.ErrNotFound })
 	return s
