@@ -447,15 +447,24 @@ func (s *Service) StartAssigned(ctx context.Context, v Viewer, cohorts []int64, 
 }
 
 // stamp records that attempt id belongs to assignment a and adds the candidate's
-// extension to its deadline, unless another request stamped it first.
+// extension to its deadline. An attempt another request stamped for a is returned as it
+// is; one that belongs to another assignment is ErrConflict.
 func (s *Service) stamp(ctx context.Context, v Viewer, id int64, a *Assignment, extraS int) (*Attempt, error) {
 	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		var row attemptRow
-		if err := tx.Clauses(clause.Locking{Strength: "UPDATE"}).Where("id = ? AND assignment_id = 0", id).Take(&row).Error; err != nil {
-			if errors.Is(err, gorm.ErrRecordNotFound) {
-				return nil
-			}
+		if err := tx.Clauses(clause.Locking{Strength: "UPDATE"}).Where("id = ?", id).Take(&row).Error; err != nil {
 			return err
+		}
+		var owner int64
+		if err := tx.Table("attempts").Select("assignment_id").Where("id = ?", id).Scan(&owner).Error; err != nil {
+			return err
+		}
+		switch owner {
+		case a.ID:
+			return nil
+		case 0:
+		default:
+			return fmt.Errorf("您还有一次未交卷的%s作答（属于另一项考试安排），请先交卷: %w", a.Title, content.ErrConflict)
 		}
 		at, err := row.attempt()
 		if err != nil {

@@ -144,4 +144,12 @@ func TestAssignmentAdoptsOpenAttempt(t *testing.T) {
 	if st, _ := f.svc.MyAssignments(ctx, bob, []int64{1}); st[0].OpenAttempt != free.ID {
 		t.Fatalf("adopted attempt not recorded: %+v", st[0])
 	}
+	// The same blueprint assigned to bob's other cohort: his open attempt is the first's.
+	other, err := f.svc.CreateAssignment(ctx, teacher, exam.AssignmentInput{Blueprint: exam.QuickQuiz, Cohort: 2, OpensAt: &opens, ClosesAt: &closes})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.svc.StartAssigned(ctx, bob, []int64{1, 2}, other.ID); !errors.Is(err, content.ErrConflict) {
+		t.Fatalf("attempt of another assignment taken over: %v", err)
+	}
 }

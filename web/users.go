@@ -207,7 +207,8 @@ func (s *Server) importUsers(c *fiber.Ctx) error {
 func readSheet(filename string, r io.Reader) ([][]string, error) {
 	switch strings.ToLower(filepath.Ext(filename)) {
 	case ".xlsx":
-		f, err := excelize.OpenReader(r)
+		// Bounds keep a small upload from unzipping into gigabytes.
+		f, err := excelize.OpenReader(r, excelize.Options{UnzipSizeLimit: 64 << 20, UnzipXMLSizeLimit: 16 << 20})
 		if err != nil {
 			return nil, content.Invalid("file", "无法读取 XLSX 文件：%v", err)
 		}

@@ -75,22 +75,26 @@ func (s *Store) ListUsers(ctx context.Context, actor *User, f UserFilter) ([]Use
 	if actor.Role != Admin {
 		f.Center = actor.CenterID
 	}
-	q := s.db.WithContext(ctx).Table("users u").Joins("JOIN centers c ON c.id = u.center_id")
-	if f.Center != 0 {
-		q = q.Where("u.center_id = ?", f.Center)
-	}
-	if f.Role != "" {
-		q = q.Where("u.role = ?", string(f.Role))
-	}
-	if f.Cohort != 0 {
-		q = q.Where("u.id IN (?)", s.db.Table("cohort_members").Select("user_id").Where("cohort_id = ?", f.Cohort))
-	}
-	if t := strings.TrimSpace(f.Text); t != "" {
-		like := "%" + escapeLike(t) + "%"
-		q = q.Where(`u.username LIKE ? ESCAPE '!' OR u.name LIKE ? ESCAPE '!'`, like, like)
+	// A fresh query each time: the count and the page must not share a statement.
+	query := func() *gorm.DB {
+		q := s.db.WithContext(ctx).Table("users u").Joins("JOIN centers c ON c.id = u.center_id")
+		if f.Center != 0 {
+			q = q.Where("u.center_id = ?", f.Center)
+		}
+		if f.Role != "" {
+			q = q.Where("u.role = ?", string(f.Role))
+		}
+		if f.Cohort != 0 {
+			q = q.Where("u.id IN (?)", s.db.Table("cohort_members").Select("user_id").Where("cohort_id = ?", f.Cohort))
+		}
+		if t := strings.TrimSpace(f.Text); t != "" {
+			like := "%" + escapeLike(t) + "%"
+			q = q.Where(`(u.username LIKE ? ESCAPE '!' OR u.name LIKE ? ESCAPE '!')`, like, like)
+		}
+		return q
 	}
 	var total int64
-	if err := q.Count(&total).Error; err != nil {
+	if err := query().Count(&total).Error; err != nil {
 		return nil, 0, wrapf(err, "count users")
 	}
 	var rows []struct {
@@ -100,7 +104,7 @@ func (s *Store) ListUsers(ctx context.Context, actor *User, f UserFilter) ([]Use
 	if f.Limit <= 0 {
 		f.Limit = 100
 	}
-	if err := q.Select("u.*, c.code AS center_code").Order("u.username").Offset(f.Offset).Limit(f.Limit).Find(&rows).Error; err != nil {
+	if err := query().Select("u.*, c.code AS center_code").Order("u.username").Offset(f.Offset).Limit(f.Limit).Find(&rows).Error; err != nil {
 		return nil, 0, wrapf(err, "list users")
 	}
 	out := make([]User, len(rows))
