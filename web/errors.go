@@ -66,9 +66,8 @@ func (s *Server) describe(c *fiber.Ctx, err error) (int, errorBody) {
 		return fiber.StatusBadRequest, errorBody{Error: br.message, Field: br.field}
 	}
 	var te *account.ThrottledError
-	if errors.As(err, &te) {
+	if errors.As(err, &te) { // 429 from the table, and when to come back
 		c.Set(fiber.HeaderRetryAfter, strconv.Itoa(int(math.Ceil(te.RetryAfter.Seconds()))))
-		return fiber.StatusTooManyRequests, errorBody{Error: te.Error()}
 	}
 	for _, m := range statusOf {
 		if errors.Is(err, m.err) {
