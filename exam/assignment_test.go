@@ -16,6 +16,9 @@ func TestAssignmentWindowAttemptsAndExtensions(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, dsn string) {
 		f := newFixture(t, dsn)
 		ctx := context.Background()
+		if !f.g.Migrator().HasIndex("attempts", "idx_attempts_assignment_id") {
+			t.Fatal("attempts.assignment_id has no index")
+		}
 		opens := f.clock.Now().Add(time.Hour)
 		closes := opens.Add(2 * time.Hour)
 		twice := 2

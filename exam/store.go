@@ -89,7 +89,13 @@ var migrations = []db.Migration{
 			return err
 		}
 		if !tx.Migrator().HasColumn(&attempt{}, "AssignmentID") {
-			return tx.Migrator().AddColumn(&attempt{}, "AssignmentID")
+			if err := tx.Migrator().AddColumn(&attempt{}, "AssignmentID"); err != nil {
+				return err
+			}
+		}
+		// AddColumn ignores the index tag.
+		if !tx.Migrator().HasIndex(&attempt{}, "AssignmentID") {
+			return tx.Migrator().CreateIndex(&attempt{}, "AssignmentID")
 		}
 		return nil
 	}},
