@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sync"
 	"testing"
 	"time"
 
@@ -318,4 +319,40 @@ func TestAutosaveKeepsSessionAlive(t *testing.T) {
 	if _, err := s.Authenticate(ctx, tok); !errors.Is(err, account.ErrUnauthorized) {
 		t.Fatalf("idle session lives: %v", err)
 	}
+}
+
+// Failed logins from many requests at once all count, without deadlocks.
+func TestLoginThrottleConcurrent(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, dsn string) {
+		s, _ := newStore(t, dsn)
+		ctx := account.WithClientAddr(context.Background(), "203.0.113.9")
+		s.CreateUser(ctx, account.NewUser{Username: "cand", Role: account.Candidate, Center: "a", Password: "right passphrase"})
+		var wg sync.WaitGroup
+		errs := make(chan error, 16)
+		for i := range 16 {
+			wg.Go(func() {
+				_, _, err := s.Login(ctx, fmt.Sprintf("user%d", i%4), "guess")
+				if !errors.Is(err, account.ErrUnauthorized) && !errors.Is(err, account.ErrTooManyAttempts) {
+					errs <- err
+				}
+			})
+		}
+		wg.Wait()
+		close(errs)
+		for err := range errs {
+			t.Fatalf("concurrent failure: %v", err)
+		}
+		// Every one of the 16 counted, none lost: the address reaches its limit exactly
+		// after its remaining free failures.
+		for i := range account.AddressRule.Free - 16 {
+			s.Login(ctx, fmt.Sprintf("z%d", i), "guess")
+		}
+		if _, _, err := s.Login(ctx, "cand", "right passphrase"); err != nil {
+			t.Fatalf("login at the limit: %v", err)
+		}
+		s.Login(ctx, "z-last", "guess")
+		if _, _, err := s.Login(ctx, "cand", "right passphrase"); !errors.Is(err, account.ErrTooManyAttempts) {
+			t.Fatalf("past the limit: %v", err)
+		}
+	})
 }

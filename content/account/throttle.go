@@ -131,7 +131,7 @@ func (s *Store) checkThrottle(ctx context.Context, username, addr string, now ti
 // recordFailure counts a failed login against both keys, and drops states that expired.
 func (s *Store) recordFailure(ctx context.Context, username, addr string, now time.Time) error {
 	pair, address := throttleKeys(username, addr)
-	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		for _, k := range []struct {
 			hash string
 			rule ThrottleRule
@@ -149,8 +149,15 @@ func (s *Store) recordFailure(ctx context.Context, username, addr string, now ti
 				return wrapf(err, "record login failure")
 			}
 		}
-		return tx.Where("expires_at < ?", now).Delete(&throttleRow{}).Error
+		return nil
 	})
+	if err != nil {
+		return err
+	}
+	// Expired states are harmless leftovers: pruning them is best effort, outside the
+	// transaction so that it never holds up, or deadlocks with, a concurrent login.
+	s.db.WithContext(ctx).Where("expires_at < ?", now).Delete(&throttleRow{})
+	return nil
 }
 
 // clearPair forgets the failures of a pair after a successful login.
