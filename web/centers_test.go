@@ -365,6 +365,9 @@ func TestTenancy(t *testing.T) {
 			{"PUT", "/api/v1/attempts/" + a + "/answers/" + aq, map[string]any{"choice": []string{"A"}}},
 			{"POST", "/api/v1/attempts/" + a + "/submit", nil},
 			{"POST", "/api/v1/attempts/" + a + "/extensions", map[string]any{"seconds": 60}},
+			{"GET", "/api/v1/attempts/" + a + "/report.pdf", nil},
+			{"PUT", "/api/v1/attempts/" + a + "/grades/" + aq, map[string]any{"scores": []int{1}}},
+			{"POST", "/api/v1/questions/" + q + "/regrade", nil},
 			{"GET", "/api/v1/users/" + cand, nil},
 			{"PATCH", "/api/v1/users/" + cand, map[string]any{"disabled": true}},
 			{"POST", "/api/v1/users/" + cand + "/password", nil},
@@ -385,7 +388,7 @@ func TestTenancy(t *testing.T) {
 		} {
 			who := "admin-b"
 			switch {
-			case strings.HasPrefix(c.path, "/api/v1/questions") || strings.HasSuffix(c.path, "/extensions"):
+			case strings.HasPrefix(c.path, "/api/v1/questions") || strings.HasSuffix(c.path, "/extensions") || strings.Contains(c.path, "/grades/"):
 				who = "instructor-b"
 			case strings.HasPrefix(c.path, "/api/v1/attempts") && !strings.HasSuffix(c.path, "/extensions"):
 				who = "candidate-b"
@@ -393,7 +396,7 @@ func TestTenancy(t *testing.T) {
 			if s, b := h.do(c.method, c.path, who, c.body); s != 404 {
 				t.Errorf("%s %s as %s: %d %s, want 404", c.method, c.path, who, s, b)
 			}
-			if c.method == "GET" && !strings.Contains(c.path, "?") {
+			if c.method == "GET" && !strings.Contains(c.path, "?") && !strings.HasSuffix(c.path, ".pdf") {
 				owner := "centeradmin"
 				if strings.HasPrefix(c.path, "/api/v1/attempts") {
 					owner = "candidate"
