@@ -134,8 +134,8 @@ func assignmentNotFound(id int64) error {
 // invalid field is a *content.ValidationError; an unknown blueprint names "blueprint".
 func (s *Service) CreateAssignment(ctx context.Context, v Viewer, in AssignmentInput) (*Assignment, error) {
 	if in.AttemptsAllowed == nil {
-		in.AttemptsAllowed = new(int)
-		*in.AttemptsAllowed = 1
+		one := 1
+		in.AttemptsAllowed = &one
 	}
 	if err := in.validate(); err != nil {
 		return nil, err
@@ -153,7 +153,7 @@ func (s *Service) CreateAssignment(ctx context.Context, v Viewer, in AssignmentI
 	if err := s.db.WithContext(ctx).Create(&row).Error; err != nil {
 		return nil, fmt.Errorf("create assignment: %w", err)
 	}
-	return s.staffAssignment(ctx, v, row.ID)
+	return s.Assignment(ctx, v, row.ID)
 }
 
 // assignmentRowFor loads an assignment the viewer may see: staff of its center, or a
@@ -184,8 +184,9 @@ func (s *Service) assignment(ctx context.Context, row *assignmentRow) (*Assignme
 	return a, nil
 }
 
-// staffAssignment returns assignment id with its extensions, for the center's staff.
-func (s *Service) staffAssignment(ctx context.Context, v Viewer, id int64) (*Assignment, error) {
+// Assignment returns assignment id with its extensions to the staff of its center;
+// ErrNotFound to anyone else.
+func (s *Service) Assignment(ctx context.Context, v Viewer, id int64) (*Assignment, error) {
 	if !v.Staff {
 		return nil, assignmentNotFound(id)
 	}
@@ -210,11 +211,6 @@ func (s *Service) staffAssignment(ctx context.Context, v Viewer, id int64) (*Ass
 	return a, nil
 }
 
-// Assignment returns assignment id to the staff of its center; ErrNotFound otherwise.
-func (s *Service) Assignment(ctx context.Context, v Viewer, id int64) (*Assignment, error) {
-	return s.staffAssignment(ctx, v, id)
-}
-
 // Assignments lists the center's assignments for staff, newest window first.
 func (s *Service) Assignments(ctx context.Context, v Viewer) ([]Assignment, error) {
 	var rows []assignmentRow
@@ -223,7 +219,7 @@ func (s *Service) Assignments(ctx context.Context, v Viewer) ([]Assignment, erro
 	}
 	out := make([]Assignment, 0, len(rows))
 	for i := range rows {
-		a, err := s.staffAssignment(ctx, v, rows[i].ID)
+		a, err := s.Assignment(ctx, v, rows[i].ID)
 		if err != nil {
 			return nil, err
 		}
@@ -293,7 +289,7 @@ func (s *Service) standing(ctx context.Context, candidate int64, a *Assignment, 
 // UpdateAssignment changes the window or the attempts allowed of assignment id; errors
 // as Assignment and CreateAssignment.
 func (s *Service) UpdateAssignment(ctx context.Context, v Viewer, id int64, in AssignmentInput) (*Assignment, error) {
-	a, err := s.staffAssignment(ctx, v, id)
+	a, err := s.Assignment(ctx, v, id)
 	if err != nil {
 		return nil, err
 	}
@@ -313,13 +309,13 @@ func (s *Service) UpdateAssignment(ctx context.Context, v Viewer, id int64, in A
 		"opens_at": in.OpensAt.UTC(), "closes_at": in.ClosesAt.UTC(), "attempts_allowed": *in.AttemptsAllowed, "updated_at": s.now().UTC()}).Error; err != nil {
 		return nil, err
 	}
-	return s.staffAssignment(ctx, v, id)
+	return s.Assignment(ctx, v, id)
 }
 
 // DeleteAssignment removes assignment id; once a candidate has started it, it is kept
 // for the record (ErrConflict).
 func (s *Service) DeleteAssignment(ctx context.Context, v Viewer, id int64) error {
-	if _, err := s.staffAssignment(ctx, v, id); err != nil {
+	if _, err := s.Assignment(ctx, v, id); err != nil {
 		return err
 	}
 	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
@@ -344,7 +340,7 @@ func (s *Service) SetExtension(ctx context.Context, v Viewer, id, candidate int6
 	if seconds < 0 || seconds > MaxExtensionS {
 		return nil, content.Invalid("seconds", "延长时间必须在 0 到 %d 秒之间", MaxExtensionS)
 	}
-	if _, err := s.staffAssignment(ctx, v, id); err != nil {
+	if _, err := s.Assignment(ctx, v, id); err != nil {
 		return nil, err
 	}
 	tx := s.db.WithContext(ctx)
@@ -360,7 +356,7 @@ func (s *Service) SetExtension(ctx context.Context, v Viewer, id, candidate int6
 	if err != nil {
 		return nil, fmt.Errorf("set extension: %w", err)
 	}
-	return s.staffAssignment(ctx, v, id)
+	return s.Assignment(ctx, v, id)
 }
 
 // CheckCohortUnassigned returns ErrConflict if cohort has assignments, which would lose
