@@ -63,4 +63,40 @@ var migrations = []db.Migration{
 		// The structs' names give the table names.
 		return db.CreateTables(tx, &blueprint{}, &attempt{}, &attemptAnswer{}, &attemptExtension{})
 	}},
+	{Version: 2, Name: "assignments of blueprints to cohorts", Up: func(tx *gorm.DB) error {
+		type assignment struct {
+			ID              int64     `gorm:"primaryKey;autoIncrement"`
+			CenterID        int64     `gorm:"not null;index"`
+			Blueprint       string    `gorm:"size:64;not null"`
+			CohortID        int64     `gorm:"not null;index"`
+			OpensAt         time.Time `gorm:"not null"`
+			ClosesAt        time.Time `gorm:"not null"`
+			AttemptsAllowed int       `gorm:"not null"`
+			CreatedBy       int64     `gorm:"not null"`
+			CreatedAt       time.Time
+			UpdatedAt       time.Time
+		}
+		type assignmentExtension struct {
+			AssignmentID int64 `gorm:"primaryKey;autoIncrement:false"`
+			UserID       int64 `gorm:"primaryKey;autoIncrement:false"`
+			Seconds      int   `gorm:"not null"`
+		}
+		// attempt gains the assignment it was started from (0: none).
+		type attempt struct {
+			AssignmentID int64 `gorm:"not null;default:0;index"`
+		}
+		if err := db.CreateTables(tx, &assignment{}, &assignmentExtension{}); err != nil {
+			return err
+		}
+		if !tx.Migrator().HasColumn(&attempt{}, "AssignmentID") {
+			if err := tx.Migrator().AddColumn(&attempt{}, "AssignmentID"); err != nil {
+				return err
+			}
+		}
+		// AddColumn ignores the index tag.
+		if !tx.Migrator().HasIndex(&attempt{}, "AssignmentID") {
+			return tx.Migrator().CreateIndex(&attempt{}, "AssignmentID")
+		}
+		return nil
+	}},
 }

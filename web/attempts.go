@@ -65,8 +65,9 @@ func (s *Server) registerAttemptRoutes(r fiber.Router) {
 }
 
 type startRequest struct {
-	Blueprint string `json:"blueprint"`
-	Mode      string `json:"mode"`
+	Blueprint  string `json:"blueprint"`
+	Mode       string `json:"mode"`
+	Assignment int64  `json:"assignment"`
 }
 
 func (s *Server) startAttempt(c *fiber.Ctx) error {
@@ -74,10 +75,13 @@ func (s *Server) startAttempt(c *fiber.Ctx) error {
 	if err := decodeJSON(c, &req); err != nil {
 		return err
 	}
-	if req.Blueprint == "" {
+	if req.Blueprint == "" && req.Assignment == 0 {
 		return content.Invalid("blueprint", "请指定试卷蓝图")
 	}
-	a, err := s.Exams.Start(c.UserContext(), viewer(c), req.Blueprint, exam.Mode(req.Mode))
+	a, assigned, err := s.startAssigned(c, req)
+	if !assigned && err == nil {
+		a, err = s.Exams.Start(c.UserContext(), viewer(c), req.Blueprint, exam.Mode(req.Mode))
+	}
 	if err != nil {
 		return err
 	}

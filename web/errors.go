@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math"
+	"strconv"
 	"strings"
 
 	"github.com/csmexam/csmexam/content"
@@ -36,6 +38,7 @@ var statusOf = []struct {
 	{content.ErrConflict, fiber.StatusConflict},
 	{account.ErrUnauthorized, fiber.StatusUnauthorized},
 	{account.ErrForbidden, fiber.StatusForbidden},
+	{account.ErrTooManyAttempts, fiber.StatusTooManyRequests},
 }
 
 // fiberMessages are our words for the framework's own errors.
@@ -65,6 +68,10 @@ func (s *Server) describe(c *fiber.Ctx, err error) (int, errorBody) {
 	var br *badRequest
 	if errors.As(err, &br) {
 		return fiber.StatusBadRequest, errorBody{Error: br.message, Field: br.field}
+	}
+	var te *account.ThrottledError
+	if errors.As(err, &te) { // 429 from the table, and when to come back
+		c.Set(fiber.HeaderRetryAfter, strconv.Itoa(int(math.Ceil(te.RetryAfter.Seconds()))))
 	}
 	for _, m := range statusOf {
 		if errors.Is(err, m.err) {

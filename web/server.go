@@ -27,6 +27,10 @@ type Deps struct {
 	// Ping tells whether the database answers (for /healthz).
 	Ping   func(ctx context.Context) error
 	Logger *slog.Logger
+	// ProxyHeader names the header holding the client's address behind a reverse proxy,
+	// believed only from TrustedProxies; empty: the connection's address.
+	ProxyHeader    string
+	TrustedProxies []string
 }
 
 // Server is the Fiber app with its services.
@@ -57,12 +61,22 @@ func New(d Deps) *Server {
 		IdleTimeout:           120 * time.Second,
 		ErrorHandler:          s.handleError,
 		DisableStartupMessage: true,
+		// c.IP(), which login throttling counts by, reads ProxyHeader only from these.
+		ProxyHeader:             d.ProxyHeader,
+		EnableTrustedProxyCheck: len(d.TrustedProxies) > 0,
+		TrustedProxies:          d.TrustedProxies,
+		EnableIPValidation:      true,
 	})
 	// One panicking handler must not take down every exam in progress on this server.
 	s.App.Use(recover.New(recover.Config{EnableStackTrace: true, StackTraceHandler: func(c *fiber.Ctx, e any) {
 		s.Logger.Error("panic", "method", c.Method(), "path", c.Path(), "panic", e, "stack", string(debug.Stack()))
 	}}))
 	s.App.Use(securityHeaders)
+	// Login throttling counts by client address: every login path gets it from the context.
+	s.App.Use(func(c *fiber.Ctx) error {
+		c.SetUserContext(account.WithClientAddr(c.UserContext(), c.IP()))
+		return c.Next()
+	})
 	s.App.Get("/healthz", s.health)
 	api := s.App.Group("/api/v1")
 	api.Get("/openapi.json", serveOpenAPI)
@@ -71,6 +85,11 @@ func New(d Deps) *Server {
 	s.registerQuestionRoutes(api)
 	s.registerBlueprintRoutes(api)
 	s.registerAttemptRoutes(api)
+	s.registerUserRoutes(api)
+	s.registerCohortRoutes(api)
+	s.registerAssignmentRoutes(api)
+	s.registerResultRoutes(api)
+	s.registerReportZipRoutes(api)
 	s.registerGradingRoutes(api)
 	s.registerPageRoutes(s.App)
 	s.App.Use(func(c *fiber.Ctx) error { return fiber.ErrNotFound })

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"strings"
 	"time"
 
 	"github.com/csmexam/csmexam/content/db"
@@ -19,6 +20,11 @@ type Config struct {
 	ShutdownTimeout time.Duration
 	// SweepInterval is how often overdue attempts are finalised.
 	SweepInterval time.Duration
+	// ProxyHeader names the header a reverse proxy puts the client's address in (e.g.
+	// X-Real-IP); it is believed only from TrustedProxies. Login throttling counts by
+	// that address.
+	ProxyHeader    string
+	TrustedProxies []string
 }
 
 // DefaultConfig is what `csmexam serve` uses with no flags and no environment.
@@ -33,6 +39,12 @@ func (c *Config) fromEnv(getenv func(string) string) {
 	}
 	if v := getenv("CSMEXAM_ADDR"); v != "" {
 		c.Addr = v
+	}
+	if v := getenv("CSMEXAM_PROXY_HEADER"); v != "" {
+		c.ProxyHeader = v
+	}
+	if v := getenv("CSMEXAM_TRUSTED_PROXIES"); v != "" {
+		c.TrustedProxies = strings.Split(v, ",")
 	}
 }
 
@@ -50,6 +62,16 @@ func (c Config) Validate() error {
 	if c.SweepInterval <= 0 {
 		return errors.New("--sweep-interval must be positive")
 	}
+	if c.ProxyHeader != "" && len(c.TrustedProxies) == 0 {
+		return errors.New("--proxy-header needs --trusted-proxies: otherwise any client could claim any address")
+	}
+	for _, p := range c.TrustedProxies {
+		if net.ParseIP(p) == nil {
+			if _, _, err := net.ParseCIDR(p); err != nil {
+				return fmt.Errorf("--trusted-proxies: %q is neither an IP address nor a CIDR range", p)
+			}
+		}
+	}
 	return nil
 }
 
@@ -63,6 +85,11 @@ func parseServe(args []string, getenv func(string) string, stderr io.Writer) (Co
 	fs.StringVar(&cfg.DB, "db", cfg.DB, "database: sqlite:PATH or mysql://USER:PASS@tcp(HOST:PORT)/DB (env CSMEXAM_DB)")
 	fs.DurationVar(&cfg.ShutdownTimeout, "shutdown-timeout", cfg.ShutdownTimeout, "how long in-flight requests may finish after SIGTERM")
 	fs.DurationVar(&cfg.SweepInterval, "sweep-interval", cfg.SweepInterval, "how often overdue attempts are finalised")
+	fs.StringVar(&cfg.ProxyHeader, "proxy-header", cfg.ProxyHeader, "header with the client address set by a reverse proxy, e.g. X-Real-IP (env CSMEXAM_PROXY_HEADER)")
+	fs.Func("trusted-proxies", "comma-separated addresses or CIDR ranges of the reverse proxies (env CSMEXAM_TRUSTED_PROXIES)", func(v string) error {
+		cfg.TrustedProxies = strings.Split(v, ",")
+		return nil
+	})
 	if err := fs.Parse(args); err != nil {
 		return cfg, err
 	}

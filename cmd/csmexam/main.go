@@ -140,6 +140,7 @@ func serve(ctx context.Context, args []string, e env) error {
 
 	srv := web.New(web.Deps{
 		Content: contents, Accounts: accounts, Exams: exams, Logger: logger,
+		ProxyHeader: cfg.ProxyHeader, TrustedProxies: cfg.TrustedProxies,
 		Grades: grading.NewService(g, exams, contents, accounts, time.Now),
 		Ping: func(ctx context.Context) error {
 			sqlDB, err := g.DB()

@@ -5,6 +5,7 @@ import (
 	"crypto/subtle"
 	"encoding/base64"
 	"fmt"
+	"runtime"
 	"strings"
 
 	"golang.org/x/crypto/argon2"
@@ -19,13 +20,24 @@ const (
 	argonKeyLen  = 32
 )
 
+// argonSlots caps concurrent argon2 work at one per CPU: each run holds 19 MiB and a core
+// for tens of milliseconds, so a burst of logins or a bulk import queues here instead of
+// exhausting memory and starving the exams in progress.
+var argonSlots = make(chan struct{}, runtime.GOMAXPROCS(0))
+
+func argonKey(pw, salt []byte, t, m uint32, p uint8, keyLen uint32) []byte {
+	argonSlots <- struct{}{}
+	defer func() { <-argonSlots }()
+	return argon2.IDKey(pw, salt, t, m, p, keyLen)
+}
+
 // HashPassword returns a PHC-style argon2id hash of pw.
 func HashPassword(pw string) (string, error) {
 	salt := make([]byte, 16)
 	if _, err := rand.Read(salt); err != nil {
 		return "", err
 	}
-	key := argon2.IDKey([]byte(pw), salt, argonTime, argonMemory, argonThreads, argonKeyLen)
+	key := argonKey([]byte(pw), salt, argonTime, argonMemory, argonThreads, argonKeyLen)
 	b64 := base64.RawStdEncoding
 	return fmt.Sprintf("$argon2id$v=%d$m=%d,t=%d,p=%d$%s$%s", argon2.Version, argonMemory, argonTime, argonThreads,
 		b64.EncodeToString(salt), b64.EncodeToString(key)), nil
@@ -48,7 +60,7 @@ func VerifyPassword(hash, pw string) bool {
 	if err1 != nil || err2 != nil || len(key) == 0 {
 		return false
 	}
-	got := argon2.IDKey([]byte(pw), salt, t, m, p, uint32(len(key)))
+	got := argonKey([]byte(pw), salt, t, m, p, uint32(len(key)))
 	return subtle.ConstantTimeCompare(got, key) == 1
 }
 

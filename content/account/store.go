@@ -48,6 +48,26 @@ var migrations = []db.Migration{
 		// The structs' names give the table names.
 		return db.CreateTables(tx, &center{}, &user{}, &session{})
 	}},
+	{Version: 2, Name: "cohorts, login throttles", Up: func(tx *gorm.DB) error {
+		type cohort struct {
+			ID        int64  `gorm:"primaryKey;autoIncrement"`
+			CenterID  int64  `gorm:"not null;uniqueIndex:idx_cohort_name,priority:1"`
+			Name      string `gorm:"size:64;not null;uniqueIndex:idx_cohort_name,priority:2"`
+			CreatedAt time.Time
+		}
+		type cohortMember struct {
+			CohortID int64 `gorm:"primaryKey;autoIncrement:false"`
+			UserID   int64 `gorm:"primaryKey;autoIncrement:false;index"`
+		}
+		type loginThrottle struct {
+			KeyHash      string    `gorm:"primaryKey;size:64"`
+			Failures     int       `gorm:"not null"`
+			LastFailure  time.Time `gorm:"not null"`
+			BlockedUntil time.Time `gorm:"not null"`
+			ExpiresAt    time.Time `gorm:"not null;index"`
+		}
+		return db.CreateTables(tx, &cohort{}, &cohortMember{}, &loginThrottle{})
+	}},
 }
 
 type centerRow struct {
@@ -97,13 +117,16 @@ func NewStore(db *gorm.DB, now func() time.Time) *Store {
 
 // EnsureCenter returns the center with code, creating it (named name, or the code) if missing.
 func (s *Store) EnsureCenter(ctx context.Context, code, name string) (*Center, error) {
+	return s.ensureCenter(s.db.WithContext(ctx), code, name)
+}
+
+func (s *Store) ensureCenter(tx *gorm.DB, code, name string) (*Center, error) {
 	if !centerPattern.MatchString(code) {
 		return nil, errInvalidCenter
 	}
 	if name == "" {
 		name = code
 	}
-	tx := s.db.WithContext(ctx)
 	var c centerRow
 	err := tx.Where("code = ?", code).Take(&c).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
@@ -115,6 +138,19 @@ func (s *Store) EnsureCenter(ctx context.Context, code, name string) (*Center, e
 	}
 	if err != nil {
 		return nil, wrapf(err, "center %s", code)
+	}
+	return &Center{ID: c.ID, Code: c.Code, Name: c.Name}, nil
+}
+
+// CenterByCode returns a center by its code; ErrNotFound if there is none.
+func (s *Store) CenterByCode(ctx context.Context, code string) (*Center, error) {
+	var c centerRow
+	err := s.db.WithContext(ctx).Where("code = ?", code).Take(&c).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return nil, fmt.Errorf("培训中心 %s 不存在: %w", code, ErrNotFound)
+	}
+	if err != nil {
+		return nil, err
 	}
 	return &Center{ID: c.ID, Code: c.Code, Name: c.Name}, nil
 }
@@ -132,8 +168,9 @@ func (s *Store) Center(ctx context.Context, id int64) (*Center, error) {
 	return &Center{ID: c.ID, Code: c.Code, Name: c.Name}, nil
 }
 
-// CreateUser validates n, creates its center if missing and the user. A taken username
-// is ErrConflict; an invalid field is a *content.ValidationError.
+// CreateUser validates n, creates its center if missing and the user, in one
+// transaction. A taken username is ErrConflict; an invalid field is a
+// *content.ValidationError.
 func (s *Store) CreateUser(ctx context.Context, n NewUser) (*User, error) {
 	if err := n.Validate(); err != nil {
 		return nil, err
@@ -142,17 +179,27 @@ func (s *Store) CreateUser(ctx context.Context, n NewUser) (*User, error) {
 	if err != nil {
 		return nil, err
 	}
-	c, err := s.EnsureCenter(ctx, n.Center, "")
-	if err != nil {
-		return nil, err
-	}
+	var u *User
+	err = s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		c, err := s.ensureCenter(tx, n.Center, "")
+		if err != nil {
+			return err
+		}
+		u, err = s.insertUser(tx, c, n, hash)
+		return err
+	})
+	return u, err
+}
+
+// insertUser stores a validated user with its password hash in center c.
+func (s *Store) insertUser(tx *gorm.DB, c *Center, n NewUser, hash string) (*User, error) {
 	name := n.Name
 	if name == "" {
 		name = n.Username
 	}
 	now := s.now().UTC()
 	row := userRow{CenterID: c.ID, Username: n.Username, Name: name, Role: string(n.Role), PasswordHash: hash, CreatedAt: now, UpdatedAt: now}
-	if err := s.db.WithContext(ctx).Create(&row).Error; err != nil {
+	if err := tx.Create(&row).Error; err != nil {
 		if errors.Is(err, gorm.ErrDuplicatedKey) {
 			return nil, fmt.Errorf("用户名 %s 已被使用: %w", n.Username, ErrConflict)
 		}
@@ -197,8 +244,16 @@ func hashToken(token string) string {
 
 // Login checks the password and opens a new session, returning its token (shown once).
 // A wrong username or password, or a disabled account, is ErrUnauthorized, with no hint
-// which.
+// which. Logins are throttled by the client address in ctx (see WithClientAddr,
+// PairRule and AddressRule): while the address, or this username from this address,
+// must wait, the login is a *ThrottledError (ErrTooManyAttempts) and the password is not
+// even checked.
 func (s *Store) Login(ctx context.Context, username, password string) (string, *User, error) {
+	addr := clientAddr(ctx)
+	now := s.now().UTC()
+	if err := s.checkThrottle(ctx, username, addr, now); err != nil {
+		return "", nil, err
+	}
 	tx := s.db.WithContext(ctx)
 	var r struct {
 		Row        userRow `gorm:"embedded"`
@@ -206,22 +261,26 @@ func (s *Store) Login(ctx context.Context, username, password string) (string, *
 	}
 	err := tx.Table("users u").Select("u.*, c.code AS center_code").
 		Joins("JOIN centers c ON c.id = u.center_id").Where("u.username = ?", username).Take(&r).Error
-	if errors.Is(err, gorm.ErrRecordNotFound) {
-		VerifyPassword(dummyHash, password)
-		return "", nil, fmt.Errorf("用户名或密码不正确: %w", ErrUnauthorized)
-	}
-	if err != nil {
+	if err != nil && !errors.Is(err, gorm.ErrRecordNotFound) {
 		return "", nil, err
 	}
-	if !VerifyPassword(r.Row.PasswordHash, password) || r.Row.Disabled {
+	if err != nil {
+		VerifyPassword(dummyHash, password)
+	}
+	if err != nil || !VerifyPassword(r.Row.PasswordHash, password) || r.Row.Disabled {
+		if err := s.recordFailure(ctx, username, addr, now); err != nil {
+			return "", nil, err
+		}
 		return "", nil, fmt.Errorf("用户名或密码不正确: %w", ErrUnauthorized)
+	}
+	if err := s.clearPair(ctx, username, addr); err != nil {
+		return "", nil, err
 	}
 	raw := make([]byte, 32)
 	if _, err := rand.Read(raw); err != nil {
 		return "", nil, err
 	}
 	token := base64.RawURLEncoding.EncodeToString(raw)
-	now := s.now().UTC()
 	sess := sessionRow{TokenHash: hashToken(token), UserID: r.Row.ID, CreatedAt: now, LastSeen: now, ExpiresAt: now.Add(IdleTimeout)}
 	if err := tx.Create(&sess).Error; err != nil {
 		return "", nil, wrapf(err, "create session")

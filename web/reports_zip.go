@@ -1,0 +1,87 @@
+package web
+
+import (
+	"archive/zip"
+	"bufio"
+	"context"
+	"fmt"
+	"net/url"
+	"strings"
+
+	"github.com/csmexam/csmexam/content/account"
+	"github.com/csmexam/csmexam/exam"
+	"github.com/csmexam/csmexam/grading/report"
+	"github.com/gofiber/fiber/v2"
+)
+
+func (s *Server) registerReportZipRoutes(r fiber.Router) {
+	r.Get("/reports.zip", s.authenticate, allow(staffRoles...), s.reportsZip)
+}
+
+// reportsZip streams one PDF score report per graded exam attempt that the results
+// filters select (GET /results's query), named by candidate and date. The list is fixed
+// before the first byte, so a bad filter is still a proper error; a failure while
+// streaming can only cut the archive short, and is logged.
+func (s *Server) reportsZip(c *fiber.Ctx) error {
+	f, err := s.resultFilter(c)
+	if err != nil {
+		return err
+	}
+	// The stream outlives the handler: keep only plain values from c.
+	ctx := c.UserContext()
+	u := *currentUser(c)
+	all, err := s.Exams.FinalAttempts(ctx, f)
+	if err != nil {
+		return err
+	}
+	var graded []exam.FinalAttempt
+	for _, a := range all {
+		if a.Status == exam.Graded {
+			graded = append(graded, a)
+		}
+	}
+	name := fmt.Sprintf("成绩单-%s.zip", s.Exams.Now().In(exam.Beijing).Format("20060102"))
+	c.Set(fiber.HeaderContentType, "application/zip")
+	c.Set(fiber.HeaderContentDisposition, fmt.Sprintf(`attachment; filename="reports.zip"; filename*=UTF-8''%s`, url.PathEscape(name)))
+	c.Set(fiber.HeaderCacheControl, "private, no-store")
+	c.Context().SetBodyStreamWriter(func(w *bufio.Writer) {
+		zw := zip.NewWriter(w)
+		for _, a := range graded {
+			if err := s.addReport(ctx, zw, &u, a); err != nil {
+				s.Logger.Error("reports.zip: cut short", "attempt", a.ID, "err", err)
+				return
+			}
+			if err := w.Flush(); err != nil { // the client went away
+				return
+			}
+		}
+		if err := zw.Close(); err != nil {
+			s.Logger.Error("reports.zip: close", "err", err)
+		}
+	})
+	return nil
+}
+
+// addReport writes attempt a's PDF into zw as 成绩单-USERNAME-NAME-DATE-ID.pdf. An admin
+// reads any center's reports; staff their own (the filter already kept them there).
+func (s *Server) addReport(ctx context.Context, zw *zip.Writer, u *account.User, a exam.FinalAttempt) error {
+	v := exam.Viewer{UserID: u.ID, CenterID: u.CenterID, Staff: true}
+	if u.Role == account.Admin {
+		v.CenterID = a.CenterID
+	}
+	rep, err := s.Grades.Report(ctx, v, a.ID)
+	if err != nil {
+		return err
+	}
+	day := a.SubmittedAt.In(exam.Beijing)
+	name := fmt.Sprintf("成绩单-%s-%s-%s-%d.pdf", rep.Username, rep.Candidate, day.Format("20060102-1504"), a.ID)
+	w, err := zw.CreateHeader(&zip.FileHeader{Name: zipNameCleaner.Replace(name), Method: zip.Deflate, Modified: day})
+	if err != nil {
+		return err
+	}
+	return report.Encode(w, rep)
+}
+
+// zipNameCleaner keeps a candidate's display name from making a path or a name Windows
+// refuses.
+var zipNameCleaner = strings.NewReplacer("/", "_", `\`, "_", ":", "_", "*", "_", "?", "_", `"`, "_", "<", "_", ">", "_", "|", "_")
