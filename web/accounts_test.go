@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"io"
-	"mime/multipart"
 	"net/http/httptest"
 	"strconv"
 	"strings"
@@ -37,42 +36,9 @@ func (h *harness) login(name, password string) {
 	h.tokens[name] = decode[struct{ Token string }](h.t, body).Token
 }
 
-// upload posts a file as the multipart field "file".
-func (h *harness) upload(path, who, filename string, content []byte) (int, []byte) {
-	h.t.Helper()
-	var buf bytes.Buffer
-	mw := multipart.NewWriter(&buf)
-	fw, _ := mw.CreateFormFile("file", filename)
-	fw.Write(content)
-	mw.Close()
-	req := httptest.NewRequest("POST", path, &buf)
-	req.Header.Set("Content-Type", mw.FormDataContentType())
-	req.Header.Set("Authorization", "Bearer "+h.tokens[who])
-	resp, err := h.srv.App.Test(req, -1)
-	if err != nil {
-		h.t.Fatal(err)
-	}
-	out, _ := io.ReadAll(resp.Body)
-	return resp.StatusCode, out
-}
-
 type createdUser struct {
 	account.User
 	Password string
-}
-
-type importReport struct {
-	Error    string
-	Imported int
-	Valid    int
-	Errors   []struct {
-		Row            int
-		Field, Message string
-	}
-	Passwords []struct {
-		Row                int
-		Username, Password string
-	}
 }
 
 func TestUsersAPI(t *testing.T) {

@@ -33,15 +33,22 @@ func (h *harness) upload(path, who, filename string, body []byte) (int, []byte) 
 	return resp.StatusCode, out
 }
 
+// importReport is the answer of both imports: questions and candidates (who also get
+// their generated passwords).
 type importReport struct {
-	Imported int  `json:"imported"`
-	Valid    int  `json:"valid"`
-	DryRun   bool `json:"dry_run"`
+	Error    string `json:"error"`
+	Imported int    `json:"imported"`
+	Valid    int    `json:"valid"`
+	DryRun   bool   `json:"dry_run"`
 	Errors   []struct {
 		Row     int    `json:"row"`
 		Field   string `json:"field"`
 		Message string `json:"message"`
 	} `json:"errors"`
+	Passwords []struct {
+		Row                int
+		Username, Password string
+	} `json:"passwords"`
 }
 
 const importCSV = "\uFEFF题型,题目,选项A,选项B,选项C,正确答案,解析,难度,知识点\n" +
