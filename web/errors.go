@@ -97,8 +97,11 @@ func publicMessage(err, sentinel error) string {
 }
 
 // decodeJSON reads the body into v; a malformed body or a wrong type is a badRequest
-// naming the field.
+// naming the field, a body over JSONLimit is 413.
 func decodeJSON(c *fiber.Ctx, v any) error {
+	if len(c.Body()) > JSONLimit {
+		return fiber.ErrRequestEntityTooLarge
+	}
 	dec := json.NewDecoder(strings.NewReader(string(c.Body())))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {

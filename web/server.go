@@ -12,6 +12,7 @@ import (
 
 	"github.com/csmexam/csmexam/content"
 	"github.com/csmexam/csmexam/content/account"
+	"github.com/csmexam/csmexam/content/format"
 	"github.com/csmexam/csmexam/exam"
 	"github.com/csmexam/csmexam/grading"
 	"github.com/gofiber/fiber/v2"
@@ -40,8 +41,13 @@ type Server struct {
 	pages *pageKit
 }
 
-// BodyLimit caps every request body; larger ones get 413 before a handler runs.
-const BodyLimit = 2 << 20
+// BodyLimit caps every request body; larger ones get 413 before a handler runs. It leaves
+// room for a question or candidate file of the importers' largest size plus its multipart
+// envelope; JSON bodies are held to the smaller JSONLimit by decodeJSON.
+const BodyLimit = format.MaxFileBytes + 1<<20
+
+// JSONLimit caps a JSON request body: no answer, question or blueprint comes near it.
+const JSONLimit = 2 << 20
 
 // New builds the app with every route registered.
 func New(d Deps) *Server {

@@ -368,3 +368,13 @@ func TestOversizeBody(t *testing.T) {
 		t.Fatalf("oversize body: %d %s", resp.StatusCode, b)
 	}
 }
+
+// TestOversizeJSON: uploads may be large, JSON bodies may not.
+func TestOversizeJSON(t *testing.T) {
+	h := newHarness(t, dbtest.SQLiteDSN(t))
+	body := `{"stem":"` + strings.Repeat("长", web.JSONLimit/3) + `"}`
+	status, b := h.do("POST", "/api/v1/questions", "instructor", body)
+	if status != 413 || decode[apiError](t, b).Error != "请求体过大" {
+		t.Fatalf("oversize JSON: %d %s", status, b)
+	}
+}
