@@ -21,6 +21,7 @@ import (
 // several servers can share one database.
 type Service struct {
 	db      *gorm.DB
+	hot     *gorm.DB // db with prepared statements, for the per-request ones
 	content *content.Store
 	now     func() time.Time
 	grade   Grader
@@ -29,6 +30,10 @@ type Service struct {
 	banks    map[int64]*bankSnapshot // by center
 	versions map[content.Ref]*content.Question
 	papers   map[int64]*attemptHead
+
+	saves      *batcher
+	blueprints recent[string, *blueprintRow]
+	titleMap   recent[struct{}, map[string]string]
 }
 
 type bankSnapshot struct {
@@ -47,7 +52,8 @@ type attemptHead struct {
 // NewService wires the exam engine: g a migrated database, cs the bank, now the clock,
 // grade the scorer (grading.Grade).
 func NewService(g *gorm.DB, cs *content.Store, now func() time.Time, grade Grader) *Service {
-	return &Service{db: g, content: cs, now: now, grade: grade,
+	hot := db.Prepared(g)
+	return &Service{db: g, hot: hot, content: cs, now: now, grade: grade, saves: newBatcher(hot),
 		banks: map[int64]*bankSnapshot{}, versions: map[content.Ref]*content.Question{}, papers: map[int64]*attemptHead{}}
 }
 
@@ -157,6 +163,7 @@ func (s *Service) SyncBundled(ctx context.Context) error {
 		b, _ := json.Marshal(bps[i])
 		rows[i] = blueprintRow{Code: bps[i].Code, Title: bps[i].Title, Body: string(b), Bundled: true, CreatedAt: now, UpdatedAt: now}
 	}
+	defer s.blueprints.clear()
 	return s.db.WithContext(ctx).Clauses(clause.OnConflict{
 		Columns:   []clause.Column{{Name: "code"}},
 		DoUpdates: clause.AssignmentColumns([]string{"title", "body", "updated_at"}),
@@ -182,13 +189,22 @@ func (s *Service) Blueprints(ctx context.Context, center int64) ([]Blueprint, er
 
 // Blueprint returns one blueprint visible to center; ErrNotFound otherwise.
 func (s *Service) Blueprint(ctx context.Context, code string, center int64) (*Blueprint, error) {
-	var r blueprintRow
-	err := s.db.WithContext(ctx).Where("code = ? AND center_id IN ?", code, []int64{0, center}).Take(&r).Error
-	if errors.Is(err, gorm.ErrRecordNotFound) {
-		return nil, fmt.Errorf("试卷蓝图 %s 不存在: %w", code, ErrNotFound)
+	now := s.now()
+	r, ok := s.blueprints.get(code, now)
+	if !ok {
+		r = &blueprintRow{}
+		err := s.hot.WithContext(ctx).Where("code = ?", code).Take(r).Error
+		if err != nil && !errors.Is(err, gorm.ErrRecordNotFound) {
+			return nil, err
+		}
+		if err == nil {
+			s.blueprints.put(code, r, now)
+		} else {
+			r = nil
+		}
 	}
-	if err != nil {
-		return nil, err
+	if r == nil || r.CenterID != 0 && r.CenterID != center {
+		return nil, fmt.Errorf("试卷蓝图 %s 不存在: %w", code, ErrNotFound)
 	}
 	return r.blueprint()
 }
@@ -315,7 +331,7 @@ func (s *Service) Start(ctx context.Context, v Viewer, code string, mode Mode) (
 	}
 	if bp.AttemptsAllowed > 0 {
 		var n int64
-		if err := s.db.WithContext(ctx).Model(&attemptRow{}).Where("candidate_id = ? AND blueprint = ?", v.UserID, bp.Code).Count(&n).Error; err != nil {
+		if err := s.hot.WithContext(ctx).Model(&attemptRow{}).Where("candidate_id = ? AND blueprint = ?", v.UserID, bp.Code).Count(&n).Error; err != nil {
 			return nil, err
 		}
 		if n >= int64(bp.AttemptsAllowed) {
@@ -336,7 +352,7 @@ func (s *Service) Start(ctx context.Context, v Viewer, code string, mode Mode) (
 	pj, _ := json.Marshal(paper)
 	row := attemptRow{CandidateID: v.UserID, CenterID: v.CenterID, Blueprint: bp.Code, Mode: string(mode), Status: string(InProgress),
 		OpenSlot: &slot, Rules: string(rules), Paper: string(pj), StartedAt: now, Deadline: deadline, ClosesAt: closes, UpdatedAt: now}
-	if err := s.db.WithContext(ctx).Create(&row).Error; err != nil {
+	if err := s.hot.WithContext(ctx).Create(&row).Error; err != nil {
 		if errors.Is(err, gorm.ErrDuplicatedKey) { // a second tab started it a moment ago
 			if a, err := s.openAttempt(ctx, slot); a != nil || err != nil {
 				return a, err
@@ -349,7 +365,7 @@ func (s *Service) Start(ctx context.Context, v Viewer, code string, mode Mode) (
 
 func (s *Service) openAttempt(ctx context.Context, slot string) (*Attempt, error) {
 	var row attemptRow
-	err := s.db.WithContext(ctx).Where("open_slot = ?", slot).Take(&row).Error
+	err := s.hot.WithContext(ctx).Where("open_slot = ?", slot).Take(&row).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
 		return nil, nil
 	}
@@ -362,7 +378,7 @@ func (s *Service) openAttempt(ctx context.Context, slot string) (*Attempt, error
 // Attempt returns an attempt the viewer may see; another's is ErrNotFound.
 func (s *Service) Attempt(ctx context.Context, v Viewer, id int64) (*Attempt, error) {
 	var row attemptRow
-	err := s.db.WithContext(ctx).Where("id = ?", id).Take(&row).Error
+	err := s.hot.WithContext(ctx).Where("id = ?", id).Take(&row).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) || err == nil && !v.sees(&row) {
 		return nil, notFound(id)
 	}
@@ -392,7 +408,7 @@ func (s *Service) Attempts(ctx context.Context, v Viewer) ([]Attempt, error) {
 // Answers returns an attempt's saved answers by question id.
 func (s *Service) Answers(ctx context.Context, attemptID int64) (map[int64]Answer, error) {
 	var rows []answerRow
-	if err := s.db.WithContext(ctx).Where("attempt_id = ?", attemptID).Find(&rows).Error; err != nil {
+	if err := s.hot.WithContext(ctx).Where("attempt_id = ?", attemptID).Find(&rows).Error; err != nil {
 		return nil, err
 	}
 	out := make(map[int64]Answer, len(rows))
@@ -415,7 +431,7 @@ func (s *Service) head(ctx context.Context, candidate, id int64) (*attemptHead, 
 	s.mu.Unlock()
 	if h == nil {
 		var row attemptRow
-		err := s.db.WithContext(ctx).Select("id, candidate_id, paper").Where("id = ?", id).Take(&row).Error
+		err := s.hot.WithContext(ctx).Select("id, candidate_id, paper").Where("id = ?", id).Take(&row).Error
 		if errors.Is(err, gorm.ErrRecordNotFound) {
 			return nil, notFound(id)
 		}
@@ -473,11 +489,16 @@ func (s *Service) Save(ctx context.Context, candidate, attemptID, questionID int
 	}
 	now := s.now().UTC().Truncate(time.Microsecond)
 	args := []any{attemptID, questionID, strings.Join(a.Choice, ","), text, a.Seq, now, attemptID, now}
-	res := s.db.WithContext(ctx).Exec(s.saveSQL(a.Seq > 0), args...)
-	if res.Error != nil {
-		return time.Time{}, fmt.Errorf("save answer: %w", res.Error)
+	var stored int64
+	err = s.saves.do(ctx, func(tx *gorm.DB) error {
+		res := tx.Exec(s.saveSQL(a.Seq > 0), args...)
+		stored = res.RowsAffected
+		return res.Error
+	})
+	if err != nil {
+		return time.Time{}, fmt.Errorf("save answer: %w", err)
 	}
-	if res.RowsAffected > 0 {
+	if stored > 0 {
 		return now, nil
 	}
 	return s.explainUnsaved(ctx, attemptID, questionID, a.Seq, now)
@@ -510,7 +531,7 @@ choice = excluded.choice, text = excluded.text, saved_at = excluded.saved_at, se
 // or it repeats the stored answer exactly (then it succeeded before).
 func (s *Service) explainUnsaved(ctx context.Context, attemptID, questionID, seq int64, now time.Time) (time.Time, error) {
 	var row attemptRow
-	if err := s.db.WithContext(ctx).Select("id, status, closes_at").Where("id = ?", attemptID).Take(&row).Error; err != nil {
+	if err := s.hot.WithContext(ctx).Select("id, status, closes_at").Where("id = ?", attemptID).Take(&row).Error; err != nil {
 		return time.Time{}, err
 	}
 	a := Attempt{Status: Status(row.Status), ClosesAt: row.ClosesAt}
@@ -518,7 +539,7 @@ func (s *Service) explainUnsaved(ctx context.Context, attemptID, questionID, seq
 		return time.Time{}, ErrAttemptClosed
 	}
 	var ans answerRow
-	if err := s.db.WithContext(ctx).Where("attempt_id = ? AND question_id = ?", attemptID, questionID).Take(&ans).Error; err != nil {
+	if err := s.hot.WithContext(ctx).Where("attempt_id = ? AND question_id = ?", attemptID, questionID).Take(&ans).Error; err != nil {
 		return time.Time{}, err
 	}
 	if ans.Seq == seq {
@@ -614,8 +635,12 @@ func (r *attemptRow) attemptResult() (*Result, error) {
 	return &res, nil
 }
 
-// titles maps syllabus codes to titles, for result subtotals.
+// titles maps syllabus codes to titles, for result subtotals. Callers must not change it.
 func (s *Service) titles(ctx context.Context) (map[string]string, error) {
+	now := s.now()
+	if titles, ok := s.titleMap.get(struct{}{}, now); ok {
+		return titles, nil
+	}
 	nodes, err := s.content.Syllabus(ctx)
 	if err != nil {
 		return nil, err
@@ -624,6 +649,7 @@ func (s *Service) titles(ctx context.Context) (map[string]string, error) {
 	for _, n := range nodes {
 		titles[n.Code] = n.Title
 	}
+	s.titleMap.put(struct{}{}, titles, now)
 	return titles, nil
 }
 
