@@ -27,11 +27,12 @@ type Service struct {
 	grade   Grader
 
 	mu       sync.Mutex
+	refresh  sync.Mutex              // held while one request rechecks a bank for all
 	banks    map[int64]*bankSnapshot // by center
 	versions map[content.Ref]*content.Question
 	papers   map[int64]*attemptHead
 
-	saves      *batcher
+	writes     *batcher // starts and saves, group-committed
 	blueprints recent[string, *blueprintRow]
 	titleMap   recent[struct{}, map[string]string]
 }
@@ -53,7 +54,7 @@ type attemptHead struct {
 // grade the scorer (grading.Grade).
 func NewService(g *gorm.DB, cs *content.Store, now func() time.Time, grade Grader) *Service {
 	hot := db.Prepared(g)
-	return &Service{db: g, hot: hot, content: cs, now: now, grade: grade, saves: newBatcher(hot),
+	return &Service{db: g, hot: hot, content: cs, now: now, grade: grade, writes: newBatcher(hot),
 		banks: map[int64]*bankSnapshot{}, versions: map[content.Ref]*content.Question{}, papers: map[int64]*attemptHead{}}
 }
 
@@ -67,12 +68,27 @@ const bankRecheck = 2 * time.Second
 // bank returns the questions a center's papers draw from: the bundled bank and its own.
 func (s *Service) bank(ctx context.Context, center int64) ([]content.Question, error) {
 	now := s.now()
+	fresh := func() *bankSnapshot {
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		if snap := s.banks[center]; snap != nil && now.Sub(snap.checkedAt) < bankRecheck {
+			return snap
+		}
+		return nil
+	}
+	if snap := fresh(); snap != nil {
+		return snap.questions, nil
+	}
+	// One request rechecks; the others of a wave of starts wait for its answer instead
+	// of each reading the revision, or the whole bank, at once.
+	s.refresh.Lock()
+	defer s.refresh.Unlock()
+	if snap := fresh(); snap != nil {
+		return snap.questions, nil
+	}
 	s.mu.Lock()
 	snap := s.banks[center]
 	s.mu.Unlock()
-	if snap != nil && now.Sub(snap.checkedAt) < bankRecheck {
-		return snap.questions, nil
-	}
 	rev, err := s.content.BankRevision(ctx)
 	if err != nil {
 		return nil, err
@@ -83,13 +99,19 @@ func (s *Service) bank(ctx context.Context, center int64) ([]content.Question, e
 			return nil, err
 		}
 		snap = &bankSnapshot{revision: rev, questions: qs}
+		// The bank holds the current version of each question: every new paper's.
+		s.mu.Lock()
+		for i := range qs {
+			s.versions[content.Ref{ID: qs[i].ID, Version: qs[i].Version}] = &qs[i]
+		}
+		s.mu.Unlock()
 	}
-	fresh := *snap
-	fresh.checkedAt = now
+	checked := *snap
+	checked.checkedAt = now
 	s.mu.Lock()
-	s.banks[center] = &fresh
+	s.banks[center] = &checked
 	s.mu.Unlock()
-	return fresh.questions, nil
+	return checked.questions, nil
 }
 
 // questions returns the paper's question versions, from the cache where it can.
@@ -352,7 +374,11 @@ func (s *Service) Start(ctx context.Context, v Viewer, code string, mode Mode) (
 	pj, _ := json.Marshal(paper)
 	row := attemptRow{CandidateID: v.UserID, CenterID: v.CenterID, Blueprint: bp.Code, Mode: string(mode), Status: string(InProgress),
 		OpenSlot: &slot, Rules: string(rules), Paper: string(pj), StartedAt: now, Deadline: deadline, ClosesAt: closes, UpdatedAt: now}
-	if err := s.hot.WithContext(ctx).Create(&row).Error; err != nil {
+	err = s.writes.do(ctx, func(tx *gorm.DB) error {
+		row.ID = 0 // a write may run twice (see batcher): insert afresh
+		return tx.Create(&row).Error
+	})
+	if err != nil {
 		if errors.Is(err, gorm.ErrDuplicatedKey) { // a second tab started it a moment ago
 			if a, err := s.openAttempt(ctx, slot); a != nil || err != nil {
 				return a, err
@@ -360,7 +386,8 @@ func (s *Service) Start(ctx context.Context, v Viewer, code string, mode Mode) (
 		}
 		return nil, fmt.Errorf("start attempt: %w", err)
 	}
-	return row.attempt()
+	return &Attempt{ID: row.ID, CandidateID: v.UserID, CenterID: v.CenterID, Mode: mode, Status: InProgress,
+		Rules: *bp, Paper: paper, StartedAt: now, Deadline: deadline, ClosesAt: closes}, nil
 }
 
 func (s *Service) openAttempt(ctx context.Context, slot string) (*Attempt, error) {
@@ -490,7 +517,7 @@ func (s *Service) Save(ctx context.Context, candidate, attemptID, questionID int
 	now := s.now().UTC().Truncate(time.Microsecond)
 	args := []any{attemptID, questionID, strings.Join(a.Choice, ","), text, a.Seq, now, attemptID, now}
 	var stored int64
-	err = s.saves.do(ctx, func(tx *gorm.DB) error {
+	err = s.writes.do(ctx, func(tx *gorm.DB) error {
 		res := tx.Exec(s.saveSQL(a.Seq > 0), args...)
 		stored = res.RowsAffected
 		return res.Error

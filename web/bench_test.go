@@ -12,6 +12,10 @@ import (
 	"github.com/csmexam/csmexam/exam"
 )
 
+// benchClients is how many clients per CPU the HTTP benchmarks run: a class of
+// candidates, not two.
+const benchClients = 8
+
 // BenchmarkSaveAnswer saves answers through the real app (app.Test: the full Fiber stack
 // with auth, no network) from parallel clients on one L2-theory attempt. Run with
 // `make bench`; each op is one PUT.
@@ -32,6 +36,7 @@ func BenchmarkSaveAnswer(b *testing.B) {
 			}
 			token := "Bearer " + h.tokens["candidate"]
 			var n atomic.Int64
+			b.SetParallelism(benchClients)
 			b.ResetTimer()
 			b.RunParallel(func(pb *testing.PB) {
 				for pb.Next() {
@@ -66,6 +71,7 @@ func BenchmarkStartAttempt(b *testing.B) {
 			tokens := h.candidates("bench", b.N)
 			payload := `{"blueprint":"` + exam.L2Theory + `"}`
 			var n atomic.Int64
+			b.SetParallelism(benchClients)
 			b.ResetTimer()
 			b.RunParallel(func(pb *testing.PB) {
 				for pb.Next() {
