@@ -5,7 +5,6 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/csmexam/csmexam/content/db"
 	"github.com/csmexam/csmexam/content/db/dbtest"
 	"gorm.io/gorm"
 )
@@ -32,7 +31,7 @@ func TestBatchFailureStaysWithItsWrite(t *testing.T) {
 		if err := Migrate(context.Background(), g); err != nil {
 			t.Fatal(err)
 		}
-		b := newBatcher(db.Prepared(g))
+		b := newBatcher(g)
 		batch := []*write{
 			{run: insertAnswer(1, 1)},
 			{run: func(tx *gorm.DB) error { return tx.Exec("INSERT INTO no_such_table VALUES (1)").Error }},
@@ -63,7 +62,7 @@ func TestBatchConcurrentWrites(t *testing.T) {
 		if err := Migrate(context.Background(), g); err != nil {
 			t.Fatal(err)
 		}
-		b := newBatcher(db.Prepared(g))
+		b := newBatcher(g)
 		const n = 300
 		var wg sync.WaitGroup
 		for i := range n {

@@ -21,7 +21,6 @@ import (
 // several servers can share one database.
 type Service struct {
 	db      *gorm.DB
-	hot     *gorm.DB // db with prepared statements, for the per-request ones
 	content *content.Store
 	now     func() time.Time
 	grade   Grader
@@ -53,8 +52,7 @@ type attemptHead struct {
 // NewService wires the exam engine: g a migrated database, cs the bank, now the clock,
 // grade the scorer (grading.Grade).
 func NewService(g *gorm.DB, cs *content.Store, now func() time.Time, grade Grader) *Service {
-	hot := db.Prepared(g)
-	return &Service{db: g, hot: hot, content: cs, now: now, grade: grade, writes: newBatcher(hot),
+	return &Service{db: g, content: cs, now: now, grade: grade, writes: newBatcher(g),
 		banks: map[int64]*bankSnapshot{}, versions: map[content.Ref]*content.Question{}, papers: map[int64]*attemptHead{}}
 }
 
@@ -215,7 +213,7 @@ func (s *Service) Blueprint(ctx context.Context, code string, center int64) (*Bl
 	r, ok := s.blueprints.get(code, now)
 	if !ok {
 		r = &blueprintRow{}
-		err := s.hot.WithContext(ctx).Where("code = ?", code).Take(r).Error
+		err := s.db.WithContext(ctx).Where("code = ?", code).Take(r).Error
 		if err != nil && !errors.Is(err, gorm.ErrRecordNotFound) {
 			return nil, err
 		}
@@ -353,7 +351,7 @@ func (s *Service) Start(ctx context.Context, v Viewer, code string, mode Mode) (
 	}
 	if bp.AttemptsAllowed > 0 {
 		var n int64
-		if err := s.hot.WithContext(ctx).Model(&attemptRow{}).Where("candidate_id = ? AND blueprint = ?", v.UserID, bp.Code).Count(&n).Error; err != nil {
+		if err := s.db.WithContext(ctx).Model(&attemptRow{}).Where("candidate_id = ? AND blueprint = ?", v.UserID, bp.Code).Count(&n).Error; err != nil {
 			return nil, err
 		}
 		if n >= int64(bp.AttemptsAllowed) {
@@ -392,7 +390,7 @@ func (s *Service) Start(ctx context.Context, v Viewer, code string, mode Mode) (
 
 func (s *Service) openAttempt(ctx context.Context, slot string) (*Attempt, error) {
 	var row attemptRow
-	err := s.hot.WithContext(ctx).Where("open_slot = ?", slot).Take(&row).Error
+	err := s.db.WithContext(ctx).Where("open_slot = ?", slot).Take(&row).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
 		return nil, nil
 	}
@@ -405,7 +403,7 @@ func (s *Service) openAttempt(ctx context.Context, slot string) (*Attempt, error
 // Attempt returns an attempt the viewer may see; another's is ErrNotFound.
 func (s *Service) Attempt(ctx context.Context, v Viewer, id int64) (*Attempt, error) {
 	var row attemptRow
-	err := s.hot.WithContext(ctx).Where("id = ?", id).Take(&row).Error
+	err := s.db.WithContext(ctx).Where("id = ?", id).Take(&row).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) || err == nil && !v.sees(&row) {
 		return nil, notFound(id)
 	}
@@ -435,7 +433,7 @@ func (s *Service) Attempts(ctx context.Context, v Viewer) ([]Attempt, error) {
 // Answers returns an attempt's saved answers by question id.
 func (s *Service) Answers(ctx context.Context, attemptID int64) (map[int64]Answer, error) {
 	var rows []answerRow
-	if err := s.hot.WithContext(ctx).Where("attempt_id = ?", attemptID).Find(&rows).Error; err != nil {
+	if err := s.db.WithContext(ctx).Where("attempt_id = ?", attemptID).Find(&rows).Error; err != nil {
 		return nil, err
 	}
 	out := make(map[int64]Answer, len(rows))
@@ -458,7 +456,7 @@ func (s *Service) head(ctx context.Context, candidate, id int64) (*attemptHead, 
 	s.mu.Unlock()
 	if h == nil {
 		var row attemptRow
-		err := s.hot.WithContext(ctx).Select("id, candidate_id, paper").Where("id = ?", id).Take(&row).Error
+		err := s.db.WithContext(ctx).Select("id, candidate_id, paper").Where("id = ?", id).Take(&row).Error
 		if errors.Is(err, gorm.ErrRecordNotFound) {
 			return nil, notFound(id)
 		}
@@ -558,7 +556,7 @@ choice = excluded.choice, text = excluded.text, saved_at = excluded.saved_at, se
 // or it repeats the stored answer exactly (then it succeeded before).
 func (s *Service) explainUnsaved(ctx context.Context, attemptID, questionID, seq int64, now time.Time) (time.Time, error) {
 	var row attemptRow
-	if err := s.hot.WithContext(ctx).Select("id, status, closes_at").Where("id = ?", attemptID).Take(&row).Error; err != nil {
+	if err := s.db.WithContext(ctx).Select("id, status, closes_at").Where("id = ?", attemptID).Take(&row).Error; err != nil {
 		return time.Time{}, err
 	}
 	a := Attempt{Status: Status(row.Status), ClosesAt: row.ClosesAt}
@@ -566,7 +564,7 @@ func (s *Service) explainUnsaved(ctx context.Context, attemptID, questionID, seq
 		return time.Time{}, ErrAttemptClosed
 	}
 	var ans answerRow
-	if err := s.hot.WithContext(ctx).Where("attempt_id = ? AND question_id = ?", attemptID, questionID).Take(&ans).Error; err != nil {
+	if err := s.db.WithContext(ctx).Where("attempt_id = ? AND question_id = ?", attemptID, questionID).Take(&ans).Error; err != nil {
 		return time.Time{}, err
 	}
 	if ans.Seq == seq {

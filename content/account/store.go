@@ -239,10 +239,10 @@ func (s *Store) Authenticate(ctx context.Context, token string) (*User, error) {
 	if token == "" {
 		return nil, fmt.Errorf("请先登录: %w", ErrUnauthorized)
 	}
-	// Every request runs this: keep it prepared. Sessions are deliberately not cached in
-	// the process: a logout or a disabled account must end the session at once on every
-	// server sharing the database, so each request asks the database.
-	tx := db.Prepared(s.db).WithContext(ctx)
+	// Sessions are deliberately not cached in the process: a logout or a disabled account
+	// must end the session at once on every server sharing the database, so each request
+	// asks the database.
+	tx := s.db.WithContext(ctx)
 	var r struct {
 		Row        userRow `gorm:"embedded"`
 		CenterCode string

@@ -165,18 +165,6 @@ func Open(ctx context.Context, dsn string) (*gorm.DB, error) {
 	return g, nil
 }
 
-// Prepared returns a handle on g that keeps its statements prepared, for the few hot
-// statements a service runs thousands of times a second. Only SQLite gains: it parses
-// every statement anew otherwise, and the parse costs more than the run. On MySQL the
-// DSN interpolates parameters (one round trip already), and server-side statements would
-// count against max_prepared_stmt_count, which every server sharing the database spends.
-func Prepared(g *gorm.DB) *gorm.DB {
-	if DialectOf(g) == MySQL {
-		return g
-	}
-	return g.Session(&gorm.Session{PrepareStmt: true})
-}
-
 // DialectOf tells which engine a handle talks to.
 func DialectOf(g *gorm.DB) Dialect {
 	if g.Dialector.Name() == "mysql" {
