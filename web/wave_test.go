@@ -79,7 +79,9 @@ const waveSize = 5000
 func TestStartWave(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, dsn string) {
 		h := newHarness(t, dsn)
+		setup := time.Now()
 		tokens := h.candidates("wave", waveSize)
+		t.Logf("%d candidates logged in in %v", waveSize, time.Since(setup).Round(time.Millisecond))
 		ln, err := net.Listen("tcp", "127.0.0.1:0")
 		if err != nil {
 			t.Fatal(err)
@@ -87,6 +89,7 @@ func TestStartWave(t *testing.T) {
 		go h.srv.App.Listener(ln)
 		t.Cleanup(func() { h.srv.App.Shutdown() })
 
+		wave := time.Now()
 		body := fmt.Sprintf(`{"blueprint":%q}`, exam.L2Theory)
 		conns := make([]net.Conn, len(tokens))
 		for i := range conns {
@@ -128,6 +131,7 @@ func TestStartWave(t *testing.T) {
 			})
 		}
 		wg.Wait()
+		t.Logf("%d starts answered in %v", waveSize, time.Since(wave).Round(time.Millisecond))
 		close(fails)
 		nfail := 0
 		for f := range fails {
