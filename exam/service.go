@@ -32,7 +32,7 @@ type Service struct {
 	papers   map[int64]*attemptHead
 
 	writes     *batcher // starts and saves, group-committed
-	blueprints recent[string, *blueprintRow]
+	blueprints recent[string, ownedBlueprint]
 	titleMap   recent[struct{}, map[string]string]
 }
 
@@ -207,26 +207,37 @@ func (s *Service) Blueprints(ctx context.Context, center int64) ([]Blueprint, er
 	return out, nil
 }
 
+// ownedBlueprint is a parsed blueprint and the center that owns it (0: shared).
+type ownedBlueprint struct {
+	center int64
+	bp     Blueprint
+}
+
 // Blueprint returns one blueprint visible to center; ErrNotFound otherwise.
 func (s *Service) Blueprint(ctx context.Context, code string, center int64) (*Blueprint, error) {
 	now := s.now()
-	r, ok := s.blueprints.get(code, now)
+	o, ok := s.blueprints.get(code, now)
 	if !ok {
-		r = &blueprintRow{}
-		err := s.db.WithContext(ctx).Where("code = ?", code).Take(r).Error
-		if err != nil && !errors.Is(err, gorm.ErrRecordNotFound) {
+		var r blueprintRow
+		err := s.db.WithContext(ctx).Where("code = ?", code).Take(&r).Error
+		if errors.Is(err, gorm.ErrRecordNotFound) {
+			return nil, fmt.Errorf("试卷蓝图 %s 不存在: %w", code, ErrNotFound)
+		}
+		if err != nil {
 			return nil, err
 		}
-		if err == nil {
-			s.blueprints.put(code, r, now)
-		} else {
-			r = nil
+		bp, err := r.blueprint()
+		if err != nil {
+			return nil, err
 		}
+		o = ownedBlueprint{center: r.CenterID, bp: *bp}
+		s.blueprints.put(code, o, now)
 	}
-	if r == nil || r.CenterID != 0 && r.CenterID != center {
+	if o.center != 0 && o.center != center {
 		return nil, fmt.Errorf("试卷蓝图 %s 不存在: %w", code, ErrNotFound)
 	}
-	return r.blueprint()
+	bp := o.bp // callers may change their copy; the slices inside are never written
+	return &bp, nil
 }
 
 // CreateBlueprint validates bp against the syllabus and stores it for center (0: shared).
@@ -384,6 +395,10 @@ func (s *Service) Start(ctx context.Context, v Viewer, code string, mode Mode) (
 		}
 		return nil, fmt.Errorf("start attempt: %w", err)
 	}
+	// The first saves of a class follow its starts: have the head ready for them.
+	if _, err := s.remember(ctx, row.ID, v.UserID, paper); err != nil {
+		return nil, err
+	}
 	return &Attempt{ID: row.ID, CandidateID: v.UserID, CenterID: v.CenterID, Mode: mode, Status: InProgress,
 		Rules: *bp, Paper: paper, StartedAt: now, Deadline: deadline, ClosesAt: closes}, nil
 }
@@ -463,29 +478,38 @@ func (s *Service) head(ctx context.Context, candidate, id int64) (*attemptHead, 
 		if err != nil {
 			return nil, err
 		}
-		h = &attemptHead{candidateID: row.CandidateID, caseParts: map[int64]int{}}
-		if err := json.Unmarshal([]byte(row.Paper), &h.paper); err != nil {
+		var paper Paper
+		if err := json.Unmarshal([]byte(row.Paper), &paper); err != nil {
 			return nil, fmt.Errorf("attempt %d: paper: %w", id, err)
 		}
-		qs, err := s.questions(ctx, &h.paper)
-		if err != nil {
+		if h, err = s.remember(ctx, id, row.CandidateID, paper); err != nil {
 			return nil, err
 		}
-		for r, q := range qs {
-			if q.Type == content.Case {
-				h.caseParts[r.ID] = len(q.Parts)
-			}
-		}
-		s.mu.Lock()
-		if len(s.papers) > 50000 { // a day's worth of exams; drop and refill rather than grow
-			clear(s.papers)
-		}
-		s.papers[id] = h
-		s.mu.Unlock()
 	}
 	if h.candidateID != candidate {
 		return nil, notFound(id)
 	}
+	return h, nil
+}
+
+// remember caches the head of attempt id.
+func (s *Service) remember(ctx context.Context, id, candidate int64, paper Paper) (*attemptHead, error) {
+	h := &attemptHead{candidateID: candidate, paper: paper, caseParts: map[int64]int{}}
+	qs, err := s.questions(ctx, &h.paper)
+	if err != nil {
+		return nil, err
+	}
+	for r, q := range qs {
+		if q.Type == content.Case {
+			h.caseParts[r.ID] = len(q.Parts)
+		}
+	}
+	s.mu.Lock()
+	if len(s.papers) > 50000 { // a day's worth of exams; drop and refill rather than grow
+		clear(s.papers)
+	}
+	s.papers[id] = h
+	s.mu.Unlock()
 	return h, nil
 }
 
