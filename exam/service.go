@@ -395,10 +395,9 @@ func (s *Service) Start(ctx context.Context, v Viewer, code string, mode Mode) (
 		}
 		return nil, fmt.Errorf("start attempt: %w", err)
 	}
-	// The first saves of a class follow its starts: have the head ready for them.
-	if _, err := s.remember(ctx, row.ID, v.UserID, paper); err != nil {
-		return nil, err
-	}
+	// The first saves of a class follow its starts: have the head ready for them. The
+	// attempt exists whatever happens here; a head not kept is read on the first save.
+	_, _ = s.remember(ctx, row.ID, v.UserID, paper)
 	return &Attempt{ID: row.ID, CandidateID: v.UserID, CenterID: v.CenterID, Mode: mode, Status: InProgress,
 		Rules: *bp, Paper: paper, StartedAt: now, Deadline: deadline, ClosesAt: closes}, nil
 }
