@@ -13,10 +13,14 @@ const batchLimit = 256
 
 // batcher is group commit: concurrent writes queue, and a writer runs every queued write
 // in one transaction and commits once, instead of one commit (one fsync on MySQL, one
-// turn of SQLite's single write lock) per write. Each write is one statement, and a
-// statement that fails is undone alone on both engines; still, when any write fails or
-// the commit does, the batch is rolled back and every write runs again alone, so each
-// caller gets exactly the outcome its write would have had on its own. The writers are
+// turn of SQLite's single write lock) per write. Each write is one statement, which
+// keeps its own conditions (a save still lands only while its attempt is open: the
+// submit's row lock, or SQLite's write lock, orders the two). A failed statement is
+// undone alone on both engines, but some failures (a MySQL deadlock) undo the whole
+// transaction; so when any write fails, or the commit does, the batch is rolled back and
+// every write runs again alone, and each caller gets exactly the outcome its write would
+// have had on its own. A write may therefore run twice, and must reset what its first
+// run left behind. The writers are
 // started when work arrives and end when the queue is empty: the batcher holds no state
 // beyond the writes in flight, and needs no shutdown.
 type batcher struct {
