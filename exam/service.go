@@ -26,9 +26,14 @@ type Service struct {
 	grade   Grader
 
 	mu       sync.Mutex
+	refresh  sync.Mutex              // held while one request rechecks a bank for all
 	banks    map[int64]*bankSnapshot // by center
 	versions map[content.Ref]*content.Question
 	papers   map[int64]*attemptHead
+
+	writes     *batcher // starts and saves, group-committed
+	blueprints recent[string, ownedBlueprint]
+	titleMap   recent[struct{}, map[string]string]
 }
 
 type bankSnapshot struct {
@@ -47,7 +52,7 @@ type attemptHead struct {
 // NewService wires the exam engine: g a migrated database, cs the bank, now the clock,
 // grade the scorer (grading.Grade).
 func NewService(g *gorm.DB, cs *content.Store, now func() time.Time, grade Grader) *Service {
-	return &Service{db: g, content: cs, now: now, grade: grade,
+	return &Service{db: g, content: cs, now: now, grade: grade, writes: newBatcher(g),
 		banks: map[int64]*bankSnapshot{}, versions: map[content.Ref]*content.Question{}, papers: map[int64]*attemptHead{}}
 }
 
@@ -61,12 +66,27 @@ const bankRecheck = 2 * time.Second
 // bank returns the questions a center's papers draw from: the bundled bank and its own.
 func (s *Service) bank(ctx context.Context, center int64) ([]content.Question, error) {
 	now := s.now()
+	fresh := func() *bankSnapshot {
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		if snap := s.banks[center]; snap != nil && now.Sub(snap.checkedAt) < bankRecheck {
+			return snap
+		}
+		return nil
+	}
+	if snap := fresh(); snap != nil {
+		return snap.questions, nil
+	}
+	// One request rechecks; the others of a wave of starts wait for its answer instead
+	// of each reading the revision, or the whole bank, at once.
+	s.refresh.Lock()
+	defer s.refresh.Unlock()
+	if snap := fresh(); snap != nil {
+		return snap.questions, nil
+	}
 	s.mu.Lock()
 	snap := s.banks[center]
 	s.mu.Unlock()
-	if snap != nil && now.Sub(snap.checkedAt) < bankRecheck {
-		return snap.questions, nil
-	}
 	rev, err := s.content.BankRevision(ctx)
 	if err != nil {
 		return nil, err
@@ -77,13 +97,19 @@ func (s *Service) bank(ctx context.Context, center int64) ([]content.Question, e
 			return nil, err
 		}
 		snap = &bankSnapshot{revision: rev, questions: qs}
+		// The bank holds the current version of each question: every new paper's.
+		s.mu.Lock()
+		for i := range qs {
+			s.versions[content.Ref{ID: qs[i].ID, Version: qs[i].Version}] = &qs[i]
+		}
+		s.mu.Unlock()
 	}
-	fresh := *snap
-	fresh.checkedAt = now
+	checked := *snap
+	checked.checkedAt = now
 	s.mu.Lock()
-	s.banks[center] = &fresh
+	s.banks[center] = &checked
 	s.mu.Unlock()
-	return fresh.questions, nil
+	return checked.questions, nil
 }
 
 // questions returns the paper's question versions, from the cache where it can.
@@ -157,6 +183,7 @@ func (s *Service) SyncBundled(ctx context.Context) error {
 		b, _ := json.Marshal(bps[i])
 		rows[i] = blueprintRow{Code: bps[i].Code, Title: bps[i].Title, Body: string(b), Bundled: true, CreatedAt: now, UpdatedAt: now}
 	}
+	defer s.blueprints.clear()
 	return s.db.WithContext(ctx).Clauses(clause.OnConflict{
 		Columns:   []clause.Column{{Name: "code"}},
 		DoUpdates: clause.AssignmentColumns([]string{"title", "body", "updated_at"}),
@@ -180,17 +207,37 @@ func (s *Service) Blueprints(ctx context.Context, center int64) ([]Blueprint, er
 	return out, nil
 }
 
+// ownedBlueprint is a parsed blueprint and the center that owns it (0: shared).
+type ownedBlueprint struct {
+	center int64
+	bp     Blueprint
+}
+
 // Blueprint returns one blueprint visible to center; ErrNotFound otherwise.
 func (s *Service) Blueprint(ctx context.Context, code string, center int64) (*Blueprint, error) {
-	var r blueprintRow
-	err := s.db.WithContext(ctx).Where("code = ? AND center_id IN ?", code, []int64{0, center}).Take(&r).Error
-	if errors.Is(err, gorm.ErrRecordNotFound) {
+	now := s.now()
+	o, ok := s.blueprints.get(code, now)
+	if !ok {
+		var r blueprintRow
+		err := s.db.WithContext(ctx).Where("code = ?", code).Take(&r).Error
+		if errors.Is(err, gorm.ErrRecordNotFound) {
+			return nil, fmt.Errorf("试卷蓝图 %s 不存在: %w", code, ErrNotFound)
+		}
+		if err != nil {
+			return nil, err
+		}
+		bp, err := r.blueprint()
+		if err != nil {
+			return nil, err
+		}
+		o = ownedBlueprint{center: r.CenterID, bp: *bp}
+		s.blueprints.put(code, o, now)
+	}
+	if o.center != 0 && o.center != center {
 		return nil, fmt.Errorf("试卷蓝图 %s 不存在: %w", code, ErrNotFound)
 	}
-	if err != nil {
-		return nil, err
-	}
-	return r.blueprint()
+	bp := o.bp // callers may change their copy; the slices inside are never written
+	return &bp, nil
 }
 
 // CreateBlueprint validates bp against the syllabus and stores it for center (0: shared).
@@ -336,7 +383,11 @@ func (s *Service) Start(ctx context.Context, v Viewer, code string, mode Mode) (
 	pj, _ := json.Marshal(paper)
 	row := attemptRow{CandidateID: v.UserID, CenterID: v.CenterID, Blueprint: bp.Code, Mode: string(mode), Status: string(InProgress),
 		OpenSlot: &slot, Rules: string(rules), Paper: string(pj), StartedAt: now, Deadline: deadline, ClosesAt: closes, UpdatedAt: now}
-	if err := s.db.WithContext(ctx).Create(&row).Error; err != nil {
+	err = s.writes.do(ctx, func(tx *gorm.DB) error {
+		row.ID = 0 // a write may run twice (see batcher): insert afresh
+		return tx.Create(&row).Error
+	})
+	if err != nil {
 		if errors.Is(err, gorm.ErrDuplicatedKey) { // a second tab started it a moment ago
 			if a, err := s.openAttempt(ctx, slot); a != nil || err != nil {
 				return a, err
@@ -344,7 +395,11 @@ func (s *Service) Start(ctx context.Context, v Viewer, code string, mode Mode) (
 		}
 		return nil, fmt.Errorf("start attempt: %w", err)
 	}
-	return row.attempt()
+	// The first saves of a class follow its starts: have the head ready for them. The
+	// attempt exists whatever happens here; a head not kept is read on the first save.
+	_, _ = s.remember(ctx, row.ID, v.UserID, paper)
+	return &Attempt{ID: row.ID, CandidateID: v.UserID, CenterID: v.CenterID, Mode: mode, Status: InProgress,
+		Rules: *bp, Paper: paper, StartedAt: now, Deadline: deadline, ClosesAt: closes}, nil
 }
 
 func (s *Service) openAttempt(ctx context.Context, slot string) (*Attempt, error) {
@@ -422,29 +477,38 @@ func (s *Service) head(ctx context.Context, candidate, id int64) (*attemptHead, 
 		if err != nil {
 			return nil, err
 		}
-		h = &attemptHead{candidateID: row.CandidateID, caseParts: map[int64]int{}}
-		if err := json.Unmarshal([]byte(row.Paper), &h.paper); err != nil {
+		var paper Paper
+		if err := json.Unmarshal([]byte(row.Paper), &paper); err != nil {
 			return nil, fmt.Errorf("attempt %d: paper: %w", id, err)
 		}
-		qs, err := s.questions(ctx, &h.paper)
-		if err != nil {
+		if h, err = s.remember(ctx, id, row.CandidateID, paper); err != nil {
 			return nil, err
 		}
-		for r, q := range qs {
-			if q.Type == content.Case {
-				h.caseParts[r.ID] = len(q.Parts)
-			}
-		}
-		s.mu.Lock()
-		if len(s.papers) > 50000 { // a day's worth of exams; drop and refill rather than grow
-			clear(s.papers)
-		}
-		s.papers[id] = h
-		s.mu.Unlock()
 	}
 	if h.candidateID != candidate {
 		return nil, notFound(id)
 	}
+	return h, nil
+}
+
+// remember caches the head of attempt id.
+func (s *Service) remember(ctx context.Context, id, candidate int64, paper Paper) (*attemptHead, error) {
+	h := &attemptHead{candidateID: candidate, paper: paper, caseParts: map[int64]int{}}
+	qs, err := s.questions(ctx, &h.paper)
+	if err != nil {
+		return nil, err
+	}
+	for r, q := range qs {
+		if q.Type == content.Case {
+			h.caseParts[r.ID] = len(q.Parts)
+		}
+	}
+	s.mu.Lock()
+	if len(s.papers) > 50000 { // a day's worth of exams; drop and refill rather than grow
+		clear(s.papers)
+	}
+	s.papers[id] = h
+	s.mu.Unlock()
 	return h, nil
 }
 
@@ -473,11 +537,16 @@ func (s *Service) Save(ctx context.Context, candidate, attemptID, questionID int
 	}
 	now := s.now().UTC().Truncate(time.Microsecond)
 	args := []any{attemptID, questionID, strings.Join(a.Choice, ","), text, a.Seq, now, attemptID, now}
-	res := s.db.WithContext(ctx).Exec(s.saveSQL(a.Seq > 0), args...)
-	if res.Error != nil {
-		return time.Time{}, fmt.Errorf("save answer: %w", res.Error)
+	var stored int64
+	err = s.writes.do(ctx, func(tx *gorm.DB) error {
+		res := tx.Exec(s.saveSQL(a.Seq > 0), args...)
+		stored = res.RowsAffected
+		return res.Error
+	})
+	if err != nil {
+		return time.Time{}, fmt.Errorf("save answer: %w", err)
 	}
-	if res.RowsAffected > 0 {
+	if stored > 0 {
 		return now, nil
 	}
 	return s.explainUnsaved(ctx, attemptID, questionID, a.Seq, now)
@@ -614,8 +683,12 @@ func (r *attemptRow) attemptResult() (*Result, error) {
 	return &res, nil
 }
 
-// titles maps syllabus codes to titles, for result subtotals.
+// titles maps syllabus codes to titles, for result subtotals. Callers must not change it.
 func (s *Service) titles(ctx context.Context) (map[string]string, error) {
+	now := s.now()
+	if titles, ok := s.titleMap.get(struct{}{}, now); ok {
+		return titles, nil
+	}
 	nodes, err := s.content.Syllabus(ctx)
 	if err != nil {
 		return nil, err
@@ -624,6 +697,7 @@ func (s *Service) titles(ctx context.Context) (map[string]string, error) {
 	for _, n := range nodes {
 		titles[n.Code] = n.Title
 	}
+	s.titleMap.put(struct{}{}, titles, now)
 	return titles, nil
 }
 

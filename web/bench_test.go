@@ -12,6 +12,10 @@ import (
 	"github.com/csmexam/csmexam/exam"
 )
 
+// benchClients is how many clients per CPU the HTTP benchmarks run: a class of
+// candidates, not two.
+const benchClients = 8
+
 // BenchmarkSaveAnswer saves answers through the real app (app.Test: the full Fiber stack
 // with auth, no network) from parallel clients on one L2-theory attempt. Run with
 // `make bench`; each op is one PUT.
@@ -32,6 +36,7 @@ func BenchmarkSaveAnswer(b *testing.B) {
 			}
 			token := "Bearer " + h.tokens["candidate"]
 			var n atomic.Int64
+			b.SetParallelism(benchClients)
 			b.ResetTimer()
 			b.RunParallel(func(pb *testing.PB) {
 				for pb.Next() {
@@ -41,13 +46,50 @@ func BenchmarkSaveAnswer(b *testing.B) {
 					req.Header.Set("Content-Type", "application/json")
 					req.Header.Set("Authorization", token)
 					resp, err := h.srv.App.Test(req, -1)
-					if err != nil || resp.StatusCode != 200 {
-						b.Errorf("save: %v %v", err, resp.StatusCode)
+					if err != nil {
+						b.Error(err)
+						return
+					}
+					if resp.StatusCode != 200 {
+						b.Errorf("save: status %d", resp.StatusCode)
 						return
 					}
 				}
 			})
 			b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "saves/s")
+		})
+	}
+}
+
+// BenchmarkStartAttempt starts L2-theory attempts through the real app from parallel
+// clients, each op a distinct candidate's first POST /attempts: auth, blueprint, paper
+// assembly from the full bank, the insert and the rendered paper.
+func BenchmarkStartAttempt(b *testing.B) {
+	for _, engine := range dbtest.Engines {
+		b.Run(engine, func(b *testing.B) {
+			h := newHarness(b, dbtest.DSN(b, engine))
+			tokens := h.candidates("bench", b.N)
+			payload := `{"blueprint":"` + exam.L2Theory + `"}`
+			var n atomic.Int64
+			b.SetParallelism(benchClients)
+			b.ResetTimer()
+			b.RunParallel(func(pb *testing.PB) {
+				for pb.Next() {
+					req := httptest.NewRequest("POST", "/api/v1/attempts", strings.NewReader(payload))
+					req.Header.Set("Content-Type", "application/json")
+					req.Header.Set("Authorization", "Bearer "+tokens[n.Add(1)-1])
+					resp, err := h.srv.App.Test(req, -1)
+					if err != nil {
+						b.Error(err)
+						return
+					}
+					if resp.StatusCode != 201 {
+						b.Errorf("start: status %d", resp.StatusCode)
+						return
+					}
+				}
+			})
+			b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "starts/s")
 		})
 	}
 }

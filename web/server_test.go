@@ -23,12 +23,14 @@ import (
 	"github.com/csmexam/csmexam/exam"
 	"github.com/csmexam/csmexam/grading"
 	"github.com/csmexam/csmexam/web"
+	"gorm.io/gorm"
 )
 
 // harness is the real app over a real database, with one user per role in center "a",
 // an instructor in center "b", and their tokens.
 type harness struct {
 	t      testing.TB
+	g      *gorm.DB
 	srv    *web.Server
 	tokens map[string]string
 }
@@ -66,7 +68,7 @@ func newHarnessAt(t testing.TB, dsn string, now func() time.Time) *harness {
 		t.Fatal(err)
 	}
 	as := account.NewStore(g, time.Now)
-	h := &harness{t: t, tokens: map[string]string{}}
+	h := &harness{t: t, g: g, tokens: map[string]string{}}
 	exams := exam.NewService(g, cs, now, grading.Grade)
 	if err := exams.SyncBundled(ctx); err != nil {
 		t.Fatal(err)

@@ -298,6 +298,9 @@ func (s *Store) Authenticate(ctx context.Context, token string) (*User, error) {
 	if token == "" {
 		return nil, fmt.Errorf("请先登录: %w", ErrUnauthorized)
 	}
+	// Sessions are deliberately not cached in the process: a logout or a disabled account
+	// must end the session at once on every server sharing the database, so each request
+	// asks the database.
 	tx := s.db.WithContext(ctx)
 	var r struct {
 		Row        userRow `gorm:"embedded"`

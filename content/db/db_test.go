@@ -24,7 +24,8 @@ func TestParseDSN(t *testing.T) {
 	}
 	d, err = db.ParseDSN("mysql://csm:p%40ss@tcp(db.internal:3306)/csmexam?parseTime=true&timeout=5s")
 	if err != nil || d.Dialect != db.MySQL || !strings.HasPrefix(d.Driver, "csm:p%40ss@tcp(db.internal:3306)/csmexam?") ||
-		!strings.Contains(d.Driver, "charset=utf8mb4") || !strings.Contains(d.Driver, "timeout=5s") || !strings.Contains(d.Driver, "loc=UTC") {
+		!strings.Contains(d.Driver, "charset=utf8mb4") || !strings.Contains(d.Driver, "timeout=5s") || !strings.Contains(d.Driver, "loc=UTC") ||
+		!strings.Contains(d.Driver, "interpolateParams=true") {
 		t.Fatalf("%+v %v", d, err)
 	}
 	for _, bad := range []string{"", "sqlite:", "sqlite:a.db?x=1", "postgres://x", "mysql://root@localhost/x", "mysql://root@tcp(h:1)", "mysql://root@tcp(h:1)/", "mysql://u@tcp(h:1)/db?%zz"} {
