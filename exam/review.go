@@ -201,20 +201,7 @@ func (s *Service) StartPractice(ctx context.Context, v Viewer, p Practice) (*Att
 	}
 	bp.Normalize()
 	bp.PassScore = bp.MaxScore * 60 / 100 / 50 * 50 // 60%, down to a half point
-	now := s.now().UTC().Truncate(time.Millisecond)
-	rules, _ := json.Marshal(bp)
-	pj, _ := json.Marshal(paper)
-	row := attemptRow{CandidateID: v.UserID, CenterID: v.CenterID, Blueprint: p.Code, Mode: string(ModePractice), Status: string(InProgress),
-		OpenSlot: &slot, Rules: string(rules), Paper: string(pj), StartedAt: now, UpdatedAt: now}
-	if err := s.db.WithContext(ctx).Create(&row).Error; err != nil {
-		if errors.Is(err, gorm.ErrDuplicatedKey) { // another tab started it a moment ago
-			if a, err := s.openAttempt(ctx, slot); a != nil || err != nil {
-				return a, err
-			}
-		}
-		return nil, fmt.Errorf("start practice: %w", err)
-	}
-	return row.attempt()
+	return s.insertAttempt(ctx, v, slot, &bp, ModePractice, paper)
 }
 
 // FinalisedAttempt returns a graded or pending-review attempt whoever asks, for checks

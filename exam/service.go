@@ -377,18 +377,24 @@ func (s *Service) Start(ctx context.Context, v Viewer, code string, mode Mode) (
 	if err != nil {
 		return nil, err
 	}
+	return s.insertAttempt(ctx, v, slot, bp, mode, paper)
+}
+
+// insertAttempt stores a new open attempt of paper in the viewer's slot, through the group
+// commit. A slot taken meanwhile (a second tab started a moment ago) returns that attempt.
+func (s *Service) insertAttempt(ctx context.Context, v Viewer, slot string, bp *Blueprint, mode Mode, paper Paper) (*Attempt, error) {
 	now := s.now().UTC().Truncate(time.Millisecond)
 	deadline, closes := Clock(bp, mode, now, 0)
 	rules, _ := json.Marshal(bp)
 	pj, _ := json.Marshal(paper)
 	row := attemptRow{CandidateID: v.UserID, CenterID: v.CenterID, Blueprint: bp.Code, Mode: string(mode), Status: string(InProgress),
 		OpenSlot: &slot, Rules: string(rules), Paper: string(pj), StartedAt: now, Deadline: deadline, ClosesAt: closes, UpdatedAt: now}
-	err = s.writes.do(ctx, func(tx *gorm.DB) error {
+	err := s.writes.do(ctx, func(tx *gorm.DB) error {
 		row.ID = 0 // a write may run twice (see batcher): insert afresh
 		return tx.Create(&row).Error
 	})
 	if err != nil {
-		if errors.Is(err, gorm.ErrDuplicatedKey) { // a second tab started it a moment ago
+		if errors.Is(err, gorm.ErrDuplicatedKey) {
 			if a, err := s.openAttempt(ctx, slot); a != nil || err != nil {
 				return a, err
 			}
