@@ -120,5 +120,11 @@ window.csm = (function () {
       }))));
   }
 
-  return { api: api, el: el, importReport: importReport, message: message, showError: showError, setFailing: setFailing, clock: clock, optional: optional };
+  // person names a user as staff see them: 姓名（用户名）, or the username alone when the
+  // name is empty or the same.
+  function person(username, name) {
+    return name && name !== username ? name + '（' + username + '）' : username;
+  }
+
+  return { api: api, el: el, importReport: importReport, person: person, message: message, showError: showError, setFailing: setFailing, clock: clock, optional: optional };
 })();

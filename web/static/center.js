@@ -79,7 +79,7 @@
       fill('result-rows', d.items, 7, function (r) {
         const verdict = verdicts[r.status] || (r.passed ? '合格' : '不合格');
         return cells({ 'data-attempt': String(r.attempt) },
-          el('td', { className: 'clip' }, r.name ? r.name + '（' + r.username + '）' : r.username),
+          el('td', { className: 'clip' }, csm.person(r.username, r.name)),
           el('td', { 'data-label': '班级' }, r.cohort || ''), r.title, el('td', { 'data-label': '交卷' }, when(r.submitted_at)),
           r.score + ' / ' + r.max_score,
           el('span', { className: 'tag ' + (r.passed ? 'ok' : verdicts[r.status] ? 'warn' : 'bad') }, verdict),
@@ -170,7 +170,7 @@
       sel.textContent = '';
       (k.users || []).forEach(function (u) {
         const extra = (a.extensions || {})[u.id];
-        sel.appendChild(el('option', { value: String(u.id) }, (u.name || u.username) + '（' + u.username + '）' + (extra ? ' 已延长 ' + Math.round(extra / 60) + ' 分钟' : '')));
+        sel.appendChild(el('option', { value: String(u.id) }, csm.person(u.username, u.name) + (extra ? ' 已延长 ' + Math.round(extra / 60) + ' 分钟' : '')));
       });
       $('extension').scrollIntoView({ block: 'start' });
     };

@@ -17,17 +17,20 @@
     }
   }
 
-  function startButton(label, className, path, body, errorId) {
-    const b = el('button', { type: 'button', className: className }, label);
+  // starts makes button b start what path and body say.
+  function starts(b, path, body, errorId) {
     b.addEventListener('click', function () {
       b.disabled = true;
       start(path, body, errorId).finally(function () { b.disabled = false; });
     });
     return b;
   }
+  function startButton(label, className, path, body, errorId) {
+    return starts(el('button', { type: 'button', className: className }, label), path, body, errorId);
+  }
 
   document.querySelectorAll('button.start').forEach(function (b) {
-    b.replaceWith(startButton(b.textContent, b.className, '/api/v1/attempts', { blueprint: b.dataset.blueprint }, 'start-error'));
+    starts(b, '/api/v1/attempts', { blueprint: b.dataset.blueprint }, 'start-error');
   });
 
   function when(t) { return new Date(t).toLocaleString('zh-CN', { hour12: false, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit' }); }
@@ -72,14 +75,13 @@
         c.n++;
       });
       const list = document.getElementById('wrongbook-list');
-      Object.keys(chapters).sort().forEach(function (code) {
+      Object.keys(chapters).sort(function (a, b) { return a.localeCompare(b, 'en', { numeric: true }); }).forEach(function (code) {
         const c = chapters[code];
         list.appendChild(el('li', { 'data-chapter': code },
           el('span', null, code + ' ' + c.title, el('span', { className: 'muted' }, c.n + ' 道错题')),
           startButton('练习本章错题', '', '/api/v1/wrongbook/practice', { chapter: code }, 'wrongbook-error')));
       });
     });
-    const all = document.getElementById('wrongbook-practice');
-    all.replaceWith(startButton(all.textContent, 'primary', '/api/v1/wrongbook/practice', {}, 'wrongbook-error'));
+    starts(document.getElementById('wrongbook-practice'), '/api/v1/wrongbook/practice', {}, 'wrongbook-error');
   }
 })();

@@ -92,7 +92,7 @@
   }
 
   function attemptCard(a) {
-    const who = a.candidate.name ? a.candidate.name + '（' + a.candidate.username + '）' : a.candidate.username;
+    const who = csm.person(a.candidate.username, a.candidate.name);
     const card = el('section', { className: 'card grading-item', 'data-attempt': String(a.attempt) },
       el('div', { className: 'head-row' }, el('h2', null, who + ' · ' + a.title),
         el('span', { className: 'muted small' }, '交卷 ' + when(a.submitted_at) + ' · 作答 ' + a.attempt)));
