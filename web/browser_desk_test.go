@@ -124,8 +124,16 @@ func TestBrowserCenter(t *testing.T) {
 	b.steps("import a right file", chromedp.SetUploadFiles(chromedp.CSS(`#user-import input[type=file]`), []string{good}),
 		chromedp.Click(chromedp.CSS(`#user-import button[data-dry="0"]`)))
 	b.until("imported with its password", `document.querySelector("#user-import-report").textContent.includes("已导入 1 个账号") && !!document.querySelector('#password-rows tr[data-user="wang.fang"]') && !!document.querySelector('#user-rows tr[data-user="wang.fang"]')`)
-	b.steps("disable wang.fang", chromedp.Click(chromedp.CSS(`#user-rows tr[data-user="wang.fang"] td:last-child button:last-child`)))
+	b.steps("disable wang.fang", chromedp.Click(chromedp.CSS(`#user-rows tr[data-user="wang.fang"] button.toggle`)))
 	b.until("disabled", `document.querySelector('#user-rows tr[data-user="wang.fang"]').textContent.includes("已停用")`)
+	// A reset asks first, then shows the new password once.
+	b.steps("reset candidate2's password", chromedp.Click(chromedp.CSS(`#user-rows tr[data-user="candidate2"] button.reset`)))
+	b.until("the question", `document.querySelector('#user-rows tr[data-user="candidate2"] button.reset').textContent === "确认重置？" && !document.querySelector('#password-rows tr[data-user="candidate2"]')`)
+	b.steps("confirm the reset", chromedp.Click(chromedp.CSS(`#user-rows tr[data-user="candidate2"] button.reset`)))
+	b.until("the new password", `document.querySelector('#password-rows tr[data-user="candidate2"] code').textContent.length >= 8`)
+	if s, _ := b.h.do("GET", "/api/v1/me", "candidate2", nil); s != 401 {
+		t.Fatalf("candidate2's old session answers %d after the reset", s)
+	}
 
 	// A cohort with the candidate.
 	b.open("/center/cohorts")
@@ -149,8 +157,7 @@ func TestBrowserCenter(t *testing.T) {
 		chromedp.Click(chromedp.CSS(`#assignment-form button[type=submit]`)))
 	b.until("the first assignment", `document.querySelectorAll("#assignment-rows tr[data-assignment]").length === 1`)
 	b.steps("assign the quick quiz now", chromedp.Evaluate[chromedp.Void](`{`+selectCohort+` f.blueprint.value = "quick-quiz";
-		const local = d => new Date(d.getTime() - d.getTimezoneOffset() * 60000).toISOString().slice(0, 16);
-		f.opens_at.value = local(new Date(Date.now() - 3600e3)); f.attempts_allowed.value = "2"; }`),
+		f.opens_at.value = csm.beijingInput(new Date(Date.now() - 3600e3)); f.attempts_allowed.value = "2"; }`),
 		chromedp.Click(chromedp.CSS(`#assignment-form button[type=submit]`)))
 	b.until("two assignments", `document.querySelectorAll("#assignment-rows tr[data-assignment]").length === 2`)
 	b.steps("extend for the candidate", chromedp.Click(chromedp.CSS(`#assignment-rows tr[data-assignment]:last-child button`)))

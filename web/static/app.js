@@ -120,11 +120,21 @@ window.csm = (function () {
       }))));
   }
 
+  // Times are shown and entered in Beijing time, as the server-rendered pages, the
+  // server's messages and the exports state them, whatever zone the device is set to.
+  const beijingOffset = 8 * 3600 * 1000;
+  function when(t) {
+    return t ? new Date(t).toLocaleString('zh-CN', { timeZone: 'Asia/Shanghai', hour12: false, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit' }) : '';
+  }
+  // beijingInput is a datetime-local value for the moment d; fromBeijingInput reads one back.
+  function beijingInput(d) { return new Date(d.getTime() + beijingOffset).toISOString().slice(0, 16); }
+  function fromBeijingInput(v) { return new Date(v + ':00+08:00').toISOString(); }
+
   // person names a user as staff see them: 姓名（用户名）, or the username alone when the
   // name is empty or the same.
   function person(username, name) {
     return name && name !== username ? name + '（' + username + '）' : username;
   }
 
-  return { api: api, el: el, importReport: importReport, person: person, message: message, showError: showError, setFailing: setFailing, clock: clock, optional: optional };
+  return { api: api, el: el, importReport: importReport, person: person, when: when, beijingInput: beijingInput, fromBeijingInput: fromBeijingInput, message: message, showError: showError, setFailing: setFailing, clock: clock, optional: optional };
 })();

@@ -8,7 +8,6 @@
   const roles = { candidate: '考生', instructor: '讲师', center_admin: '中心管理员', admin: '系统管理员' };
   const verdicts = { graded: null, submitted: null, pending_review: '待评阅', abandoned: '未完成' };
 
-  function when(t) { return t ? new Date(t).toLocaleString('zh-CN', { hour12: false, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit' }) : ''; }
   function fill(id, items, cols, row) {
     const body = $(id);
     body.textContent = '';
@@ -20,9 +19,20 @@
       return c && c.nodeName === 'TD' ? c : el('td', null, c);
     }));
   }
-  function button(label, onClick, className) {
+  // button runs onClick; with confirmLabel the first click only asks, showing it, and a
+  // second click within five seconds runs (no native dialog: it blocks the page).
+  function button(label, onClick, className, confirmLabel) {
     const b = el('button', { type: 'button', className: className || '' }, label);
+    let disarm = 0;
+    const arm = function (on) {
+      clearTimeout(disarm);
+      b.classList.toggle('armed', on);
+      b.textContent = on ? confirmLabel : label;
+      if (on) disarm = setTimeout(function () { arm(false); }, 5000);
+    };
     b.addEventListener('click', async function () {
+      if (confirmLabel && !b.classList.contains('armed')) { arm(true); return; }
+      if (confirmLabel) arm(false);
       b.disabled = true;
       try { await onClick(); } catch (e) { csm.showError('center-error', '网络不通，请稍后重试'); } finally { b.disabled = false; }
     });
@@ -80,7 +90,7 @@
         const verdict = verdicts[r.status] || (r.passed ? '合格' : '不合格');
         return cells({ 'data-attempt': String(r.attempt) },
           el('td', { className: 'clip' }, csm.person(r.username, r.name)),
-          el('td', { 'data-label': '班级' }, r.cohort || ''), r.title, el('td', { 'data-label': '交卷' }, when(r.submitted_at)),
+          el('td', { 'data-label': '班级' }, r.cohort || ''), r.title, el('td', { 'data-label': '交卷' }, csm.when(r.submitted_at)),
           r.score + ' / ' + r.max_score,
           el('span', { className: 'tag ' + (r.passed ? 'ok' : verdicts[r.status] ? 'warn' : 'bad') }, verdict),
           el('a', { href: '/attempts/' + r.attempt + '/result' }, '查看'));
@@ -143,11 +153,10 @@
   const aform = $('assignment-form');
   if (aform) {
     // The window defaults to the next whole hour, for two hours.
-    const local = function (d) { return new Date(d.getTime() - d.getTimezoneOffset() * 60000).toISOString().slice(0, 16); };
-    const start = new Date();
-    start.setMinutes(60, 0, 0);
-    aform.opens_at.value = local(start);
-    aform.closes_at.value = local(new Date(start.getTime() + 2 * 3600 * 1000));
+    const hour = 3600 * 1000;
+    const start = new Date(Math.ceil(Date.now() / hour) * hour);
+    aform.opens_at.value = csm.beijingInput(start);
+    aform.closes_at.value = csm.beijingInput(new Date(start.getTime() + 2 * hour));
     let extending = null;
     const showAssignments = async function () {
       const d = await call('center-error', 'GET', '/api/v1/assignments');
@@ -155,7 +164,7 @@
       fill('assignment-rows', d.items, 6, function (a) {
         const n = Object.keys(a.extensions || {}).length;
         return cells({ 'data-assignment': String(a.id) }, el('td', { className: 'clip' }, a.title), el('td', { 'data-label': '班级' }, cohortName(a.cohort)),
-          el('td', { 'data-label': '开放' }, when(a.opens_at)), el('td', { 'data-label': '截止' }, when(a.closes_at)),
+          el('td', { 'data-label': '开放' }, csm.when(a.opens_at)), el('td', { 'data-label': '截止' }, csm.when(a.closes_at)),
           el('td', { 'data-label': '次数' }, String(a.attempts_allowed) + (n ? '（' + n + ' 人延时）' : '')),
           button('延长时间', function () { return openExtension(a); }));
       });
@@ -178,7 +187,7 @@
     onSubmit(aform, async function () {
       const d = await call('assignment-error', 'POST', '/api/v1/assignments', {
         blueprint: aform.blueprint.value, cohort: Number(aform.cohort.value),
-        opens_at: new Date(aform.opens_at.value).toISOString(), closes_at: new Date(aform.closes_at.value).toISOString(),
+        opens_at: csm.fromBeijingInput(aform.opens_at.value), closes_at: csm.fromBeijingInput(aform.closes_at.value),
         attempts_allowed: Number(aform.attempts_allowed.value) });
       if (d) showAssignments();
     });
@@ -213,14 +222,13 @@
           el('span', { className: 'tag ' + (u.disabled ? 'bad' : 'ok') }, u.disabled ? '已停用' : '正常'),
           el('td', null,
             button('重置密码', async function () {
-              if (!confirm('重置 ' + u.username + ' 的密码？其登录会立即失效。')) return;
               const r = await call('center-error', 'POST', '/api/v1/users/' + u.id + '/password');
               if (r) passwords([{ username: u.username, password: r.password }]);
-            }),
+            }, 'reset', '确认重置？'),
             button(u.disabled ? '启用' : '停用', async function () {
               const r = await call('center-error', 'PATCH', '/api/v1/users/' + u.id, { disabled: !u.disabled });
               if (r) showUsers();
-            })));
+            }, 'toggle')));
       });
     };
     onSubmit(filterForm, showUsers);

@@ -33,7 +33,6 @@
     starts(b, '/api/v1/attempts', { blueprint: b.dataset.blueprint }, 'start-error');
   });
 
-  function when(t) { return new Date(t).toLocaleString('zh-CN', { hour12: false, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit' }); }
   const statusTitle = { upcoming: '未开放', open: '可作答', in_progress: '作答中', used_up: '次数已用完', closed: '已截止' };
   const statusTag = { upcoming: 'warn', open: 'ok', in_progress: 'ok', used_up: '', closed: 'bad' };
 
@@ -54,7 +53,7 @@
         list.appendChild(el('li', { className: 'assignment', 'data-assignment': String(a.id) },
           el('span', null,
             el('strong', null, a.title), ' ', el('span', { className: 'tag ' + (statusTag[a.status] || '') }, statusTitle[a.status] || a.status),
-            el('span', { className: 'muted' }, when(a.opens_at) + ' 至 ' + when(a.closes_at) + ' · 已作答 ' + a.attempts_used + ' / ' + a.attempts_allowed + ' 次' +
+            el('span', { className: 'muted' }, csm.when(a.opens_at) + ' 至 ' + csm.when(a.closes_at) + ' · 已作答 ' + a.attempts_used + ' / ' + a.attempts_allowed + ' 次' +
               (a.extra_s ? ' · 延长 ' + Math.round(a.extra_s / 60) + ' 分钟' : '')),
             el('span', { className: 'error-message', id: errId, role: 'alert', hidden: true })),
           action));

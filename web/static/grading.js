@@ -26,7 +26,6 @@
     return out;
   }
 
-  function when(t) { return t ? new Date(t).toLocaleString('zh-CN', { hour12: false }) : ''; }
 
   // caseCard is one case to grade; done is called with the rescored Result.
   function caseCard(attempt, c, done) {
@@ -95,7 +94,7 @@
     const who = csm.person(a.candidate.username, a.candidate.name);
     const card = el('section', { className: 'card grading-item', 'data-attempt': String(a.attempt) },
       el('div', { className: 'head-row' }, el('h2', null, who + ' · ' + a.title),
-        el('span', { className: 'muted small' }, '交卷 ' + when(a.submitted_at) + ' · 作答 ' + a.attempt)));
+        el('span', { className: 'muted small' }, '交卷 ' + csm.when(a.submitted_at) + ' · 作答 ' + a.attempt)));
     a.cases.forEach(function (c) {
       card.appendChild(caseCard(a, c, function (result) {
         if (result.status === 'pending_review') return;
