@@ -66,7 +66,7 @@ func TestBrowserGrading(t *testing.T) {
 	b.open("/grading")
 	item := fmt.Sprintf(`document.querySelector('.grading-item[data-attempt="%d"]')`, a.ID)
 	b.until("the attempt in the queue", `!!`+item+` && `+item+`.querySelectorAll("input[type=number]").length > 0`)
-	marks := eval[[]string](b, `Array.from(`+item+`.querySelectorAll(".part:first-of-type mark, .answer-text mark")).map(m => m.textContent)`)
+	marks := eval[[]string](b, `Array.from(`+item+`.querySelector(".part .answer-text").querySelectorAll("mark")).map(m => m.textContent)`)
 	found := false
 	for _, m := range marks {
 		found = found || m == keyword
@@ -167,12 +167,18 @@ func TestBrowserCenter(t *testing.T) {
 	b.shoot("center-assignments")
 
 	// The candidate: the early one refused with the window, the open one started.
+	_, body := b.h.do("GET", "/api/v1/assignments", "centeradmin", nil)
+	assignments := map[string]string{}
+	for _, a := range decode[struct{ Items []exam.Assignment }](t, body).Items {
+		assignments[a.Blueprint] = fmt.Sprintf(`#assignment-list li[data-assignment="%d"]`, a.ID)
+	}
+	early, open := assignments["L2-theory"], assignments["quick-quiz"]
 	b.switchUser("candidate")
 	b.until("two assignments on the dashboard", `document.querySelectorAll("#assignment-list li.assignment").length === 2`)
 	b.shoot("dashboard-assignments")
-	b.steps("start the early one", chromedp.Click(chromedp.CSS(`#assignment-list li.assignment:first-child button`)))
-	b.until("the server's reason", `document.querySelector("#assignment-list li.assignment:first-child .error-message").textContent.includes("尚未开放")`)
-	b.steps("start the open one", chromedp.Click(chromedp.CSS(`#assignment-list li.assignment:last-child button`)))
+	b.steps("start the early one", chromedp.Click(chromedp.CSS(early+` button`)))
+	b.until("the server's reason", `document.querySelector('`+early+` .error-message').textContent.includes("尚未开放")`)
+	b.steps("start the open one", chromedp.Click(chromedp.CSS(open+` button`)))
 	b.until("the exam", `location.pathname.startsWith("/exam/") && !!document.querySelector("#question .stem")`)
 	var id int64
 	fmt.Sscanf(b.path(), "/exam/%d", &id)
@@ -180,7 +186,7 @@ func TestBrowserCenter(t *testing.T) {
 		t.Fatalf("submit %d %s", s, body)
 	}
 	b.open("/")
-	b.until("one of two attempts used", `document.querySelector("#assignment-list li.assignment:last-child").textContent.includes("已作答 1 / 2 次")`)
+	b.until("one of two attempts used", `document.querySelector('`+open+`').textContent.includes("已作答 1 / 2 次")`)
 
 	// Results: the attempt listed; the CSV export is CSV with a BOM.
 	b.switchUser("centeradmin")
