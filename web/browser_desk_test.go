@@ -145,7 +145,13 @@ func TestBrowserCenter(t *testing.T) {
 	b.steps("add the candidate",
 		chromedp.SendKeys(chromedp.CSS(`#member-form input[name=usernames]`), "candidate"),
 		chromedp.Click(chromedp.CSS(`#member-form button[type=submit]`)))
-	b.until("the member listed and counted", `!!document.querySelector('#member-rows tr[data-user="candidate"]') && Array.from(document.querySelectorAll("#cohort-rows tr")).some(r => r.textContent.includes("周末班") && r.children[1].textContent === "1")`)
+	b.until("the member listed", `!!document.querySelector('#member-rows tr[data-user="candidate"]')`)
+	b.steps("add another by mistake",
+		chromedp.SendKeys(chromedp.CSS(`#member-form input[name=usernames]`), "candidate2"),
+		chromedp.Click(chromedp.CSS(`#member-form button[type=submit]`)))
+	b.until("two members", `document.querySelectorAll("#member-rows tr[data-user]").length === 2`)
+	b.steps("remove them", chromedp.Click(chromedp.CSS(`#member-rows tr[data-user="candidate2"] button`)))
+	b.until("one member, counted", `document.querySelectorAll("#member-rows tr[data-user]").length === 1 && Array.from(document.querySelectorAll("#cohort-rows tr")).some(r => r.textContent.includes("周末班") && r.children[1].textContent === "1")`)
 	b.shoot("center-cohorts")
 
 	// Assignments: the quick quiz open since an hour ago, the theory exam from the next
