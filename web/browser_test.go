@@ -346,20 +346,21 @@ func TestBrowserCandidateExam(t *testing.T) {
 	if href != "/api/v1/attempts/"+itoa(id)+"/report.pdf" {
 		t.Fatalf("PDF link %q", href)
 	}
-	// The report endpoint belongs to the grading work; when it answers, it is a PDF and
-	// the link shows; when it does not, the link hides.
-	s, pdf := b.h.do("GET", href, "candidate", nil)
-	switch {
-	case s == 200 && !strings.HasPrefix(string(pdf), "%PDF"):
-		t.Fatalf("report.pdf is not a PDF: %.20q", pdf)
-	case s == 200:
-		b.until("the PDF link shown", `!document.querySelector("#pdf-link").hidden`)
-	default:
-		b.until("the PDF link hidden", `document.querySelector("#pdf-link").hidden`)
+	typ, head := b.fetchHead(href)
+	if typ != "application/pdf" || head != "25504446" { // %PDF
+		t.Fatalf("the PDF link answers %q starting %s", typ, head)
 	}
 	b.shoot("result")
 	b.open("/")
 	b.until("the history", `document.body.innerText.includes("历史成绩") && !!document.querySelector('a[href="/attempts/`+itoa(id)+`/result"]')`)
+
+	// The five unanswered questions (and any wrong ones) are in the 错题本, counted by
+	// chapter; practising them opens an untimed paper of them.
+	b.until("the wrong-answer book", `!document.querySelector("#wrongbook").hidden && Number(document.querySelector("#wrongbook-count").textContent) >= 5 && document.querySelectorAll("#wrongbook-list li[data-chapter]").length > 0`)
+	b.steps("scroll to the book", chromedp.ScrollIntoView(chromedp.ID("wrongbook")))
+	b.shoot("dashboard-wrongbook")
+	b.steps("practise the wrong answers", chromedp.Click(chromedp.ID("wrongbook-practice")))
+	b.until("the practice of wrong answers", `location.pathname.startsWith("/exam/") && document.querySelector("#timer").hidden && document.querySelectorAll("#sheet-cells .cell").length >= 5`)
 }
 
 // TestBrowserTimerAutoSubmits: the countdown runs on the server's clock (here more than
@@ -500,11 +501,7 @@ func TestBrowserInstructorAndRoles(t *testing.T) {
 	b.until("the blueprint listed", `location.pathname === "/blueprints" && document.body.innerText.includes("中心甲周测")`)
 	b.shoot("blueprints")
 	b.open("/grading")
-	b.until("the grading page settled", `!document.querySelector("#grading").hidden || !document.querySelector("#grading-missing").hidden`)
-	b.shoot("grading")
-	b.open("/center")
-	b.until("the center page settled", `document.querySelectorAll(".center-section:not([hidden])").length > 0 || !document.querySelector("#center-missing").hidden`)
-	b.shoot("center")
+	b.until("the empty grading queue", `!document.querySelector("#grading-empty").hidden`)
 
 	// The candidate: the syllabus, a practice that reveals the key, and no way in.
 	b.steps("log out", chromedp.Click(chromedp.ID("logout")))

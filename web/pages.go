@@ -272,7 +272,8 @@ func (s *Server) registerPageRoutes(r fiber.Router) {
 	r.Get("/blueprints", append(staff, s.blueprintsPage)...)
 	r.Get("/blueprints/new", append(staff, s.blueprintFormPage)...)
 	r.Get("/grading", append(staff, s.shellPage("grading", "阅卷"))...)
-	r.Get("/center", append(staff, s.shellPage("center", "培训中心"))...)
+	r.Get("/center", append(staff, s.centerPage)...)
+	r.Get("/center/:section", append(staff, s.centerPage)...)
 }
 
 // serveStatic answers an embedded file. A request carrying the current hash (as the
@@ -306,6 +307,35 @@ func (s *Server) pageUser(c *fiber.Ctx) error {
 	}
 	c.Locals(userKey, u)
 	return c.Next()
+}
+
+// centerSections are the training center's pages by path; the results are its front page.
+var centerSections = map[string]string{"": "成绩", "cohorts": "班级", "assignments": "考试安排", "users": "用户"}
+
+// centerPage is one section of the training center's desk; center.js loads and changes
+// its data through the API. Accounts are managed by center admins only.
+func (s *Server) centerPage(c *fiber.Ctx) error {
+	section := utils.CopyString(c.Params("section"))
+	title, ok := centerSections[section]
+	if !ok {
+		return fiber.ErrNotFound
+	}
+	manageUsers := currentUser(c).Can(accountAdmins...)
+	if section == "users" && !manageUsers {
+		return fmt.Errorf("只有中心管理员可以管理账号: %w", account.ErrForbidden)
+	}
+	bps, err := s.Exams.Blueprints(c.UserContext(), currentUser(c).CenterID)
+	if err != nil {
+		return err
+	}
+	var exams []exam.Blueprint
+	for _, bp := range bps {
+		if bp.Mode == exam.ModeExam {
+			exams = append(exams, bp)
+		}
+	}
+	return s.render(c, fiber.StatusOK, "center", "培训中心 · "+title,
+		fiber.Map{"Section": section, "ManageUsers": manageUsers, "Blueprints": exams})
 }
 
 // shellPage is a page whose script loads everything from the API.

@@ -64,7 +64,7 @@ func everyPageRenders(t *testing.T, h *harness) {
 		want      []string
 	}{
 		{"/login", "", 200, []string{"<form id=\"login-form\"", "用户名", "login.js"}},
-		{"/", "candidate", 200, []string{"模拟考试", "二级理论知识模拟", "data-blueprint=\"L2-theory\"", "章节练习", "历史成绩", "快速小测", "/attempts/" + itoa(done.ID) + "/result", "继续作答", "错题本"}},
+		{"/", "candidate", 200, []string{"模拟考试", "二级理论知识模拟", "data-blueprint=\"L2-theory\"", "章节练习", "历史成绩", "快速小测", "/attempts/" + itoa(done.ID) + "/result", "继续作答", "错题本", "id=\"assignments\"", "id=\"wrongbook-practice\""}},
 		{"/", "instructor", 200, []string{"题库", "试卷蓝图", "阅卷", "培训中心"}},
 		{"/syllabus", "candidate", 200, []string{"学习大纲", "/syllabus/JC.1", "客户信息管理"}},
 		{"/syllabus/JC.1", "candidate", 200, []string{"data-blueprint=\"practice-JC.1\"", "练习本章", "class=\"text\""}},
@@ -87,8 +87,16 @@ func everyPageRenders(t *testing.T, h *harness) {
 		{"/questions/" + mine + "/edit", "centeradmin", 200, []string{"data-id=\"" + mine + "\"", "编辑题目"}},
 		{"/blueprints", "instructor", 200, []string{"L2-theory", "二级理论知识模拟", "新建蓝图"}},
 		{"/blueprints/new", "instructor", 200, []string{"id=\"blueprint-form\"", "每题分值", "blueprint.js"}},
-		{"/grading", "instructor", 200, []string{"/api/v1/grading/pending", "grading.js"}},
-		{"/center", "centeradmin", 200, []string{"/api/v1/cohorts", "/api/v1/results?format=json", "导出 CSV"}},
+		{"/questions", "centeradmin", 200, []string{"id=\"question-import\"", "/api/v1/questions/template.xlsx", "/api/v1/questions/export?format=csv&amp;own=1", "questions.js"}},
+		{"/grading", "instructor", 200, []string{"id=\"grading-list\"", "grading.js"}},
+		{"/center", "centeradmin", 200, []string{"id=\"results-filter\"", "导出 CSV", "导出 Excel", "下载全部成绩单", "<option value=\"quick-quiz\">", "href=\"/center/users\"", "center.js"}},
+		{"/center", "instructor", 200, []string{"id=\"result-rows\"", "href=\"/center/cohorts\""}},
+		{"/center/cohorts", "instructor", 200, []string{"id=\"cohort-form\"", "id=\"member-form\""}},
+		{"/center/assignments", "centeradmin", 200, []string{"id=\"assignment-form\"", "datetime-local", "id=\"extension-form\"", "<option value=\"L2-theory\">"}},
+		{"/center/users", "centeradmin", 200, []string{"id=\"user-form\"", "id=\"user-import\"", "批量导入考生", "id=\"user-rows\""}},
+		{"/center/users", "instructor", 403, []string{"只有中心管理员可以管理账号"}},
+		{"/center/nothing", "instructor", 404, []string{"页面不存在"}},
+		{"/center/cohorts", "candidate", 403, []string{"无权访问"}},
 		// A candidate gets a 403 page, not JSON, and no staff link.
 		{"/questions", "candidate", 403, []string{"无权访问", "您的角色无权进行此操作", "<html"}},
 		{"/questions/new", "candidate", 403, []string{"无权访问"}},

@@ -3,10 +3,13 @@
 // cookie, building elements without innerHTML, logout and the offline banner.
 window.csm = (function () {
   // api calls the JSON API; it resolves to {ok, status, data} and rejects only when the
-  // network fails (offline, connection reset), so callers can tell the two apart.
+  // network fails (offline, connection reset), so callers can tell the two apart. A
+  // FormData body is sent as a multipart upload.
   async function api(method, path, body) {
     const init = { method: method, credentials: 'same-origin', headers: { Accept: 'application/json' } };
-    if (body !== undefined) {
+    if (body instanceof FormData) {
+      init.body = body;
+    } else if (body !== undefined) {
       init.headers['Content-Type'] = 'application/json';
       init.body = JSON.stringify(body);
     }
@@ -95,5 +98,43 @@ window.csm = (function () {
     }
   }
 
-  return { api: api, el: el, message: message, showError: showError, setFailing: setFailing, clock: clock, optional: optional };
+  // importReport shows an import's answer in box: what it found or stored, and every
+  // problem as a table of row, column and message. The question and account imports
+  // answer in the same shape.
+  function importReport(box, res, noun) {
+    box.textContent = '';
+    const d = res.data || {};
+    if (res.ok) {
+      box.appendChild(el('p', { className: 'tag ok report-summary' }, d.dry_run
+        ? '检查通过：共 ' + d.valid + ' ' + noun + '，可以导入'
+        : '已导入 ' + d.imported + ' ' + noun));
+      return;
+    }
+    box.appendChild(el('p', { className: 'error-message report-summary' }, message(res)));
+    const errs = d.errors || [];
+    if (!errs.length) return;
+    box.appendChild(el('table', { className: 'table report' },
+      el('thead', null, el('tr', null, el('th', null, '行'), el('th', null, '列'), el('th', null, '问题'))),
+      el('tbody', null, errs.map(function (e) {
+        return el('tr', null, el('td', { 'data-label': '行' }, String(e.row)), el('td', { 'data-label': '列' }, e.field || ''), el('td', null, e.message));
+      }))));
+  }
+
+  // Times are shown and entered in Beijing time, as the server-rendered pages, the
+  // server's messages and the exports state them, whatever zone the device is set to.
+  const beijingOffset = 8 * 3600 * 1000;
+  function when(t) {
+    return t ? new Date(t).toLocaleString('zh-CN', { timeZone: 'Asia/Shanghai', hour12: false, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit' }) : '';
+  }
+  // beijingInput is a datetime-local value for the moment d; fromBeijingInput reads one back.
+  function beijingInput(d) { return new Date(d.getTime() + beijingOffset).toISOString().slice(0, 16); }
+  function fromBeijingInput(v) { return new Date(v + ':00+08:00').toISOString(); }
+
+  // person names a user as staff see them: 姓名（用户名）, or the username alone when the
+  // name is empty or the same.
+  function person(username, name) {
+    return name && name !== username ? name + '（' + username + '）' : username;
+  }
+
+  return { api: api, el: el, importReport: importReport, person: person, when: when, beijingInput: beijingInput, fromBeijingInput: fromBeijingInput, message: message, showError: showError, setFailing: setFailing, clock: clock, optional: optional };
 })();

@@ -1,63 +1,86 @@
 'use strict';
-// The dashboard and the syllabus: start buttons, and the sections whose back end may not
-// exist on this server (assignments, wrong-answer book), hidden when it does not.
+// The dashboard and the syllabus: start buttons, the candidate's assignments (考试安排)
+// and the wrong-answer book (错题本) with a practice of it.
 (function () {
   const el = csm.el;
 
-  async function start(body) {
-    csm.showError('start-error', '');
+  // start begins an attempt and opens it; a refusal (e.g. 409 outside an assignment's
+  // window) shows the server's message in errorId.
+  async function start(path, body, errorId) {
+    csm.showError(errorId, '');
     try {
-      const res = await csm.api('POST', '/api/v1/attempts', body);
+      const res = await csm.api('POST', path, body);
       if (res.ok) { location.href = '/exam/' + res.data.id; return; }
-      csm.showError('start-error', csm.message(res, '无法开始'));
+      csm.showError(errorId, csm.message(res, '无法开始'));
     } catch (e) {
-      csm.showError('start-error', '网络不通，请检查网络后重试');
+      csm.showError(errorId, '网络不通，请检查网络后重试');
     }
   }
 
-  document.querySelectorAll('button.start').forEach(function (b) {
+  // starts makes button b start what path and body say.
+  function starts(b, path, body, errorId) {
     b.addEventListener('click', function () {
       b.disabled = true;
-      start({ blueprint: b.dataset.blueprint }).finally(function () { b.disabled = false; });
+      start(path, body, errorId).finally(function () { b.disabled = false; });
     });
+    return b;
+  }
+  function startButton(label, className, path, body, errorId) {
+    return starts(el('button', { type: 'button', className: className }, label), path, body, errorId);
+  }
+
+  document.querySelectorAll('button.start').forEach(function (b) {
+    starts(b, '/api/v1/attempts', { blueprint: b.dataset.blueprint }, 'start-error');
   });
+
+  const statusTitle = { upcoming: '未开放', open: '可作答', in_progress: '作答中', used_up: '次数已用完', closed: '已截止' };
+  const statusTag = { upcoming: 'warn', open: 'ok', in_progress: 'ok', used_up: '', closed: 'bad' };
 
   const assignments = document.getElementById('assignments');
   if (assignments) {
-    csm.optional(assignments, assignments.dataset.endpoint).then(function (data) {
-      const items = data && (data.items || data) || [];
+    csm.optional(assignments, '/api/v1/assignments').then(function (data) {
+      const items = (data && data.items) || [];
+      assignments.hidden = items.length === 0;
       const list = document.getElementById('assignment-list');
-      if (!Array.isArray(items) || items.length === 0) { assignments.hidden = true; return; }
       items.forEach(function (a) {
-        const btn = el('button', { type: 'button', className: 'primary' }, '开始');
-        btn.addEventListener('click', function () { start({ assignment: a.id }); });
-        list.appendChild(el('li', null,
-          el('span', null, el('strong', null, a.title || a.blueprint || ('安排 ' + a.id)), ' ',
-            el('span', { className: 'muted' }, a.due ? '截止 ' + new Date(a.due).toLocaleString('zh-CN') : '')),
-          btn));
+        const errId = 'assignment-error-' + a.id;
+        let action = null;
+        if (a.status === 'in_progress' && a.open_attempt) {
+          action = el('a', { className: 'button primary', href: '/exam/' + a.open_attempt }, '继续作答');
+        } else if (a.status === 'open' || a.status === 'upcoming') {
+          action = startButton('开始考试', a.status === 'open' ? 'primary' : '', '/api/v1/attempts', { assignment: a.id }, errId);
+        }
+        list.appendChild(el('li', { className: 'assignment', 'data-assignment': String(a.id) },
+          el('span', null,
+            el('strong', null, a.title), ' ', el('span', { className: 'tag ' + (statusTag[a.status] || '') }, statusTitle[a.status] || a.status),
+            el('span', { className: 'muted' }, csm.when(a.opens_at) + ' 至 ' + csm.when(a.closes_at) + ' · 已作答 ' + a.attempts_used + ' / ' + a.attempts_allowed + ' 次' +
+              (a.extra_s ? ' · 延长 ' + Math.round(a.extra_s / 60) + ' 分钟' : '')),
+            el('span', { className: 'error-message', id: errId, role: 'alert', hidden: true })),
+          action));
       });
     });
   }
 
   const wrongbook = document.getElementById('wrongbook');
   if (wrongbook) {
-    csm.optional(wrongbook, wrongbook.dataset.endpoint).then(function (data) {
-      const items = data && (data.items || data) || [];
-      if (!Array.isArray(items) || items.length === 0) { wrongbook.hidden = true; return; }
-      document.getElementById('wrongbook-count').textContent = String(data.total || items.length);
+    csm.optional(wrongbook, '/api/v1/wrongbook').then(function (data) {
+      const items = (data && data.items) || [];
+      wrongbook.hidden = items.length === 0;
+      document.getElementById('wrongbook-count').textContent = String(items.length);
+      // Count per chapter, in the order of the syllabus codes.
+      const chapters = {};
+      items.forEach(function (w) {
+        const c = chapters[w.chapter] || (chapters[w.chapter] = { code: w.chapter, title: w.chapter_title, n: 0 });
+        c.n++;
+      });
       const list = document.getElementById('wrongbook-list');
-      items.slice(0, 5).forEach(function (w) {
-        list.appendChild(el('li', null, el('span', { className: 'clip' }, w.stem || ('题目 ' + (w.question_id || w.id)))));
+      Object.keys(chapters).sort(function (a, b) { return a.localeCompare(b, 'en', { numeric: true }); }).forEach(function (code) {
+        const c = chapters[code];
+        list.appendChild(el('li', { 'data-chapter': code },
+          el('span', null, code + ' ' + c.title, el('span', { className: 'muted' }, c.n + ' 道错题')),
+          startButton('练习本章错题', '', '/api/v1/wrongbook/practice', { chapter: code }, 'wrongbook-error')));
       });
     });
-    document.getElementById('wrongbook-practice').addEventListener('click', async function () {
-      try {
-        const res = await csm.api('POST', '/api/v1/wrongbook/practice', {});
-        if (res.ok && res.data && res.data.id) { location.href = '/exam/' + res.data.id; return; }
-        csm.showError('start-error', csm.message(res, '无法开始错题练习'));
-      } catch (e) {
-        csm.showError('start-error', '网络不通，请检查网络后重试');
-      }
-    });
+    starts(document.getElementById('wrongbook-practice'), '/api/v1/wrongbook/practice', {}, 'wrongbook-error');
   }
 })();
