@@ -97,7 +97,7 @@ func TestAssignmentWindowAttemptsAndExtensions(t *testing.T) {
 		if _, err := f.svc.StartAssigned(ctx, exam.Viewer{UserID: 5, CenterID: 1}, mine, a.ID); !errors.Is(err, content.ErrConflict) || !strings.Contains(err.Error(), "已截止") {
 			t.Fatalf("after the window: %v", err)
 		}
-		if _, err := f.svc.Save(ctx, bob.UserID, late.ID, late.Paper.Sections[0].Items[0].QuestionID, exam.Answer{Choice: []string{late.Paper.Sections[0].Items[0].Options[0]}}); err != nil {
+		if _, err := f.svc.Save(ctx, exam.Writer{Candidate: bob.UserID}, late.ID, late.Paper.Sections[0].Items[0].QuestionID, exam.Answer{Choice: []string{late.Paper.Sections[0].Items[0].Options[0]}}); err != nil {
 			t.Fatalf("save after the window's close: %v", err)
 		}
 

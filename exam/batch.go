@@ -8,7 +8,7 @@ import (
 	"gorm.io/gorm"
 )
 
-// batchLimit bounds the writes one transaction carries.
+// batchLimit bounds the writes one MySQL transaction carries.
 const batchLimit = 256
 
 // batcher is group commit: concurrent writes queue, and a writer runs every queued write
@@ -26,21 +26,24 @@ const batchLimit = 256
 type batcher struct {
 	db      *gorm.DB
 	writers int // at most this many transactions at once
+	limit   int // at most this many writes in one transaction
 
 	mu      sync.Mutex
 	queue   []*write
 	running int
 }
 
-// newBatcher returns a batcher writing to g. SQLite has one writer at a time whatever
-// we do, so one batch at a time; MySQL locks rows, so a few batches run side by side and
-// each commits while the others fill.
+// newBatcher returns a batcher writing to g. MySQL locks rows, so a few batches run side
+// by side and each commits while the others fill. SQLite has one writer at a time
+// whatever we do: its writes queue here for the one writer rather than spin on
+// SQLITE_BUSY, and each commits alone. A commit is cheap there (WAL, synchronous=NORMAL),
+// while a statement inside a longer transaction needs a statement journal that costs
+// more than the commit it saves (saves through HTTP: 13.7k/s alone, 9.7k/s batched).
 func newBatcher(g *gorm.DB) *batcher {
-	b := &batcher{db: g, writers: 1}
 	if db.DialectOf(g) == db.MySQL {
-		b.writers = 4
+		return &batcher{db: g, writers: 4, limit: batchLimit}
 	}
-	return b
+	return &batcher{db: g, writers: 1, limit: 1}
 }
 
 // write is one queued statement: run executes it on tx (a batch's transaction, or the
@@ -72,7 +75,7 @@ func (b *batcher) do(ctx context.Context, run func(tx *gorm.DB) error) error {
 func (b *batcher) drain() {
 	for {
 		b.mu.Lock()
-		n := min(len(b.queue), batchLimit)
+		n := min(len(b.queue), b.limit)
 		if n == 0 {
 			b.running--
 			b.mu.Unlock()

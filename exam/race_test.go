@@ -26,7 +26,7 @@ func TestSavesRacingSubmit(t *testing.T) {
 		var result *exam.Result
 		for i, q := range qs {
 			wg.Go(func() {
-				_, err := f.svc.Save(ctx, alice.UserID, a.ID, q.ID, exam.Answer{Choice: q.Answer[:1]})
+				_, err := f.svc.Save(ctx, exam.Writer{Candidate: alice.UserID}, a.ID, q.ID, exam.Answer{Choice: q.Answer[:1]})
 				switch {
 				case err == nil:
 					saved[i] = true

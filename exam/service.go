@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/csmexam/csmexam/content"
+	"github.com/csmexam/csmexam/content/account"
 	"github.com/csmexam/csmexam/content/db"
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
@@ -518,14 +519,23 @@ func (s *Service) remember(ctx context.Context, id, candidate int64, paper Paper
 	return h, nil
 }
 
+// Writer is who saves an answer: the candidate, and the token hash of the session the
+// save proves live in its own statement. An empty Session means the caller checked the
+// session against the database for this request already.
+type Writer struct {
+	Candidate int64
+	Session   string
+}
+
 // Save stores one answer, stamped with the server's time. It is idempotent: the same
 // answer with the same seq again changes nothing and returns the first time. With a seq,
 // a write older than the stored one is ErrStaleWrite; without one, the last write wins.
 // After the close of the attempt (deadline plus grace) or after submit it is
-// ErrAttemptClosed and nothing is stored. A question not on the paper is ErrNotFound;
-// a malformed answer a *content.ValidationError.
-func (s *Service) Save(ctx context.Context, candidate, attemptID, questionID int64, a Answer) (time.Time, error) {
-	h, err := s.head(ctx, candidate, attemptID)
+// ErrAttemptClosed and nothing is stored; when w's session has ended (logout, a disabled
+// account) it is account.ErrUnauthorized and nothing is stored. A question not on the
+// paper is ErrNotFound; a malformed answer a *content.ValidationError.
+func (s *Service) Save(ctx context.Context, w Writer, attemptID, questionID int64, a Answer) (time.Time, error) {
+	h, err := s.head(ctx, w.Candidate, attemptID)
 	if err != nil {
 		return time.Time{}, err
 	}
@@ -543,9 +553,13 @@ func (s *Service) Save(ctx context.Context, candidate, attemptID, questionID int
 	}
 	now := s.now().UTC().Truncate(time.Microsecond)
 	args := []any{attemptID, questionID, strings.Join(a.Choice, ","), text, a.Seq, now, attemptID, now}
+	if w.Session != "" {
+		args = append(args, w.Session, w.Candidate, now)
+	}
+	query := s.saveSQL(a.Seq > 0, w.Session != "")
 	var stored int64
 	err = s.writes.do(ctx, func(tx *gorm.DB) error {
-		res := tx.Exec(s.saveSQL(a.Seq > 0), args...)
+		res := tx.Exec(query, args...)
 		stored = res.RowsAffected
 		return res.Error
 	})
@@ -555,14 +569,18 @@ func (s *Service) Save(ctx context.Context, candidate, attemptID, questionID int
 	if stored > 0 {
 		return now, nil
 	}
-	return s.explainUnsaved(ctx, attemptID, questionID, a.Seq, now)
+	return s.explainUnsaved(ctx, w, attemptID, questionID, a.Seq, now)
 }
 
 // saveSQL is the one statement of a save: it inserts or updates the answer only while
-// the attempt is open, so a save racing a submit or the deadline can never land after it.
-func (s *Service) saveSQL(withSeq bool) string {
-	const insert = `INSERT INTO attempt_answers (attempt_id, question_id, choice, text, seq, saved_at)
+// the attempt is open (and, withSession, while the writer's session is live), so a save
+// racing a submit, the deadline or a logout can never land after it.
+func (s *Service) saveSQL(withSeq, withSession bool) string {
+	insert := `INSERT INTO attempt_answers (attempt_id, question_id, choice, text, seq, saved_at)
 SELECT ?, ?, ?, ?, ?, ? FROM attempts WHERE id = ? AND status = 'in_progress' AND (closes_at IS NULL OR closes_at > ?)`
+	if withSession {
+		insert += " AND " + account.LiveSession
+	}
 	if db.DialectOf(s.db) == db.MySQL {
 		if !withSeq {
 			return insert + ` ON DUPLICATE KEY UPDATE choice = VALUES(choice), text = VALUES(text), saved_at = VALUES(saved_at)`
@@ -581,9 +599,19 @@ saved_at = IF(` + newer + `, VALUES(saved_at), saved_at), seq = IF(` + newer + `
 choice = excluded.choice, text = excluded.text, saved_at = excluded.saved_at, seq = MAX(excluded.seq, attempt_answers.seq)` + cond
 }
 
-// explainUnsaved tells why a save changed no row: the attempt closed, the write was stale,
-// or it repeats the stored answer exactly (then it succeeded before).
-func (s *Service) explainUnsaved(ctx context.Context, attemptID, questionID, seq int64, now time.Time) (time.Time, error) {
+// explainUnsaved tells why a save changed no row: the writer's session ended, the attempt
+// closed, the write was stale, or it repeats the stored answer exactly (then it succeeded
+// before).
+func (s *Service) explainUnsaved(ctx context.Context, w Writer, attemptID, questionID, seq int64, now time.Time) (time.Time, error) {
+	if w.Session != "" {
+		var live int
+		if err := s.db.WithContext(ctx).Raw("SELECT CASE WHEN "+account.LiveSession+" THEN 1 ELSE 0 END", w.Session, w.Candidate, now).Scan(&live).Error; err != nil {
+			return time.Time{}, err
+		}
+		if live == 0 {
+			return time.Time{}, fmt.Errorf("登录已失效，请重新登录，答案未保存: %w", account.ErrUnauthorized)
+		}
+	}
 	var row attemptRow
 	if err := s.db.WithContext(ctx).Select("id, status, closes_at").Where("id = ?", attemptID).Take(&row).Error; err != nil {
 		return time.Time{}, err

@@ -119,23 +119,23 @@ func TestAttemptLifecycle(t *testing.T) {
 			default:
 				continue
 			}
-			at, err := f.svc.Save(ctx, alice.UserID, a.ID, q.ID, exam.Answer{Choice: choice})
+			at, err := f.svc.Save(ctx, exam.Writer{Candidate: alice.UserID}, a.ID, q.ID, exam.Answer{Choice: choice})
 			if err != nil || !at.Equal(f.clock.Now()) {
 				t.Fatalf("save %d: %v at %v", q.ID, err, at)
 			}
 		}
 		// Someone else's attempt, a question not on the paper, an unknown option.
-		if _, err := f.svc.Save(ctx, bob.UserID, a.ID, qs[0].ID, exam.Answer{Choice: qs[0].Answer}); !errors.Is(err, content.ErrNotFound) {
+		if _, err := f.svc.Save(ctx, exam.Writer{Candidate: bob.UserID}, a.ID, qs[0].ID, exam.Answer{Choice: qs[0].Answer}); !errors.Is(err, content.ErrNotFound) {
 			t.Fatalf("bob saving into alice's attempt: %v", err)
 		}
-		if _, err := f.svc.Save(ctx, alice.UserID, a.ID, 999999, exam.Answer{Choice: []string{"A"}}); !errors.Is(err, content.ErrNotFound) {
+		if _, err := f.svc.Save(ctx, exam.Writer{Candidate: alice.UserID}, a.ID, 999999, exam.Answer{Choice: []string{"A"}}); !errors.Is(err, content.ErrNotFound) {
 			t.Fatalf("question not on paper: %v", err)
 		}
 		var ve *content.ValidationError
-		if _, err := f.svc.Save(ctx, alice.UserID, a.ID, qs[0].ID, exam.Answer{Choice: []string{"Z"}}); !errors.As(err, &ve) || ve.Field != "choice[0]" {
+		if _, err := f.svc.Save(ctx, exam.Writer{Candidate: alice.UserID}, a.ID, qs[0].ID, exam.Answer{Choice: []string{"Z"}}); !errors.As(err, &ve) || ve.Field != "choice[0]" {
 			t.Fatalf("unknown option: %v", err)
 		}
-		if _, err := f.svc.Save(ctx, alice.UserID, a.ID, qs[0].ID, exam.Answer{Choice: []string{"A", "B"}}); !errors.As(err, &ve) {
+		if _, err := f.svc.Save(ctx, exam.Writer{Candidate: alice.UserID}, a.ID, qs[0].ID, exam.Answer{Choice: []string{"A", "B"}}); !errors.As(err, &ve) {
 			t.Fatalf("two choices on a single: %v", err)
 		}
 		if _, err := f.svc.Attempt(ctx, bob, a.ID); !errors.Is(err, content.ErrNotFound) {
@@ -167,7 +167,7 @@ func TestAttemptLifecycle(t *testing.T) {
 		if err != nil || again2.Score != res.Score {
 			t.Fatalf("second submit: %+v %v", again2, err)
 		}
-		if _, err := f.svc.Save(ctx, alice.UserID, a.ID, qs[150].ID, exam.Answer{Choice: []string{"T"}}); !errors.Is(err, exam.ErrAttemptClosed) {
+		if _, err := f.svc.Save(ctx, exam.Writer{Candidate: alice.UserID}, a.ID, qs[150].ID, exam.Answer{Choice: []string{"T"}}); !errors.Is(err, exam.ErrAttemptClosed) {
 			t.Fatalf("save after submit: %v", err)
 		}
 		answers, _ := f.svc.Answers(ctx, a.ID)
@@ -191,25 +191,25 @@ func TestSeqStaleWritesAndIdempotence(t *testing.T) {
 			t.Fatal(err)
 		}
 		q := f.keyed(t, a)[0]
-		first, err := f.svc.Save(ctx, alice.UserID, a.ID, q.ID, exam.Answer{Choice: q.Answer, Seq: 5})
+		first, err := f.svc.Save(ctx, exam.Writer{Candidate: alice.UserID}, a.ID, q.ID, exam.Answer{Choice: q.Answer, Seq: 5})
 		if err != nil {
 			t.Fatal(err)
 		}
 		f.clock.Add(time.Second)
 		// The same write again (a retry after a lost response) succeeds with the first time.
-		replay, err := f.svc.Save(ctx, alice.UserID, a.ID, q.ID, exam.Answer{Choice: q.Answer, Seq: 5})
+		replay, err := f.svc.Save(ctx, exam.Writer{Candidate: alice.UserID}, a.ID, q.ID, exam.Answer{Choice: q.Answer, Seq: 5})
 		if err != nil || !replay.Equal(first) {
 			t.Fatalf("replay: %v %v (first %v)", replay, err, first)
 		}
 		// An older tab's write is refused, not silently applied.
-		if _, err := f.svc.Save(ctx, alice.UserID, a.ID, q.ID, exam.Answer{Choice: wrong(q), Seq: 4}); !errors.Is(err, exam.ErrStaleWrite) {
+		if _, err := f.svc.Save(ctx, exam.Writer{Candidate: alice.UserID}, a.ID, q.ID, exam.Answer{Choice: wrong(q), Seq: 4}); !errors.Is(err, exam.ErrStaleWrite) {
 			t.Fatalf("stale write: %v", err)
 		}
-		if _, err := f.svc.Save(ctx, alice.UserID, a.ID, q.ID, exam.Answer{Choice: wrong(q), Seq: 6}); err != nil {
+		if _, err := f.svc.Save(ctx, exam.Writer{Candidate: alice.UserID}, a.ID, q.ID, exam.Answer{Choice: wrong(q), Seq: 6}); err != nil {
 			t.Fatalf("newer write: %v", err)
 		}
 		// Without a seq the last write wins.
-		if _, err := f.svc.Save(ctx, alice.UserID, a.ID, q.ID, exam.Answer{Choice: q.Answer}); err != nil {
+		if _, err := f.svc.Save(ctx, exam.Writer{Candidate: alice.UserID}, a.ID, q.ID, exam.Answer{Choice: q.Answer}); err != nil {
 			t.Fatalf("write without seq: %v", err)
 		}
 		ans, _ := f.svc.Answers(ctx, a.ID)
@@ -250,13 +250,13 @@ func TestDeadlineGraceSweeperAndExtension(t *testing.T) {
 		q := func(a *exam.Attempt) *content.Question { return f.keyed(t, a)[0] }
 
 		f.clock.Add(10*time.Minute + time.Second) // past the deadline
-		if _, err := f.svc.Save(ctx, alice.UserID, auto.ID, q(auto).ID, exam.Answer{Choice: q(auto).Answer}); !errors.Is(err, exam.ErrAttemptClosed) {
+		if _, err := f.svc.Save(ctx, exam.Writer{Candidate: alice.UserID}, auto.ID, q(auto).ID, exam.Answer{Choice: q(auto).Answer}); !errors.Is(err, exam.ErrAttemptClosed) {
 			t.Fatalf("save after deadline: %v", err)
 		}
-		if _, err := f.svc.Save(ctx, alice.UserID, grace.ID, q(grace).ID, exam.Answer{Choice: q(grace).Answer}); err != nil {
+		if _, err := f.svc.Save(ctx, exam.Writer{Candidate: alice.UserID}, grace.ID, q(grace).ID, exam.Answer{Choice: q(grace).Answer}); err != nil {
 			t.Fatalf("save within grace: %v", err)
 		}
-		if _, err := f.svc.Save(ctx, bob.UserID, extended.ID, q(extended).ID, exam.Answer{Choice: q(extended).Answer}); err != nil {
+		if _, err := f.svc.Save(ctx, exam.Writer{Candidate: bob.UserID}, extended.ID, q(extended).ID, exam.Answer{Choice: q(extended).Answer}); err != nil {
 			t.Fatalf("save within extension: %v", err)
 		}
 		// Two servers sweep at once: each overdue attempt is finalised once.
@@ -284,7 +284,7 @@ func TestDeadlineGraceSweeperAndExtension(t *testing.T) {
 			t.Fatalf("after the first sweep: auto %s, abandon %s, grace %s, extended %s", status(auto.ID, alice), status(abandon.ID, alice), status(grace.ID, alice), status(extended.ID, bob))
 		}
 		f.clock.Add(time.Minute) // past the grace period
-		if _, err := f.svc.Save(ctx, alice.UserID, grace.ID, q(grace).ID, exam.Answer{Choice: q(grace).Answer}); !errors.Is(err, exam.ErrAttemptClosed) {
+		if _, err := f.svc.Save(ctx, exam.Writer{Candidate: alice.UserID}, grace.ID, q(grace).ID, exam.Answer{Choice: q(grace).Answer}); !errors.Is(err, exam.ErrAttemptClosed) {
 			t.Fatalf("save after grace: %v", err)
 		}
 		f.clock.Add(5 * time.Minute)
@@ -313,7 +313,7 @@ func TestConcurrentSavesOnOneAttempt(t *testing.T) {
 		for c, svc := range []*exam.Service{f.svc, second} {
 			wg.Go(func() {
 				for i, q := range qs[:60] {
-					if _, err := svc.Save(ctx, alice.UserID, a.ID, q.ID, exam.Answer{Choice: q.Answer[:1], Seq: int64(2*i + c + 1)}); err != nil && !errors.Is(err, exam.ErrStaleWrite) {
+					if _, err := svc.Save(ctx, exam.Writer{Candidate: alice.UserID}, a.ID, q.ID, exam.Answer{Choice: q.Answer[:1], Seq: int64(2*i + c + 1)}); err != nil && !errors.Is(err, exam.ErrStaleWrite) {
 						t.Error(err)
 					}
 				}
@@ -335,7 +335,7 @@ func TestPracticeIsUntimed(t *testing.T) {
 	}
 	f.clock.Add(48 * time.Hour)
 	q := f.keyed(t, a)[0]
-	if _, err := f.svc.Save(context.Background(), alice.UserID, a.ID, q.ID, exam.Answer{Choice: q.Answer}); err != nil {
+	if _, err := f.svc.Save(context.Background(), exam.Writer{Candidate: alice.UserID}, a.ID, q.ID, exam.Answer{Choice: q.Answer}); err != nil {
 		t.Fatalf("practice save two days later: %v", err)
 	}
 }

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"errors"
 	"fmt"
 	"strconv"
 	"time"
@@ -54,14 +55,14 @@ func (s *Server) createBlueprint(c *fiber.Ctx) error {
 }
 
 func (s *Server) registerAttemptRoutes(r fiber.Router) {
-	g := r.Group("/attempts", s.authenticate)
-	g.Post("/", s.startAttempt)
-	g.Get("/", s.listAttempts)
-	g.Get("/:id", s.getAttempt)
-	g.Put("/:id/answers/:question", s.saveAnswer)
-	g.Post("/:id/submit", s.submitAttempt)
-	g.Get("/:id/result", s.attemptResult)
-	g.Post("/:id/extensions", allow(staffRoles...), s.extendAttempt)
+	g := r.Group("/attempts")
+	g.Post("/", s.authenticate, s.startAttempt)
+	g.Get("/", s.authenticate, s.listAttempts)
+	g.Get("/:id", s.authenticate, s.getAttempt)
+	g.Put("/:id/answers/:question", s.recallSession, s.saveAnswer)
+	g.Post("/:id/submit", s.authenticate, s.submitAttempt)
+	g.Get("/:id/result", s.authenticate, s.attemptResult)
+	g.Post("/:id/extensions", s.authenticate, allow(staffRoles...), s.extendAttempt)
 }
 
 type startRequest struct {
@@ -173,7 +174,12 @@ func (s *Server) saveAnswer(c *fiber.Ctx) error {
 	if req.Text != "" && len(parts) == 0 {
 		parts = []string{req.Text}
 	}
-	savedAt, err := s.Exams.Save(c.UserContext(), currentUser(c).ID, id, qid, exam.Answer{Choice: req.Choice, Parts: parts, Seq: req.Seq})
+	token := tokenOf(c)
+	w := exam.Writer{Candidate: currentUser(c).ID, Session: account.TokenHash(token)}
+	savedAt, err := s.Exams.Save(c.UserContext(), w, id, qid, exam.Answer{Choice: req.Choice, Parts: parts, Seq: req.Seq})
+	if errors.Is(err, account.ErrUnauthorized) {
+		s.Accounts.Forget(token)
+	}
 	if err != nil {
 		return err
 	}

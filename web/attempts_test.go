@@ -1,13 +1,18 @@
 package web_test
 
 import (
+	"context"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/csmexam/csmexam/content"
+	"github.com/csmexam/csmexam/content/account"
 	"github.com/csmexam/csmexam/content/db/dbtest"
 	"github.com/csmexam/csmexam/exam"
+	"github.com/csmexam/csmexam/web"
 )
 
 type attemptJSON struct {
@@ -153,4 +158,52 @@ func TestPracticeRevealsAnsweredKeysOnly(t *testing.T) {
 	if len(a.Sections[0].Questions[0].Key) != 1 || len(a.Sections[0].Questions[1].Key) != 0 {
 		t.Fatalf("practice keys: answered %v, unanswered %v", a.Sections[0].Questions[0].Key, a.Sections[0].Questions[1].Key)
 	}
+}
+
+// TestSavesStopWhenTheSessionEnds: saves take who a token is from the server's memory,
+// yet a logout or a disabled account on another server stops the very next save there,
+// and nothing is stored.
+func TestSavesStopWhenTheSessionEnds(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, dsn string) {
+		h := newHarness(t, dsn)
+		d := h.srv.Deps
+		d.Accounts = account.NewStore(h.g, time.Now) // a second server: a memory of its own
+		other := &harness{t: t, g: h.g, srv: web.New(d), tokens: h.tokens}
+
+		for _, end := range []struct {
+			who  string
+			stop func()
+		}{
+			{"candidate", func() {
+				if s, b := h.do("DELETE", "/api/v1/session", "candidate", nil); s != 204 {
+					t.Fatalf("logout: %d %s", s, b)
+				}
+			}},
+			{"candidate2", func() {
+				id := h.userID("candidate2")
+				if s, b := h.do("PATCH", "/api/v1/users/"+itoa(id), "centeradmin", map[string]any{"disabled": true}); s != 200 {
+					t.Fatalf("disable: %d %s", s, b)
+				}
+			}},
+		} {
+			a, path := h.startAndPath(end.who, exam.QuickQuiz)
+			q := a.Sections[0].Questions[0]
+			qpath := path + "/answers/" + itoa(q.ID)
+			first := []string{q.Options[0].Key}
+			if s, b := other.do("PUT", qpath, end.who, map[string]any{"choice": first}); s != 200 {
+				t.Fatalf("%s: first save: %d %s", end.who, s, b)
+			}
+			end.stop()
+			if s, b := other.do("PUT", qpath, end.who, map[string]any{"choice": []string{q.Options[1].Key}}); s != 401 {
+				t.Fatalf("%s: save after the session ended: %d %s", end.who, s, b)
+			}
+			saved, err := h.srv.Exams.Answers(context.Background(), a.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := saved[q.ID].Choice; !slices.Equal(got, first) {
+				t.Fatalf("%s: stored %v after the session ended, want %v", end.who, got, first)
+			}
+		}
+	})
 }

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"fmt"
 	"net/url"
 	"strings"
@@ -83,7 +84,19 @@ func tokenOf(c *fiber.Ctx) string {
 // authenticate lets the request through with its user, or answers 401. A request that
 // changes something with the session cookie must come from our own pages (see sameOrigin).
 func (s *Server) authenticate(c *fiber.Ctx) error {
-	u, err := s.Accounts.Authenticate(c.UserContext(), tokenOf(c))
+	return s.admit(c, s.Accounts.Authenticate)
+}
+
+// recallSession is authenticate for the answer saves of an exam, the hottest write: it
+// takes who the token belongs to from this server's recent memory (account.Recall), and
+// the save's own statement proves the session still live (exam.Writer.Session), so a
+// logout or a disabled account still stops the next save on every server.
+func (s *Server) recallSession(c *fiber.Ctx) error {
+	return s.admit(c, s.Accounts.Recall)
+}
+
+func (s *Server) admit(c *fiber.Ctx, check func(ctx context.Context, token string) (*account.User, error)) error {
+	u, err := check(c.UserContext(), tokenOf(c))
 	if err != nil {
 		return err
 	}

@@ -12,12 +12,13 @@ import (
 	"github.com/gofiber/fiber/v2/utils"
 )
 
+// registerGradingRoutes registers grading's routes but POST /questions/{id}/regrade, which
+// the staff-only /questions group carries.
 func (s *Server) registerGradingRoutes(r fiber.Router) {
 	staff := allow(staffRoles...)
 	r.Put("/attempts/:id/grades/:question", s.authenticate, staff, s.gradeCase)
 	r.Get("/attempts/:id/report.pdf", s.authenticate, s.attemptReport)
 	r.Get("/grading/pending", s.authenticate, staff, s.pendingReviews)
-	r.Post("/questions/:id/regrade", s.authenticate, staff, s.regradeQuestion)
 	r.Get("/wrongbook", s.authenticate, s.wrongBook)
 	r.Post("/wrongbook/practice", s.authenticate, s.practiceWrong)
 	// No login: whoever holds a printed report (an employer, say) checks it.

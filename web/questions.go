@@ -20,6 +20,7 @@ func (s *Server) registerQuestionRoutes(r fiber.Router) {
 	g.Get("/:id/versions", s.questionVersions)
 	g.Put("/:id", s.updateQuestion)
 	g.Delete("/:id", s.deleteQuestion)
+	g.Post("/:id/regrade", s.regradeQuestion)
 }
 
 // questionRequest is the body of POST and PUT; Version, on PUT, is the version the editor

@@ -208,7 +208,7 @@ func (s *Store) SetPassword(ctx context.Context, actor *User, id int64, pw, keep
 	}
 	keep := ""
 	if keepToken != "" {
-		keep = hashToken(keepToken)
+		keep = TokenHash(keepToken)
 	}
 	err = s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		if err := tx.Model(&userRow{}).Where("id = ?", id).

@@ -105,8 +105,9 @@ func (sessionRow) TableName() string { return "sessions" }
 
 // Store keeps centers, users and sessions.
 type Store struct {
-	db  *gorm.DB
-	now func() time.Time
+	db     *gorm.DB
+	now    func() time.Time
+	recall recollection
 }
 
 // NewStore returns a store over a migrated database; now is the clock (time.Now in
@@ -237,7 +238,9 @@ func (s *Store) User(ctx context.Context, id int64) (*User, error) {
 	return r.Row.user(r.CenterCode), nil
 }
 
-func hashToken(token string) string {
+// TokenHash is how sessions store a token (never the token itself); a write's
+// LiveSession condition takes it.
+func TokenHash(token string) string {
 	sum := sha256.Sum256([]byte(token))
 	return hex.EncodeToString(sum[:])
 }
@@ -281,7 +284,7 @@ func (s *Store) Login(ctx context.Context, username, password string) (string, *
 		return "", nil, err
 	}
 	token := base64.RawURLEncoding.EncodeToString(raw)
-	sess := sessionRow{TokenHash: hashToken(token), UserID: r.Row.ID, CreatedAt: now, LastSeen: now, ExpiresAt: now.Add(IdleTimeout)}
+	sess := sessionRow{TokenHash: TokenHash(token), UserID: r.Row.ID, CreatedAt: now, LastSeen: now, ExpiresAt: now.Add(IdleTimeout)}
 	if err := tx.Create(&sess).Error; err != nil {
 		return "", nil, wrapf(err, "create session")
 	}
@@ -298,9 +301,9 @@ func (s *Store) Authenticate(ctx context.Context, token string) (*User, error) {
 	if token == "" {
 		return nil, fmt.Errorf("请先登录: %w", ErrUnauthorized)
 	}
-	// Sessions are deliberately not cached in the process: a logout or a disabled account
-	// must end the session at once on every server sharing the database, so each request
-	// asks the database.
+	// Sessions are not cached here: a logout or a disabled account must end the session at
+	// once on every server sharing the database, so each request asks the database. (Recall
+	// serves the writes that prove the session live in their own statement.)
 	tx := s.db.WithContext(ctx)
 	var r struct {
 		Row        userRow `gorm:"embedded"`
@@ -309,7 +312,7 @@ func (s *Store) Authenticate(ctx context.Context, token string) (*User, error) {
 		LastSeen   time.Time
 		TokenHash  string
 	}
-	h := hashToken(token)
+	h := TokenHash(token)
 	err := tx.Table("sessions s").Select("u.*, c.code AS center_code, s.expires_at, s.last_seen, s.token_hash").
 		Joins("JOIN users u ON u.id = s.user_id").Joins("JOIN centers c ON c.id = u.center_id").
 		Where("s.token_hash = ?", h).Take(&r).Error
@@ -334,5 +337,5 @@ func (s *Store) Authenticate(ctx context.Context, token string) (*User, error) {
 
 // Logout ends the session of token; an unknown token is not an error.
 func (s *Store) Logout(ctx context.Context, token string) error {
-	return s.db.WithContext(ctx).Where("token_hash = ?", hashToken(token)).Delete(&sessionRow{}).Error
+	return s.db.WithContext(ctx).Where("token_hash = ?", TokenHash(token)).Delete(&sessionRow{}).Error
 }

@@ -107,7 +107,7 @@ var longAgo = time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC)
 // throttleKeys are the hashed keys of a login: the pair and the address. Hashing bounds
 // their size whatever an attacker sends as username.
 func throttleKeys(username, addr string) (pair, address string) {
-	return hashToken("pair\x00" + addr + "\x00" + username), hashToken("addr\x00" + addr)
+	return TokenHash("pair\x00" + addr + "\x00" + username), TokenHash("addr\x00" + addr)
 }
 
 // checkThrottle returns a *ThrottledError if either key is blocked at now.
