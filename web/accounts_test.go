@@ -225,6 +225,28 @@ func TestCSRF(t *testing.T) {
 	if resp, _ := h.srv.App.Test(req, -1); resp.StatusCode != 200 {
 		t.Fatalf("cookie GET: %d", resp.StatusCode)
 	}
+	// Another site's form (text/plain, shaped as JSON) must not log the visitor into an
+	// account of the attacker's choosing; our own pages and API clients log in.
+	login := func(origin string) (int, string) {
+		req := httptest.NewRequest("POST", "http://exam.example.com/api/v1/session", strings.NewReader(`{"username":"candidate","password":"`+testPassword+`"}`))
+		req.Header.Set("Content-Type", "text/plain")
+		if origin != "" {
+			req.Header.Set("Origin", origin)
+		}
+		resp, err := h.srv.App.Test(req, -1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return resp.StatusCode, resp.Header.Get("Set-Cookie")
+	}
+	if s, cookie := login("https://evil.example"); s != 403 || cookie != "" {
+		t.Fatalf("cross-site login: %d, cookie %q", s, cookie)
+	}
+	for _, origin := range []string{"http://exam.example.com", ""} {
+		if s, _ := login(origin); s != 200 {
+			t.Fatalf("login with Origin %q: %d", origin, s)
+		}
+	}
 }
 
 // Behind a trusted proxy, throttling counts by the client's address from the proxy

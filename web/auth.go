@@ -47,8 +47,14 @@ func (s *Server) login(c *fiber.Ctx) error {
 }
 
 // openSession logs the user in and sets the page cookie. Every login opens a new session
-// with a new token, so a token planted before login (session fixation) is worthless.
+// with a new token, so a token planted before login (session fixation) is worthless. A
+// browser's login must come from this site: another site's form would otherwise log the
+// visitor into the other site's account (browsers send Origin with every cross-site
+// POST; API clients send none).
 func (s *Server) openSession(c *fiber.Ctx, username, password string) (string, *account.User, error) {
+	if o := c.Get(fiber.HeaderOrigin); o != "" && o != c.BaseURL() {
+		return "", nil, fmt.Errorf("登录请求来自其他网站，已拒绝: %w", account.ErrForbidden)
+	}
 	token, u, err := s.Accounts.Login(c.UserContext(), username, password)
 	if err != nil {
 		return "", nil, err

@@ -4,9 +4,11 @@ import (
 	"context"
 	"fmt"
 	"net"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -163,14 +165,16 @@ func (b *browser) path() string {
 	return eval[string](b, `location.pathname`)
 }
 
+// login logs user in through the form. Every login also proves that a next the browser
+// reads as another site ("/\t/evil.example/" is "//evil.example/" to it) lands here.
 func (b *browser) login(user string) {
 	b.t.Helper()
-	b.open("/login")
+	b.open("/login?next=" + url.QueryEscape("/\t/evil.example/"))
 	b.steps("log in as "+user,
 		chromedp.SetValue(chromedp.CSS(`input[name=username]`), user),
 		chromedp.SetValue(chromedp.CSS(`input[name=password]`), testPassword),
 		chromedp.Click(chromedp.CSS(`#login-form button[type=submit]`)))
-	b.until("the dashboard after login", `location.pathname === "/" && !!document.querySelector("h1")`)
+	b.until("the dashboard after login", `location.origin === `+strconv.Quote(b.base)+` && location.pathname === "/" && !!document.querySelector("h1")`)
 }
 
 func (b *browser) viewport(w, h int64, phone bool) {

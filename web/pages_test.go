@@ -165,8 +165,11 @@ func TestLoginWithoutJavaScript(t *testing.T) {
 	if s != 303 || loc != "/syllabus" || !strings.Contains(cookie, "csm_session=") || !strings.Contains(cookie, "HttpOnly") {
 		t.Fatalf("form login: %d to %q, cookie %q", s, loc, cookie)
 	}
-	if s, _, loc, _ := post("/login?next=%2F%2Fevil.example", form, ""); s != 303 || loc != "/" {
-		t.Fatalf("login to another site: %d to %q", s, loc)
+	// Browsers read "/\t/evil.example" and "/\\evil.example" as "//evil.example".
+	for _, next := range []string{"%2F%2Fevil.example", "%2F%09%2Fevil.example%2Fx", "%2F%5Cevil.example", "https%3A%2F%2Fevil.example"} {
+		if s, _, loc, _ := post("/login?next="+next, form, ""); s != 303 || loc != "/" {
+			t.Fatalf("login to another site (next=%s): %d to %q", next, s, loc)
+		}
 	}
 	s, body, _, cookie := post("/login", "username=candidate&password=wrong+one", "")
 	if s != 401 || cookie != "" || !strings.Contains(body, "用户名或密码不正确") || !strings.Contains(body, `value="candidate"`) {

@@ -4,7 +4,9 @@
   // next is only ever a path on this site, never another origin.
   function next() {
     const n = new URLSearchParams(location.search).get('next') || '/';
-    return n.charAt(0) === '/' && n.charAt(1) !== '/' && n.charAt(1) !== '\\' ? n : '/';
+    if (n.charAt(0) !== '/') return '/';
+    const u = new URL(n, location.origin); // the browser's own reading, tabs and backslashes included
+    return u.origin === location.origin ? u.pathname + u.search + u.hash : '/';
   }
   form.addEventListener('submit', async function (ev) {
     ev.preventDefault();
