@@ -436,19 +436,7 @@ func (s *Service) Attempt(ctx context.Context, v Viewer, id int64) (*Attempt, er
 
 // Attempts lists the viewer's own attempts, newest first.
 func (s *Service) Attempts(ctx context.Context, v Viewer) ([]Attempt, error) {
-	var rows []attemptRow
-	if err := s.db.WithContext(ctx).Where("candidate_id = ?", v.UserID).Order("id DESC").Limit(500).Find(&rows).Error; err != nil {
-		return nil, err
-	}
-	out := make([]Attempt, 0, len(rows))
-	for i := range rows {
-		a, err := rows[i].attempt()
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, *a)
-	}
-	return out, nil
+	return s.find(ctx, s.db.WithContext(ctx).Where("candidate_id = ?", v.UserID).Order("id DESC").Limit(500))
 }
 
 // Answers returns an attempt's saved answers by question id.

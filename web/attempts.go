@@ -125,6 +125,15 @@ func summarize(a exam.Attempt) attemptSummary {
 	return sum
 }
 
+// attemptQuestion reads the attempt and question ids of /attempts/{id}/…/{question}.
+func attemptQuestion(c *fiber.Ctx) (id, question int64, err error) {
+	if id, err = pathID(c, "id", "作答"); err != nil {
+		return 0, 0, err
+	}
+	question, err = pathID(c, "question", "题目")
+	return id, question, err
+}
+
 func pathID(c *fiber.Ctx, name, what string) (int64, error) {
 	id, err := strconv.ParseInt(c.Params(name), 10, 64)
 	if err != nil {
@@ -155,11 +164,7 @@ type answerRequest struct {
 }
 
 func (s *Server) saveAnswer(c *fiber.Ctx) error {
-	id, err := pathID(c, "id", "作答")
-	if err != nil {
-		return err
-	}
-	qid, err := pathID(c, "question", "题目")
+	id, qid, err := attemptQuestion(c)
 	if err != nil {
 		return err
 	}

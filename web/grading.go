@@ -41,11 +41,7 @@ type gradeRequest struct {
 }
 
 func (s *Server) gradeCase(c *fiber.Ctx) error {
-	id, err := pathID(c, "id", "作答")
-	if err != nil {
-		return err
-	}
-	qid, err := pathID(c, "question", "题目")
+	id, qid, err := attemptQuestion(c)
 	if err != nil {
 		return err
 	}
