@@ -114,6 +114,7 @@ const (
 	MaxStemRunes     = 2000
 	MaxMaterialRunes = 8000
 	MaxTextRunes     = 4000
+	MaxPointRunes    = 300 // a 采分点 is one row of the report's score table
 	MaxOptions       = 8
 )
 
@@ -304,6 +305,9 @@ func (q *Question) validateCase() error {
 			rf := fmt.Sprintf("%s.rubric[%d]", f, j)
 			if r.Point == "" {
 				return Invalid(rf+".point", "采分点的说明不能为空")
+			}
+			if utf8.RuneCountInString(r.Point) > MaxPointRunes {
+				return Invalid(rf+".point", "采分点的说明不能超过 %d 字", MaxPointRunes)
 			}
 			if r.Score <= 0 || !r.Score.HalfSteps() {
 				return Invalid(rf+".score", "采分点的分值必须为正数，且以 0.5 分为单位")

@@ -2,6 +2,7 @@ package content
 
 import (
 	"errors"
+	"strings"
 	"testing"
 )
 
@@ -103,6 +104,7 @@ func TestCaseValidation(t *testing.T) {
 		{"options on a case", func(q *Question) { q.Options = []Option{{"A", "x"}} }, "options"},
 		{"a tag in the material", func(q *Question) { q.Material = "某公司<b>很好</b>" }, "material"},
 		{"a tag in a rubric point", func(q *Question) { q.Parts[0].Rubric[0].Point = "</p>服务标准" }, "parts[0].rubric[0].point"},
+		{"a rubric point longer than a table row", func(q *Question) { q.Parts[0].Rubric[0].Point = strings.Repeat("说", MaxPointRunes+1) }, "parts[0].rubric[0].point"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

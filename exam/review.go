@@ -157,7 +157,10 @@ func (s *Service) find(ctx context.Context, q *gorm.DB) ([]Attempt, error) {
 // Practice describes a practice paper made of chosen questions rather than drawn from a
 // blueprint, e.g. a candidate's 错题本.
 type Practice struct {
-	Code      string // the open-attempt slot: one open attempt per candidate and code
+	// Code names the open-attempt slot (one open attempt per candidate and code). It is
+	// never a blueprint's code, so that a blueprint's attempts and limits stay its own:
+	// it starts with a character blueprint codes cannot start with, such as "_".
+	Code      string
 	Title     string
 	Questions []int64 // in this order within each type; ids the center cannot see are left out
 }
@@ -170,6 +173,9 @@ const PracticePointsEach = content.Points(100)
 // the viewer's center cannot see, retired ones and case analyses are left out; none left
 // is a *content.ValidationError on "questions".
 func (s *Service) StartPractice(ctx context.Context, v Viewer, p Practice) (*Attempt, error) {
+	if codePattern.MatchString(p.Code) {
+		return nil, fmt.Errorf("exam: practice code %q could be a blueprint's", p.Code)
+	}
 	slot := fmt.Sprintf("%d/%s", v.UserID, p.Code)
 	if a, err := s.openAttempt(ctx, slot); a != nil || err != nil {
 		return a, err

@@ -40,7 +40,7 @@ func BuildReport(in ReportInput) *report.Report {
 		AttemptID: a.ID, Score: res.Score, MaxScore: res.MaxScore, PassScore: res.PassScore, Passed: res.Passed,
 		Pending: res.Status == exam.PendingReview, TimeUsed: time.Duration(res.TimeUsedS) * time.Second}
 	if a.SubmittedAt != nil {
-		r.Date = *a.SubmittedAt
+		r.Date = a.SubmittedAt.In(exam.Beijing) // the report prints the time as it is given
 		r.VerifyCode = VerifyCode(a.ID, res.Score, *a.SubmittedAt)
 	}
 	items := make(map[int64]exam.ItemScore, len(res.Items))

@@ -42,6 +42,9 @@ func TestBuildReport(t *testing.T) {
 		r.Blueprint != "二级综合模拟" || r.Center != "甲培训中心" || r.Candidate != "张三" || r.AttemptID != 42 || !r.Date.Equal(*in.Attempt.SubmittedAt) {
 		t.Fatalf("header: %+v", r)
 	}
+	if _, off := r.Date.Zone(); off != 8*60*60 { // the report prints dates as given: in Beijing time
+		t.Fatalf("report date %v is not in Beijing time", r.Date)
+	}
 	if len(r.Sections) != 2 || r.Sections[0].Title != "单项选择题" || r.Sections[0].Count != 2 || r.Sections[0].Correct != 1 || r.Sections[0].Score != content.Pts(1) ||
 		r.Sections[1].Score != content.Pts(8) {
 		t.Fatalf("sections: %+v", r.Sections)

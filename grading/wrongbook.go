@@ -120,7 +120,8 @@ func (s *Service) WrongBook(ctx context.Context, v exam.Viewer, unit string) ([]
 }
 
 // WrongBookCode is the practice code of 错题本 attempts: one open at a time per candidate.
-const WrongBookCode = "wrongbook"
+// No blueprint can take it (see exam.Practice).
+const WrongBookCode = "_wrongbook"
 
 // MaxPracticeCount bounds the questions of one 错题本 practice.
 const MaxPracticeCount = 100

@@ -264,6 +264,15 @@ func TestWrongBookAPI(t *testing.T) {
 		if s, b := h.do("POST", "/api/v1/wrongbook/practice", "candidate", map[string]any{"count": 5}); s != 201 || decode[attemptJSON](t, b).ID != p.ID {
 			t.Fatalf("second practice start: %d %s", s, b)
 		}
+		// A blueprint named like the book is a blueprint of its own: its exam is not the practice.
+		named := map[string]any{"code": "wrongbook", "title": "周测", "mode": "exam", "duration_s": 900, "pass_score": 6,
+			"sections": []map[string]any{{"type": "single", "count": 10, "points_each": 1}}, "overdue": "autosubmit"}
+		if s, b := h.do("POST", "/api/v1/blueprints", "instructor", named); s != 201 {
+			t.Fatalf("blueprint wrongbook: %d %s", s, b)
+		}
+		if s, b := h.do("POST", "/api/v1/attempts", "candidate", map[string]any{"blueprint": "wrongbook"}); s != 201 || decode[attemptJSON](t, b).ID == p.ID {
+			t.Fatalf("exam of blueprint wrongbook: %d %s", s, b)
+		}
 		// Answer it right (practice shows the key once answered) and it leaves the book.
 		q := p.Sections[0].Questions[0]
 		ppath := "/api/v1/attempts/" + itoa(p.ID)

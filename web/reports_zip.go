@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net/url"
 	"strings"
+	"time"
 
 	"github.com/csmexam/csmexam/content/account"
 	"github.com/csmexam/csmexam/exam"
@@ -44,14 +45,24 @@ func (s *Server) reportsZip(c *fiber.Ctx) error {
 	c.Set(fiber.HeaderContentType, "application/zip")
 	c.Set(fiber.HeaderContentDisposition, fmt.Sprintf(`attachment; filename="reports.zip"; filename*=UTF-8''%s`, url.PathEscape(name)))
 	c.Set(fiber.HeaderCacheControl, "private, no-store")
+	conn := c.Context().Conn()
 	c.Context().SetBodyStreamWriter(func(w *bufio.Writer) {
 		zw := zip.NewWriter(w)
 		for _, a := range graded {
-			if err := s.addReport(ctx, zw, &u, a); err != nil {
+			// The server's write timeout is one deadline for a whole response: give each
+			// report its own, so a large center's archive is not cut off at the minute.
+			conn.SetWriteDeadline(time.Now().Add(reportWriteTimeout))
+			rep, err := s.reportOf(ctx, &u, a)
+			if err != nil { // one attempt's report failing must not cost the others theirs
+				s.Logger.Error("reports.zip: report left out", "attempt", a.ID, "err", err)
+				continue
+			}
+			if err := addReport(zw, rep, a); err != nil {
 				s.Logger.Error("reports.zip: cut short", "attempt", a.ID, "err", err)
 				return
 			}
-			if err := w.Flush(); err != nil { // the client went away
+			if err := w.Flush(); err != nil {
+				s.Logger.Info("reports.zip: the client went away", "attempt", a.ID, "err", err)
 				return
 			}
 		}
@@ -62,17 +73,21 @@ func (s *Server) reportsZip(c *fiber.Ctx) error {
 	return nil
 }
 
-// addReport writes attempt a's PDF into zw as 成绩单-USERNAME-NAME-DATE-ID.pdf. An admin
-// reads any center's reports; staff their own (the filter already kept them there).
-func (s *Server) addReport(ctx context.Context, zw *zip.Writer, u *account.User, a exam.FinalAttempt) error {
+// reportWriteTimeout is how long sending one report of reports.zip may take.
+const reportWriteTimeout = time.Minute
+
+// reportOf is attempt a's report as u may read it: an admin any center's; staff their
+// own (the filter already kept them there).
+func (s *Server) reportOf(ctx context.Context, u *account.User, a exam.FinalAttempt) (*report.Report, error) {
 	v := exam.Viewer{UserID: u.ID, CenterID: u.CenterID, Staff: true}
 	if u.Role == account.Admin {
 		v.CenterID = a.CenterID
 	}
-	rep, err := s.Grades.Report(ctx, v, a.ID)
-	if err != nil {
-		return err
-	}
+	return s.Grades.Report(ctx, v, a.ID)
+}
+
+// addReport writes rep's PDF into zw as 成绩单-USERNAME-NAME-DATE-ID.pdf.
+func addReport(zw *zip.Writer, rep *report.Report, a exam.FinalAttempt) error {
 	day := a.SubmittedAt.In(exam.Beijing)
 	name := fmt.Sprintf("成绩单-%s-%s-%s-%d.pdf", rep.Username, rep.Candidate, day.Format("20060102-1504"), a.ID)
 	w, err := zw.CreateHeader(&zip.FileHeader{Name: zipNameCleaner.Replace(name), Method: zip.Deflate, Modified: day})
