@@ -42,6 +42,16 @@ func NewResultLine(a exam.FinalAttempt, username, name string, cohorts []string)
 // resultColumns are the fixed columns of a results table.
 var resultColumns = []string{"用户名", "姓名", "班级", "试卷", "开始时间", "提交时间", "得分", "满分", "是否合格"}
 
+// ResultScoreColumns lists the columns of a results table (by index) that hold scores:
+// 得分, 满分 and every section and chapter column, for a spreadsheet to keep as numbers.
+func ResultScoreColumns(header []string) []int {
+	cols := []int{slices.Index(resultColumns, "得分"), slices.Index(resultColumns, "满分")}
+	for i := len(resultColumns); i < len(header); i++ {
+		cols = append(cols, i)
+	}
+	return cols
+}
+
 // ResultsTable lays lines out as a spreadsheet: the fixed columns, then one column per
 // section type (in the bank's type order) and one per chapter (by code) that any line
 // has; a line without that section or chapter leaves the cell empty. Times are Beijing

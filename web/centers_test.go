@@ -308,6 +308,17 @@ func TestResultsExport(t *testing.T) {
 		if rows[0][0] != "用户名" || rows[1][1] != "'"+evil || rows[1][3] != "快速小测" || rows[1][8] == "" {
 			t.Fatalf("xlsx content %q", rows[:2])
 		}
+		// Scores are numbers (Excel sums them; a cell with no type is a number); names stay text.
+		isText := func(cell string) bool {
+			ct, err := f.GetCellType(f.GetSheetName(0), cell)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return ct == excelize.CellTypeSharedString || ct == excelize.CellTypeInlineString
+		}
+		if isText("G2") || isText("H2") || isText("J2") || !isText("A2") || !isText("E2") {
+			t.Errorf("score cells must be numbers, the others text")
+		}
 		if len(rows[0]) < 13 || !strings.HasPrefix(rows[0][12], "JC.") && !strings.HasPrefix(rows[0][12], "L2.") {
 			t.Fatalf("no chapter columns: %q", rows[0])
 		}

@@ -125,5 +125,5 @@ func (s *Server) results(c *fiber.Ctx) error {
 		return format.WriteCSV(c, header, rows)
 	}
 	c.Set(fiber.HeaderContentType, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-	return format.WriteXLSX(c, "成绩", header, rows)
+	return format.WriteXLSX(c, "成绩", header, rows, grading.ResultScoreColumns(header)...)
 }

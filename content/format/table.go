@@ -9,6 +9,8 @@ import (
 	"encoding/csv"
 	"fmt"
 	"io"
+	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/xuri/excelize/v2"
@@ -70,23 +72,24 @@ func WriteCSV(w io.Writer, header []string, rows [][]string) error {
 }
 
 // WriteXLSX writes one sheet named sheet with a bold header row, every cell escaped and
-// stored as text. It fails on a sheet name Excel does not accept (over 31 characters,
-// or one of : \ / ? * [ ]).
-func WriteXLSX(w io.Writer, sheet string, header []string, rows [][]string) error {
+// stored as text, but in the numeric columns (by index), where a cell that is a number is
+// stored as one, so that Excel sums it. It fails on a sheet name Excel does not accept
+// (over 31 characters, or one of : \ / ? * [ ]).
+func WriteXLSX(w io.Writer, sheet string, header []string, rows [][]string, numeric ...int) error {
 	f := excelize.NewFile()
 	defer f.Close()
 	if err := f.SetSheetName(f.GetSheetName(0), sheet); err != nil {
 		return fmt.Errorf("sheet name %q: %w", sheet, err)
 	}
-	if err := writeSheet(f, sheet, header, rows); err != nil {
+	if err := writeSheet(f, sheet, header, rows, numeric...); err != nil {
 		return err
 	}
 	_, err := f.WriteTo(w)
 	return err
 }
 
-// writeSheet streams header and rows into an existing sheet of f.
-func writeSheet(f *excelize.File, sheet string, header []string, rows [][]string) error {
+// writeSheet streams header and rows into an existing sheet of f (numeric: see WriteXLSX).
+func writeSheet(f *excelize.File, sheet string, header []string, rows [][]string, numeric ...int) error {
 	// Number format 49 is "@", text: Excel keeps "007" or "1E3" as typed when edited.
 	text, err := f.NewStyle(&excelize.Style{NumFmt: 49})
 	if err != nil {
@@ -107,6 +110,11 @@ func writeSheet(f *excelize.File, sheet string, header []string, rows [][]string
 		vals := make([]any, len(cells))
 		for i, c := range cells {
 			vals[i] = excelize.Cell{StyleID: style, Value: EscapeCell(c)}
+			if style == text && slices.Contains(numeric, i) {
+				if v, err := strconv.ParseFloat(c, 64); err == nil {
+					vals[i] = excelize.Cell{Value: v}
+				}
+			}
 		}
 		cell, err := excelize.CoordinatesToCellName(1, n)
 		if err != nil {
