@@ -70,6 +70,9 @@ func (s *Service) SetGrade(ctx context.Context, v exam.Viewer, attemptID, questi
 		return nil, content.Invalid("question_id", "只有案例分析题需要人工评分，%s由系统自动评分", sec.Type.Title())
 	}
 	g.Comment = strings.TrimSpace(g.Comment)
+	if g.Comment == "" { // the review: confirm or change the scores, and say why
+		return nil, content.Invalid("comment", "请写下评语：考生会在成绩和成绩单上看到它")
+	}
 	if utf8.RuneCountInString(g.Comment) > MaxCommentRunes {
 		return nil, content.Invalid("comment", "评语不能超过 %d 字", MaxCommentRunes)
 	}

@@ -94,12 +94,13 @@ func TestCaseGradingAPI(t *testing.T) {
 		h.expectError(403, "", "PUT", gradePath, "candidate", map[string]any{"scores": scores})
 		h.expectError(404, "", "PUT", gradePath, "instructor-b", map[string]any{"scores": scores})
 		h.expectError(404, "", "PUT", path+"/grades/99999999", "instructor", map[string]any{"scores": scores})
-		h.expectError(422, "scores", "PUT", gradePath, "instructor", map[string]any{"scores": scores[1:]})
+		h.expectError(422, "scores", "PUT", gradePath, "instructor", map[string]any{"scores": scores[1:], "comment": "好"})
+		h.expectError(422, "comment", "PUT", gradePath, "instructor", map[string]any{"scores": scores, "comment": "  "})
 		over := append([]content.Points{scores[0] + content.Pts(0.5)}, scores[1:]...)
-		h.expectError(422, "scores[0]", "PUT", gradePath, "instructor", map[string]any{"scores": over})
+		h.expectError(422, "scores[0]", "PUT", gradePath, "instructor", map[string]any{"scores": over, "comment": "好"})
 		neg := append(append([]content.Points{}, scores[:1]...), content.Pts(-1))
 		neg = append(neg, scores[2:]...)
-		h.expectError(422, "scores[1]", "PUT", gradePath, "instructor", map[string]any{"scores": neg})
+		h.expectError(422, "scores[1]", "PUT", gradePath, "instructor", map[string]any{"scores": neg, "comment": "好"})
 		h.expectError(400, "scores", "PUT", gradePath, "instructor", `{"scores": "all"}`)
 
 		// Grade the first case with full marks but one point, then the rest with nothing.
@@ -346,7 +347,7 @@ func TestParallelGradesAllCount(t *testing.T) {
 					}
 				}
 				who := []string{"instructor", "centeradmin", "admin"}[i%3]
-				if s, b := h.do("PUT", path+"/grades/"+itoa(c.QuestionID), who, map[string]any{"scores": full}); s != 200 {
+				if s, b := h.do("PUT", path+"/grades/"+itoa(c.QuestionID), who, map[string]any{"scores": full, "comment": "要点齐全"}); s != 200 {
 					errs <- string(b)
 					return
 				}
