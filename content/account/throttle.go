@@ -170,9 +170,12 @@ func (s *Store) reserveAttempt(ctx context.Context, username, addr string, now t
 	keys := []string{pair, address}
 	g := s.db.WithContext(ctx)
 	// The rows exist before the transaction locks them: inserting inside it would let
-	// concurrent inserts of one new key deadlock on MySQL.
+	// concurrent inserts of one new key deadlock on MySQL, and so would one statement
+	// inserting both keys. The placeholders outlive the moment so that another server's
+	// pruning, on a clock a little ahead, leaves them.
 	for _, k := range keys {
-		if err := g.Clauses(clause.OnConflict{DoNothing: true}).Create(&throttleRow{KeyHash: k, LastFailure: longAgo, BlockedUntil: longAgo, ExpiresAt: now}).Error; err != nil {
+		placeholder := throttleRow{KeyHash: k, LastFailure: longAgo, BlockedUntil: longAgo, ExpiresAt: now.Add(time.Minute)}
+		if err := g.Clauses(clause.OnConflict{DoNothing: true}).Create(&placeholder).Error; err != nil {
 			return wrapf(err, "reserve login attempt")
 		}
 	}
