@@ -286,16 +286,6 @@ func TestLoginThrottle(t *testing.T) {
 		if _, _, err := s.Login(account.WithClientAddr(ctx, attacker), "cand", "right passphrase"); err != nil {
 			t.Fatalf("after the window: %v", err)
 		}
-		// One address spraying many usernames hits the address cap.
-		for i := range account.AddressRule.Free + 1 {
-			s.Login(account.WithClientAddr(ctx, attacker), fmt.Sprintf("user%d", i), "guess")
-		}
-		if _, _, err := s.Login(account.WithClientAddr(ctx, attacker), "cand", "right passphrase"); !errors.Is(err, account.ErrTooManyAttempts) {
-			t.Fatalf("address cap: %v", err)
-		}
-		if _, _, err := s.Login(account.WithClientAddr(ctx, home), "cand", "right passphrase"); err != nil {
-			t.Fatalf("other address capped too: %v", err)
-		}
 	})
 }
 
@@ -342,17 +332,155 @@ func TestLoginThrottleConcurrent(t *testing.T) {
 		for err := range errs {
 			t.Fatalf("concurrent failure: %v", err)
 		}
-		// Every one of the 16 counted, none lost: the address reaches its limit exactly
-		// after its remaining free failures.
+		// Every one of the 16 counted, once: with the remaining free failures the address
+		// reaches its limit exactly, and a success in between takes its own reserved
+		// failure back. At the limit a failing pair is still checked; past it, refused.
 		for i := range account.AddressRule.Free - 16 {
 			s.Login(ctx, fmt.Sprintf("z%d", i), "guess")
 		}
 		if _, _, err := s.Login(ctx, "cand", "right passphrase"); err != nil {
 			t.Fatalf("login at the limit: %v", err)
 		}
-		s.Login(ctx, "z-last", "guess")
-		if _, _, err := s.Login(ctx, "cand", "right passphrase"); !errors.Is(err, account.ErrTooManyAttempts) {
-			t.Fatalf("past the limit: %v", err)
+		if _, _, err := s.Login(ctx, "user0", "guess"); !errors.Is(err, account.ErrUnauthorized) {
+			t.Fatalf("failing pair at the limit: %v", err)
+		}
+		if _, _, err := s.Login(ctx, "user1", "guess"); !errors.Is(err, account.ErrTooManyAttempts) {
+			t.Fatalf("failing pair past the limit: %v", err)
+		}
+	})
+}
+
+// Guesses sent all at once are throttled like guesses sent one by one: each is counted
+// before its password is checked, so exactly as many are checked as in sequence — the
+// free ones and the one whose failure sets the block — and the rest are refused.
+func TestLoginThrottleParallelGuesses(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, dsn string) {
+		s, _ := newStore(t, dsn)
+		ctx := context.Background()
+		s.CreateUser(ctx, account.NewUser{Username: "cand", Role: account.Candidate, Center: "a", Password: "right passphrase"})
+		attacker := account.WithClientAddr(ctx, "203.0.113.9")
+		const guesses = 40
+		var mu sync.Mutex
+		var nChecked, nRefused int
+		var wg sync.WaitGroup
+		errs := make(chan error, guesses)
+		for range guesses {
+			wg.Go(func() {
+				_, _, err := s.Login(attacker, "cand", "guess")
+				mu.Lock()
+				defer mu.Unlock()
+				switch {
+				case errors.Is(err, account.ErrUnauthorized):
+					nChecked++
+				case errors.Is(err, account.ErrTooManyAttempts):
+					nRefused++
+				default:
+					errs <- err
+				}
+			})
+		}
+		wg.Wait()
+		close(errs)
+		for err := range errs {
+			t.Fatalf("parallel guess: %v", err)
+		}
+		if nChecked != account.PairRule.Free+1 || nRefused != guesses-nChecked {
+			t.Fatalf("%d guesses checked, %d refused; want %d checked", nChecked, nRefused, account.PairRule.Free+1)
+		}
+		if _, _, err := s.Login(attacker, "cand", "right passphrase"); !errors.Is(err, account.ErrTooManyAttempts) {
+			t.Fatalf("attacker's pair after the burst: %v", err)
+		}
+		if _, _, err := s.Login(account.WithClientAddr(ctx, "198.51.100.7"), "cand", "right passphrase"); err != nil {
+			t.Fatalf("candidate locked out by a burst: %v", err)
+		}
+	})
+}
+
+// A classroom shares one NAT address: however many failures come from it (here under
+// made-up usernames), a candidate who has not been failing from it logs in with the
+// right password, and one who mistypes there is checked once.
+func TestLoginThrottleClassroom(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, dsn string) {
+		s, _ := newStore(t, dsn)
+		ctx := context.Background()
+		for _, u := range []string{"cand", "cand2"} {
+			s.CreateUser(ctx, account.NewUser{Username: u, Role: account.Candidate, Center: "a", Password: "right passphrase"})
+		}
+		classroom := account.WithClientAddr(ctx, "203.0.113.9")
+		for i := range account.AddressRule.Free + 5 {
+			if _, _, err := s.Login(classroom, fmt.Sprintf("madeup%d", i), "guess"); !errors.Is(err, account.ErrUnauthorized) {
+				t.Fatalf("made-up username %d: %v", i, err)
+			}
+		}
+		if _, _, err := s.Login(classroom, "madeup0", "guess"); !errors.Is(err, account.ErrTooManyAttempts) {
+			t.Fatalf("failing pair from a capped address: %v", err)
+		}
+		if _, _, err := s.Login(classroom, "cand", "right passphrase"); err != nil {
+			t.Fatalf("candidate locked out by the classroom's failures: %v", err)
+		}
+		if _, _, err := s.Login(classroom, "cand2", "wrong"); !errors.Is(err, account.ErrUnauthorized) {
+			t.Fatalf("first mistype from a capped address: %v", err)
+		}
+		if _, _, err := s.Login(classroom, "cand2", "right passphrase"); !errors.Is(err, account.ErrTooManyAttempts) {
+			t.Fatalf("second try from a capped address: %v", err)
+		}
+	})
+}
+
+// One address spraying a guess at each of many usernames is still slowed: once it is
+// past its cap, each username it has failed on is refused until the address's block
+// ends, where without the cap five more guesses each would be free; a username new to
+// it gets one checked guess.
+func TestLoginThrottleSpraying(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, dsn string) {
+		s, clk := newStore(t, dsn)
+		attacker := account.WithClientAddr(context.Background(), "203.0.113.9")
+		victims := account.AddressRule.Free + 1
+		for i := range victims {
+			if _, _, err := s.Login(attacker, fmt.Sprintf("victim%d", i), "guess1"); !errors.Is(err, account.ErrUnauthorized) {
+				t.Fatalf("first round %d: %v", i, err)
+			}
+		}
+		var te *account.ThrottledError
+		for i := range victims {
+			if _, _, err := s.Login(attacker, fmt.Sprintf("victim%d", i), "guess2"); !errors.As(err, &te) || te.RetryAfter != account.AddressRule.BaseDelay {
+				t.Fatalf("second round %d: %v", i, err)
+			}
+		}
+		if _, _, err := s.Login(attacker, "fresh", "guess1"); !errors.Is(err, account.ErrUnauthorized) {
+			t.Fatalf("new username: %v", err)
+		}
+		// That failure doubled the address's block; the next guess waits it out.
+		if _, _, err := s.Login(attacker, "fresh", "guess2"); !errors.As(err, &te) || te.RetryAfter != 2*account.AddressRule.BaseDelay {
+			t.Fatalf("new username again: %v", err)
+		}
+		clk.Add(2 * account.AddressRule.BaseDelay)
+		if _, _, err := s.Login(attacker, "victim0", "guess2"); !errors.Is(err, account.ErrUnauthorized) {
+			t.Fatalf("after the block: %v", err)
+		}
+		if _, _, err := s.Login(attacker, "victim1", "guess2"); !errors.As(err, &te) || te.RetryAfter != 4*account.AddressRule.BaseDelay {
+			t.Fatalf("blocks keep doubling: %v", err)
+		}
+	})
+}
+
+// An IPv6 client counts by its /64: fresh addresses from the same block do not reset
+// the count, while another block is unaffected.
+func TestLoginThrottleIPv6Prefix(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, dsn string) {
+		s, _ := newStore(t, dsn)
+		ctx := context.Background()
+		s.CreateUser(ctx, account.NewUser{Username: "cand", Role: account.Candidate, Center: "a", Password: "right passphrase"})
+		for i := range account.PairRule.Free + 1 {
+			if _, _, err := s.Login(account.WithClientAddr(ctx, fmt.Sprintf("2001:db8:1:2::%x", i+1)), "cand", "guess"); !errors.Is(err, account.ErrUnauthorized) {
+				t.Fatalf("failure %d: %v", i, err)
+			}
+		}
+		if _, _, err := s.Login(account.WithClientAddr(ctx, "2001:db8:1:2:ffff::9"), "cand", "right passphrase"); !errors.Is(err, account.ErrTooManyAttempts) {
+			t.Fatalf("another address of the same /64: %v", err)
+		}
+		if _, _, err := s.Login(account.WithClientAddr(ctx, "2001:db8:1:3::1"), "cand", "right passphrase"); err != nil {
+			t.Fatalf("another /64: %v", err)
 		}
 	})
 }

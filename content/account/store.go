@@ -248,13 +248,12 @@ func TokenHash(token string) string {
 // Login checks the password and opens a new session, returning its token (shown once).
 // A wrong username or password, or a disabled account, is ErrUnauthorized, with no hint
 // which. Logins are throttled by the client address in ctx (see WithClientAddr,
-// PairRule and AddressRule): while the address, or this username from this address,
-// must wait, the login is a *ThrottledError (ErrTooManyAttempts) and the password is not
-// even checked.
+// PairRule and AddressRule): while this username from this address must wait, the login
+// is a *ThrottledError (ErrTooManyAttempts) and the password is not even checked.
 func (s *Store) Login(ctx context.Context, username, password string) (string, *User, error) {
 	addr := clientAddr(ctx)
 	now := s.now().UTC()
-	if err := s.checkThrottle(ctx, username, addr, now); err != nil {
+	if err := s.reserveAttempt(ctx, username, addr, now); err != nil {
 		return "", nil, err
 	}
 	tx := s.db.WithContext(ctx)
@@ -271,12 +270,9 @@ func (s *Store) Login(ctx context.Context, username, password string) (string, *
 		VerifyPassword(dummyHash, password)
 	}
 	if err != nil || !VerifyPassword(r.Row.PasswordHash, password) || r.Row.Disabled {
-		if err := s.recordFailure(ctx, username, addr, now); err != nil {
-			return "", nil, err
-		}
 		return "", nil, fmt.Errorf("用户名或密码不正确: %w", ErrUnauthorized)
 	}
-	if err := s.clearPair(ctx, username, addr); err != nil {
+	if err := s.settleSuccess(ctx, username, addr); err != nil {
 		return "", nil, err
 	}
 	raw := make([]byte, 32)

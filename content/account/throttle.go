@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"net/netip"
 	"time"
 
 	"gorm.io/gorm"
@@ -38,8 +39,16 @@ type ThrottleRule struct {
 
 // The login throttling policy. Failures count per (username, client address) pair, so
 // an attacker guessing a candidate's password slows only themselves: the candidate,
-// logging in from an address that has not been failing, gets in at once. Each client
-// address also has a cap over all usernames, against one address spraying many accounts.
+// logging in from an address that has not been failing, gets in at once.
+//
+// Each client address also has a cap over all usernames, against one address spraying
+// many accounts. A capped address must not lock out a classroom behind one NAT address,
+// so the cap refuses only pairs that are failing from it (some failure within the
+// window): a username with no recent failure from the address still gets its password
+// checked, and logs in if it is right. The trade-off: while the address is capped, a
+// sprayer gets one checked guess per username per window (instead of PairRule.Free and
+// more), so the cap slows spraying without stopping it; and a candidate who mistypes
+// once while their classroom is capped waits until the cap or their failure expires.
 var (
 	PairRule    = ThrottleRule{Free: 5, Window: 15 * time.Minute, BaseDelay: 2 * time.Second, MaxDelay: 15 * time.Minute}
 	AddressRule = ThrottleRule{Free: 30, Window: 15 * time.Minute, BaseDelay: 2 * time.Second, MaxDelay: 15 * time.Minute}
@@ -65,21 +74,53 @@ type throttle struct {
 	BlockedUntil time.Time
 }
 
+// failing reports whether t holds a failure still within the window at now.
+func (r ThrottleRule) failing(t throttle, now time.Time) bool {
+	return t.Failures > 0 && now.Sub(t.LastFailure) < r.Window
+}
+
+// delay is how long the over-th failure past the free ones blocks.
+func (r ThrottleRule) delay(over int) time.Duration {
+	if over >= 31 {
+		return r.MaxDelay
+	}
+	return min(r.BaseDelay<<(over-1), r.MaxDelay)
+}
+
 // fail is the state after one more failure at now.
 func (r ThrottleRule) fail(t throttle, now time.Time) throttle {
-	if now.Sub(t.LastFailure) >= r.Window {
+	if !r.failing(t, now) {
 		t.Failures = 0
 	}
 	t.Failures++
 	t.LastFailure = now
 	if over := t.Failures - r.Free; over > 0 {
-		d := r.MaxDelay
-		if over < 31 {
-			d = min(r.BaseDelay<<(over-1), r.MaxDelay)
-		}
-		t.BlockedUntil = now.Add(d)
+		t.BlockedUntil = now.Add(r.delay(over))
 	}
 	return t
+}
+
+// forgive takes back one failure that turned out to be a success: the block is what
+// the remaining failures would have set at the last failure.
+func (r ThrottleRule) forgive(t throttle) throttle {
+	t.Failures = max(t.Failures-1, 0)
+	t.BlockedUntil = longAgo
+	if over := t.Failures - r.Free; over > 0 {
+		t.BlockedUntil = t.LastFailure.Add(r.delay(over))
+	}
+	return t
+}
+
+// loginWait is how long a login must wait before its password may be checked, given
+// its pair's and its address's states: the pair's own block, and the address's block
+// only while the pair is failing too (see AddressRule), at most until that failure
+// leaves the window.
+func loginWait(pair, address throttle, now time.Time) time.Duration {
+	wait := pair.BlockedUntil.Sub(now)
+	if PairRule.failing(pair, now) {
+		wait = max(wait, min(address.BlockedUntil.Sub(now), pair.LastFailure.Add(PairRule.Window).Sub(now)))
+	}
+	return max(wait, 0)
 }
 
 // expires is when the state no longer matters.
@@ -105,63 +146,90 @@ func (throttleRow) TableName() string { return "login_throttles" }
 var longAgo = time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC)
 
 // throttleKeys are the hashed keys of a login: the pair and the address. Hashing bounds
-// their size whatever an attacker sends as username.
+// their size whatever an attacker sends as username. An IPv6 client counts by its /64
+// prefix, the block one site gets: otherwise its holder has endless fresh addresses.
 func throttleKeys(username, addr string) (pair, address string) {
+	if ip, err := netip.ParseAddr(addr); err == nil {
+		ip = ip.Unmap()
+		if ip.Is6() {
+			prefix, _ := ip.WithZone("").Prefix(64)
+			addr = prefix.String()
+		} else {
+			addr = ip.String()
+		}
+	}
 	return TokenHash("pair\x00" + addr + "\x00" + username), TokenHash("addr\x00" + addr)
 }
 
-// checkThrottle returns a *ThrottledError if either key is blocked at now.
-func (s *Store) checkThrottle(ctx context.Context, username, addr string, now time.Time) error {
+// reserveAttempt admits a login to have its password checked, or refuses it with a
+// *ThrottledError. An admitted login counts as a failure of both keys at once, in the
+// same transaction that read them, so that many requests sent together cannot all pass
+// before the first of them is counted; settleSuccess takes the failure back.
+func (s *Store) reserveAttempt(ctx context.Context, username, addr string, now time.Time) error {
 	pair, address := throttleKeys(username, addr)
-	var until []time.Time
-	if err := s.db.WithContext(ctx).Model(&throttleRow{}).Where("key_hash IN ? AND blocked_until > ?", []string{pair, address}, now).
-		Pluck("blocked_until", &until).Error; err != nil {
-		return wrapf(err, "read login throttle")
-	}
-	var wait time.Duration
-	for _, u := range until {
-		wait = max(wait, u.Sub(now))
-	}
-	if wait > 0 {
-		return &ThrottledError{RetryAfter: wait}
-	}
-	return nil
-}
-
-// recordFailure counts a failed login against both keys, and drops states that expired.
-func (s *Store) recordFailure(ctx context.Context, username, addr string, now time.Time) error {
-	pair, address := throttleKeys(username, addr)
-	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		for _, k := range []struct {
-			hash string
-			rule ThrottleRule
-		}{{pair, PairRule}, {address, AddressRule}} {
-			if err := tx.Clauses(clause.OnConflict{DoNothing: true}).Create(&throttleRow{KeyHash: k.hash, LastFailure: longAgo, BlockedUntil: longAgo, ExpiresAt: now}).Error; err != nil {
-				return wrapf(err, "record login failure")
-			}
-			var row throttleRow
-			if err := tx.Clauses(clause.Locking{Strength: "UPDATE"}).Where("key_hash = ?", k.hash).Take(&row).Error; err != nil {
-				return wrapf(err, "record login failure")
-			}
-			t := k.rule.fail(throttle{Failures: row.Failures, LastFailure: row.LastFailure, BlockedUntil: row.BlockedUntil}, now)
-			if err := tx.Model(&throttleRow{}).Where("key_hash = ?", k.hash).Updates(map[string]any{
-				"failures": t.Failures, "last_failure": t.LastFailure, "blocked_until": t.BlockedUntil, "expires_at": k.rule.expires(t)}).Error; err != nil {
-				return wrapf(err, "record login failure")
-			}
+	keys := []string{pair, address}
+	g := s.db.WithContext(ctx)
+	// The rows exist before the transaction locks them: inserting inside it would let
+	// concurrent inserts of one new key deadlock on MySQL, and so would one statement
+	// inserting both keys. The placeholders outlive the moment so that another server's
+	// pruning, on a clock a little ahead, leaves them.
+	for _, k := range keys {
+		placeholder := throttleRow{KeyHash: k, LastFailure: longAgo, BlockedUntil: longAgo, ExpiresAt: now.Add(time.Minute)}
+		if err := g.Clauses(clause.OnConflict{DoNothing: true}).Create(&placeholder).Error; err != nil {
+			return wrapf(err, "reserve login attempt")
 		}
-		return nil
+	}
+	err := g.Transaction(func(tx *gorm.DB) error {
+		var rows []throttleRow
+		if err := tx.Clauses(clause.Locking{Strength: "UPDATE"}).Where("key_hash IN ?", keys).Find(&rows).Error; err != nil {
+			return wrapf(err, "reserve login attempt")
+		}
+		states := map[string]throttle{pair: {LastFailure: longAgo, BlockedUntil: longAgo}, address: {LastFailure: longAgo, BlockedUntil: longAgo}}
+		for _, r := range rows {
+			states[r.KeyHash] = throttle{Failures: r.Failures, LastFailure: r.LastFailure, BlockedUntil: r.BlockedUntil}
+		}
+		if wait := loginWait(states[pair], states[address], now); wait > 0 {
+			return &ThrottledError{RetryAfter: wait}
+		}
+		if err := saveThrottle(tx, pair, PairRule, PairRule.fail(states[pair], now)); err != nil {
+			return err
+		}
+		return saveThrottle(tx, address, AddressRule, AddressRule.fail(states[address], now))
 	})
 	if err != nil {
 		return err
 	}
 	// Expired states are harmless leftovers: pruning them is best effort, outside the
 	// transaction so that it never holds up, or deadlocks with, a concurrent login.
-	s.db.WithContext(ctx).Where("expires_at < ?", now).Delete(&throttleRow{})
+	g.Where("expires_at < ?", now).Delete(&throttleRow{})
 	return nil
 }
 
-// clearPair forgets the failures of a pair after a successful login.
-func (s *Store) clearPair(ctx context.Context, username, addr string) error {
-	pair, _ := throttleKeys(username, addr)
-	return s.db.WithContext(ctx).Where("key_hash = ?", pair).Delete(&throttleRow{}).Error
+func saveThrottle(tx *gorm.DB, key string, rule ThrottleRule, t throttle) error {
+	row := throttleRow{KeyHash: key, Failures: t.Failures, LastFailure: t.LastFailure, BlockedUntil: t.BlockedUntil, ExpiresAt: rule.expires(t)}
+	if err := tx.Clauses(clause.OnConflict{UpdateAll: true}).Create(&row).Error; err != nil {
+		return wrapf(err, "record login attempt")
+	}
+	return nil
+}
+
+// settleSuccess undoes what reserveAttempt counted for a login that succeeded: its
+// pair forgets all failures, its address the reserved one.
+func (s *Store) settleSuccess(ctx context.Context, username, addr string) error {
+	pair, address := throttleKeys(username, addr)
+	g := s.db.WithContext(ctx)
+	if err := g.Where("key_hash = ?", pair).Delete(&throttleRow{}).Error; err != nil {
+		return wrapf(err, "clear login throttle")
+	}
+	return g.Transaction(func(tx *gorm.DB) error {
+		var row throttleRow
+		err := tx.Clauses(clause.Locking{Strength: "UPDATE"}).Where("key_hash = ?", address).Take(&row).Error
+		if errors.Is(err, gorm.ErrRecordNotFound) {
+			return nil
+		}
+		if err != nil {
+			return wrapf(err, "clear login throttle")
+		}
+		return saveThrottle(tx, address, AddressRule, AddressRule.forgive(throttle{Failures: row.Failures, LastFailure: row.LastFailure, BlockedUntil: row.BlockedUntil}))
+	})
 }
