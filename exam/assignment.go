@@ -373,8 +373,8 @@ func (s *Service) CheckCohortUnassigned(ctx context.Context, cohort int64) error
 }
 
 // AssignmentOf returns the id of the assignment through which the viewer sits blueprint
-// code, or 0 when none of their cohorts has it: the one open now, else the next to
-// open, else the last to close.
+// code: the one open now, else the next to open; 0 when none of their cohorts has one
+// open or upcoming, so a closed assignment never stops a free start of its blueprint.
 func (s *Service) AssignmentOf(ctx context.Context, v Viewer, cohorts []int64, code string) (int64, error) {
 	if len(cohorts) == 0 {
 		return 0, nil
@@ -388,17 +388,17 @@ func (s *Service) AssignmentOf(ctx context.Context, v Viewer, cohorts []int64, c
 		return 0, nil
 	}
 	now := s.now().UTC()
-	best := &rows[len(rows)-1]
+	var next int64
 	for i := len(rows) - 1; i >= 0; i-- {
 		a := Assignment{OpensAt: rows[i].OpensAt, ClosesAt: rows[i].ClosesAt}
 		switch a.Window(now) {
 		case "open":
 			return rows[i].ID, nil
 		case "upcoming":
-			best = &rows[i]
+			next = rows[i].ID
 		}
 	}
-	return best.ID, nil
+	return next, nil
 }
 
 // StartAssigned opens an exam attempt of assignment id for a candidate in one of

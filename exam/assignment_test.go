@@ -156,3 +156,40 @@ func TestAssignmentAdoptsOpenAttempt(t *testing.T) {
 		t.Fatalf("attempt of another assignment taken over: %v", err)
 	}
 }
+
+// A candidate's start of a blueprint goes through the assignment open now, else the next
+// to open; once none is, through none.
+func TestAssignmentOfOpenOrNext(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, dsn string) {
+		f := newFixture(t, dsn)
+		ctx := context.Background()
+		mine := []int64{3}
+		assign := func(opens time.Time) int64 {
+			t.Helper()
+			closes := opens.Add(time.Hour)
+			a, err := f.svc.CreateAssignment(ctx, teacher, exam.AssignmentInput{Blueprint: exam.QuickQuiz, Cohort: 3, OpensAt: &opens, ClosesAt: &closes})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return a.ID
+		}
+		of := func(want int64) {
+			t.Helper()
+			if id, err := f.svc.AssignmentOf(ctx, alice, mine, exam.QuickQuiz); err != nil || id != want {
+				t.Fatalf("AssignmentOf = %d %v, want %d", id, err, want)
+			}
+		}
+		now := f.clock.Now()
+		first := assign(now)
+		second := assign(now.Add(3 * time.Hour))
+		of(first)
+		f.clock.Add(90 * time.Minute)
+		of(second)
+		f.clock.Add(3 * time.Hour)
+		of(0)
+		// The closed assignment still refuses a start naming it.
+		if _, err := f.svc.StartAssigned(ctx, alice, mine, first); !errors.Is(err, content.ErrConflict) || !strings.Contains(err.Error(), "已截止") {
+			t.Fatalf("closed assignment: %v", err)
+		}
+	})
+}
