@@ -218,7 +218,11 @@ func TestClosedAssignmentFreesBlueprint(t *testing.T) {
 		if e := decode[apiError](t, b); s != 409 || !strings.Contains(e.Error, "已截止") {
 			t.Fatalf("assignment after its close %d %s", s, b)
 		}
-		submit(start(map[string]any{"blueprint": exam.QuickQuiz, "mode": "exam"}, exam.ModeExam))
+		free := start(map[string]any{"blueprint": exam.QuickQuiz, "mode": "exam"}, exam.ModeExam)
+		// An exam started after the close is never taken for the assignment.
+		h.expectError(409, "", "POST", "/api/v1/attempts", "candidate", map[string]any{"assignment": x.ID})
+		used(1)
+		submit(free)
 		submit(start(map[string]any{"blueprint": exam.QuickQuiz, "mode": "practice"}, exam.ModePractice))
 		used(1)
 		h.expectError(409, "", "POST", "/api/v1/attempts", "candidate", map[string]any{"assignment": x.ID})
