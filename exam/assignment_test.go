@@ -228,7 +228,9 @@ func TestAssignmentAttemptsUnderRace(t *testing.T) {
 			wg.Go(func() {
 				for range 3 {
 					if at, err := f.svc.StartAssigned(ctx, alice, []int64{1}, a.ID); err == nil {
-						f.svc.Submit(ctx, alice.UserID, at.ID)
+						if _, err := f.svc.Submit(ctx, alice.UserID, at.ID); err != nil {
+							t.Error(err)
+						}
 					} else if !errors.Is(err, content.ErrConflict) {
 						t.Error(err)
 					}

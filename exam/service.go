@@ -383,7 +383,8 @@ func (s *Service) Start(ctx context.Context, v Viewer, code string, mode Mode) (
 
 // insertAttempt stores a new open attempt of paper in the viewer's slot, through the group
 // commit. A slot taken meanwhile (a second tab started a moment ago) returns that attempt;
-// one taken and freed again by a submit meanwhile is tried once more.
+// one taken and freed again by a submit meanwhile is tried once more, as is an insert
+// MySQL undid to break a deadlock with that submit.
 func (s *Service) insertAttempt(ctx context.Context, v Viewer, slot string, bp *Blueprint, mode Mode, paper Paper) (*Attempt, error) {
 	now := s.now().UTC().Truncate(time.Millisecond)
 	deadline, closes := Clock(bp, mode, now, 0)
@@ -399,7 +400,7 @@ func (s *Service) insertAttempt(ctx context.Context, v Viewer, slot string, bp *
 		if err == nil {
 			break
 		}
-		if errors.Is(err, gorm.ErrDuplicatedKey) {
+		if errors.Is(err, gorm.ErrDuplicatedKey) || db.Deadlock(err) {
 			if a, err := s.openAttempt(ctx, slot); a != nil || err != nil {
 				return a, err
 			}
