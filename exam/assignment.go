@@ -81,9 +81,13 @@ func (a *Assignment) checkStart(now time.Time, used int) error {
 		return fmt.Errorf("%s已截止，可作答时间为 %s: %w", a.Title, a.windowText(), content.ErrConflict)
 	}
 	if used >= a.AttemptsAllowed {
-		return fmt.Errorf("%s最多可作答 %d 次，已用完: %w", a.Title, a.AttemptsAllowed, content.ErrConflict)
+		return a.usedUp()
 	}
 	return nil
+}
+
+func (a *Assignment) usedUp() error {
+	return fmt.Errorf("%s最多可作答 %d 次，已用完: %w", a.Title, a.AttemptsAllowed, content.ErrConflict)
 }
 
 func (in *AssignmentInput) validate() error {
@@ -373,8 +377,8 @@ func (s *Service) CheckCohortUnassigned(ctx context.Context, cohort int64) error
 }
 
 // AssignmentOf returns the id of the assignment through which the viewer sits blueprint
-// code, or 0 when none of their cohorts has it: the one open now, else the next to
-// open, else the last to close.
+// code: the one open now, else the next to open; 0 when none of their cohorts has one
+// open or upcoming, so a closed assignment never stops a free start of its blueprint.
 func (s *Service) AssignmentOf(ctx context.Context, v Viewer, cohorts []int64, code string) (int64, error) {
 	if len(cohorts) == 0 {
 		return 0, nil
@@ -388,17 +392,17 @@ func (s *Service) AssignmentOf(ctx context.Context, v Viewer, cohorts []int64, c
 		return 0, nil
 	}
 	now := s.now().UTC()
-	best := &rows[len(rows)-1]
+	var next int64
 	for i := len(rows) - 1; i >= 0; i-- {
 		a := Assignment{OpensAt: rows[i].OpensAt, ClosesAt: rows[i].ClosesAt}
 		switch a.Window(now) {
 		case "open":
 			return rows[i].ID, nil
 		case "upcoming":
-			best = &rows[i]
+			next = rows[i].ID
 		}
 	}
-	return best.ID, nil
+	return next, nil
 }
 
 // StartAssigned opens an exam attempt of assignment id for a candidate in one of
@@ -406,7 +410,8 @@ func (s *Service) AssignmentOf(ctx context.Context, v Viewer, cohorts []int64, c
 // attempts used up, it is ErrConflict with a message stating the window or the count.
 // The attempt records the assignment, and its deadline carries the candidate's
 // extension. An exam of the same blueprint the candidate started on their own within
-// the window is adopted as the assignment's; one started before is ErrConflict.
+// the window is adopted as the assignment's while attempts are left (ErrConflict once
+// they are used up); one started outside the window, or a practice, is ErrConflict.
 func (s *Service) StartAssigned(ctx context.Context, v Viewer, cohorts []int64, id int64) (*Attempt, error) {
 	row, err := s.assignmentRowFor(ctx, Viewer{UserID: v.UserID, CenterID: v.CenterID}, cohorts, id)
 	if err != nil {
@@ -417,6 +422,12 @@ func (s *Service) StartAssigned(ctx context.Context, v Viewer, cohorts []int64, 
 		return nil, err
 	}
 	now := s.now().UTC()
+	// The slot first, the count after: an attempt submitted before the slot was seen
+	// empty is then counted (stamp counts once more under its lock).
+	open, err := s.openAttempt(ctx, fmt.Sprintf("%d/%s", v.UserID, a.Blueprint))
+	if err != nil {
+		return nil, err
+	}
 	st, err := s.standing(ctx, v.UserID, a, now)
 	if err != nil {
 		return nil, err
@@ -424,10 +435,8 @@ func (s *Service) StartAssigned(ctx context.Context, v Viewer, cohorts []int64, 
 	if st.OpenAttempt != 0 {
 		return s.Attempt(ctx, v, st.OpenAttempt)
 	}
-	if open, err := s.openAttempt(ctx, fmt.Sprintf("%d/%s", v.UserID, a.Blueprint)); err != nil {
-		return nil, err
-	} else if open != nil {
-		if open.Mode != ModeExam || open.StartedAt.Before(a.OpensAt) {
+	if open != nil {
+		if open.Mode != ModeExam || a.Window(open.StartedAt) != "open" {
 			return nil, fmt.Errorf("您还有一次未交卷的%s作答，请先交卷: %w", a.Title, content.ErrConflict)
 		}
 		return s.stamp(ctx, v, open.ID, a, st.ExtraS)
@@ -444,7 +453,8 @@ func (s *Service) StartAssigned(ctx context.Context, v Viewer, cohorts []int64, 
 
 // stamp records that attempt id belongs to assignment a and adds the candidate's
 // extension to its deadline. An attempt another request stamped for a is returned as it
-// is; one that belongs to another assignment is ErrConflict.
+// is; one that belongs to another assignment, or one more than a allows (counted under
+// the lock), is ErrConflict.
 func (s *Service) stamp(ctx context.Context, v Viewer, id int64, a *Assignment, extraS int) (*Attempt, error) {
 	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		var row attemptRow
@@ -462,6 +472,13 @@ func (s *Service) stamp(ctx context.Context, v Viewer, id int64, a *Assignment, 
 		default:
 			return fmt.Errorf("您还有一次未交卷的%s作答（属于另一项考试安排），请先交卷: %w", a.Title, content.ErrConflict)
 		}
+		var used int64
+		if err := tx.Table("attempts").Where("assignment_id = ? AND candidate_id = ?", a.ID, row.CandidateID).Count(&used).Error; err != nil {
+			return err
+		}
+		if used >= int64(a.AttemptsAllowed) {
+			return a.usedUp()
+		}
 		at, err := row.attempt()
 		if err != nil {
 			return err
@@ -474,6 +491,9 @@ func (s *Service) stamp(ctx context.Context, v Viewer, id int64, a *Assignment, 
 		}
 		return tx.Table("attempts").Where("id = ?", id).Updates(set).Error
 	})
+	if errors.Is(err, content.ErrConflict) { // the candidate's words, unprefixed
+		return nil, err
+	}
 	if err != nil {
 		return nil, fmt.Errorf("attempt %d: record assignment: %w", id, err)
 	}

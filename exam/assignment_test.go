@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -122,37 +123,160 @@ func TestAssignmentWindowAttemptsAndExtensions(t *testing.T) {
 }
 
 // An exam of the assigned blueprint started freely within the window counts as the
-// assignment's; one started before the window blocks until submitted.
+// assignment's while attempts are left; one started before or after the window, or once
+// the attempts are used up, blocks until submitted and never counts.
 func TestAssignmentAdoptsOpenAttempt(t *testing.T) {
-	f := newFixture(t, dbtest.SQLiteDSN(t))
-	ctx := context.Background()
-	opens := f.clock.Now().Add(time.Minute)
-	closes := opens.Add(time.Hour)
-	a, err := f.svc.CreateAssignment(ctx, teacher, exam.AssignmentInput{Blueprint: exam.QuickQuiz, Cohort: 1, OpensAt: &opens, ClosesAt: &closes})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := f.svc.Start(ctx, alice, exam.QuickQuiz, exam.ModeExam); err != nil {
-		t.Fatal(err)
-	}
-	f.clock.Add(2 * time.Minute)
-	if _, err := f.svc.StartAssigned(ctx, alice, []int64{1}, a.ID); !errors.Is(err, content.ErrConflict) {
-		t.Fatalf("early free attempt adopted: %v", err)
-	}
-	free, _ := f.svc.Start(ctx, bob, exam.QuickQuiz, exam.ModeExam)
-	got, err := f.svc.StartAssigned(ctx, bob, []int64{1}, a.ID)
-	if err != nil || got.ID != free.ID {
-		t.Fatalf("adopt: %v %v", got, err)
-	}
-	if st, _ := f.svc.MyAssignments(ctx, bob, []int64{1}); st[0].OpenAttempt != free.ID {
-		t.Fatalf("adopted attempt not recorded: %+v", st[0])
-	}
-	// The same blueprint assigned to bob's other cohort: his open attempt is the first's.
-	other, err := f.svc.CreateAssignment(ctx, teacher, exam.AssignmentInput{Blueprint: exam.QuickQuiz, Cohort: 2, OpensAt: &opens, ClosesAt: &closes})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := f.svc.StartAssigned(ctx, bob, []int64{1, 2}, other.ID); !errors.Is(err, content.ErrConflict) {
-		t.Fatalf("attempt of another assignment taken over: %v", err)
-	}
+	dbtest.Each(t, func(t *testing.T, dsn string) {
+		f := newFixture(t, dsn)
+		ctx := context.Background()
+		opens := f.clock.Now().Add(time.Minute)
+		closes := opens.Add(time.Hour)
+		a, err := f.svc.CreateAssignment(ctx, teacher, exam.AssignmentInput{Blueprint: exam.QuickQuiz, Cohort: 1, OpensAt: &opens, ClosesAt: &closes})
+		if err != nil {
+			t.Fatal(err)
+		}
+		refused := func(who exam.Viewer, why string) {
+			t.Helper()
+			if _, err := f.svc.StartAssigned(ctx, who, []int64{1}, a.ID); !errors.Is(err, content.ErrConflict) || !strings.Contains(err.Error(), why) {
+				t.Fatalf("want 409 %q: %v", why, err)
+			}
+		}
+		used := func(who exam.Viewer, want int) {
+			t.Helper()
+			if st, err := f.svc.MyAssignment(ctx, who, []int64{1}, a.ID); err != nil || st.AttemptsUsed != want {
+				t.Fatalf("attempts used %+v %v, want %d", st, err, want)
+			}
+		}
+		early, err := f.svc.Start(ctx, alice, exam.QuickQuiz, exam.ModeExam)
+		if err != nil {
+			t.Fatal(err)
+		}
+		f.clock.Add(2 * time.Minute)
+		refused(alice, "请先交卷")
+		used(alice, 0)
+		if _, err := f.svc.Submit(ctx, alice.UserID, early.ID); err != nil {
+			t.Fatal(err)
+		}
+
+		free, _ := f.svc.Start(ctx, bob, exam.QuickQuiz, exam.ModeExam)
+		got, err := f.svc.StartAssigned(ctx, bob, []int64{1}, a.ID)
+		if err != nil || got.ID != free.ID {
+			t.Fatalf("adopt: %v %v", got, err)
+		}
+		if st, _ := f.svc.MyAssignments(ctx, bob, []int64{1}); st[0].OpenAttempt != free.ID {
+			t.Fatalf("adopted attempt not recorded: %+v", st[0])
+		}
+		// The same blueprint assigned to bob's other cohort: his open attempt is the first's.
+		other, err := f.svc.CreateAssignment(ctx, teacher, exam.AssignmentInput{Blueprint: exam.QuickQuiz, Cohort: 2, OpensAt: &opens, ClosesAt: &closes})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := f.svc.StartAssigned(ctx, bob, []int64{1, 2}, other.ID); !errors.Is(err, content.ErrConflict) || strings.Contains(err.Error(), "attempt") {
+			t.Fatalf("attempt of another assignment taken over: %v", err)
+		}
+		if _, err := f.svc.Submit(ctx, bob.UserID, free.ID); err != nil {
+			t.Fatal(err)
+		}
+		// Bob's one attempt is used: another free exam inside the window is not adopted.
+		extra, _ := f.svc.Start(ctx, bob, exam.QuickQuiz, exam.ModeExam)
+		refused(bob, "最多可作答 1 次，已用完")
+		used(bob, 1)
+		if _, err := f.svc.Submit(ctx, bob.UserID, extra.ID); err != nil {
+			t.Fatal(err)
+		}
+
+		// After the close, a free exam is not the assignment's.
+		f.clock.Add(2 * time.Hour)
+		late, _ := f.svc.Start(ctx, alice, exam.QuickQuiz, exam.ModeExam)
+		refused(alice, "请先交卷")
+		used(alice, 0)
+		if _, err := f.svc.Submit(ctx, alice.UserID, late.ID); err != nil {
+			t.Fatal(err)
+		}
+		// Nor, with the window stretched, is a practice in progress.
+		later := closes.Add(4 * time.Hour)
+		if _, err := f.svc.UpdateAssignment(ctx, teacher, a.ID, exam.AssignmentInput{ClosesAt: &later}); err != nil {
+			t.Fatal(err)
+		}
+		practice, _ := f.svc.Start(ctx, alice, exam.QuickQuiz, exam.ModePractice)
+		refused(alice, "请先交卷")
+		used(alice, 0)
+		if _, err := f.svc.Submit(ctx, alice.UserID, practice.ID); err != nil {
+			t.Fatal(err)
+		}
+		if got, err := f.svc.StartAssigned(ctx, alice, []int64{1}, a.ID); err != nil || got.ID == late.ID {
+			t.Fatalf("start inside the stretched window: %v %v", got, err)
+		}
+		used(alice, 1)
+	})
+}
+
+// Starts racing submits never give a candidate more attempts than assigned.
+func TestAssignmentAttemptsUnderRace(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, dsn string) {
+		f := newFixture(t, dsn)
+		ctx := context.Background()
+		opens := f.clock.Now()
+		closes := opens.Add(time.Hour)
+		twice := 2
+		a, err := f.svc.CreateAssignment(ctx, teacher, exam.AssignmentInput{Blueprint: exam.QuickQuiz, Cohort: 1, OpensAt: &opens, ClosesAt: &closes, AttemptsAllowed: &twice})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var wg sync.WaitGroup
+		for range 6 {
+			wg.Go(func() {
+				for range 3 {
+					if at, err := f.svc.StartAssigned(ctx, alice, []int64{1}, a.ID); err == nil {
+						if _, err := f.svc.Submit(ctx, alice.UserID, at.ID); err != nil {
+							t.Error(err)
+						}
+					} else if !errors.Is(err, content.ErrConflict) {
+						t.Error(err)
+					}
+				}
+			})
+		}
+		wg.Wait()
+		if st, err := f.svc.MyAssignment(ctx, alice, []int64{1}, a.ID); err != nil || st.AttemptsUsed != 2 {
+			t.Fatalf("attempts used %+v %v, want 2", st, err)
+		}
+	})
+}
+
+// A candidate's start of a blueprint goes through the assignment open now, else the next
+// to open; once none is, through none.
+func TestAssignmentOfOpenOrNext(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, dsn string) {
+		f := newFixture(t, dsn)
+		ctx := context.Background()
+		mine := []int64{3}
+		assign := func(opens time.Time) int64 {
+			t.Helper()
+			closes := opens.Add(time.Hour)
+			a, err := f.svc.CreateAssignment(ctx, teacher, exam.AssignmentInput{Blueprint: exam.QuickQuiz, Cohort: 3, OpensAt: &opens, ClosesAt: &closes})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return a.ID
+		}
+		of := func(want int64) {
+			t.Helper()
+			if id, err := f.svc.AssignmentOf(ctx, alice, mine, exam.QuickQuiz); err != nil || id != want {
+				t.Fatalf("AssignmentOf = %d %v, want %d", id, err, want)
+			}
+		}
+		now := f.clock.Now()
+		first := assign(now)
+		second := assign(now.Add(3 * time.Hour))
+		of(first)
+		f.clock.Add(90 * time.Minute)
+		of(second)
+		f.clock.Add(3 * time.Hour)
+		of(0)
+		// The closed assignment still refuses a start naming it.
+		if _, err := f.svc.StartAssigned(ctx, alice, mine, first); !errors.Is(err, content.ErrConflict) || !strings.Contains(err.Error(), "已截止") {
+			t.Fatalf("closed assignment: %v", err)
+		}
+	})
 }

@@ -382,7 +382,9 @@ func (s *Service) Start(ctx context.Context, v Viewer, code string, mode Mode) (
 }
 
 // insertAttempt stores a new open attempt of paper in the viewer's slot, through the group
-// commit. A slot taken meanwhile (a second tab started a moment ago) returns that attempt.
+// commit. A slot taken meanwhile (a second tab started a moment ago) returns that attempt;
+// one taken and freed again by a submit meanwhile is tried once more, as is an insert
+// MySQL undid to break a deadlock with that submit.
 func (s *Service) insertAttempt(ctx context.Context, v Viewer, slot string, bp *Blueprint, mode Mode, paper Paper) (*Attempt, error) {
 	now := s.now().UTC().Truncate(time.Millisecond)
 	deadline, closes := Clock(bp, mode, now, 0)
@@ -390,14 +392,20 @@ func (s *Service) insertAttempt(ctx context.Context, v Viewer, slot string, bp *
 	pj, _ := json.Marshal(paper)
 	row := attemptRow{CandidateID: v.UserID, CenterID: v.CenterID, Blueprint: bp.Code, Mode: string(mode), Status: string(InProgress),
 		OpenSlot: &slot, Rules: string(rules), Paper: string(pj), StartedAt: now, Deadline: deadline, ClosesAt: closes, UpdatedAt: now}
-	err := s.writes.do(ctx, func(tx *gorm.DB) error {
-		row.ID = 0 // a write may run twice (see batcher): insert afresh
-		return tx.Create(&row).Error
-	})
-	if err != nil {
-		if errors.Is(err, gorm.ErrDuplicatedKey) {
+	for tries := 1; ; tries++ {
+		err := s.writes.do(ctx, func(tx *gorm.DB) error {
+			row.ID = 0 // a write may run twice (see batcher): insert afresh
+			return tx.Create(&row).Error
+		})
+		if err == nil {
+			break
+		}
+		if errors.Is(err, gorm.ErrDuplicatedKey) || db.Deadlock(err) {
 			if a, err := s.openAttempt(ctx, slot); a != nil || err != nil {
 				return a, err
+			}
+			if tries < 3 {
+				continue
 			}
 		}
 		return nil, fmt.Errorf("start attempt: %w", err)

@@ -165,10 +165,12 @@ func (s *Server) setAssignmentExtension(c *fiber.Ctx) error {
 }
 
 // startAssigned starts an attempt through an assignment when the request names one, or
-// when a candidate asks for a blueprint assigned to one of their cohorts; assigned is
-// false for a free start (staff, or a blueprint nobody assigned to the candidate).
+// when a candidate asks for an exam of a blueprint assigned to one of their cohorts (open
+// or upcoming); assigned is false for a free start (staff, a practice, or a blueprint no
+// assignment of the candidate's holds now).
 func (s *Server) startAssigned(c *fiber.Ctx, req startRequest) (a *exam.Attempt, assigned bool, err error) {
-	if req.Assignment == 0 && currentUser(c).Role != account.Candidate {
+	// Practice is untimed self-study: assignments govern exams only.
+	if req.Assignment == 0 && (currentUser(c).Role != account.Candidate || exam.Mode(req.Mode) == exam.ModePractice) {
 		return nil, false, nil
 	}
 	cohorts, err := s.cohortsOf(c)

@@ -170,6 +170,65 @@ func TestCohortsAndAssignmentsAPI(t *testing.T) {
 	})
 }
 
+// Once an assignment's window has closed its blueprint is free again for the cohort:
+// only a start naming the assignment is refused. A practice is never an assignment's.
+func TestClosedAssignmentFreesBlueprint(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, dsn string) {
+		clock := &testClock{}
+		h := newHarnessAt(t, dsn, clock.now)
+		k := h.cohortOf("instructor", "夜班", h.userID("candidate"))
+		now := time.Now().UTC()
+		x := h.assign("instructor", map[string]any{"blueprint": exam.QuickQuiz, "cohort": k,
+			"opens_at": now.Add(-time.Minute), "closes_at": now.Add(time.Hour)})
+		xpath := "/api/v1/assignments/" + itoa(x.ID)
+		type started struct {
+			ID   int64
+			Mode exam.Mode
+		}
+		start := func(body map[string]any, mode exam.Mode) int64 {
+			t.Helper()
+			s, b := h.do("POST", "/api/v1/attempts", "candidate", body)
+			if at := decode[started](t, b); s != 201 || at.Mode != mode {
+				t.Fatalf("start %v: %d %s", body, s, b)
+			}
+			return decode[started](t, b).ID
+		}
+		submit := func(id int64) {
+			t.Helper()
+			if s, b := h.do("POST", fmt.Sprintf("/api/v1/attempts/%d/submit", id), "candidate", nil); s != 200 {
+				t.Fatalf("submit %d %s", s, b)
+			}
+		}
+		used := func(want int) {
+			t.Helper()
+			s, b := h.do("GET", xpath, "candidate", nil)
+			if st := decode[assignmentView](t, b); s != 200 || st.AttemptsUsed != want {
+				t.Fatalf("attempts used, want %d: %d %s", want, s, b)
+			}
+		}
+
+		// While it is open, a practice stays outside it; an exam goes through it.
+		submit(start(map[string]any{"blueprint": exam.QuickQuiz, "mode": "practice"}, exam.ModePractice))
+		used(0)
+		submit(start(map[string]any{"blueprint": exam.QuickQuiz}, exam.ModeExam))
+		used(1)
+
+		clock.set(2 * time.Hour)
+		s, b := h.do("POST", "/api/v1/attempts", "candidate", map[string]any{"assignment": x.ID})
+		if e := decode[apiError](t, b); s != 409 || !strings.Contains(e.Error, "已截止") {
+			t.Fatalf("assignment after its close %d %s", s, b)
+		}
+		free := start(map[string]any{"blueprint": exam.QuickQuiz, "mode": "exam"}, exam.ModeExam)
+		// An exam started after the close is never taken for the assignment.
+		h.expectError(409, "", "POST", "/api/v1/attempts", "candidate", map[string]any{"assignment": x.ID})
+		used(1)
+		submit(free)
+		submit(start(map[string]any{"blueprint": exam.QuickQuiz, "mode": "practice"}, exam.ModePractice))
+		used(1)
+		h.expectError(409, "", "POST", "/api/v1/attempts", "candidate", map[string]any{"assignment": x.ID})
+	})
+}
+
 // sit starts and submits an attempt of blueprint for who, answering the first question.
 func (h *harness) sit(who, blueprint string) int64 {
 	h.t.Helper()

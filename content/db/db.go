@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/glebarez/sqlite"
+	mysqldriver "github.com/go-sql-driver/mysql"
 	"gorm.io/driver/mysql"
 	"gorm.io/gorm"
 	"gorm.io/gorm/logger"
@@ -24,6 +25,13 @@ const DefaultDSN = "sqlite:data/csmexam.db"
 
 // ErrBadDSN reports a DSN that names no supported database or does not parse.
 var ErrBadDSN = errors.New("bad database DSN")
+
+// Deadlock reports that MySQL chose the statement as a deadlock's victim and undid its
+// transaction: running it again is safe.
+func Deadlock(err error) bool {
+	var me *mysqldriver.MySQLError
+	return errors.As(err, &me) && me.Number == 1213
+}
 
 // Dialect names the SQL engine behind a DSN.
 type Dialect string
