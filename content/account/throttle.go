@@ -8,6 +8,7 @@ import (
 	"net/netip"
 	"time"
 
+	"github.com/csmexam/csmexam/content/db"
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
 )
@@ -179,7 +180,7 @@ func (s *Store) reserveAttempt(ctx context.Context, username, addr string, now t
 			return wrapf(err, "reserve login attempt")
 		}
 	}
-	err := g.Transaction(func(tx *gorm.DB) error {
+	err := db.Transaction(g, func(tx *gorm.DB) error {
 		var rows []throttleRow
 		if err := tx.Clauses(clause.Locking{Strength: "UPDATE"}).Where("key_hash IN ?", keys).Find(&rows).Error; err != nil {
 			return wrapf(err, "reserve login attempt")
@@ -221,7 +222,7 @@ func (s *Store) settleSuccess(ctx context.Context, username, addr string) error 
 	if err := g.Where("key_hash = ?", pair).Delete(&throttleRow{}).Error; err != nil {
 		return wrapf(err, "clear login throttle")
 	}
-	return g.Transaction(func(tx *gorm.DB) error {
+	return db.Transaction(g, func(tx *gorm.DB) error {
 		var row throttleRow
 		err := tx.Clauses(clause.Locking{Strength: "UPDATE"}).Where("key_hash = ?", address).Take(&row).Error
 		if errors.Is(err, gorm.ErrRecordNotFound) {

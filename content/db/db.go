@@ -33,6 +33,18 @@ func Deadlock(err error) bool {
 	return errors.As(err, &me) && me.Number == 1213
 }
 
+// Transaction runs f in a transaction on g, and runs it again (three times in all) when
+// MySQL undid it to break a deadlock: a transaction that takes its locks in a steady
+// order can still lose to another statement that takes them otherwise.
+func Transaction(g *gorm.DB, f func(tx *gorm.DB) error) error {
+	for tries := 1; ; tries++ {
+		err := g.Transaction(f)
+		if !Deadlock(err) || tries == 3 {
+			return err
+		}
+	}
+}
+
 // Dialect names the SQL engine behind a DSN.
 type Dialect string
 

@@ -9,6 +9,7 @@ import (
 
 	"github.com/csmexam/csmexam/content/db"
 	"github.com/csmexam/csmexam/content/db/dbtest"
+	mysqldriver "github.com/go-sql-driver/mysql"
 	"gorm.io/gorm"
 )
 
@@ -73,4 +74,40 @@ func TestMigrateOnceUnderConcurrentStarts(t *testing.T) {
 			t.Fatal("out-of-order steps accepted")
 		}
 	})
+}
+
+// TestTransactionRetriesDeadlocks: a transaction MySQL undid to break a deadlock runs
+// again; any other error, and a third deadlock, is returned.
+func TestTransactionRetriesDeadlocks(t *testing.T) {
+	g := dbtest.Open(t, dbtest.SQLiteDSN(t))
+	if err := g.Exec("CREATE TABLE seen (n INTEGER)").Error; err != nil {
+		t.Fatal(err)
+	}
+	deadlock := &mysqldriver.MySQLError{Number: 1213, Message: "Deadlock found when trying to get lock"}
+	runs := 0
+	err := db.Transaction(g, func(tx *gorm.DB) error {
+		runs++
+		if err := tx.Exec("INSERT INTO seen (n) VALUES (?)", runs).Error; err != nil {
+			return err
+		}
+		if runs == 1 {
+			return deadlock
+		}
+		return nil
+	})
+	var stored []int
+	g.Raw("SELECT n FROM seen").Scan(&stored)
+	if err != nil || runs != 2 || len(stored) != 1 || stored[0] != 2 {
+		t.Fatalf("after one deadlock: err %v, %d runs, stored %v", err, runs, stored)
+	}
+	runs = 0
+	err = db.Transaction(g, func(*gorm.DB) error { runs++; return deadlock })
+	if !db.Deadlock(err) || runs != 3 {
+		t.Fatalf("always deadlocked: err %v after %d runs", err, runs)
+	}
+	runs = 0
+	other := errors.New("no")
+	if err := db.Transaction(g, func(*gorm.DB) error { runs++; return other }); err != other || runs != 1 {
+		t.Fatalf("another error: %v after %d runs", err, runs)
+	}
 }
