@@ -170,6 +170,9 @@ func (s *Server) setAssignmentExtension(c *fiber.Ctx) error {
 // assignment of the candidate's holds now).
 func (s *Server) startAssigned(c *fiber.Ctx, req startRequest) (a *exam.Attempt, assigned bool, err error) {
 	// Practice is untimed self-study: assignments govern exams only.
+	if req.Assignment != 0 && exam.Mode(req.Mode) == exam.ModePractice {
+		return nil, true, content.Invalid("mode", "考试安排只能以考试模式作答；练习请直接选择试卷蓝图")
+	}
 	if req.Assignment == 0 && (currentUser(c).Role != account.Candidate || exam.Mode(req.Mode) == exam.ModePractice) {
 		return nil, false, nil
 	}

@@ -181,6 +181,7 @@ func TestClosedAssignmentFreesBlueprint(t *testing.T) {
 		x := h.assign("instructor", map[string]any{"blueprint": exam.QuickQuiz, "cohort": k,
 			"opens_at": now.Add(-time.Minute), "closes_at": now.Add(time.Hour)})
 		xpath := "/api/v1/assignments/" + itoa(x.ID)
+		h.expectError(422, "mode", "POST", "/api/v1/attempts", "candidate", map[string]any{"assignment": x.ID, "mode": "practice"})
 		type started struct {
 			ID   int64
 			Mode exam.Mode
