@@ -11,6 +11,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -158,6 +159,23 @@ func TestHealthAndOpenAPI(t *testing.T) {
 	doc := decode[map[string]any](t, b)
 	if s != 200 || doc["openapi"] == nil || doc["paths"].(map[string]any)["/api/v1/questions/{id}"] == nil {
 		t.Fatalf("openapi %d", s)
+	}
+	// Every API route the app serves is documented, with its method (parameters compared
+	// by place, not name).
+	docParam, routeParam := regexp.MustCompile(`\{\w+\}`), regexp.MustCompile(`:\w+`)
+	documented := map[string]bool{}
+	for p, ops := range doc["paths"].(map[string]any) {
+		for m := range ops.(map[string]any) {
+			documented[strings.ToUpper(m)+" "+docParam.ReplaceAllString(p, "{}")] = true
+		}
+	}
+	for _, r := range h.srv.App.GetRoutes(true) {
+		if !strings.HasPrefix(r.Path, "/api/v1/") || r.Method == "HEAD" || r.Path == "/api/v1/openapi.json" {
+			continue
+		}
+		if route := r.Method + " " + strings.TrimSuffix(routeParam.ReplaceAllString(r.Path, "{}"), "/"); !documented[route] {
+			t.Errorf("openapi.json lacks %s", route)
+		}
 	}
 	down := web.New(web.Deps{Ping: func(context.Context) error { return errors.New("connection refused") }})
 	resp, _ := down.App.Test(httptest.NewRequest("GET", "/healthz", nil))
