@@ -160,9 +160,9 @@ func (s *Service) CreateAssignment(ctx context.Context, v Viewer, in AssignmentI
 	return s.Assignment(ctx, v, row.ID)
 }
 
-// assignmentRowFor loads an assignment the viewer may see: staff of its center, or a
-// member of its cohort (cohorts are the viewer's); ErrNotFound otherwise.
-func (s *Service) assignmentRowFor(ctx context.Context, v Viewer, cohorts []int64, id int64) (*assignmentRow, error) {
+// assignmentFor loads an assignment the viewer may see: staff of its center, or a member
+// of its cohort (cohorts are the viewer's); ErrNotFound otherwise.
+func (s *Service) assignmentFor(ctx context.Context, v Viewer, cohorts []int64, id int64) (*Assignment, error) {
 	var row assignmentRow
 	err := s.db.WithContext(ctx).Where("id = ?", id).Take(&row).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) || err == nil && row.CenterID != v.CenterID {
@@ -174,7 +174,7 @@ func (s *Service) assignmentRowFor(ctx context.Context, v Viewer, cohorts []int6
 	if !v.Staff && !slices.Contains(cohorts, row.CohortID) {
 		return nil, assignmentNotFound(id)
 	}
-	return &row, nil
+	return s.assignment(ctx, &row)
 }
 
 func (s *Service) assignment(ctx context.Context, row *assignmentRow) (*Assignment, error) {
@@ -194,11 +194,7 @@ func (s *Service) Assignment(ctx context.Context, v Viewer, id int64) (*Assignme
 	if !v.Staff {
 		return nil, assignmentNotFound(id)
 	}
-	row, err := s.assignmentRowFor(ctx, v, nil, id)
-	if err != nil {
-		return nil, err
-	}
-	a, err := s.assignment(ctx, row)
+	a, err := s.assignmentFor(ctx, v, nil, id)
 	if err != nil {
 		return nil, err
 	}
@@ -413,11 +409,7 @@ func (s *Service) AssignmentOf(ctx context.Context, v Viewer, cohorts []int64, c
 // the window is adopted as the assignment's while attempts are left (ErrConflict once
 // they are used up); one started outside the window, or a practice, is ErrConflict.
 func (s *Service) StartAssigned(ctx context.Context, v Viewer, cohorts []int64, id int64) (*Attempt, error) {
-	row, err := s.assignmentRowFor(ctx, Viewer{UserID: v.UserID, CenterID: v.CenterID}, cohorts, id)
-	if err != nil {
-		return nil, err
-	}
-	a, err := s.assignment(ctx, row)
+	a, err := s.assignmentFor(ctx, Viewer{UserID: v.UserID, CenterID: v.CenterID}, cohorts, id) // as a member
 	if err != nil {
 		return nil, err
 	}
@@ -503,11 +495,7 @@ func (s *Service) stamp(ctx context.Context, v Viewer, id int64, a *Assignment, 
 // MyAssignment is assignment id as the viewer, a member of one of cohorts, stands in it;
 // ErrNotFound for an assignment not given to their cohorts.
 func (s *Service) MyAssignment(ctx context.Context, v Viewer, cohorts []int64, id int64) (*AssignmentStatus, error) {
-	row, err := s.assignmentRowFor(ctx, Viewer{UserID: v.UserID, CenterID: v.CenterID}, cohorts, id)
-	if err != nil {
-		return nil, err
-	}
-	a, err := s.assignment(ctx, row)
+	a, err := s.assignmentFor(ctx, Viewer{UserID: v.UserID, CenterID: v.CenterID}, cohorts, id) // as a member
 	if err != nil {
 		return nil, err
 	}

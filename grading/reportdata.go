@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/csmexam/csmexam/content"
+	"github.com/csmexam/csmexam/content/account"
 	"github.com/csmexam/csmexam/exam"
 	"github.com/csmexam/csmexam/grading/report"
 )
@@ -174,16 +175,22 @@ func (s *Service) Report(ctx context.Context, v exam.Viewer, id int64) (*report.
 	if in.Review, err = s.review(ctx, s.db, a); err != nil {
 		return nil, err
 	}
-	center, err := s.accounts.Center(ctx, a.CenterID)
-	if err != nil {
-		return nil, err
-	}
-	u, err := s.accounts.User(ctx, a.CandidateID)
+	center, u, err := s.people(ctx, a)
 	if err != nil {
 		return nil, err
 	}
 	in.Center, in.Candidate, in.Username = center.Name, u.Name, u.Username
 	return BuildReport(in), nil
+}
+
+// people are the center and the candidate an attempt's report names.
+func (s *Service) people(ctx context.Context, a *exam.Attempt) (*account.Center, *account.User, error) {
+	center, err := s.accounts.Center(ctx, a.CenterID)
+	if err != nil {
+		return nil, nil, err
+	}
+	u, err := s.accounts.User(ctx, a.CandidateID)
+	return center, u, err
 }
 
 // Verification is what the server vouches for when a report's verify code matches.
@@ -222,11 +229,7 @@ func (s *Service) Verify(ctx context.Context, code string) (*Verification, error
 		subtle.ConstantTimeCompare([]byte(strings.ToUpper(code)), []byte(VerifyCode(a.ID, a.Result.Score, *a.SubmittedAt))) != 1 {
 		return nil, bad
 	}
-	center, err := s.accounts.Center(ctx, a.CenterID)
-	if err != nil {
-		return nil, err
-	}
-	u, err := s.accounts.User(ctx, a.CandidateID)
+	center, u, err := s.people(ctx, a)
 	if err != nil {
 		return nil, err
 	}
