@@ -11,8 +11,8 @@ import (
 	"time"
 
 	"github.com/csmexam/csmexam/content"
-	"github.com/csmexam/csmexam/content/account"
 	"github.com/csmexam/csmexam/content/db"
+	"github.com/csmexam/csmexam/exam/account"
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
 )

@@ -9,8 +9,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/csmexam/csmexam/content"
-	"github.com/csmexam/csmexam/content/account"
 	"github.com/csmexam/csmexam/exam"
+	"github.com/csmexam/csmexam/exam/account"
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
 )

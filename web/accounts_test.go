@@ -10,8 +10,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/csmexam/csmexam/content/account"
 	"github.com/csmexam/csmexam/content/db/dbtest"
+	"github.com/csmexam/csmexam/exam/account"
 	"github.com/csmexam/csmexam/web"
 	"github.com/xuri/excelize/v2"
 	"golang.org/x/text/encoding/simplifiedchinese"

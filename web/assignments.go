@@ -5,8 +5,8 @@ import (
 	"time"
 
 	"github.com/csmexam/csmexam/content"
-	"github.com/csmexam/csmexam/content/account"
 	"github.com/csmexam/csmexam/exam"
+	"github.com/csmexam/csmexam/exam/account"
 	"github.com/gofiber/fiber/v2"
 )
 

@@ -9,9 +9,9 @@ import (
 	"time"
 
 	"github.com/csmexam/csmexam/content"
-	"github.com/csmexam/csmexam/content/account"
 	"github.com/csmexam/csmexam/content/db/dbtest"
 	"github.com/csmexam/csmexam/exam"
+	"github.com/csmexam/csmexam/exam/account"
 	"github.com/csmexam/csmexam/web"
 )
 

@@ -10,9 +10,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/csmexam/csmexam/content/account"
 	"github.com/csmexam/csmexam/content/db/dbtest"
 	"github.com/csmexam/csmexam/exam"
+	"github.com/csmexam/csmexam/exam/account"
 	"github.com/xuri/excelize/v2"
 )
 

@@ -4,7 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 
-	"github.com/csmexam/csmexam/content/account"
+	"github.com/csmexam/csmexam/exam/account"
 	"github.com/gofiber/fiber/v2"
 )
 

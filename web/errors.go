@@ -8,9 +8,9 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/csmexam/csmexam/content/account"
 	"github.com/csmexam/csmexam/content/errs"
 	"github.com/csmexam/csmexam/exam"
+	"github.com/csmexam/csmexam/exam/account"
 	"github.com/gofiber/fiber/v2"
 )
 

@@ -5,8 +5,8 @@ import (
 	"time"
 
 	"github.com/csmexam/csmexam/content"
-	"github.com/csmexam/csmexam/content/account"
 	"github.com/csmexam/csmexam/content/errs"
+	"github.com/csmexam/csmexam/exam/account"
 	"github.com/gofiber/fiber/v2"
 	"github.com/gofiber/fiber/v2/utils"
 )

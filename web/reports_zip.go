@@ -9,8 +9,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/csmexam/csmexam/content/account"
 	"github.com/csmexam/csmexam/exam"
+	"github.com/csmexam/csmexam/exam/account"
 	"github.com/csmexam/csmexam/grading/report"
 	"github.com/gofiber/fiber/v2"
 )

@@ -11,8 +11,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/csmexam/csmexam/content"
-	"github.com/csmexam/csmexam/content/account"
 	"github.com/csmexam/csmexam/content/errs"
+	"github.com/csmexam/csmexam/exam/account"
 	"github.com/gofiber/fiber/v2"
 	"github.com/gofiber/fiber/v2/utils"
 	"github.com/xuri/excelize/v2"

@@ -16,9 +16,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/csmexam/csmexam/content/account"
 	"github.com/csmexam/csmexam/content/db/dbtest"
 	"github.com/csmexam/csmexam/exam"
+	"github.com/csmexam/csmexam/exam/account"
 )
 
 // candidates creates n candidates of center "a" named prefix00000…, each with an open

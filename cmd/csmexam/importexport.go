@@ -11,10 +11,10 @@ import (
 	"time"
 
 	"github.com/csmexam/csmexam/content"
-	"github.com/csmexam/csmexam/content/account"
 	"github.com/csmexam/csmexam/content/db"
 	"github.com/csmexam/csmexam/content/format"
 	"github.com/csmexam/csmexam/content/pack"
+	"github.com/csmexam/csmexam/exam/account"
 	"gorm.io/gorm"
 )
 

@@ -1,6 +1,9 @@
-// Package account knows training centers, their users and roles, and login sessions. It
-// sits under content, the root of the import chain, because every domain names who did
-// what and for which center.
+// Package account knows who sits exams: training centers, their users and roles, login
+// sessions and cohorts (班级). It lives under exam because exams are what accounts are
+// for: a candidate sits them, a center assigns them to cohorts, staff grade them.
+// Content needs no accounts, so the bank stays free of them; the exam domain itself
+// does not import this package but takes small interfaces (a candidate's cohorts, the
+// live-session condition) that cmd wires with account's store.
 package account
 
 import (

@@ -6,8 +6,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/csmexam/csmexam/content/account"
 	"github.com/csmexam/csmexam/content/db/dbtest"
+	"github.com/csmexam/csmexam/exam/account"
 )
 
 // BenchmarkImport500 imports 500 candidates with generated passwords: the argon2id hashing

@@ -8,8 +8,8 @@ import (
 	"time"
 
 	"github.com/csmexam/csmexam/content"
-	"github.com/csmexam/csmexam/content/account"
 	"github.com/csmexam/csmexam/content/db/dbtest"
+	"github.com/csmexam/csmexam/exam/account"
 )
 
 // clock is a settable test clock.
