@@ -7,9 +7,10 @@ import "github.com/csmexam/csmexam/content/errs"
 // The content domain's sentinels are the kinds of errs.Error, so errors.Is(err,
 // ErrNotFound) holds for every not-found error whatever domain made it.
 var (
-	ErrNotFound = errs.NotFound
-	ErrConflict = errs.Conflict
-	ErrInvalid  = errs.Invalid
+	ErrNotFound  = errs.NotFound
+	ErrConflict  = errs.Conflict
+	ErrInvalid   = errs.Invalid
+	ErrForbidden = errs.Forbidden
 )
 
 // ValidationError is the name exam and grading (and their tests) still use for an

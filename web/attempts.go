@@ -48,7 +48,7 @@ func (s *Server) createBlueprint(c *fiber.Ctx) error {
 		return err
 	}
 	u := currentUser(c)
-	if err := s.Exams.CreateBlueprint(c.UserContext(), &bp, ownerCenter(u), u.ID); err != nil {
+	if err := s.Exams.CreateBlueprint(c.UserContext(), &bp, u.BankViewer().OwnerCenter(), u.ID); err != nil {
 		return err
 	}
 	return c.Status(fiber.StatusCreated).JSON(bp)

@@ -90,14 +90,7 @@ func (s *Server) deleteCohort(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	u := currentUser(c)
-	if _, err := s.Accounts.Cohort(c.UserContext(), u, id); err != nil {
-		return err
-	}
-	if err := s.Exams.CheckCohortUnassigned(c.UserContext(), id); err != nil {
-		return err
-	}
-	if err := s.Accounts.DeleteCohort(c.UserContext(), u, id); err != nil {
+	if err := s.Accounts.DeleteCohort(c.UserContext(), currentUser(c), id, s.Exams); err != nil {
 		return err
 	}
 	return c.SendStatus(fiber.StatusNoContent)

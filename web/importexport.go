@@ -39,7 +39,7 @@ func (s *Server) importQuestions(c *fiber.Ctx) error {
 	}
 	defer f.Close()
 	u := currentUser(c)
-	rep, err := format.Import(c.UserContext(), s.Content, fh.Filename, f, ownerCenter(u), u.ID, c.QueryBool("dry_run"))
+	rep, err := format.Import(c.UserContext(), s.Content, fh.Filename, f, u.BankViewer().OwnerCenter(), u.ID, c.QueryBool("dry_run"))
 	if err != nil {
 		return err
 	}
@@ -59,9 +59,9 @@ func (s *Server) exportQuestions(c *fiber.Ctx) error {
 		return content.Invalid("format", "format 必须是 xlsx、csv、json 或 gift")
 	}
 	u := currentUser(c)
-	centers := visibleCenters(u)
+	centers := u.BankViewer().VisibleCenters()
 	if c.QueryBool("own") {
-		centers = []int64{ownerCenter(u)}
+		centers = []int64{u.BankViewer().OwnerCenter()}
 	}
 	qs, err := s.Content.Bank(c.UserContext(), centers)
 	if err != nil {

@@ -572,7 +572,7 @@ func (s *Server) questionPage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	editable := canEdit(currentUser(c), q) == nil
+	editable := currentUser(c).BankViewer().CheckEdit(q) == nil
 	return s.render(c, fiber.StatusOK, "question", fmt.Sprintf("题目 %d", q.ID), fiber.Map{"Q": q, "Versions": vs, "Editable": editable})
 }
 
@@ -582,11 +582,8 @@ func (s *Server) questionFormPage(c *fiber.Ctx) error {
 	var id int64
 	title := "新建题目"
 	if c.Params("id") != "" {
-		q, err := s.visibleQuestion(c)
+		q, err := s.editableQuestion(c)
 		if err != nil {
-			return err
-		}
-		if err := canEdit(currentUser(c), q); err != nil {
 			return err
 		}
 		id, title = q.ID, fmt.Sprintf("编辑题目 %d", q.ID)

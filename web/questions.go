@@ -55,22 +55,6 @@ type questionList struct {
 	Total int64              `json:"total"`
 }
 
-// visibleCenters are the banks a user reads: the bundled one and their center's; all for an admin.
-func visibleCenters(u *account.User) []int64 {
-	if u.Role == account.Admin {
-		return nil
-	}
-	return []int64{0, u.CenterID}
-}
-
-// ownerCenter is where a user's new questions go: an admin curates the shared bank.
-func ownerCenter(u *account.User) int64 {
-	if u.Role == account.Admin {
-		return 0
-	}
-	return u.CenterID
-}
-
 const maxPerPage = 200
 
 func (s *Server) listQuestions(c *fiber.Ctx) error {
@@ -104,7 +88,7 @@ func questionFilter(c *fiber.Ctx) (content.QuestionFilter, error) {
 		return content.QuestionFilter{}, err
 	}
 	f := content.QuestionFilter{
-		Centers:    visibleCenters(currentUser(c)),
+		Centers:    currentUser(c).BankViewer().VisibleCenters(),
 		Unit:       utils.CopyString(c.Query("unit")),
 		Type:       content.Type(utils.CopyString(c.Query("type"))),
 		Difficulty: difficulty,
@@ -137,7 +121,7 @@ func (s *Server) createQuestion(c *fiber.Ctx) error {
 	}
 	u := currentUser(c)
 	q := req.question()
-	q.CenterID = ownerCenter(u)
+	q.CenterID = u.BankViewer().OwnerCenter()
 	if err := s.Content.CreateQuestion(c.UserContext(), q, u.ID); err != nil {
 		return err
 	}
@@ -147,30 +131,28 @@ func (s *Server) createQuestion(c *fiber.Ctx) error {
 // visibleQuestion loads the question named by :id if the user may read it; another
 // center's question is 404, as if it did not exist.
 func (s *Server) visibleQuestion(c *fiber.Ctx) (*content.Question, error) {
-	id, err := strconv.ParseInt(c.Params("id"), 10, 64)
-	if err != nil {
-		return nil, errs.New(errs.NotFound, "题目 %s 不存在", utils.CopyString(c.Params("id")))
-	}
-	q, err := s.Content.Question(c.UserContext(), id)
+	id, err := questionID(c)
 	if err != nil {
 		return nil, err
 	}
-	if !canRead(currentUser(c), q) {
-		return nil, errs.New(errs.NotFound, "题目 %d 不存在", id)
-	}
-	return q, nil
+	return s.Content.VisibleQuestion(c.UserContext(), currentUser(c).BankViewer(), id)
 }
 
-func canRead(u *account.User, q *content.Question) bool {
-	return q.CenterID == 0 || u.SeesCenter(q.CenterID)
+// editableQuestion loads the question named by :id if the user may change it.
+func (s *Server) editableQuestion(c *fiber.Ctx) (*content.Question, error) {
+	id, err := questionID(c)
+	if err != nil {
+		return nil, err
+	}
+	return s.Content.EditableQuestion(c.UserContext(), currentUser(c).BankViewer(), id)
 }
 
-// canEdit: the bundled bank is read-only to centers.
-func canEdit(u *account.User, q *content.Question) error {
-	if u.Role != account.Admin && q.CenterID != u.CenterID {
-		return errs.New(errs.Forbidden, "内置题库为只读，只有系统管理员可以修改")
+func questionID(c *fiber.Ctx) (int64, error) {
+	id, err := strconv.ParseInt(c.Params("id"), 10, 64)
+	if err != nil {
+		return 0, errs.New(errs.NotFound, "题目 %s 不存在", utils.CopyString(c.Params("id")))
 	}
-	return nil
+	return id, nil
 }
 
 func (s *Server) getQuestion(c *fiber.Ctx) error {
@@ -203,14 +185,11 @@ func (s *Server) questionVersions(c *fiber.Ctx) error {
 }
 
 func (s *Server) updateQuestion(c *fiber.Ctx) error {
-	cur, err := s.visibleQuestion(c)
+	cur, err := s.editableQuestion(c)
 	if err != nil {
 		return err
 	}
 	u := currentUser(c)
-	if err := canEdit(u, cur); err != nil {
-		return err
-	}
 	var req questionRequest
 	if err := decodeJSON(c, &req); err != nil {
 		return err
@@ -224,11 +203,8 @@ func (s *Server) updateQuestion(c *fiber.Ctx) error {
 }
 
 func (s *Server) deleteQuestion(c *fiber.Ctx) error {
-	q, err := s.visibleQuestion(c)
+	q, err := s.editableQuestion(c)
 	if err != nil {
-		return err
-	}
-	if err := canEdit(currentUser(c), q); err != nil {
 		return err
 	}
 	if err := s.Content.DeleteQuestion(c.UserContext(), q.ID); err != nil {

@@ -115,9 +115,22 @@ func (s *Store) RenameCohort(ctx context.Context, actor *User, id int64, name st
 	return k, nil
 }
 
-// DeleteCohort deletes cohort id and its memberships (not the accounts).
-func (s *Store) DeleteCohort(ctx context.Context, actor *User, id int64) error {
+// CohortAssignments is what deleting a cohort asks the exam domain, which keeps the
+// assignments: CheckCohortUnassigned returns ErrConflict while cohort has any, since
+// they would lose their candidates with it. exam's Service is one; account takes it as
+// an interface because exam imports account, not the other way round.
+type CohortAssignments interface {
+	CheckCohortUnassigned(ctx context.Context, cohort int64) error
+}
+
+// DeleteCohort deletes cohort id and its memberships (not the accounts). Another
+// center's cohort is ErrNotFound; a cohort that still has assignments (asked of
+// assignments) is ErrConflict and is kept.
+func (s *Store) DeleteCohort(ctx context.Context, actor *User, id int64, assignments CohortAssignments) error {
 	if _, err := s.Cohort(ctx, actor, id); err != nil {
+		return err
+	}
+	if err := assignments.CheckCohortUnassigned(ctx, id); err != nil {
 		return err
 	}
 	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {

@@ -16,6 +16,11 @@ import (
 // false, so another center's ids reveal nothing.
 func (u *User) SeesCenter(center int64) bool { return u.Role == Admin || u.CenterID == center }
 
+// BankViewer is u as the question bank's access rules see them.
+func (u *User) BankViewer() content.Viewer {
+	return content.Viewer{CenterID: u.CenterID, Admin: u.Role == Admin}
+}
+
 // mayGrant reports whether u may create or manage accounts of role r: an admin any, a
 // center admin candidates and instructors (of their own center).
 func (u *User) mayGrant(r Role) bool {

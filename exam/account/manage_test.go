@@ -10,6 +10,7 @@ import (
 
 	"github.com/csmexam/csmexam/content"
 	"github.com/csmexam/csmexam/content/db/dbtest"
+	"github.com/csmexam/csmexam/content/errs"
 	"github.com/csmexam/csmexam/exam/account"
 )
 
@@ -151,7 +152,7 @@ func TestCohorts(t *testing.T) {
 			func() error { _, err := s.RenameCohort(ctx, other, k.ID, "x"); return err },
 			func() error { _, err := s.Members(ctx, other, k.ID); return err },
 			func() error { _, err := s.ChangeMembers(ctx, other, k.ID, nil, nil); return err },
-			func() error { return s.DeleteCohort(ctx, other, k.ID) },
+			func() error { return s.DeleteCohort(ctx, other, k.ID, assigned{}) },
 		} {
 			if err := f(); !errors.Is(err, account.ErrNotFound) {
 				t.Fatalf("center b touches a's cohort: %v", err)
@@ -171,7 +172,13 @@ func TestCohorts(t *testing.T) {
 		if k.Members != 1 {
 			t.Fatalf("after remove: %d", k.Members)
 		}
-		if err := s.DeleteCohort(ctx, boss, k.ID); err != nil {
+		if err := s.DeleteCohort(ctx, boss, k.ID, assigned{k.ID: true}); !errors.Is(err, account.ErrConflict) {
+			t.Fatalf("delete of an assigned cohort: %v", err)
+		}
+		if list, _ := s.Cohorts(ctx, boss); len(list) != 1 {
+			t.Fatalf("an assigned cohort was deleted: %+v", list)
+		}
+		if err := s.DeleteCohort(ctx, boss, k.ID, assigned{}); err != nil {
 			t.Fatal(err)
 		}
 		if list, _ := s.Cohorts(ctx, boss); len(list) != 0 {
@@ -483,4 +490,14 @@ func TestLoginThrottleIPv6Prefix(t *testing.T) {
 			t.Fatalf("another /64: %v", err)
 		}
 	})
+}
+
+// assigned answers for exam which cohorts still have assignments.
+type assigned map[int64]bool
+
+func (a assigned) CheckCohortUnassigned(_ context.Context, cohort int64) error {
+	if a[cohort] {
+		return errs.New(errs.Conflict, "班级 %d 还有考试安排", cohort)
+	}
+	return nil
 }
