@@ -2,7 +2,11 @@
 // knowledge points) and the question bank: types, validation and storage.
 package content
 
-import "github.com/csmexam/csmexam/content/errs"
+import (
+	"fmt"
+
+	"github.com/csmexam/csmexam/content/errs"
+)
 
 // The content domain's sentinels are the kinds of errs.Error, so errors.Is(err,
 // ErrNotFound) holds for every not-found error whatever domain made it.
@@ -20,4 +24,18 @@ type ValidationError = errs.Error
 // Invalid is an Invalid error on field.
 func Invalid(field, format string, args ...any) error {
 	return errs.Invalidf(field, format, args...)
+}
+
+// RowError is one problem of an imported file, questions or candidates: the row as the
+// spreadsheet numbers it (the header is row 1; for JSON, the item's position from 1),
+// the column header as the file wrote it (or the API field), and what is wrong, in
+// Chinese.
+type RowError struct {
+	Row     int    `json:"row"`
+	Field   string `json:"field"`
+	Message string `json:"message"`
+}
+
+func (e RowError) Error() string {
+	return fmt.Sprintf("第 %d 行 %s：%s", e.Row, e.Field, e.Message)
 }

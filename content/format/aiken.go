@@ -38,7 +38,7 @@ type aikenQuestion struct {
 	options []content.Option
 	answer  string
 	meta    map[string]string
-	problem *RowError
+	problem *content.RowError
 }
 
 func readAiken(b []byte, syl *Syllabus) (*Result, error) {
@@ -77,18 +77,18 @@ func readAiken(b []byte, syl *Syllabus) (*Result, error) {
 			o := aikenOption.FindStringSubmatch(line)
 			key := strings.ToUpper(o[1])
 			if want := optionLetters[len(cur.options) : len(cur.options)+1]; len(cur.options) >= len(optionLetters) || key != want {
-				cur.problem = &RowError{n, "options", fmt.Sprintf("选项应按 A、B、C 的顺序排列，这里是 %s", key)}
+				cur.problem = &content.RowError{Row: n, Field: "options", Message: fmt.Sprintf("选项应按 A、B、C 的顺序排列，这里是 %s", key)}
 				continue
 			}
 			cur.options = append(cur.options, content.Option{Key: key, Text: o[2]})
 		case len(cur.options) > 0:
-			cur.problem = &RowError{n, "answer", "选项之后应是答案行（ANSWER: B 或 答案：B）"}
+			cur.problem = &content.RowError{Row: n, Field: "answer", Message: "选项之后应是答案行（ANSWER: B 或 答案：B）"}
 		default:
 			cur.stem = append(cur.stem, line)
 		}
 	}
 	var items []Item
-	var errs []RowError
+	var errs []content.RowError
 	for _, a := range blocks {
 		if a.problem != nil {
 			errs = append(errs, *a.problem)
@@ -104,9 +104,9 @@ func readAiken(b []byte, syl *Syllabus) (*Result, error) {
 	return dedupe(items, errs, "stem"), nil
 }
 
-func (a *aikenQuestion) question(syl *Syllabus) (content.Question, *RowError) {
-	fail := func(field, format string, args ...any) (content.Question, *RowError) {
-		return content.Question{}, &RowError{Row: a.line, Field: field, Message: fmt.Sprintf(format, args...)}
+func (a *aikenQuestion) question(syl *Syllabus) (content.Question, *content.RowError) {
+	fail := func(field, format string, args ...any) (content.Question, *content.RowError) {
+		return content.Question{}, &content.RowError{Row: a.line, Field: field, Message: fmt.Sprintf(format, args...)}
 	}
 	q := content.Question{Stem: strings.Join(a.stem, "\n"), Options: a.options, Explanation: a.meta["解析"],
 		Source: a.meta["来源"], Difficulty: DefaultDifficulty}

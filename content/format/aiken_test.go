@@ -39,7 +39,7 @@ func TestReadAiken(t *testing.T) {
 	if q := res.Items[2].Question; q.Type != content.TrueFalse || q.Answer[0] != "F" {
 		t.Errorf("true/false %+v", q)
 	}
-	want := []RowError{{20, "unit", ""}, {27, "options", ""}, {34, "answer", ""}}
+	want := []content.RowError{{Row: 20, Field: "unit"}, {Row: 27, Field: "options"}, {Row: 34, Field: "answer"}}
 	if len(res.Errors) != len(want) {
 		t.Fatalf("errors %v", res.Errors)
 	}

@@ -223,7 +223,7 @@ func readGIFT(b []byte, syl *Syllabus) (*Result, error) {
 		return nil, tooManyRows()
 	}
 	var items []Item
-	var errs []RowError
+	var errs []content.RowError
 	for _, g := range blocks {
 		q, rerr := parseGIFT(g, syl)
 		if rerr != nil {
@@ -236,9 +236,9 @@ func readGIFT(b []byte, syl *Syllabus) (*Result, error) {
 }
 
 // parseGIFT reads one question; errors name the API field and the line it starts on.
-func parseGIFT(g giftQuestion, syl *Syllabus) (content.Question, *RowError) {
-	fail := func(field, format string, args ...any) (content.Question, *RowError) {
-		return content.Question{}, &RowError{Row: g.line, Field: field, Message: fmt.Sprintf(format, args...)}
+func parseGIFT(g giftQuestion, syl *Syllabus) (content.Question, *content.RowError) {
+	fail := func(field, format string, args ...any) (content.Question, *content.RowError) {
+		return content.Question{}, &content.RowError{Row: g.line, Field: field, Message: fmt.Sprintf(format, args...)}
 	}
 	var meta giftMeta
 	if g.meta != "" {
@@ -298,7 +298,7 @@ func parseGIFT(g giftQuestion, syl *Syllabus) (content.Question, *RowError) {
 	case strings.TrimSpace(head) != "":
 		return fail("answer", "答案部分的开头“%s”无法识别", strings.TrimSpace(head))
 	default:
-		var rerr *RowError
+		var rerr *content.RowError
 		if q, rerr = giftChoice(q, answers, g.line); rerr != nil {
 			return content.Question{}, rerr
 		}
@@ -317,11 +317,11 @@ func parseGIFT(g giftQuestion, syl *Syllabus) (content.Question, *RowError) {
 
 // giftChoice reads = and ~ answers: one = is single choice; positive %weights% are the
 // keys of a multiple choice. Per-answer feedback is dropped.
-func giftChoice(q content.Question, answers []string, line int) (content.Question, *RowError) {
+func giftChoice(q content.Question, answers []string, line int) (content.Question, *content.RowError) {
 	single := 0
 	for i, a := range answers {
 		if i >= len(optionLetters) {
-			return q, &RowError{line, "options", fmt.Sprintf("选项不能超过 %d 个", len(optionLetters))}
+			return q, &content.RowError{Row: line, Field: "options", Message: fmt.Sprintf("选项不能超过 %d 个", len(optionLetters))}
 		}
 		key := optionLetters[i : i+1]
 		mark, body := a[0], a[1:]
@@ -333,12 +333,12 @@ func giftChoice(q content.Question, answers []string, line int) (content.Questio
 			w, rest, ok := strings.Cut(body[1:], "%")
 			weight, err := strconv.ParseFloat(w, 64)
 			if !ok || err != nil {
-				return q, &RowError{line, "answer", fmt.Sprintf("选项 %s 的权重“%%%s%%”无法识别", key, w)}
+				return q, &content.RowError{Row: line, Field: "answer", Message: fmt.Sprintf("选项 %s 的权重“%%%s%%”无法识别", key, w)}
 			}
 			right, body = weight > 0, rest
 		}
 		if strings.Contains(body, "->") {
-			return q, &RowError{line, "type", "不支持 GIFT 的匹配题"}
+			return q, &content.RowError{Row: line, Field: "type", Message: "不支持 GIFT 的匹配题"}
 		}
 		text, _, _ := cutUnescaped(body, '#')
 		q.Options = append(q.Options, content.Option{Key: key, Text: strings.TrimSpace(giftUnescape(text))})
@@ -350,11 +350,11 @@ func giftChoice(q content.Question, answers []string, line int) (content.Questio
 	case single == 1 && len(q.Answer) == 1:
 		q.Type = content.Single
 	case single == len(answers):
-		return q, &RowError{line, "type", "不支持 GIFT 的填空题（只有 = 答案）"}
+		return q, &content.RowError{Row: line, Field: "type", Message: "不支持 GIFT 的填空题（只有 = 答案）"}
 	case single == 0:
 		q.Type = content.Multiple
 	default:
-		return q, &RowError{line, "answer", "答案既有 = 又有带权重的 ~，无法判断是单选还是多选"}
+		return q, &content.RowError{Row: line, Field: "answer", Message: "答案既有 = 又有带权重的 ~，无法判断是单选还是多选"}
 	}
 	return q, nil
 }

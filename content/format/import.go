@@ -10,10 +10,10 @@ import (
 // Report is the outcome of an import: how many questions were stored, how many passed
 // every check, and every problem found.
 type Report struct {
-	Imported int        `json:"imported"`
-	Valid    int        `json:"valid"`
-	DryRun   bool       `json:"dry_run"`
-	Errors   []RowError `json:"errors"`
+	Imported int                `json:"imported"`
+	Valid    int                `json:"valid"`
+	DryRun   bool               `json:"dry_run"`
+	Errors   []content.RowError `json:"errors"`
 }
 
 // Import reads the file named name into center's bank (0: the shared bank), created by
@@ -37,7 +37,7 @@ func Import(ctx context.Context, store *content.Store, name string, r io.Reader,
 	if len(rep.Errors) > 0 {
 		return rep, nil
 	}
-	rep.Errors = []RowError{}
+	rep.Errors = []content.RowError{}
 	rep.Valid = len(res.Items)
 	if dryRun {
 		return rep, nil

@@ -63,7 +63,7 @@ func (t moodleText) plainText() string {
 func readMoodleXML(b []byte, syl *Syllabus) (*Result, error) {
 	dec := xml.NewDecoder(bytes.NewReader(b))
 	var items []Item
-	var errs []RowError
+	var errs []content.RowError
 	category := ""
 	root := ""
 	n := 0
@@ -115,9 +115,9 @@ func readMoodleXML(b []byte, syl *Syllabus) (*Result, error) {
 	return dedupe(items, errs, "stem"), nil
 }
 
-func (mq *moodleQuestion) question(line int, category string, syl *Syllabus) (content.Question, *RowError) {
-	fail := func(field, format string, args ...any) (content.Question, *RowError) {
-		return content.Question{}, &RowError{Row: line, Field: field, Message: fmt.Sprintf(format, args...)}
+func (mq *moodleQuestion) question(line int, category string, syl *Syllabus) (content.Question, *content.RowError) {
+	fail := func(field, format string, args ...any) (content.Question, *content.RowError) {
+		return content.Question{}, &content.RowError{Row: line, Field: field, Message: fmt.Sprintf(format, args...)}
 	}
 	q := content.Question{Stem: mq.QuestionText.plainText(), Explanation: mq.GeneralFeedback.plainText(), Difficulty: DefaultDifficulty}
 	switch mq.Type {

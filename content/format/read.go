@@ -3,7 +3,6 @@ package format
 import (
 	"bytes"
 	"cmp"
-	"encoding/csv"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -11,18 +10,16 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/csmexam/csmexam/content"
 	"github.com/csmexam/csmexam/content/pack"
-	"github.com/xuri/excelize/v2"
 )
 
 // Result is what reading a file found: the questions that are fine and a report of every
 // row that is not. A file with any error must import nothing.
 type Result struct {
 	Items  []Item
-	Errors []RowError
+	Errors []content.RowError
 	// stemField is what the file calls the stem, for errors about a whole question.
 	stemField string
 }
@@ -38,9 +35,9 @@ func (r *Result) Questions() []content.Question {
 
 // Problems lists every error of the file and every item already in bank (the same type,
 // stem, options and material), by row. Nothing may be imported unless it is empty.
-func (r *Result) Problems(bank []content.Question) []RowError {
+func (r *Result) Problems(bank []content.Question) []content.RowError {
 	errs := append(slices.Clone(r.Errors), duplicates(r.Items, bank, r.stemField)...)
-	slices.SortStableFunc(errs, func(a, b RowError) int { return cmp.Compare(a.Row, b.Row) })
+	slices.SortStableFunc(errs, func(a, b content.RowError) int { return cmp.Compare(a.Row, b.Row) })
 	return errs
 }
 
@@ -67,18 +64,11 @@ func Read(name string, r io.Reader, syl *Syllabus) (*Result, error) {
 	if !ok {
 		return nil, content.Invalid("file", "不支持的文件类型“%s”：请使用 .xlsx、.csv、.json、.yaml、.gift、.xml（Moodle）或 .txt（Aiken）；.xls 请在 Excel 中另存为 .xlsx", ext)
 	}
-	b, err := io.ReadAll(io.LimitReader(r, MaxFileBytes+1))
+	b, err := readLimited(name, r)
 	if err != nil {
-		return nil, fmt.Errorf("read %s: %w", name, err)
-	}
-	if len(b) > MaxFileBytes {
-		return nil, content.Invalid("file", "文件超过 %d MB，请拆分后分批导入", MaxFileBytes>>20)
+		return nil, err
 	}
 	return imp(b, syl)
-}
-
-func tooManyRows() error {
-	return content.Invalid("file", "文件超过 %d 道题，请拆分后分批导入", MaxRows)
 }
 
 // sheetName is the sheet the export and the template write the questions to; a file
@@ -86,43 +76,23 @@ func tooManyRows() error {
 const sheetName = "题库"
 
 func readXLSX(b []byte, syl *Syllabus) (*Result, error) {
-	f, err := excelize.OpenReader(bytes.NewReader(b), excelize.Options{UnzipSizeLimit: UnzipLimit, UnzipXMLSizeLimit: UnzipXMLLimit})
+	return readSheet(".xlsx", b, syl)
+}
+
+func readCSV(b []byte, syl *Syllabus) (*Result, error) {
+	return readSheet(".csv", b, syl)
+}
+
+// readSheet reads a spreadsheet of questions; a CSV line that does not parse is a row
+// error of the result, not of the file.
+func readSheet(ext string, b []byte, syl *Syllabus) (*Result, error) {
+	table, err := readTableFile(ext, b, sheetName)
+	var re content.RowError
+	if errors.As(err, &re) {
+		return &Result{Errors: []content.RowError{re}}, nil
+	}
 	if err != nil {
-		// excelize has no sentinel for its own limit; its message is stable.
-		if strings.HasPrefix(err.Error(), "unzip size exceeds") {
-			return nil, content.Invalid("file", "Excel 文件解压后超过 %d MB，请拆分后分批导入", UnzipLimit>>20)
-		}
-		return nil, content.Invalid("file", "无法读取 Excel 文件（%s）：请上传 .xlsx 格式（不是 .xls）", err)
-	}
-	defer f.Close()
-	sheets := f.GetSheetList()
-	if len(sheets) == 0 {
-		return nil, content.Invalid("file", "Excel 文件中没有工作表")
-	}
-	sheet := sheets[0]
-	for _, s := range sheets {
-		if s == sheetName {
-			sheet = s
-		}
-	}
-	rows, err := f.Rows(sheet)
-	if err != nil {
-		return nil, content.Invalid("file", "无法读取工作表“%s”（%s）", sheet, err)
-	}
-	defer rows.Close()
-	var table [][]string
-	for rows.Next() {
-		if len(table) > MaxRows {
-			return nil, tooManyRows()
-		}
-		cells, err := rows.Columns()
-		if err != nil {
-			return nil, content.Invalid("file", "无法读取工作表“%s”（%s）", sheet, err)
-		}
-		table = append(table, cells)
-	}
-	if err := rows.Error(); err != nil {
-		return nil, content.Invalid("file", "无法读取工作表“%s”（%s）", sheet, err)
+		return nil, err
 	}
 	return tableResult(table, syl)
 }
@@ -136,34 +106,6 @@ func tableResult(table [][]string, syl *Syllabus) (*Result, error) {
 		return nil, content.Invalid("file", "第 1 行应为列名（题型、题干、选项A……），但它是空的")
 	}
 	return readTable(table[0], table[1:], syl), nil
-}
-
-func readCSV(b []byte, syl *Syllabus) (*Result, error) {
-	b = bytes.TrimPrefix(b, []byte(bom))
-	if !utf8.Valid(b) {
-		return nil, content.Invalid("file", "CSV 文件不是 UTF-8 编码（可能是 GBK）：请在 Excel 中“另存为 → CSV UTF-8（逗号分隔）”，或直接上传 .xlsx")
-	}
-	r := csv.NewReader(bytes.NewReader(b))
-	r.FieldsPerRecord = -1
-	var table [][]string
-	for {
-		rec, err := r.Read()
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		if err != nil {
-			var pe *csv.ParseError
-			if errors.As(err, &pe) {
-				return &Result{Errors: []RowError{{Row: len(table) + 1, Field: fmt.Sprintf("第 %d 列", pe.Column), Message: fmt.Sprintf("CSV 格式错误（文件第 %d 行）：多半是引号不成对", pe.Line)}}}, nil
-			}
-			return nil, err
-		}
-		if len(table) > MaxRows {
-			return nil, tooManyRows()
-		}
-		table = append(table, rec)
-	}
-	return tableResult(table, syl)
 }
 
 // readJSON reads the API's Question JSON: an array, or an object with "questions" (our
@@ -184,14 +126,14 @@ func readJSON(b []byte, syl *Syllabus) (*Result, error) {
 		return nil, tooManyRows()
 	}
 	var items []Item
-	var errs []RowError
+	var errs []content.RowError
 	for i, m := range raw {
 		n := i + 1
 		var in jsonQuestion
 		dec := json.NewDecoder(bytes.NewReader(m))
 		dec.DisallowUnknownFields()
 		if err := dec.Decode(&in); err != nil {
-			errs = append(errs, RowError{n, jsonField(err), "无法读取这道题（" + jsonProblem(err) + "）"})
+			errs = append(errs, content.RowError{Row: n, Field: jsonField(err), Message: "无法读取这道题（" + jsonProblem(err) + "）"})
 			continue
 		}
 		q := in.question()
@@ -206,7 +148,7 @@ func readJSON(b []byte, syl *Syllabus) (*Result, error) {
 
 // checkItem resolves the knowledge point (a code, or a point's title), normalizes and
 // validates q, item n of a JSON or YAML file; a problem names the API field.
-func checkItem(q *content.Question, n int, syl *Syllabus) *RowError {
+func checkItem(q *content.Question, n int, syl *Syllabus) *content.RowError {
 	if q.Unit != "" {
 		if code, err := syl.unit(q.Unit); err == nil {
 			q.Unit = code
@@ -217,7 +159,7 @@ func checkItem(q *content.Question, n int, syl *Syllabus) *RowError {
 	}
 	q.Normalize()
 	if err := q.Validate(syl.IsPoint); err != nil {
-		return &RowError{n, validationField(err), validationMessage(err)}
+		return &content.RowError{Row: n, Field: validationField(err), Message: validationMessage(err)}
 	}
 	return nil
 }
@@ -237,7 +179,7 @@ func readPack(b []byte, syl *Syllabus) (*Result, error) {
 		return nil, tooManyRows()
 	}
 	var items []Item
-	var errs []RowError
+	var errs []content.RowError
 	for i := range p.Questions {
 		q := p.Questions[i]
 		q.PackKey = ""
@@ -304,18 +246,18 @@ func validationField(err error) string {
 }
 
 // dedupe reports the second of two identical questions in one file.
-func dedupe(items []Item, errs []RowError, field string) *Result {
+func dedupe(items []Item, errs []content.RowError, field string) *Result {
 	seen := map[string]int{}
 	var kept []Item
 	for _, it := range items {
 		k := sameKey(&it.Question)
 		if first, dup := seen[k]; dup {
-			errs = append(errs, RowError{it.Row, field, fmt.Sprintf("与第 %d 行是同一道题（题干与选项都相同）", first)})
+			errs = append(errs, content.RowError{Row: it.Row, Field: field, Message: fmt.Sprintf("与第 %d 行是同一道题（题干与选项都相同）", first)})
 			continue
 		}
 		seen[k] = it.Row
 		kept = append(kept, it)
 	}
-	slices.SortStableFunc(errs, func(a, b RowError) int { return a.Row - b.Row })
+	slices.SortStableFunc(errs, func(a, b content.RowError) int { return a.Row - b.Row })
 	return &Result{Items: kept, Errors: errs, stemField: field}
 }

@@ -109,19 +109,6 @@ var trueFalseWords = map[string]string{
 	"错": "F", "错误": "F", "×": "F", "✗": "F", "✘": "F", "X": "F", "F": "F", "FALSE": "F", "否": "F", "N": "F",
 }
 
-// RowError is one problem of an imported file: the row as the spreadsheet numbers it
-// (the header is row 1; for JSON, the item's position from 1), the column header as the
-// file wrote it (or the API field), and what is wrong, in Chinese.
-type RowError struct {
-	Row     int    `json:"row"`
-	Field   string `json:"field"`
-	Message string `json:"message"`
-}
-
-func (e RowError) Error() string {
-	return fmt.Sprintf("第 %d 行 %s：%s", e.Row, e.Field, e.Message)
-}
-
 // Item is one question read from a file and the row it came from.
 type Item struct {
 	Row      int
@@ -200,9 +187,9 @@ func (c columns) name(col string) string {
 
 // parseHeader reads row 1. Unknown and repeated headers are errors: a misspelt 答按
 // would otherwise drop a column silently. Empty headers are ignored.
-func parseHeader(header []string) (columns, []RowError) {
+func parseHeader(header []string) (columns, []content.RowError) {
 	c := columns{index: map[string]int{}, written: map[string]string{}, ignored: map[int]bool{}, headers: header}
-	var errs []RowError
+	var errs []content.RowError
 	for i, h := range header {
 		h = strings.TrimSpace(strings.TrimPrefix(h, bom))
 		if h == "" {
@@ -211,18 +198,18 @@ func parseHeader(header []string) (columns, []RowError) {
 		canon := canonicalHeader(h)
 		switch _, dup := c.index[canon]; {
 		case canon == "":
-			errs = append(errs, RowError{1, h, "无法识别的列名；可用的列见模板的“填写说明”"})
+			errs = append(errs, content.RowError{Row: 1, Field: h, Message: "无法识别的列名；可用的列见模板的“填写说明”"})
 		case canon == ignoredColumn:
 			c.ignored[i] = true
 		case dup:
-			errs = append(errs, RowError{1, h, fmt.Sprintf("与“%s”列重复", c.written[canon])})
+			errs = append(errs, content.RowError{Row: 1, Field: h, Message: fmt.Sprintf("与“%s”列重复", c.written[canon])})
 		default:
 			c.index[canon], c.written[canon] = i, h
 		}
 	}
 	for _, need := range []string{colType, colStem, colUnit} {
 		if _, ok := c.index[need]; !ok {
-			errs = append(errs, RowError{1, need, "缺少“" + need + "”列"})
+			errs = append(errs, content.RowError{Row: 1, Field: need, Message: "缺少“" + need + "”列"})
 		}
 	}
 	return c, errs
@@ -230,9 +217,9 @@ func parseHeader(header []string) (columns, []RowError) {
 
 // parseRow reads one data row into a normalized, validated question. The error names
 // the column as the file wrote it.
-func parseRow(c columns, cells []string, row int, syl *Syllabus) (content.Question, *RowError) {
-	fail := func(col, format string, args ...any) (content.Question, *RowError) {
-		return content.Question{}, &RowError{Row: row, Field: c.name(col), Message: fmt.Sprintf(format, args...)}
+func parseRow(c columns, cells []string, row int, syl *Syllabus) (content.Question, *content.RowError) {
+	fail := func(col, format string, args ...any) (content.Question, *content.RowError) {
+		return content.Question{}, &content.RowError{Row: row, Field: c.name(col), Message: fmt.Sprintf(format, args...)}
 	}
 	cells = slices.Clone(cells)
 	for i := range cells {
@@ -241,7 +228,7 @@ func parseRow(c columns, cells []string, row int, syl *Syllabus) (content.Questi
 			if i < len(c.headers) && strings.TrimSpace(c.headers[i]) != "" {
 				col = strings.TrimSpace(c.headers[i])
 			}
-			return content.Question{}, &RowError{Row: row, Field: col, Message: "含有无效的文字编码（文件须为 UTF-8）"}
+			return content.Question{}, &content.RowError{Row: row, Field: col, Message: "含有无效的文字编码（文件须为 UTF-8）"}
 		}
 		cells[i] = UnescapeCell(cells[i])
 	}
@@ -493,15 +480,15 @@ func (c columns) blank(cells []string) bool {
 
 // duplicates reports the items that are already in bank (same type, stem, options and
 // material), on field: importing the same file twice would otherwise double the bank.
-func duplicates(items []Item, bank []content.Question, field string) []RowError {
+func duplicates(items []Item, bank []content.Question, field string) []content.RowError {
 	have := make(map[string]int64, len(bank))
 	for i := range bank {
 		have[sameKey(&bank[i])] = bank[i].ID
 	}
-	var errs []RowError
+	var errs []content.RowError
 	for _, it := range items {
 		if id, ok := have[sameKey(&it.Question)]; ok {
-			errs = append(errs, RowError{it.Row, field, fmt.Sprintf("题库中已有这道题（编号 %d）", id)})
+			errs = append(errs, content.RowError{Row: it.Row, Field: field, Message: fmt.Sprintf("题库中已有这道题（编号 %d）", id)})
 		}
 	}
 	return errs

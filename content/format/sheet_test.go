@@ -115,11 +115,11 @@ func TestReadRowErrors(t *testing.T) {
 		"单选题,答案乱写,甲,乙,,,A或B,,JC.1.2.1,,\n" + // 17
 		"判断题,判断题带选项,甲,乙,,,A,,JC.1.2.1,,\n" // 18
 	res := readCSVString(t, csv)
-	want := []RowError{
-		{2, "题干", ""}, {3, "答案", ""}, {4, "答案", "答案 D 不在选项中"}, {5, "答案", ""}, {6, "题型", ""}, {7, "答案", ""},
-		{8, "难度", ""}, {9, "章节", ""}, {10, "章节", "JC.1.2 不是知识点（它是节），请填写其下某个知识点的编码"}, {11, "选项C", ""},
-		{12, "选项B", ""}, {13, "小题", ""}, {14, "小题", ""}, {16, "题干", "与第 15 行是同一道题（题干与选项都相同）"}, {17, "答案", ""},
-		{18, "选项A", "判断题不填选项（或只填“正确”“错误”两项）"},
+	want := []content.RowError{
+		{Row: 2, Field: "题干", Message: ""}, {Row: 3, Field: "答案", Message: ""}, {Row: 4, Field: "答案", Message: "答案 D 不在选项中"}, {Row: 5, Field: "答案", Message: ""}, {Row: 6, Field: "题型", Message: ""}, {Row: 7, Field: "答案", Message: ""},
+		{Row: 8, Field: "难度", Message: ""}, {Row: 9, Field: "章节", Message: ""}, {Row: 10, Field: "章节", Message: "JC.1.2 不是知识点（它是节），请填写其下某个知识点的编码"}, {Row: 11, Field: "选项C", Message: ""},
+		{Row: 12, Field: "选项B", Message: ""}, {Row: 13, Field: "小题", Message: ""}, {Row: 14, Field: "小题", Message: ""}, {Row: 16, Field: "题干", Message: "与第 15 行是同一道题（题干与选项都相同）"}, {Row: 17, Field: "答案", Message: ""},
+		{Row: 18, Field: "选项A", Message: "判断题不填选项（或只填“正确”“错误”两项）"},
 	}
 	if len(res.Errors) != len(want) {
 		t.Fatalf("errors: %v", res.Errors)
@@ -175,9 +175,7 @@ func TestUnitByTitle(t *testing.T) {
 
 func TestReadFileErrors(t *testing.T) {
 	_, syl := bundled(t)
-	gbk, _ := simplifiedchinese.GBK.NewEncoder().String("题型,题干,知识点\n单选题,题,JC.1.2.1\n")
 	cases := map[string]string{
-		"q.csv":  gbk,
 		"q.xls":  "whatever",
 		"q.xlsx": "not a zip",
 		"q.json": "{",
@@ -188,6 +186,11 @@ func TestReadFileErrors(t *testing.T) {
 		if !errors.As(err, &ve) || ve.Field != "file" || ve.Message == "" {
 			t.Errorf("%s: %v, want a file error", name, err)
 		}
+	}
+	// A CSV saved by Excel on Chinese Windows (GBK) reads as the candidate import reads it.
+	gbk, _ := simplifiedchinese.GBK.NewEncoder().String("题型,题干,答案,知识点\n判断题,客户服务具有层次性。,对,JC.1.2.1\n")
+	if res, err := Read("q.csv", strings.NewReader(gbk), syl); err != nil || len(res.Errors) != 0 || len(res.Items) != 1 || res.Items[0].Question.Stem != "客户服务具有层次性。" {
+		t.Errorf("GBK CSV: %+v, %v; want its question read", res, err)
 	}
 	big := strings.Repeat("x", MaxFileBytes+1)
 	if _, err := Read("q.csv", strings.NewReader(big), syl); err == nil || !strings.Contains(err.Error(), "10 MB") {

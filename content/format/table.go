@@ -6,14 +6,21 @@
 package format
 
 import (
+	"bytes"
 	"encoding/csv"
+	"errors"
 	"fmt"
 	"io"
+	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
+	"github.com/csmexam/csmexam/content"
+	"github.com/csmexam/csmexam/content/errs"
 	"github.com/xuri/excelize/v2"
+	"golang.org/x/text/encoding/simplifiedchinese"
 )
 
 // formulaStarts are the first characters that make Excel, LibreOffice or Numbers read a
@@ -131,4 +138,117 @@ func writeSheet(f *excelize.File, sheet string, header []string, rows [][]string
 		}
 	}
 	return sw.Flush()
+}
+
+// ReadTable reads the rows of a spreadsheet upload, name's extension saying which kind:
+// .xlsx (the sheet called sheet if there is one, else the first) or .csv (UTF-8 with or
+// without a BOM, or GB18030/GBK as Excel on Chinese Windows saves it). Both imports, of
+// questions and of candidates, read their files through it, under the same limits
+// (MaxFileBytes, UnzipLimit, MaxRows rows after the header). A file that cannot be read
+// is an Invalid error on field "file"; a CSV line that does not parse is one whose cause
+// is the content.RowError naming its row and column.
+func ReadTable(name string, r io.Reader, sheet string) ([][]string, error) {
+	ext := strings.ToLower(filepath.Ext(name))
+	if ext != ".xlsx" && ext != ".csv" {
+		return nil, content.Invalid("file", "只支持 .csv 和 .xlsx 文件")
+	}
+	b, err := readLimited(name, r)
+	if err != nil {
+		return nil, err
+	}
+	return readTableFile(ext, b, sheet)
+}
+
+// readLimited reads a whole upload, refusing one over MaxFileBytes.
+func readLimited(name string, r io.Reader) ([]byte, error) {
+	b, err := io.ReadAll(io.LimitReader(r, MaxFileBytes+1))
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", name, err)
+	}
+	if len(b) > MaxFileBytes {
+		return nil, content.Invalid("file", "文件超过 %d MB，请拆分后分批导入", MaxFileBytes>>20)
+	}
+	return b, nil
+}
+
+// readTableFile is ReadTable of a file already read; ext is ".xlsx" or ".csv".
+func readTableFile(ext string, b []byte, sheet string) ([][]string, error) {
+	if ext == ".csv" {
+		return readCSVTable(b)
+	}
+	return readXLSXTable(b, sheet)
+}
+
+func tooManyRows() error {
+	return content.Invalid("file", "文件超过 %d 行，请拆分后分批导入", MaxRows)
+}
+
+func readXLSXTable(b []byte, sheet string) ([][]string, error) {
+	f, err := excelize.OpenReader(bytes.NewReader(b), excelize.Options{UnzipSizeLimit: UnzipLimit, UnzipXMLSizeLimit: UnzipXMLLimit})
+	if err != nil {
+		// excelize has no sentinel for its own limit; its message is stable.
+		if strings.HasPrefix(err.Error(), "unzip size exceeds") {
+			return nil, content.Invalid("file", "Excel 文件解压后超过 %d MB，请拆分后分批导入", UnzipLimit>>20)
+		}
+		return nil, content.Invalid("file", "无法读取 Excel 文件（%s）：请上传 .xlsx 格式（不是 .xls）", err)
+	}
+	defer f.Close()
+	sheets := f.GetSheetList()
+	if len(sheets) == 0 {
+		return nil, content.Invalid("file", "Excel 文件中没有工作表")
+	}
+	if !slices.Contains(sheets, sheet) {
+		sheet = sheets[0]
+	}
+	rows, err := f.Rows(sheet)
+	if err != nil {
+		return nil, content.Invalid("file", "无法读取工作表“%s”（%s）", sheet, err)
+	}
+	defer rows.Close()
+	var table [][]string
+	for rows.Next() {
+		if len(table) > MaxRows {
+			return nil, tooManyRows()
+		}
+		cells, err := rows.Columns()
+		if err != nil {
+			return nil, content.Invalid("file", "无法读取工作表“%s”（%s）", sheet, err)
+		}
+		table = append(table, cells)
+	}
+	if err := rows.Error(); err != nil {
+		return nil, content.Invalid("file", "无法读取工作表“%s”（%s）", sheet, err)
+	}
+	return table, nil
+}
+
+func readCSVTable(b []byte) ([][]string, error) {
+	b = bytes.TrimPrefix(b, []byte(bom))
+	if !utf8.Valid(b) {
+		var err error
+		if b, err = simplifiedchinese.GB18030.NewDecoder().Bytes(b); err != nil {
+			return nil, content.Invalid("file", "CSV 文件的编码无法识别：请在 Excel 中“另存为 → CSV UTF-8（逗号分隔）”，或直接上传 .xlsx")
+		}
+	}
+	r := csv.NewReader(bytes.NewReader(b))
+	r.FieldsPerRecord = -1
+	var table [][]string
+	for {
+		rec, err := r.Read()
+		if errors.Is(err, io.EOF) {
+			return table, nil
+		}
+		if err != nil {
+			var pe *csv.ParseError
+			if errors.As(err, &pe) {
+				re := content.RowError{Row: len(table) + 1, Field: fmt.Sprintf("第 %d 列", pe.Column), Message: fmt.Sprintf("CSV 格式错误（文件第 %d 行）：多半是引号不成对", pe.Line)}
+				return nil, &errs.Error{Kind: errs.Invalid, Field: "file", Message: re.Error(), Err: re}
+			}
+			return nil, err
+		}
+		if len(table) > MaxRows {
+			return nil, tooManyRows()
+		}
+		table = append(table, rec)
+	}
 }

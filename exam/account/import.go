@@ -42,13 +42,6 @@ type ImportRow struct {
 	Cohort   string // empty: none; a missing cohort is created
 }
 
-// RowError says what is wrong with one row of an import; Field is the column's header.
-type RowError struct {
-	Row     int    `json:"row"`
-	Field   string `json:"field"`
-	Message string `json:"message"`
-}
-
 // GeneratedPassword is a password the import made up, shown once.
 type GeneratedPassword struct {
 	Row      int    `json:"row"`
@@ -61,15 +54,15 @@ type ImportReport struct {
 	Imported  int                 `json:"imported"`
 	Valid     int                 `json:"valid"`
 	DryRun    bool                `json:"dry_run,omitempty"`
-	Errors    []RowError          `json:"errors"`
+	Errors    []content.RowError  `json:"errors"`
 	Passwords []GeneratedPassword `json:"passwords"`
 }
 
 // ParseImport reads a sheet (header row first) into rows, checking each field on its
 // own. Blank lines are skipped. It is pure: checks against the database come later.
-func ParseImport(sheet [][]string) ([]ImportRow, []RowError) {
+func ParseImport(sheet [][]string) ([]ImportRow, []content.RowError) {
 	if len(sheet) == 0 {
-		return nil, []RowError{{Row: 1, Field: ColUsername, Message: "文件是空的：第一行应为表头 用户名, 姓名, 密码, 班级"}}
+		return nil, []content.RowError{{Row: 1, Field: ColUsername, Message: "文件是空的：第一行应为表头 用户名, 姓名, 密码, 班级"}}
 	}
 	col := map[string]int{}
 	for i, h := range sheet[0] {
@@ -79,12 +72,12 @@ func ParseImport(sheet [][]string) ([]ImportRow, []RowError) {
 		}
 		name, ok := importColumns[strings.ToLower(h)]
 		if !ok {
-			return nil, []RowError{{Row: 1, Field: h, Message: fmt.Sprintf("未知的列 %q：表头应为 用户名, 姓名, 密码, 班级", h)}}
+			return nil, []content.RowError{{Row: 1, Field: h, Message: fmt.Sprintf("未知的列 %q：表头应为 用户名, 姓名, 密码, 班级", h)}}
 		}
 		col[name] = i
 	}
 	if _, ok := col[ColUsername]; !ok {
-		return nil, []RowError{{Row: 1, Field: ColUsername, Message: "表头缺少 用户名 列"}}
+		return nil, []content.RowError{{Row: 1, Field: ColUsername, Message: "表头缺少 用户名 列"}}
 	}
 	cell := func(r []string, name string) string {
 		if i, ok := col[name]; ok && i < len(r) {
@@ -93,7 +86,7 @@ func ParseImport(sheet [][]string) ([]ImportRow, []RowError) {
 		return ""
 	}
 	var rows []ImportRow
-	var errs []RowError
+	var errs []content.RowError
 	seen := map[string]int{}
 	for i, r := range sheet[1:] {
 		n := i + 2
@@ -102,7 +95,7 @@ func ParseImport(sheet [][]string) ([]ImportRow, []RowError) {
 		}
 		row := ImportRow{Row: n, Username: cell(r, ColUsername), Name: cell(r, ColName), Password: cell(r, ColPassword), Cohort: cell(r, ColCohort)}
 		bad := func(field, format string, args ...any) {
-			errs = append(errs, RowError{Row: n, Field: field, Message: fmt.Sprintf(format, args...)})
+			errs = append(errs, content.RowError{Row: n, Field: field, Message: fmt.Sprintf(format, args...)})
 		}
 		switch first, dup := seen[strings.ToLower(row.Username)]; {
 		case !usernamePattern.MatchString(row.Username):
@@ -127,10 +120,10 @@ func ParseImport(sheet [][]string) ([]ImportRow, []RowError) {
 		rows = append(rows, row)
 	}
 	if len(rows) == 0 && len(errs) == 0 {
-		errs = append(errs, RowError{Row: 2, Field: ColUsername, Message: "文件中没有考生"})
+		errs = append(errs, content.RowError{Row: 2, Field: ColUsername, Message: "文件中没有考生"})
 	}
 	if len(rows) > MaxImportRows {
-		errs = append(errs, RowError{Row: rows[MaxImportRows].Row, Field: ColUsername, Message: fmt.Sprintf("一次最多导入 %d 名考生", MaxImportRows)})
+		errs = append(errs, content.RowError{Row: rows[MaxImportRows].Row, Field: ColUsername, Message: fmt.Sprintf("一次最多导入 %d 名考生", MaxImportRows)})
 	}
 	return rows, errs
 }
@@ -141,7 +134,7 @@ func ParseImport(sheet [][]string) ([]ImportRow, []RowError) {
 // once; a named cohort is created if the center lacks it. Passwords are hashed in
 // parallel, bounded by the CPUs. Only center admins and admins may import
 // (ErrForbidden).
-func (s *Store) ImportCandidates(ctx context.Context, actor *User, rows []ImportRow, parseErrs []RowError, dryRun bool) (*ImportReport, error) {
+func (s *Store) ImportCandidates(ctx context.Context, actor *User, rows []ImportRow, parseErrs []content.RowError, dryRun bool) (*ImportReport, error) {
 	if !actor.mayGrant(Candidate) {
 		return nil, errMayNotManage
 	}
@@ -152,12 +145,12 @@ func (s *Store) ImportCandidates(ctx context.Context, actor *User, rows []Import
 	}
 	for _, r := range rows {
 		if taken[r.Username] {
-			rep.Errors = append(rep.Errors, RowError{Row: r.Row, Field: ColUsername, Message: fmt.Sprintf("用户名 %s 已被使用", r.Username)})
+			rep.Errors = append(rep.Errors, content.RowError{Row: r.Row, Field: ColUsername, Message: fmt.Sprintf("用户名 %s 已被使用", r.Username)})
 		}
 	}
-	slices.SortStableFunc(rep.Errors, func(a, b RowError) int { return a.Row - b.Row })
+	slices.SortStableFunc(rep.Errors, func(a, b content.RowError) int { return a.Row - b.Row })
 	if rep.Errors == nil {
-		rep.Errors = []RowError{}
+		rep.Errors = []content.RowError{}
 	}
 	if len(rep.Errors) > 0 {
 		return rep, nil
