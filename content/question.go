@@ -22,17 +22,28 @@ const (
 // Types lists the question types in the order a paper presents them.
 var Types = []Type{Single, TrueFalse, Multiple, Case}
 
-// Title is the type's name on a Chinese paper.
+// typeNames are the one table of the types' Chinese names: the title a paper heads its
+// section with, and the short name of messages, spreadsheets and exports.
+var typeNames = map[Type]struct{ title, short string }{
+	Single:    {"单项选择题", "单选题"},
+	Multiple:  {"多项选择题", "多选题"},
+	TrueFalse: {"判断题", "判断题"},
+	Case:      {"案例分析题", "案例分析题"},
+}
+
+// Title is the type's name on a Chinese paper ("单项选择题"); an unknown type's is its code.
 func (t Type) Title() string {
-	switch t {
-	case Single:
-		return "单项选择题"
-	case Multiple:
-		return "多项选择题"
-	case TrueFalse:
-		return "判断题"
-	case Case:
-		return "案例分析题"
+	if n, ok := typeNames[t]; ok {
+		return n.title
+	}
+	return string(t)
+}
+
+// Name is the type's short name in messages and spreadsheets ("单选题"); an unknown
+// type's is its code.
+func (t Type) Name() string {
+	if n, ok := typeNames[t]; ok {
+		return n.short
 	}
 	return string(t)
 }

@@ -8,9 +8,9 @@ import (
 	"errors"
 	"fmt"
 	"slices"
-	"strings"
 	"time"
 
+	"github.com/csmexam/csmexam/content/db"
 	"github.com/csmexam/csmexam/content/errs"
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
@@ -358,7 +358,7 @@ func (f QuestionFilter) apply(tx *gorm.DB) *gorm.DB {
 		tx = tx.Where("center_id IN ?", f.Centers)
 	}
 	if f.Unit != "" {
-		tx = tx.Where("(unit = ? OR unit LIKE ? ESCAPE '!')", f.Unit, escapeLike(f.Unit)+".%")
+		tx = tx.Where("(unit = ? OR unit LIKE ? ESCAPE '!')", f.Unit, db.EscapeLike(f.Unit)+".%")
 	}
 	if f.Type != "" {
 		tx = tx.Where("type = ?", string(f.Type))
@@ -367,15 +367,9 @@ func (f QuestionFilter) apply(tx *gorm.DB) *gorm.DB {
 		tx = tx.Where("difficulty = ?", f.Difficulty)
 	}
 	if f.Text != "" {
-		tx = tx.Where("stem LIKE ? ESCAPE '!'", "%"+escapeLike(f.Text)+"%")
+		tx = tx.Where("stem LIKE ? ESCAPE '!'", "%"+db.EscapeLike(f.Text)+"%")
 	}
 	return tx
-}
-
-// escapeLike makes s match literally inside a LIKE pattern that declares ESCAPE '!'
-// (SQLite has no default escape character, and MySQL's backslash clashes with its literals).
-func escapeLike(s string) string {
-	return strings.NewReplacer(`!`, `!!`, `%`, `!%`, `_`, `!_`).Replace(s)
 }
 
 // ListQuestions returns one page of the current versions matching f, by id, and the

@@ -30,27 +30,12 @@ type ShortageError struct {
 // "知识点 JC.1 的多选题：需要 5 道，只有 3 道" for a quota.
 func (e *ShortageError) Error() string {
 	if e.Unit == "" {
-		return fmt.Sprintf("%s：需要 %d 道，范围内只有 %d 道", typeName(e.Type), e.Need, e.Have)
+		return fmt.Sprintf("%s：需要 %d 道，范围内只有 %d 道", e.Type.Name(), e.Need, e.Have)
 	}
-	return fmt.Sprintf("知识点 %s 的%s：需要 %d 道，只有 %d 道", e.Unit, typeName(e.Type), e.Need, e.Have)
+	return fmt.Sprintf("知识点 %s 的%s：需要 %d 道，只有 %d 道", e.Unit, e.Type.Name(), e.Need, e.Have)
 }
 
 func (e *ShortageError) Is(target error) bool { return target == ErrBankShort }
-
-// typeName is a type's short name in messages.
-func typeName(t content.Type) string {
-	switch t {
-	case content.Single:
-		return "单选题"
-	case content.Multiple:
-		return "多选题"
-	case content.TrueFalse:
-		return "判断题"
-	case content.Case:
-		return "案例分析题"
-	}
-	return string(t)
-}
 
 // Paper is an assembled exam: which version of which question sits where, and in which
 // order its options are shown. An attempt stores its paper, so the candidate, the grader

@@ -12,8 +12,8 @@ import (
 	"gorm.io/gorm/clause"
 )
 
-// Beijing is the time zone our centers and candidates read times in.
-var Beijing = time.FixedZone("北京时间", 8*60*60)
+// Beijing is the time zone our centers and candidates read times in (content's).
+var Beijing = content.Beijing
 
 // Assignment gives a cohort a blueprint to sit within a window, a number of times. A
 // candidate's extension lengthens each of their attempts by that many seconds. An

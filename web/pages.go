@@ -34,9 +34,6 @@ var viewFiles embed.FS
 //go:embed static
 var staticFiles embed.FS
 
-// chinaTime is how the pages show times: the exam is Chinese, its candidates are in UTC+8.
-var chinaTime = time.FixedZone("CST", 8*3600)
-
 // asset is one embedded static file with its content hash, for cache busting.
 type asset struct {
 	body        []byte
@@ -79,10 +76,10 @@ func loadPageKit() (*pageKit, error) {
 		"when": func(t any) string {
 			switch v := t.(type) {
 			case time.Time:
-				return v.In(chinaTime).Format("2006-01-02 15:04")
+				return v.In(content.Beijing).Format("2006-01-02 15:04")
 			case *time.Time:
 				if v != nil {
-					return v.In(chinaTime).Format("2006-01-02 15:04")
+					return v.In(content.Beijing).Format("2006-01-02 15:04")
 				}
 			}
 			return ""

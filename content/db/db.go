@@ -201,3 +201,11 @@ func Close(g *gorm.DB) error {
 	}
 	return sqlDB.Close()
 }
+
+// likeEscaper escapes for EscapeLike.
+var likeEscaper = strings.NewReplacer(`!`, `!!`, `%`, `!%`, `_`, `!_`)
+
+// EscapeLike makes s match literally inside a LIKE pattern that declares ESCAPE '!'
+// (SQLite has no default escape character, and MySQL's backslash clashes with its
+// literals): "50%_off" → "50!%!_off".
+func EscapeLike(s string) string { return likeEscaper.Replace(s) }

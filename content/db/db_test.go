@@ -111,3 +111,9 @@ func TestTransactionRetriesDeadlocks(t *testing.T) {
 		t.Fatalf("another error: %v after %d runs", err, runs)
 	}
 }
+
+func TestEscapeLike(t *testing.T) {
+	if got := db.EscapeLike("50%_off!"); got != "50!%!_off!!" {
+		t.Fatalf("EscapeLike = %q", got)
+	}
+}

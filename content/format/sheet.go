@@ -92,16 +92,20 @@ func canonicalHeader(h string) string {
 	return headerAliases[strings.ToUpper(h)]
 }
 
-// typeNames maps the type names instructors write to a type.
-var typeNames = map[string]content.Type{
-	"单选题": content.Single, "单选": content.Single, "单项选择题": content.Single, "单项选择": content.Single, "single": content.Single,
-	"多选题": content.Multiple, "多选": content.Multiple, "多项选择题": content.Multiple, "多项选择": content.Multiple, "multiple": content.Multiple,
-	"判断题": content.TrueFalse, "判断": content.TrueFalse, "truefalse": content.TrueFalse,
-	"案例分析": content.Case, "案例分析题": content.Case, "案例题": content.Case, "case": content.Case,
-}
-
-// typeLabel is the name the export writes for a type.
-var typeLabel = map[content.Type]string{content.Single: "单选题", content.Multiple: "多选题", content.TrueFalse: "判断题", content.Case: "案例分析"}
+// typeNames maps the type names instructors write to a type: its code, its names
+// (content's Title and Name) and the shorter spellings sheets use.
+var typeNames = func() map[string]content.Type {
+	m := map[string]content.Type{
+		"单选": content.Single, "单项选择": content.Single,
+		"多选": content.Multiple, "多项选择": content.Multiple,
+		"判断": content.TrueFalse,
+		"案例分析": content.Case, "案例题": content.Case,
+	}
+	for _, t := range content.Types {
+		m[string(t)], m[t.Title()], m[t.Name()] = t, t, t
+	}
+	return m
+}()
 
 // trueFalseWords maps the spellings of a true/false answer to T or F.
 var trueFalseWords = map[string]string{

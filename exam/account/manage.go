@@ -7,6 +7,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/csmexam/csmexam/content"
+	"github.com/csmexam/csmexam/content/db"
 	"github.com/csmexam/csmexam/content/errs"
 	"gorm.io/gorm"
 )
@@ -93,7 +94,7 @@ func (s *Store) ListUsers(ctx context.Context, actor *User, f UserFilter) ([]Use
 			q = q.Where("u.id IN (?)", s.db.Table("cohort_members").Select("user_id").Where("cohort_id = ?", f.Cohort))
 		}
 		if t := strings.TrimSpace(f.Text); t != "" {
-			like := "%" + escapeLike(t) + "%"
+			like := "%" + db.EscapeLike(t) + "%"
 			q = q.Where(`(u.username LIKE ? ESCAPE '!' OR u.name LIKE ? ESCAPE '!')`, like, like)
 		}
 		return q
@@ -117,10 +118,6 @@ func (s *Store) ListUsers(ctx context.Context, actor *User, f UserFilter) ([]Use
 		out[i] = *rows[i].Row.user(rows[i].CenterCode)
 	}
 	return out, total, nil
-}
-
-func escapeLike(s string) string {
-	return strings.NewReplacer("!", "!!", "%", "!%", "_", "!_").Replace(s)
 }
 
 // UserFor returns user id if actor may see it; another center's user is ErrNotFound.
