@@ -2,10 +2,10 @@ package web
 
 import (
 	"strconv"
-	"time"
 
 	"github.com/csmexam/csmexam/content"
 	"github.com/csmexam/csmexam/content/errs"
+	"github.com/csmexam/csmexam/content/format"
 	"github.com/csmexam/csmexam/exam/account"
 	"github.com/gofiber/fiber/v2"
 	"github.com/gofiber/fiber/v2/utils"
@@ -21,33 +21,6 @@ func (s *Server) registerQuestionRoutes(r fiber.Router) {
 	g.Put("/:id", s.updateQuestion)
 	g.Delete("/:id", s.deleteQuestion)
 	g.Post("/:id/regrade", s.regradeQuestion)
-}
-
-// questionRequest is the body of POST and PUT; Version, on PUT, is the version the editor
-// started from: a newer one on the server makes the PUT a 409 instead of a silent overwrite.
-type questionRequest struct {
-	Type        string             `json:"type"`
-	Stem        string             `json:"stem"`
-	Options     []content.Option   `json:"options"`
-	Answer      []string           `json:"answer"`
-	Explanation string             `json:"explanation"`
-	Unit        string             `json:"unit"`
-	Difficulty  int                `json:"difficulty"`
-	Source      string             `json:"source"`
-	Material    string             `json:"material"`
-	Parts       []content.CasePart `json:"parts"`
-	Version     int                `json:"version"`
-	// Read-only fields a client may send back from a GET; the server ignores them.
-	ID        int64     `json:"id"`
-	CenterID  int64     `json:"center_id"`
-	PackKey   string    `json:"pack_key"`
-	CreatedAt time.Time `json:"created_at"`
-}
-
-func (r *questionRequest) question() *content.Question {
-	return &content.Question{Type: content.Type(r.Type), Stem: r.Stem, Options: r.Options, Answer: r.Answer,
-		Explanation: r.Explanation, Unit: r.Unit, Difficulty: r.Difficulty, Source: r.Source,
-		Material: r.Material, Parts: r.Parts}
 }
 
 type questionList struct {
@@ -115,17 +88,17 @@ func intQuery(c *fiber.Ctx, name string, def, min, max int) (int, error) {
 }
 
 func (s *Server) createQuestion(c *fiber.Ctx) error {
-	var req questionRequest
+	var req format.QuestionJSON
 	if err := decodeJSON(c, &req); err != nil {
 		return err
 	}
 	u := currentUser(c)
-	q := req.question()
+	q := req.Question()
 	q.CenterID = u.BankViewer().OwnerCenter()
-	if err := s.Content.CreateQuestion(c.UserContext(), q, u.ID); err != nil {
+	if err := s.Content.CreateQuestion(c.UserContext(), &q, u.ID); err != nil {
 		return err
 	}
-	return c.Status(fiber.StatusCreated).JSON(q)
+	return c.Status(fiber.StatusCreated).JSON(&q)
 }
 
 // visibleQuestion loads the question named by :id if the user may read it; another
@@ -169,7 +142,7 @@ func (s *Server) getQuestion(c *fiber.Ctx) error {
 			return err
 		}
 	}
-	return c.JSON(q)
+	return c.JSON(&q)
 }
 
 func (s *Server) questionVersions(c *fiber.Ctx) error {
@@ -190,16 +163,16 @@ func (s *Server) updateQuestion(c *fiber.Ctx) error {
 		return err
 	}
 	u := currentUser(c)
-	var req questionRequest
+	var req format.QuestionJSON
 	if err := decodeJSON(c, &req); err != nil {
 		return err
 	}
-	q := req.question()
+	q := req.Question()
 	q.ID = cur.ID
-	if err := s.Content.UpdateQuestion(c.UserContext(), q, u.ID, req.Version); err != nil {
+	if err := s.Content.UpdateQuestion(c.UserContext(), &q, u.ID, req.Version); err != nil {
 		return err
 	}
-	return c.JSON(q)
+	return c.JSON(&q)
 }
 
 func (s *Server) deleteQuestion(c *fiber.Ctx) error {

@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/csmexam/csmexam/content"
 	"github.com/csmexam/csmexam/content/pack"
@@ -129,14 +130,14 @@ func readJSON(b []byte, syl *Syllabus) (*Result, error) {
 	var errs []content.RowError
 	for i, m := range raw {
 		n := i + 1
-		var in jsonQuestion
+		var in QuestionJSON
 		dec := json.NewDecoder(bytes.NewReader(m))
 		dec.DisallowUnknownFields()
 		if err := dec.Decode(&in); err != nil {
 			errs = append(errs, content.RowError{Row: n, Field: jsonField(err), Message: "无法读取这道题（" + jsonProblem(err) + "）"})
 			continue
 		}
-		q := in.question()
+		q := in.Question()
 		if rerr := checkItem(&q, n, syl); rerr != nil {
 			errs = append(errs, *rerr)
 			continue
@@ -212,9 +213,13 @@ func validationMessage(err error) string {
 	return err.Error()
 }
 
-// jsonQuestion is one question of a JSON file: the API's Question, whose read-only
-// fields are accepted and ignored so that an export reads back.
-type jsonQuestion struct {
+// QuestionJSON is a question as clients write it in JSON: the body of the API's POST
+// and PUT /questions, and an item of an imported JSON file. The fields a GET or an export
+// returns but no client sets (id, center_id, pack_key, created_at) are accepted and
+// ignored, so that what the server wrote reads back. Version, on PUT, is the version the
+// editor started from: a newer one on the server makes the PUT a 409 instead of a silent
+// overwrite. A file's versions are ignored.
+type QuestionJSON struct {
 	Type        content.Type       `json:"type"`
 	Stem        string             `json:"stem"`
 	Options     []content.Option   `json:"options"`
@@ -225,14 +230,15 @@ type jsonQuestion struct {
 	Source      string             `json:"source"`
 	Material    string             `json:"material"`
 	Parts       []content.CasePart `json:"parts"`
-	ID          json.RawMessage    `json:"id"`
-	Version     json.RawMessage    `json:"version"`
-	CenterID    json.RawMessage    `json:"center_id"`
-	PackKey     json.RawMessage    `json:"pack_key"`
-	CreatedAt   json.RawMessage    `json:"created_at"`
+	Version     int                `json:"version"`
+	ID          int64              `json:"id"`
+	CenterID    int64              `json:"center_id"`
+	PackKey     string             `json:"pack_key"`
+	CreatedAt   time.Time          `json:"created_at"`
 }
 
-func (j *jsonQuestion) question() content.Question {
+// Question is the question j describes, without identity.
+func (j *QuestionJSON) Question() content.Question {
 	return content.Question{Type: j.Type, Stem: j.Stem, Options: j.Options, Answer: j.Answer, Explanation: j.Explanation,
 		Unit: j.Unit, Difficulty: j.Difficulty, Source: j.Source, Material: j.Material, Parts: j.Parts}
 }

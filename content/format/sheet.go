@@ -98,7 +98,7 @@ var typeNames = func() map[string]content.Type {
 	m := map[string]content.Type{
 		"单选": content.Single, "单项选择": content.Single,
 		"多选": content.Multiple, "多项选择": content.Multiple,
-		"判断": content.TrueFalse,
+		"判断":   content.TrueFalse,
 		"案例分析": content.Case, "案例题": content.Case,
 	}
 	for _, t := range content.Types {
