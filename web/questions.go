@@ -142,7 +142,7 @@ func (s *Server) getQuestion(c *fiber.Ctx) error {
 			return err
 		}
 	}
-	return c.JSON(&q)
+	return c.JSON(q)
 }
 
 func (s *Server) questionVersions(c *fiber.Ctx) error {
