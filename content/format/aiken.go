@@ -140,13 +140,5 @@ func (a *aikenQuestion) question(syl *Syllabus) (content.Question, *content.RowE
 		return fail("unit", "缺少“知识点：”行（在答案行之后写，如 知识点：JC.1.2.1）")
 	}
 	unit, err := syl.unit(a.meta["知识点"])
-	if err != nil {
-		return fail("unit", "%s", err)
-	}
-	q.Unit = unit
-	q.Normalize()
-	if err := q.Validate(syl.IsPoint); err != nil {
-		return fail(validationField(err), "%s", validationMessage(err))
-	}
-	return q, nil
+	return withUnit(q, a.line, unit, err, syl)
 }

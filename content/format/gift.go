@@ -303,16 +303,8 @@ func parseGIFT(g giftQuestion, syl *Syllabus) (content.Question, *content.RowErr
 			return content.Question{}, rerr
 		}
 	}
-	unit, uerr := giftUnit(meta.Unit, title, g.category, syl)
-	if uerr != nil {
-		return fail("unit", "%s", uerr)
-	}
-	q.Unit = unit
-	q.Normalize()
-	if err := q.Validate(syl.IsPoint); err != nil {
-		return fail(validationField(err), "%s", validationMessage(err))
-	}
-	return q, nil
+	unit, err := giftUnit(meta.Unit, title, g.category, syl)
+	return withUnit(q, g.line, unit, err, syl)
 }
 
 // giftChoice reads = and ~ answers: one = is single choice; positive %weights% are the

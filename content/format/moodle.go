@@ -159,15 +159,7 @@ func (mq *moodleQuestion) question(line int, category string, syl *Syllabus) (co
 		tags = append(tags, t.plainText())
 	}
 	unit, err := moodleUnit(tags, mq.Name.plainText(), category, syl)
-	if err != nil {
-		return fail("unit", "%s", err)
-	}
-	q.Unit = unit
-	q.Normalize()
-	if err := q.Validate(syl.IsPoint); err != nil {
-		return fail(validationField(err), "%s", validationMessage(err))
-	}
-	return q, nil
+	return withUnit(q, line, unit, err, syl)
 }
 
 // moodleUnit is the first tag naming a knowledge point, else as for GIFT.

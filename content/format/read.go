@@ -158,11 +158,31 @@ func checkItem(q *content.Question, n int, syl *Syllabus) *content.RowError {
 	if q.Difficulty == 0 {
 		q.Difficulty = DefaultDifficulty
 	}
+	return checkRow(q, n, syl)
+}
+
+// checkRow normalizes and validates q, the question at row of a file; a problem names
+// the API field.
+func checkRow(q *content.Question, row int, syl *Syllabus) *content.RowError {
 	q.Normalize()
 	if err := q.Validate(syl.IsPoint); err != nil {
-		return &content.RowError{Row: n, Field: validationField(err), Message: validationMessage(err)}
+		return &content.RowError{Row: row, Field: validationField(err), Message: validationMessage(err)}
 	}
 	return nil
+}
+
+// withUnit is the common end of the Aiken, GIFT and Moodle readers: q, the question at
+// row, takes the knowledge point they found (or the error finding it is the row's
+// problem) and is checked.
+func withUnit(q content.Question, row int, unit string, unitErr error, syl *Syllabus) (content.Question, *content.RowError) {
+	if unitErr != nil {
+		return content.Question{}, &content.RowError{Row: row, Field: "unit", Message: unitErr.Error()}
+	}
+	q.Unit = unit
+	if rerr := checkRow(&q, row, syl); rerr != nil {
+		return content.Question{}, rerr
+	}
+	return q, nil
 }
 
 // readPack reads questions in the YAML format of the bundled pack (content/pack/README.md).
