@@ -18,11 +18,12 @@ import (
 
 // Store keeps the syllabus and the question bank in the database.
 type Store struct {
-	db *gorm.DB
+	db  *gorm.DB
+	now func() time.Time
 }
 
 // NewStore returns a store over a migrated database.
-func NewStore(db *gorm.DB) *Store { return &Store{db: db} }
+func NewStore(db *gorm.DB, now func() time.Time) *Store { return &Store{db: db, now: now} }
 
 type syllabusNode struct {
 	Code     string `gorm:"primaryKey"`
@@ -117,16 +118,23 @@ func (s *Store) prepare(ctx context.Context, q *Question) error {
 }
 
 // body is the stored form of one question version: everything but its identity.
-func body(q *Question) string {
+func body(q *Question) (string, error) {
 	c := *q
 	c.ID, c.Version, c.CenterID, c.PackKey, c.CreatedAt = 0, 0, 0, "", time.Time{}
-	b, _ := json.Marshal(c)
-	return string(b)
+	b, err := json.Marshal(c)
+	if err != nil {
+		return "", fmt.Errorf("encode question %d: %w", q.ID, err)
+	}
+	return string(b), nil
 }
 
-func contentHash(q *Question) string {
-	sum := sha256.Sum256([]byte(body(q)))
-	return hex.EncodeToString(sum[:])
+func contentHash(q *Question) (string, error) {
+	b, err := body(q)
+	if err != nil {
+		return "", err
+	}
+	sum := sha256.Sum256([]byte(b))
+	return hex.EncodeToString(sum[:]), nil
 }
 
 // CreateQuestion validates q and stores it as version 1, filling ID, Version and
@@ -136,13 +144,17 @@ func (s *Store) CreateQuestion(ctx context.Context, q *Question, by int64) error
 		return err
 	}
 	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		return insertQuestion(tx, q, by, "")
+		return insertQuestion(tx, q, by, "", s.now())
 	})
 }
 
-func insertQuestion(tx *gorm.DB, q *Question, by int64, packHash string) error {
-	now := time.Now().UTC()
-	b := body(q)
+// insertQuestion stores q as version 1, made at now.
+func insertQuestion(tx *gorm.DB, q *Question, by int64, packHash string, now time.Time) error {
+	now = now.UTC()
+	b, err := body(q)
+	if err != nil {
+		return err
+	}
 	row := questionRow{CenterID: q.CenterID, PackHash: packHash, Version: 1, Type: string(q.Type), Unit: q.Unit,
 		Difficulty: q.Difficulty, Stem: q.Stem, Body: b, CreatedAt: now, UpdatedAt: now}
 	if q.PackKey != "" {
@@ -167,6 +179,7 @@ func insertQuestion(tx *gorm.DB, q *Question, by int64, packHash string) error {
 // is stored. The error for an invalid question wraps its *ValidationError with its
 // position ("第 3 题"). On success every question has its ID, Version and CreatedAt.
 func (s *Store) ImportQuestions(ctx context.Context, qs []Question, center, by int64) error {
+	now := s.now()
 	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		var codes []string
 		if err := tx.Model(&syllabusNode{}).Where("kind = ?", Point).Pluck("code", &codes).Error; err != nil {
@@ -185,7 +198,7 @@ func (s *Store) ImportQuestions(ctx context.Context, qs []Question, center, by i
 			}
 		}
 		for i := range qs {
-			if err := insertQuestion(tx, &qs[i], by, ""); err != nil {
+			if err := insertQuestion(tx, &qs[i], by, "", now); err != nil {
 				return err
 			}
 		}
@@ -201,13 +214,14 @@ func (s *Store) UpdateQuestion(ctx context.Context, q *Question, by int64, expec
 		return err
 	}
 	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		return updateQuestion(tx, q, by, expectVersion, nil)
+		return updateQuestion(tx, q, by, expectVersion, nil, s.now())
 	})
 }
 
 // updateQuestion stores the next version; packHash is the pack content it came from, or
-// nil for an edit through the API (which leaves the recorded pack hash alone).
-func updateQuestion(tx *gorm.DB, q *Question, by int64, expectVersion int, packHash *string) error {
+// nil for an edit through the API (which leaves the recorded pack hash alone); the
+// version is made at now.
+func updateQuestion(tx *gorm.DB, q *Question, by int64, expectVersion int, packHash *string, now time.Time) error {
 	var cur questionRow
 	err := tx.Clauses(clause.Locking{Strength: "UPDATE"}).Where("id = ? AND deleted_at IS NULL", q.ID).Take(&cur).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
@@ -219,8 +233,11 @@ func updateQuestion(tx *gorm.DB, q *Question, by int64, expectVersion int, packH
 	if expectVersion != 0 && expectVersion != cur.Version {
 		return errs.New(errs.Conflict, "题目 %d 已被他人修改（当前为第 %d 版，而不是第 %d 版），请刷新后再编辑", q.ID, cur.Version, expectVersion)
 	}
-	now := time.Now().UTC()
-	b := body(q)
+	now = now.UTC()
+	b, err := body(q)
+	if err != nil {
+		return err
+	}
 	next := cur.Version + 1
 	changes := map[string]any{
 		"version": next, "type": string(q.Type), "unit": q.Unit, "difficulty": q.Difficulty,
@@ -249,7 +266,7 @@ func updateQuestion(tx *gorm.DB, q *Question, by int64, expectVersion int, packH
 // DeleteQuestion retires a question: it leaves the bank, while attempts that used it keep
 // reading their versions. An unknown or already deleted question is ErrNotFound.
 func (s *Store) DeleteQuestion(ctx context.Context, id int64) error {
-	now := time.Now().UTC()
+	now := s.now().UTC()
 	res := s.db.WithContext(ctx).Model(&questionRow{}).Where("id = ? AND deleted_at IS NULL", id).
 		Updates(map[string]any{"deleted_at": now, "updated_at": now})
 	if res.Error != nil {
@@ -409,7 +426,7 @@ type PackResult struct {
 // Loading the same pack twice changes nothing. Questions are validated first; the first
 // invalid one stops the load before anything is written.
 func (s *Store) LoadPack(ctx context.Context, nodes []Node, questions []Question) (PackResult, error) {
-	res := PackResult{Nodes: len(nodes)}
+	res, now := PackResult{Nodes: len(nodes)}, s.now()
 	if err := ValidateNodes(nodes); err != nil {
 		return res, err
 	}
@@ -430,7 +447,7 @@ func (s *Store) LoadPack(ctx context.Context, nodes []Node, questions []Question
 		}
 	}
 	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		if err := (&Store{db: tx}).SaveSyllabus(ctx, nodes); err != nil {
+		if err := (&Store{db: tx, now: s.now}).SaveSyllabus(ctx, nodes); err != nil {
 			return err
 		}
 		var existing []questionRow
@@ -443,11 +460,14 @@ func (s *Store) LoadPack(ctx context.Context, nodes []Node, questions []Question
 		}
 		for i := range questions {
 			q := &questions[i]
-			h := contentHash(q)
+			h, err := contentHash(q)
+			if err != nil {
+				return err
+			}
 			cur, ok := byKey[q.PackKey]
 			switch {
 			case !ok:
-				if err := insertQuestion(tx, q, 0, h); err != nil {
+				if err := insertQuestion(tx, q, 0, h, now); err != nil {
 					return err
 				}
 				res.Added++
@@ -469,7 +489,7 @@ func (s *Store) LoadPack(ctx context.Context, nodes []Node, questions []Question
 					continue
 				}
 				q.ID = cur.ID
-				if err := updateQuestion(tx, q, 0, 0, &h); err != nil {
+				if err := updateQuestion(tx, q, 0, 0, &h, now); err != nil {
 					return err
 				}
 				res.Updated++

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/csmexam/csmexam/content"
 	"github.com/csmexam/csmexam/content/db"
@@ -27,7 +28,7 @@ func newStore(t testing.TB, dsn string) *content.Store {
 	if err := content.Migrate(context.Background(), g); err != nil {
 		t.Fatal(err)
 	}
-	s := content.NewStore(g)
+	s := content.NewStore(g, time.Now)
 	if err := s.SaveSyllabus(context.Background(), testNodes); err != nil {
 		t.Fatal(err)
 	}
@@ -304,6 +305,30 @@ func TestImportQuestionsAllOrNothing(t *testing.T) {
 		vs, err := s.QuestionVersions(ctx, qs[0].ID)
 		if err != nil || len(vs) != 1 {
 			t.Fatalf("versions %v %v", vs, err)
+		}
+	})
+}
+
+// TestStoreReadsItsClock: versions are stamped with the injected clock, not the machine's.
+func TestStoreReadsItsClock(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, dsn string) {
+		g := dbtest.Open(t, dsn)
+		ctx := context.Background()
+		if err := content.Migrate(ctx, g); err != nil {
+			t.Fatal(err)
+		}
+		at := time.Date(2026, 11, 23, 9, 30, 0, 0, time.UTC)
+		s := content.NewStore(g, func() time.Time { return at })
+		if err := s.SaveSyllabus(ctx, testNodes); err != nil {
+			t.Fatal(err)
+		}
+		q := single("客户服务的特点不包括（ ）。", "JC.1.1.1")
+		if err := s.CreateQuestion(ctx, q, 7); err != nil {
+			t.Fatal(err)
+		}
+		got, err := s.Question(ctx, q.ID)
+		if err != nil || !q.CreatedAt.Equal(at) || !got.CreatedAt.Equal(at) {
+			t.Fatalf("created at %v (stored %v, %v), want %v", q.CreatedAt, got, err, at)
 		}
 	})
 }

@@ -39,7 +39,7 @@ func newFixture(t testing.TB, dsn string) *fixture {
 			t.Fatal(err)
 		}
 	}
-	cs := content.NewStore(g)
+	cs := content.NewStore(g, time.Now)
 	p, err := pack.Bundled()
 	if err != nil {
 		t.Fatal(err)

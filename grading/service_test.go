@@ -23,7 +23,7 @@ type server struct {
 }
 
 func newServer(g *gorm.DB) server {
-	cs := content.NewStore(g)
+	cs := content.NewStore(g, time.Now)
 	exams := exam.NewService(g, cs, time.Now, grading.Grade)
 	return server{exams: exams, grades: grading.NewService(g, exams, cs, account.NewStore(g, time.Now), time.Now)}
 }
@@ -46,7 +46,7 @@ func TestGradesLiveInTheDatabase(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := pack.Load(ctx, content.NewStore(g), p); err != nil {
+		if _, err := pack.Load(ctx, content.NewStore(g, time.Now), p); err != nil {
 			t.Fatal(err)
 		}
 		accounts := account.NewStore(g, time.Now)

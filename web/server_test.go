@@ -60,7 +60,7 @@ func newHarnessAt(t testing.TB, dsn string, now func() time.Time) *harness {
 	if err := grading.Migrate(ctx, g); err != nil {
 		t.Fatal(err)
 	}
-	cs := content.NewStore(g)
+	cs := content.NewStore(g, time.Now)
 	p, err := pack.Bundled()
 	if err != nil {
 		t.Fatal(err)

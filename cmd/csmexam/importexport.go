@@ -44,7 +44,7 @@ func (f bankFlags) open(ctx context.Context) (*gorm.DB, *content.Store, int64, e
 	if err != nil {
 		return nil, nil, 0, err
 	}
-	store := content.NewStore(g)
+	store := content.NewStore(g, time.Now)
 	p, err := pack.Bundled()
 	if err == nil {
 		_, err = pack.Load(ctx, store, p)

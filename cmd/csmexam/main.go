@@ -117,7 +117,7 @@ func serve(ctx context.Context, args []string, e env) error {
 	}
 	defer db.Close(g)
 
-	contents := content.NewStore(g)
+	contents := content.NewStore(g, time.Now)
 	p, err := pack.Bundled()
 	if err != nil {
 		return err

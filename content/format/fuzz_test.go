@@ -47,7 +47,10 @@ func FuzzParseRow(f *testing.F) {
 			t.Fatalf("accepted an invalid question: %v", err)
 		}
 		var buf bytes.Buffer
-		h, rows := bankTable([]content.Question{q})
+		h, rows, err := bankTable([]content.Question{q})
+		if err != nil {
+			t.Fatal(err)
+		}
 		if err := WriteCSV(&buf, h, rows); err != nil {
 			t.Fatal(err)
 		}

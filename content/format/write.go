@@ -45,7 +45,7 @@ func bankHeader(n int) []string {
 }
 
 // bankTable lays qs out as the question sheet.
-func bankTable(qs []content.Question) ([]string, [][]string) {
+func bankTable(qs []content.Question) ([]string, [][]string, error) {
 	n := templateOptions
 	for i := range qs {
 		if qs[i].Type != content.TrueFalse {
@@ -54,13 +54,17 @@ func bankTable(qs []content.Question) ([]string, [][]string) {
 	}
 	rows := make([][]string, len(qs))
 	for i := range qs {
-		rows[i] = bankRow(&qs[i], n)
+		row, err := bankRow(&qs[i], n)
+		if err != nil {
+			return nil, nil, err
+		}
+		rows[i] = row
 	}
-	return bankHeader(n), rows
+	return bankHeader(n), rows, nil
 }
 
 // bankRow writes options by position under 选项A, 选项B …, and the answer in those letters.
-func bankRow(q *content.Question, nOptions int) []string {
+func bankRow(q *content.Question, nOptions int) ([]string, error) {
 	opts := make([]string, nOptions)
 	letter := map[string]string{}
 	answer := ""
@@ -84,21 +88,30 @@ func bankRow(q *content.Question, nOptions int) []string {
 	}
 	parts := ""
 	if len(q.Parts) > 0 {
-		b, _ := json.Marshal(q.Parts)
+		b, err := json.Marshal(q.Parts)
+		if err != nil {
+			return nil, fmt.Errorf("encode the parts of question %d: %w", q.ID, err)
+		}
 		parts = string(b)
 	}
 	row := []string{q.Type.Name(), q.Stem}
 	row = append(row, opts...)
-	return append(row, answer, q.Explanation, strconv.Itoa(q.Difficulty), q.Unit, q.Source, q.Material, parts)
+	return append(row, answer, q.Explanation, strconv.Itoa(q.Difficulty), q.Unit, q.Source, q.Material, parts), nil
 }
 
 func writeBankCSV(w io.Writer, qs []content.Question) error {
-	h, rows := bankTable(qs)
+	h, rows, err := bankTable(qs)
+	if err != nil {
+		return err
+	}
 	return WriteCSV(w, h, rows)
 }
 
 func writeBankXLSX(w io.Writer, qs []content.Question) error {
-	h, rows := bankTable(qs)
+	h, rows, err := bankTable(qs)
+	if err != nil {
+		return err
+	}
 	return writeWorkbook(w, h, rows)
 }
 
@@ -115,10 +128,14 @@ func writeWorkbook(w io.Writer, header []string, rows [][]string) error {
 	if _, err := f.NewSheet(instructionsSheet); err != nil {
 		return err
 	}
-	if err := writeSheet(f, instructionsSheet, []string{"列名", "必填", "怎么填"}, instructions()); err != nil {
+	help, err := instructions()
+	if err != nil {
 		return err
 	}
-	_, err := f.WriteTo(w)
+	if err := writeSheet(f, instructionsSheet, []string{"列名", "必填", "怎么填"}, help); err != nil {
+		return err
+	}
+	_, err = f.WriteTo(w)
 	return err
 }
 
@@ -140,8 +157,8 @@ const instructionsSheet = "填写说明"
 const exampleUnit = "JC.1.2.1"
 
 // templateExamples are one row of each type, in the template's column order.
-func templateExamples() [][]string {
-	_, rows := bankTable([]content.Question{
+func templateExamples() ([][]string, error) {
+	_, rows, err := bankTable([]content.Question{
 		{Type: content.Single, Stem: "客户服务的特点不包括（  ）。", Options: []content.Option{{Key: "A", Text: "层次性"}, {Key: "B", Text: "系统性"}, {Key: "C", Text: "垄断性"}, {Key: "D", Text: "多样性"}},
 			Answer: []string{"C"}, Explanation: "客户服务的特点是层次性、系统性、及时性、多样性和变革性。", Difficulty: 2, Unit: exampleUnit},
 		{Type: content.Multiple, Stem: "下列属于客户服务特点的有（  ）。", Options: []content.Option{{Key: "A", Text: "及时性"}, {Key: "B", Text: "变革性"}, {Key: "C", Text: "一次性"}, {Key: "D", Text: "层次性"}},
@@ -151,13 +168,16 @@ func templateExamples() [][]string {
 			Parts: []content.CasePart{{Prompt: "该公司的做法体现了客户服务的哪些特点？", Points: content.Pts(4), Reference: "及时性、多样性。",
 				Rubric: []content.RubricPoint{{Point: "及时性", Score: content.Pts(2), Keywords: []string{"及时"}}, {Point: "多样性", Score: content.Pts(2), Keywords: []string{"多样"}}}}}},
 	})
+	if err != nil {
+		return nil, err
+	}
 	// The case example shows the line form of 小题, easier to type than the export's JSON.
 	rows[3][len(rows[3])-1] = "第1小题（4分）：该公司的做法体现了客户服务的哪些特点？\n参考答案：及时性、多样性。\n采分点（2分）：及时性；关键词：及时、迅速\n采分点（2分）：多样性；关键词：多样"
-	return rows
+	return rows, nil
 }
 
 // instructions is the instructions sheet: one row per column, then the examples.
-func instructions() [][]string {
+func instructions() ([][]string, error) {
 	rows := [][]string{
 		{colType, "是", "单选题、多选题、判断题 或 案例分析题（也可写 单选、多选、判断、案例分析）。列名也可写“题目类型”。"},
 		{colStem, "是", "题目正文。列名也可写“题目”或“试题”。案例分析题：写题目要求（如“阅读案例，回答问题。”），材料写在“案例材料”列；若没有“案例材料”列，题干即材料。"},
@@ -170,18 +190,20 @@ func instructions() [][]string {
 		{colMaterial, "案例分析是", "案例分析题的案例材料。"},
 		{colParts, "案例分析是", "案例分析题的小题，每行一项：\n第1小题（4分）：问题\n参考答案：……\n采分点（2分）：说明；关键词：甲、乙；同义词：丙\n（可有多个小题、多个采分点；不以这些开头的行接在上一行的问题或参考答案后。）每小题的采分点分值之和须等于小题分值，以 0.5 分为单位。也可填 JSON（导出时的写法）：" + `[{"prompt":"问题","points":4,"reference":"参考答案","rubric":[{"point":"采分点","score":2,"keywords":["关键词"]}]}]`},
 		{"", "", ""},
-		{"规则", "", fmt.Sprintf("第 1 行是列名，每行一道题；空行跳过；“序号”列不读取。任何一行有错，整个文件都不导入，报告会列出每个错误的行号、列名和原因。同一文件中或题库中已有的相同题目（题型、题干、选项都相同）算作错误。最多 %d 道题、%d MB；CSV 须为 UTF-8 编码。以 = + - @ 开头的内容在导出时前面加了 '，导入时会自动去掉。", MaxRows, MaxFileBytes>>20)},
+		{"规则", "", fmt.Sprintf("第 1 行是列名，每行一道题；空行跳过；“序号”列不读取。任何一行有错，整个文件都不导入，报告会列出每个错误的行号、列名和原因。同一文件中或题库中已有的相同题目（题型、题干、选项都相同）算作错误。最多 %d 道题、%d MB；CSV 可为 UTF-8 或 GBK 编码。以 = + - @ 开头的内容在导出时前面加了 '，导入时会自动去掉。", MaxRows, MaxFileBytes>>20)},
 		{"", "", ""},
 		{"示例", "", "下面几行是示例，可复制到“题库”工作表（列的顺序与“题库”表相同）。"},
 	}
-	header, _ := bankTable(nil)
-	rows = append(rows, header)
-	return append(rows, templateExamples()...)
+	examples, err := templateExamples()
+	if err != nil {
+		return nil, err
+	}
+	rows = append(rows, bankHeader(templateOptions))
+	return append(rows, examples...), nil
 }
 
 // WriteTemplate writes the empty XLSX import template: the question sheet with its
 // header, and the instructions sheet with an example of each type.
 func WriteTemplate(w io.Writer) error {
-	header, _ := bankTable(nil)
-	return writeWorkbook(w, header, nil)
+	return writeWorkbook(w, bankHeader(templateOptions), nil)
 }

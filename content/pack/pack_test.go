@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 	"testing/fstest"
+	"time"
 	"unicode"
 
 	"github.com/csmexam/csmexam/content"
@@ -181,7 +182,7 @@ func TestBundledPackLoadsIdempotently(t *testing.T) {
 		if err := content.Migrate(ctx, g); err != nil {
 			t.Fatal(err)
 		}
-		s := content.NewStore(g)
+		s := content.NewStore(g, time.Now)
 		first, err := pack.Load(ctx, s, bundled(t))
 		if err != nil {
 			t.Fatal(err)
