@@ -3,7 +3,6 @@ package web
 import (
 	"errors"
 	"fmt"
-	"strconv"
 	"time"
 
 	"github.com/csmexam/csmexam/content"
@@ -12,13 +11,6 @@ import (
 	"github.com/gofiber/fiber/v2"
 	"github.com/gofiber/fiber/v2/utils"
 )
-
-var staffRoles = []account.Role{account.Instructor, account.CenterAdmin, account.Admin}
-
-func viewer(c *fiber.Ctx) exam.Viewer {
-	u := currentUser(c)
-	return exam.Viewer{UserID: u.ID, CenterID: u.CenterID, Staff: u.Can(staffRoles...)}
-}
 
 func (s *Server) registerBlueprintRoutes(r fiber.Router) {
 	r.Get("/blueprints", s.authenticate, s.listBlueprints)
@@ -132,14 +124,6 @@ func attemptQuestion(c *fiber.Ctx) (id, question int64, err error) {
 	}
 	question, err = pathID(c, "question", "题目")
 	return id, question, err
-}
-
-func pathID(c *fiber.Ctx, name, what string) (int64, error) {
-	id, err := strconv.ParseInt(c.Params(name), 10, 64)
-	if err != nil {
-		return 0, fmt.Errorf("%s %s 不存在: %w", what, utils.CopyString(c.Params(name)), content.ErrNotFound)
-	}
-	return id, nil
 }
 
 func (s *Server) getAttempt(c *fiber.Ctx) error {

@@ -1,9 +1,7 @@
 package web
 
 import (
-	"encoding/json"
 	"errors"
-	"fmt"
 	"math"
 	"strconv"
 	"strings"
@@ -19,13 +17,6 @@ type errorBody struct {
 	Error string `json:"error"`
 	Field string `json:"field,omitempty"`
 }
-
-// badRequest is a request the server cannot read (malformed JSON, a wrong type).
-type badRequest struct {
-	field, message string
-}
-
-func (e *badRequest) Error() string { return e.message }
 
 // statusOf is the one table from an error's kind to its HTTP status.
 var statusOf = map[errs.Kind]int{
@@ -99,46 +90,4 @@ func describeUnconverted(err error) (int, errorBody, bool) {
 		}
 	}
 	return 0, errorBody{}, false
-}
-
-// decodeJSON reads the body into v; a malformed body or a wrong type is a badRequest
-// naming the field, a body over JSONLimit is 413.
-func decodeJSON(c *fiber.Ctx, v any) error {
-	if len(c.Body()) > JSONLimit {
-		return fiber.ErrRequestEntityTooLarge
-	}
-	dec := json.NewDecoder(strings.NewReader(string(c.Body())))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(v); err != nil {
-		var te *json.UnmarshalTypeError
-		var se *json.SyntaxError
-		switch {
-		case errors.As(err, &te):
-			return &badRequest{field: te.Field, message: fmt.Sprintf("字段 %s 的类型不正确（应为 %s）", te.Field, jsonKind(te.Type.Kind().String()))}
-		case errors.As(err, &se):
-			return &badRequest{message: "请求体不是有效的 JSON"}
-		case strings.HasPrefix(err.Error(), "json: unknown field "):
-			f := strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
-			return &badRequest{field: f, message: "未知字段 " + f}
-		case err.Error() == "EOF":
-			return &badRequest{message: "请求体为空"}
-		default:
-			return &badRequest{message: "请求体无法解析：" + err.Error()}
-		}
-	}
-	return nil
-}
-
-func jsonKind(k string) string {
-	switch {
-	case strings.HasPrefix(k, "int"), strings.HasPrefix(k, "uint"), strings.HasPrefix(k, "float"):
-		return "数字"
-	case k == "string":
-		return "字符串"
-	case k == "slice":
-		return "数组"
-	case k == "bool":
-		return "true 或 false"
-	}
-	return "对象"
 }

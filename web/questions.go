@@ -4,7 +4,6 @@ import (
 	"strconv"
 
 	"github.com/csmexam/csmexam/content"
-	"github.com/csmexam/csmexam/content/errs"
 	"github.com/csmexam/csmexam/content/format"
 	"github.com/csmexam/csmexam/exam/account"
 	"github.com/gofiber/fiber/v2"
@@ -75,18 +74,6 @@ func questionFilter(c *fiber.Ctx) (content.QuestionFilter, error) {
 	return f, nil
 }
 
-func intQuery(c *fiber.Ctx, name string, def, min, max int) (int, error) {
-	v := c.Query(name)
-	if v == "" {
-		return def, nil
-	}
-	n, err := strconv.Atoi(v)
-	if err != nil || n < min || n > max {
-		return 0, content.Invalid(name, "%s 必须是 %d 到 %d 之间的整数", name, min, max)
-	}
-	return n, nil
-}
-
 func (s *Server) createQuestion(c *fiber.Ctx) error {
 	var req format.QuestionJSON
 	if err := decodeJSON(c, &req); err != nil {
@@ -104,7 +91,7 @@ func (s *Server) createQuestion(c *fiber.Ctx) error {
 // visibleQuestion loads the question named by :id if the user may read it; another
 // center's question is 404, as if it did not exist.
 func (s *Server) visibleQuestion(c *fiber.Ctx) (*content.Question, error) {
-	id, err := questionID(c)
+	id, err := pathID(c, "id", "题目")
 	if err != nil {
 		return nil, err
 	}
@@ -113,19 +100,11 @@ func (s *Server) visibleQuestion(c *fiber.Ctx) (*content.Question, error) {
 
 // editableQuestion loads the question named by :id if the user may change it.
 func (s *Server) editableQuestion(c *fiber.Ctx) (*content.Question, error) {
-	id, err := questionID(c)
+	id, err := pathID(c, "id", "题目")
 	if err != nil {
 		return nil, err
 	}
 	return s.Content.EditableQuestion(c.UserContext(), currentUser(c).BankViewer(), id)
-}
-
-func questionID(c *fiber.Ctx) (int64, error) {
-	id, err := strconv.ParseInt(c.Params("id"), 10, 64)
-	if err != nil {
-		return 0, errs.New(errs.NotFound, "题目 %s 不存在", utils.CopyString(c.Params("id")))
-	}
-	return id, nil
 }
 
 func (s *Server) getQuestion(c *fiber.Ctx) error {

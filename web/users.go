@@ -1,22 +1,15 @@
 package web
 
 import (
-	"bytes"
-	"encoding/csv"
 	"fmt"
-	"io"
-	"path/filepath"
 	"strconv"
-	"strings"
-	"unicode/utf8"
 
 	"github.com/csmexam/csmexam/content"
 	"github.com/csmexam/csmexam/content/errs"
+	"github.com/csmexam/csmexam/content/format"
 	"github.com/csmexam/csmexam/exam/account"
 	"github.com/gofiber/fiber/v2"
 	"github.com/gofiber/fiber/v2/utils"
-	"github.com/xuri/excelize/v2"
-	"golang.org/x/text/encoding/simplifiedchinese"
 )
 
 // Accounts are managed by center admins (their center) and admins (any center);
@@ -182,7 +175,7 @@ func (s *Server) importUsers(c *fiber.Ctx) error {
 		return err
 	}
 	defer f.Close()
-	sheet, err := readSheet(fh.Filename, f)
+	sheet, err := format.ReadTable(fh.Filename, f, "")
 	if err != nil {
 		return err
 	}
@@ -201,42 +194,4 @@ func (s *Server) importUsers(c *fiber.Ctx) error {
 		status = fiber.StatusOK
 	}
 	return c.Status(status).JSON(rep)
-}
-
-// readSheet reads the first sheet of an .xlsx file or a .csv file (UTF-8 with or without
-// BOM, or GB18030 as Excel on Chinese Windows saves it) into rows of cells.
-func readSheet(filename string, r io.Reader) ([][]string, error) {
-	switch strings.ToLower(filepath.Ext(filename)) {
-	case ".xlsx":
-		// Bounds keep a small upload from unzipping into gigabytes.
-		f, err := excelize.OpenReader(r, excelize.Options{UnzipSizeLimit: 64 << 20, UnzipXMLSizeLimit: 16 << 20})
-		if err != nil {
-			return nil, content.Invalid("file", "无法读取 XLSX 文件：%v", err)
-		}
-		defer f.Close()
-		rows, err := f.GetRows(f.GetSheetName(0))
-		if err != nil {
-			return nil, content.Invalid("file", "无法读取 XLSX 文件：%v", err)
-		}
-		return rows, nil
-	case ".csv":
-		b, err := io.ReadAll(r)
-		if err != nil {
-			return nil, err
-		}
-		b = bytes.TrimPrefix(b, []byte("\uFEFF"))
-		if !utf8.Valid(b) {
-			if b, err = simplifiedchinese.GB18030.NewDecoder().Bytes(b); err != nil {
-				return nil, content.Invalid("file", "CSV 文件的编码无法识别，请另存为 UTF-8")
-			}
-		}
-		cr := csv.NewReader(bytes.NewReader(b))
-		cr.FieldsPerRecord = -1
-		rows, err := cr.ReadAll()
-		if err != nil {
-			return nil, content.Invalid("file", "CSV 文件格式有误：%v", err)
-		}
-		return rows, nil
-	}
-	return nil, content.Invalid("file", "只支持 .csv 和 .xlsx 文件")
 }

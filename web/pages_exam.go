@@ -1,0 +1,71 @@
+package web
+
+import (
+	"fmt"
+
+	"github.com/csmexam/csmexam/content/errs"
+	"github.com/csmexam/csmexam/exam"
+	"github.com/gofiber/fiber/v2"
+)
+
+// visibleAttempt loads the attempt named by :id as the current user may see it.
+func (s *Server) visibleAttempt(c *fiber.Ctx) (*exam.Attempt, error) {
+	id, err := pathID(c, "id", "作答")
+	if err != nil {
+		return nil, err
+	}
+	return s.Exams.Attempt(c.UserContext(), viewer(c), id)
+}
+
+// examPage is the shell of the exam; exam.js loads the attempt from the API, so a reload
+// or another device shows the same state.
+func (s *Server) examPage(c *fiber.Ctx) error {
+	a, err := s.visibleAttempt(c)
+	if err != nil {
+		return err
+	}
+	if a.Status != exam.InProgress {
+		return c.Redirect(fmt.Sprintf("/attempts/%d/result", a.ID), fiber.StatusSeeOther)
+	}
+	if a.CandidateID != currentUser(c).ID { // staff may read the attempt, not sit it
+		return errs.New(errs.Forbidden, "只有考生本人可以作答")
+	}
+	return s.render(c, fiber.StatusOK, "exam", a.Rules.Title, a)
+}
+
+// resultItem is one question of the review: what was asked, answered and scored.
+type resultItem struct {
+	N        int
+	Q        questionView
+	Answer   exam.Answer
+	Score    *exam.ItemScore
+	Answered bool
+}
+
+func (s *Server) resultPage(c *fiber.Ctx) error {
+	a, err := s.visibleAttempt(c)
+	if err != nil {
+		return err
+	}
+	if a.Status == exam.InProgress {
+		return c.Redirect(fmt.Sprintf("/exam/%d", a.ID), fiber.StatusSeeOther)
+	}
+	v, err := s.attemptView(c.UserContext(), a)
+	if err != nil {
+		return err
+	}
+	scores := map[int64]*exam.ItemScore{}
+	if a.Result != nil {
+		for i := range a.Result.Items {
+			scores[a.Result.Items[i].QuestionID] = &a.Result.Items[i]
+		}
+	}
+	var items []resultItem
+	for _, sec := range v.Sections {
+		for _, q := range sec.Questions {
+			ans, answered := v.Answers[fmt.Sprint(q.ID)]
+			items = append(items, resultItem{N: len(items) + 1, Q: q, Answer: ans, Answered: answered, Score: scores[q.ID]})
+		}
+	}
+	return s.render(c, fiber.StatusOK, "result", a.Rules.Title+" 成绩", fiber.Map{"Attempt": v, "Items": items})
+}
