@@ -166,7 +166,7 @@ func (q *Question) Normalize() {
 }
 
 // Validate checks a normalized question. unitExists tells whether a knowledge point code
-// exists. The error is a *ValidationError naming the first wrong field.
+// exists. The error is a *errs.Error naming the first wrong field.
 func (q *Question) Validate(unitExists func(code string) bool) error {
 	if !q.Type.Valid() {
 		return Invalid("type", "类型必须是 single、multiple、truefalse 或 case，而不是 %q", q.Type)

@@ -138,7 +138,7 @@ func contentHash(q *Question) (string, error) {
 }
 
 // CreateQuestion validates q and stores it as version 1, filling ID, Version and
-// CreatedAt. It returns a *ValidationError naming the field when q is invalid.
+// CreatedAt. It returns a *errs.Error naming the field when q is invalid.
 func (s *Store) CreateQuestion(ctx context.Context, q *Question, by int64) error {
 	if err := s.prepare(ctx, q); err != nil {
 		return err
@@ -176,7 +176,7 @@ func insertQuestion(tx *gorm.DB, q *Question, by int64, packHash string, now tim
 
 // ImportQuestions validates qs and stores them all as version 1 in the given center (0:
 // the shared bank), in one transaction: if any is invalid or any insert fails, nothing
-// is stored. The error for an invalid question wraps its *ValidationError with its
+// is stored. The error for an invalid question wraps its *errs.Error with its
 // position ("第 3 题"). On success every question has its ID, Version and CreatedAt.
 func (s *Store) ImportQuestions(ctx context.Context, qs []Question, center, by int64) error {
 	now := s.now()

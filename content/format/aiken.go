@@ -88,20 +88,20 @@ func readAiken(b []byte, syl *Syllabus) (*Result, error) {
 		}
 	}
 	var items []Item
-	var errs []content.RowError
+	var problems []content.RowError
 	for _, a := range blocks {
 		if a.problem != nil {
-			errs = append(errs, *a.problem)
+			problems = append(problems, *a.problem)
 			continue
 		}
 		q, rerr := a.question(syl)
 		if rerr != nil {
-			errs = append(errs, *rerr)
+			problems = append(problems, *rerr)
 			continue
 		}
 		items = append(items, Item{Row: a.line, Question: q})
 	}
-	return dedupe(items, errs, "stem"), nil
+	return dedupe(items, problems, "stem"), nil
 }
 
 func (a *aikenQuestion) question(syl *Syllabus) (content.Question, *content.RowError) {

@@ -223,16 +223,16 @@ func readGIFT(b []byte, syl *Syllabus) (*Result, error) {
 		return nil, tooManyRows()
 	}
 	var items []Item
-	var errs []content.RowError
+	var problems []content.RowError
 	for _, g := range blocks {
 		q, rerr := parseGIFT(g, syl)
 		if rerr != nil {
-			errs = append(errs, *rerr)
+			problems = append(problems, *rerr)
 			continue
 		}
 		items = append(items, Item{Row: g.line, Question: q})
 	}
-	return dedupe(items, errs, "stem"), nil
+	return dedupe(items, problems, "stem"), nil
 }
 
 // parseGIFT reads one question; errors name the API field and the line it starts on.

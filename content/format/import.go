@@ -18,8 +18,8 @@ type Report struct {
 
 // Import reads the file named name into center's bank (0: the shared bank), created by
 // user by: all of its questions, or, if any row is wrong or already in that bank, none.
-// With dryRun it only checks. A file that cannot be read at all is an error (a
-// content.ValidationError on "file"); problems with rows are in the report.
+// With dryRun it only checks. A file that cannot be read at all is an error (an
+// Invalid *errs.Error on "file"); problems with rows are in the report.
 func Import(ctx context.Context, store *content.Store, name string, r io.Reader, center, by int64, dryRun bool) (*Report, error) {
 	nodes, err := store.Syllabus(ctx)
 	if err != nil {

@@ -63,7 +63,7 @@ func (t moodleText) plainText() string {
 func readMoodleXML(b []byte, syl *Syllabus) (*Result, error) {
 	dec := xml.NewDecoder(bytes.NewReader(b))
 	var items []Item
-	var errs []content.RowError
+	var problems []content.RowError
 	category := ""
 	root := ""
 	n := 0
@@ -104,7 +104,7 @@ func readMoodleXML(b []byte, syl *Syllabus) (*Result, error) {
 		}
 		q, rerr := mq.question(line, category, syl)
 		if rerr != nil {
-			errs = append(errs, *rerr)
+			problems = append(problems, *rerr)
 			continue
 		}
 		items = append(items, Item{Row: line, Question: q})
@@ -112,7 +112,7 @@ func readMoodleXML(b []byte, syl *Syllabus) (*Result, error) {
 	if root == "" {
 		return nil, content.Invalid("file", "文件是空的")
 	}
-	return dedupe(items, errs, "stem"), nil
+	return dedupe(items, problems, "stem"), nil
 }
 
 func (mq *moodleQuestion) question(line int, category string, syl *Syllabus) (content.Question, *content.RowError) {

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/csmexam/csmexam/content"
+	"github.com/csmexam/csmexam/content/errs"
 	"github.com/csmexam/csmexam/content/pack"
 )
 
@@ -37,9 +38,9 @@ func (r *Result) Questions() []content.Question {
 // Problems lists every error of the file and every item already in bank (the same type,
 // stem, options and material), by row. Nothing may be imported unless it is empty.
 func (r *Result) Problems(bank []content.Question) []content.RowError {
-	errs := append(slices.Clone(r.Errors), duplicates(r.Items, bank, r.stemField)...)
-	slices.SortStableFunc(errs, func(a, b content.RowError) int { return cmp.Compare(a.Row, b.Row) })
-	return errs
+	problems := append(slices.Clone(r.Errors), duplicates(r.Items, bank, r.stemField)...)
+	slices.SortStableFunc(problems, func(a, b content.RowError) int { return cmp.Compare(a.Row, b.Row) })
+	return problems
 }
 
 // Import formats by file extension.
@@ -57,7 +58,7 @@ var importers = map[string]func(b []byte, syl *Syllabus) (*Result, error){
 // Read reads questions from a file named name; the extension picks the format (.xlsx,
 // .csv, .json, .yaml, .gift, .xml for Moodle XML, .txt for Aiken). Problems with single
 // rows are in the result; the error is for a file that cannot be read at all, a
-// content.ValidationError on field "file" (too large, not UTF-8, not a spreadsheet, too
+// errs.Error (Invalid) on field "file" (too large, not UTF-8, not a spreadsheet, too
 // many rows).
 func Read(name string, r io.Reader, syl *Syllabus) (*Result, error) {
 	ext := strings.ToLower(filepath.Ext(name))
@@ -127,24 +128,24 @@ func readJSON(b []byte, syl *Syllabus) (*Result, error) {
 		return nil, tooManyRows()
 	}
 	var items []Item
-	var errs []content.RowError
+	var problems []content.RowError
 	for i, m := range raw {
 		n := i + 1
 		var in QuestionJSON
 		dec := json.NewDecoder(bytes.NewReader(m))
 		dec.DisallowUnknownFields()
 		if err := dec.Decode(&in); err != nil {
-			errs = append(errs, content.RowError{Row: n, Field: jsonField(err), Message: "无法读取这道题（" + jsonProblem(err) + "）"})
+			problems = append(problems, content.RowError{Row: n, Field: jsonField(err), Message: "无法读取这道题（" + jsonProblem(err) + "）"})
 			continue
 		}
 		q := in.Question()
 		if rerr := checkItem(&q, n, syl); rerr != nil {
-			errs = append(errs, *rerr)
+			problems = append(problems, *rerr)
 			continue
 		}
 		items = append(items, Item{Row: n, Question: q})
 	}
-	return dedupe(items, errs, "stem"), nil
+	return dedupe(items, problems, "stem"), nil
 }
 
 // checkItem resolves the knowledge point (a code, or a point's title), normalizes and
@@ -200,17 +201,17 @@ func readPack(b []byte, syl *Syllabus) (*Result, error) {
 		return nil, tooManyRows()
 	}
 	var items []Item
-	var errs []content.RowError
+	var problems []content.RowError
 	for i := range p.Questions {
 		q := p.Questions[i]
 		q.PackKey = ""
 		if rerr := checkItem(&q, i+1, syl); rerr != nil {
-			errs = append(errs, *rerr)
+			problems = append(problems, *rerr)
 			continue
 		}
 		items = append(items, Item{Row: i + 1, Question: q})
 	}
-	return dedupe(items, errs, "stem"), nil
+	return dedupe(items, problems, "stem"), nil
 }
 
 // jsonField is the field a JSON decoding error is about, if any.
@@ -225,10 +226,10 @@ func jsonField(err error) string {
 	return ""
 }
 
+// validationMessage is what a validation error tells the user.
 func validationMessage(err error) string {
-	var ve *content.ValidationError
-	if errors.As(err, &ve) {
-		return ve.Message
+	if e, ok := errs.As(err); ok {
+		return e.Message
 	}
 	return err.Error()
 }
@@ -263,27 +264,27 @@ func (j *QuestionJSON) Question() content.Question {
 		Unit: j.Unit, Difficulty: j.Difficulty, Source: j.Source, Material: j.Material, Parts: j.Parts}
 }
 
+// validationField is the field a validation error names, if any.
 func validationField(err error) string {
-	var ve *content.ValidationError
-	if errors.As(err, &ve) {
-		return ve.Field
+	if e, ok := errs.As(err); ok {
+		return e.Field
 	}
 	return ""
 }
 
 // dedupe reports the second of two identical questions in one file.
-func dedupe(items []Item, errs []content.RowError, field string) *Result {
+func dedupe(items []Item, problems []content.RowError, field string) *Result {
 	seen := map[string]int{}
 	var kept []Item
 	for _, it := range items {
 		k := sameKey(&it.Question)
 		if first, dup := seen[k]; dup {
-			errs = append(errs, content.RowError{Row: it.Row, Field: field, Message: fmt.Sprintf("与第 %d 行是同一道题（题干与选项都相同）", first)})
+			problems = append(problems, content.RowError{Row: it.Row, Field: field, Message: fmt.Sprintf("与第 %d 行是同一道题（题干与选项都相同）", first)})
 			continue
 		}
 		seen[k] = it.Row
 		kept = append(kept, it)
 	}
-	slices.SortStableFunc(errs, func(a, b content.RowError) int { return a.Row - b.Row })
-	return &Result{Items: kept, Errors: errs, stemField: field}
+	slices.SortStableFunc(problems, func(a, b content.RowError) int { return a.Row - b.Row })
+	return &Result{Items: kept, Errors: problems, stemField: field}
 }

@@ -11,6 +11,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/csmexam/csmexam/content"
+	"github.com/csmexam/csmexam/content/errs"
 	"golang.org/x/text/width"
 )
 
@@ -193,7 +194,7 @@ func (c columns) name(col string) string {
 // would otherwise drop a column silently. Empty headers are ignored.
 func parseHeader(header []string) (columns, []content.RowError) {
 	c := columns{index: map[string]int{}, written: map[string]string{}, ignored: map[int]bool{}, headers: header}
-	var errs []content.RowError
+	var problems []content.RowError
 	for i, h := range header {
 		h = strings.TrimSpace(strings.TrimPrefix(h, bom))
 		if h == "" {
@@ -202,21 +203,21 @@ func parseHeader(header []string) (columns, []content.RowError) {
 		canon := canonicalHeader(h)
 		switch _, dup := c.index[canon]; {
 		case canon == "":
-			errs = append(errs, content.RowError{Row: 1, Field: h, Message: "无法识别的列名；可用的列见模板的“填写说明”"})
+			problems = append(problems, content.RowError{Row: 1, Field: h, Message: "无法识别的列名；可用的列见模板的“填写说明”"})
 		case canon == ignoredColumn:
 			c.ignored[i] = true
 		case dup:
-			errs = append(errs, content.RowError{Row: 1, Field: h, Message: fmt.Sprintf("与“%s”列重复", c.written[canon])})
+			problems = append(problems, content.RowError{Row: 1, Field: h, Message: fmt.Sprintf("与“%s”列重复", c.written[canon])})
 		default:
 			c.index[canon], c.written[canon] = i, h
 		}
 	}
 	for _, need := range []string{colType, colStem, colUnit} {
 		if _, ok := c.index[need]; !ok {
-			errs = append(errs, content.RowError{Row: 1, Field: need, Message: "缺少“" + need + "”列"})
+			problems = append(problems, content.RowError{Row: 1, Field: need, Message: "缺少“" + need + "”列"})
 		}
 	}
-	return c, errs
+	return c, problems
 }
 
 // parseRow reads one data row into a normalized, validated question. The error names
@@ -323,7 +324,7 @@ func parseRow(c columns, cells []string, row int, syl *Syllabus) (content.Questi
 	}
 	q.Normalize()
 	if err := q.Validate(syl.IsPoint); err != nil {
-		var ve *content.ValidationError
+		var ve *errs.Error
 		if errors.As(err, &ve) {
 			return fail(fieldColumn(ve.Field), "%s", ve.Message)
 		}
@@ -452,9 +453,9 @@ func sameKey(q *content.Question) string {
 // readTable turns a header and data rows into questions and row errors. rows[i] is
 // spreadsheet row i+2; empty rows are skipped.
 func readTable(header []string, rows [][]string, syl *Syllabus) *Result {
-	c, errs := parseHeader(header)
-	if len(errs) > 0 {
-		return &Result{Errors: errs}
+	c, problems := parseHeader(header)
+	if len(problems) > 0 {
+		return &Result{Errors: problems}
 	}
 	var items []Item
 	for i, cells := range rows {
@@ -464,12 +465,12 @@ func readTable(header []string, rows [][]string, syl *Syllabus) *Result {
 		row := i + 2
 		q, rerr := parseRow(c, cells, row, syl)
 		if rerr != nil {
-			errs = append(errs, *rerr)
+			problems = append(problems, *rerr)
 			continue
 		}
 		items = append(items, Item{Row: row, Question: q})
 	}
-	return dedupe(items, errs, c.name(colStem))
+	return dedupe(items, problems, c.name(colStem))
 }
 
 // blank reports whether a row has nothing but row numbers.
@@ -489,11 +490,11 @@ func duplicates(items []Item, bank []content.Question, field string) []content.R
 	for i := range bank {
 		have[sameKey(&bank[i])] = bank[i].ID
 	}
-	var errs []content.RowError
+	var problems []content.RowError
 	for _, it := range items {
 		if id, ok := have[sameKey(&it.Question)]; ok {
-			errs = append(errs, content.RowError{Row: it.Row, Field: field, Message: fmt.Sprintf("题库中已有这道题（编号 %d）", id)})
+			problems = append(problems, content.RowError{Row: it.Row, Field: field, Message: fmt.Sprintf("题库中已有这道题（编号 %d）", id)})
 		}
 	}
-	return errs
+	return problems
 }

@@ -25,7 +25,7 @@ var Exports = map[string]Export{
 	"gift": {".gift", "text/plain; charset=utf-8", writeBankGIFT},
 }
 
-// WriteBank writes qs in the named format; an unknown format is a ValidationError on
+// WriteBank writes qs in the named format; an unknown format is an Invalid *errs.Error on
 // "format". Every export reads back through Read into the same questions.
 func WriteBank(w io.Writer, format string, qs []content.Question) error {
 	e, ok := Exports[format]

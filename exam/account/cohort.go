@@ -156,7 +156,7 @@ func (r MemberRef) String() string {
 
 // ChangeMembers adds and removes members of cohort id in one transaction. Only
 // candidates of the cohort's center can be members; a reference to anyone else is a
-// *content.ValidationError naming "add[i]" or "remove[i]". Adding a member twice or
+// *errs.Error naming "add[i]" or "remove[i]". Adding a member twice or
 // removing a non-member changes nothing.
 func (s *Store) ChangeMembers(ctx context.Context, actor *User, id int64, add, remove []MemberRef) (*Cohort, error) {
 	k, err := s.Cohort(ctx, actor, id)

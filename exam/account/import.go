@@ -86,7 +86,7 @@ func ParseImport(sheet [][]string) ([]ImportRow, []content.RowError) {
 		return ""
 	}
 	var rows []ImportRow
-	var errs []content.RowError
+	var problems []content.RowError
 	seen := map[string]int{}
 	for i, r := range sheet[1:] {
 		n := i + 2
@@ -95,7 +95,7 @@ func ParseImport(sheet [][]string) ([]ImportRow, []content.RowError) {
 		}
 		row := ImportRow{Row: n, Username: cell(r, ColUsername), Name: cell(r, ColName), Password: cell(r, ColPassword), Cohort: cell(r, ColCohort)}
 		bad := func(field, format string, args ...any) {
-			errs = append(errs, content.RowError{Row: n, Field: field, Message: fmt.Sprintf(format, args...)})
+			problems = append(problems, content.RowError{Row: n, Field: field, Message: fmt.Sprintf(format, args...)})
 		}
 		switch first, dup := seen[strings.ToLower(row.Username)]; {
 		case !usernamePattern.MatchString(row.Username):
@@ -109,7 +109,7 @@ func ParseImport(sheet [][]string) ([]ImportRow, []content.RowError) {
 			bad(ColName, "姓名不能超过 64 个字")
 		}
 		if row.Password != "" {
-			var ve *content.ValidationError
+			var ve *errs.Error
 			if errors.As(CheckPassword(row.Password, row.Username), &ve) {
 				bad(ColPassword, "%s", ve.Message)
 			}
@@ -119,13 +119,13 @@ func ParseImport(sheet [][]string) ([]ImportRow, []content.RowError) {
 		}
 		rows = append(rows, row)
 	}
-	if len(rows) == 0 && len(errs) == 0 {
-		errs = append(errs, content.RowError{Row: 2, Field: ColUsername, Message: "文件中没有考生"})
+	if len(rows) == 0 && len(problems) == 0 {
+		problems = append(problems, content.RowError{Row: 2, Field: ColUsername, Message: "文件中没有考生"})
 	}
 	if len(rows) > MaxImportRows {
-		errs = append(errs, content.RowError{Row: rows[MaxImportRows].Row, Field: ColUsername, Message: fmt.Sprintf("一次最多导入 %d 名考生", MaxImportRows)})
+		problems = append(problems, content.RowError{Row: rows[MaxImportRows].Row, Field: ColUsername, Message: fmt.Sprintf("一次最多导入 %d 名考生", MaxImportRows)})
 	}
-	return rows, errs
+	return rows, problems
 }
 
 // ImportCandidates creates the candidates of rows in actor's center, all or none, in one
@@ -221,13 +221,13 @@ func (s *Store) takenUsernames(ctx context.Context, rows []ImportRow) (map[strin
 // hashAll hashes every row's password, one worker per CPU.
 func hashAll(rows []ImportRow) ([]string, error) {
 	hashes := make([]string, len(rows))
-	errs := make([]error, len(rows))
+	problems := make([]error, len(rows))
 	next := make(chan int)
 	var wg sync.WaitGroup
 	for range runtime.GOMAXPROCS(0) {
 		wg.Go(func() {
 			for i := range next {
-				hashes[i], errs[i] = HashPassword(rows[i].Password)
+				hashes[i], problems[i] = HashPassword(rows[i].Password)
 			}
 		})
 	}
@@ -236,7 +236,7 @@ func hashAll(rows []ImportRow) ([]string, error) {
 	}
 	close(next)
 	wg.Wait()
-	return hashes, errors.Join(errs...)
+	return hashes, errors.Join(problems...)
 }
 
 // ensureCohort returns the id of the center's cohort called name, creating it if missing.

@@ -171,7 +171,7 @@ func (s *Store) Center(ctx context.Context, id int64) (*Center, error) {
 
 // CreateUser validates n, creates its center if missing and the user, in one
 // transaction. A taken username is ErrConflict; an invalid field is a
-// *content.ValidationError.
+// *errs.Error.
 func (s *Store) CreateUser(ctx context.Context, n NewUser) (*User, error) {
 	if err := n.Validate(); err != nil {
 		return nil, err
