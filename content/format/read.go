@@ -58,7 +58,7 @@ var importers = map[string]func(b []byte, syl *Syllabus) (*Result, error){
 // Read reads questions from a file named name; the extension picks the format (.xlsx,
 // .csv, .json, .yaml, .gift, .xml for Moodle XML, .txt for Aiken). Problems with single
 // rows are in the result; the error is for a file that cannot be read at all, an
-// Invalid *errs.Error on field "file" (too large, not a spreadsheet, too
+// Invalid *errs.Error on field "file" (too large, a text file not in UTF-8, not a spreadsheet, too
 // many rows).
 func Read(name string, r io.Reader, syl *Syllabus) (*Result, error) {
 	ext := strings.ToLower(filepath.Ext(name))
