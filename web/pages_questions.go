@@ -18,11 +18,7 @@ type questionsData struct {
 }
 
 func (s *Server) questionsPage(c *fiber.Ctx) error {
-	f, err := questionFilter(c)
-	if err != nil {
-		return err
-	}
-	items, total, err := s.Content.ListQuestions(c.UserContext(), f)
+	f, items, total, err := s.filteredQuestions(c)
 	if err != nil {
 		return err
 	}

@@ -30,11 +30,7 @@ type questionList struct {
 const maxPerPage = 200
 
 func (s *Server) listQuestions(c *fiber.Ctx) error {
-	f, err := questionFilter(c)
-	if err != nil {
-		return err
-	}
-	items, total, err := s.Content.ListQuestions(c.UserContext(), f)
+	_, items, total, err := s.filteredQuestions(c)
 	if err != nil {
 		return err
 	}
@@ -42,6 +38,17 @@ func (s *Server) listQuestions(c *fiber.Ctx) error {
 		items = []content.Question{}
 	}
 	return c.JSON(questionList{Items: items, Total: total})
+}
+
+// filteredQuestions is the page of the bank the query asks for, for the API and the
+// question list page alike: the filter, its questions and how many match in all.
+func (s *Server) filteredQuestions(c *fiber.Ctx) (content.QuestionFilter, []content.Question, int64, error) {
+	f, err := questionFilter(c)
+	if err != nil {
+		return f, nil, 0, err
+	}
+	items, total, err := s.Content.ListQuestions(c.UserContext(), f)
+	return f, items, total, err
 }
 
 // questionFilter reads the list's query (unit, type, difficulty, q, page, per_page) for
