@@ -10,6 +10,7 @@ import (
 
 	"github.com/csmexam/csmexam/content"
 	"github.com/csmexam/csmexam/content/account"
+	"github.com/csmexam/csmexam/content/db"
 	"github.com/csmexam/csmexam/exam"
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
@@ -84,8 +85,9 @@ func (s *Service) SetGrade(ctx context.Context, v exam.Viewer, attemptID, questi
 	if err != nil {
 		return nil, err
 	}
-	return s.exams.Rescore(ctx, attemptID, func(tx *gorm.DB, a *exam.Attempt, answers map[int64]exam.Answer) (*exam.Result, error) {
+	return s.exams.Rescore(ctx, attemptID, exam.RescoreFunc(func(ctx context.Context, a *exam.Attempt, answers map[int64]exam.Answer) (*exam.Result, error) {
 		in.Attempt, in.Answers = a, answers
+		tx := db.Conn(ctx, s.db)
 		r, err := s.review(ctx, tx, a)
 		if err != nil {
 			return nil, err
@@ -93,7 +95,10 @@ func (s *Service) SetGrade(ctx context.Context, v exam.Viewer, attemptID, questi
 		if err := CheckGrade(r.question(in, questionID), g.Scores); err != nil {
 			return nil, err
 		}
-		scores, _ := json.Marshal(g.Scores)
+		scores, err := json.Marshal(g.Scores)
+		if err != nil {
+			return nil, fmt.Errorf("grade of %d: %w", questionID, err)
+		}
 		row := caseGradeRow{AttemptID: a.ID, QuestionID: questionID, Scores: string(scores), Comment: g.Comment, GradedBy: v.UserID, GradedAt: s.now().UTC()}
 		if err := tx.Clauses(clause.OnConflict{UpdateAll: true}).Create(&row).Error; err != nil {
 			return nil, fmt.Errorf("store grade: %w", err)
@@ -101,7 +106,7 @@ func (s *Service) SetGrade(ctx context.Context, v exam.Viewer, attemptID, questi
 		r.Grades[questionID] = g
 		res := Rescore(in, r)
 		return &res, nil
-	})
+	}))
 }
 
 // gradeInput gathers what scoring an attempt needs apart from its answers; titles are
@@ -207,8 +212,9 @@ func (s *Service) Regrade(ctx context.Context, v exam.Viewer, questionID int64) 
 			return nil, err
 		}
 		var change *exam.Change
-		_, err = s.exams.Rescore(ctx, as[i].ID, func(tx *gorm.DB, a *exam.Attempt, answers map[int64]exam.Answer) (*exam.Result, error) {
+		_, err = s.exams.Rescore(ctx, as[i].ID, exam.RescoreFunc(func(ctx context.Context, a *exam.Attempt, answers map[int64]exam.Answer) (*exam.Result, error) {
 			in.Attempt, in.Answers = a, answers
+			tx := db.Conn(ctx, s.db)
 			r, err := s.review(ctx, tx, a)
 			if err != nil {
 				return nil, err
@@ -229,7 +235,7 @@ func (s *Service) Regrade(ctx context.Context, v exam.Viewer, questionID int64) 
 			res.History = append(res.History, c)
 			change = &c
 			return &res, nil
-		})
+		}))
 		if err != nil {
 			return nil, fmt.Errorf("regrade attempt %d: %w", as[i].ID, err)
 		}

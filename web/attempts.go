@@ -42,13 +42,7 @@ func (s *Server) startAttempt(c *fiber.Ctx) error {
 	if err := decodeJSON(c, &req); err != nil {
 		return err
 	}
-	if req.Blueprint == "" && req.Assignment == 0 {
-		return content.Invalid("blueprint", "请指定试卷蓝图")
-	}
-	a, assigned, err := s.startAssigned(c, req)
-	if !assigned && err == nil {
-		a, err = s.Exams.Start(c.UserContext(), viewer(c), req.Blueprint, exam.Mode(req.Mode))
-	}
+	a, err := s.Exams.Start(c.UserContext(), viewer(c), exam.StartRequest{Blueprint: req.Blueprint, Mode: exam.Mode(req.Mode), Assignment: req.Assignment})
 	if err != nil {
 		return err
 	}
