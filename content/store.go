@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/csmexam/csmexam/content/errs"
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
 )
@@ -150,7 +151,7 @@ func insertQuestion(tx *gorm.DB, q *Question, by int64, packHash string) error {
 	}
 	if err := tx.Create(&row).Error; err != nil {
 		if errors.Is(err, gorm.ErrDuplicatedKey) {
-			return fmt.Errorf("题目 %s 已存在: %w", q.PackKey, ErrConflict)
+			return errs.New(errs.Conflict, "题目 %s 已存在", q.PackKey)
 		}
 		return fmt.Errorf("insert question: %w", err)
 	}
@@ -210,13 +211,13 @@ func updateQuestion(tx *gorm.DB, q *Question, by int64, expectVersion int, packH
 	var cur questionRow
 	err := tx.Clauses(clause.Locking{Strength: "UPDATE"}).Where("id = ? AND deleted_at IS NULL", q.ID).Take(&cur).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
-		return fmt.Errorf("题目 %d 不存在: %w", q.ID, ErrNotFound)
+		return errs.New(errs.NotFound, "题目 %d 不存在", q.ID)
 	}
 	if err != nil {
 		return err
 	}
 	if expectVersion != 0 && expectVersion != cur.Version {
-		return fmt.Errorf("题目 %d 已被他人修改（当前为第 %d 版，而不是第 %d 版），请刷新后再编辑: %w", q.ID, cur.Version, expectVersion, ErrConflict)
+		return errs.New(errs.Conflict, "题目 %d 已被他人修改（当前为第 %d 版，而不是第 %d 版），请刷新后再编辑", q.ID, cur.Version, expectVersion)
 	}
 	now := time.Now().UTC()
 	b := body(q)
@@ -233,7 +234,7 @@ func updateQuestion(tx *gorm.DB, q *Question, by int64, expectVersion int, packH
 		return fmt.Errorf("update question %d: %w", q.ID, res.Error)
 	}
 	if res.RowsAffected != 1 {
-		return fmt.Errorf("题目 %d 在保存时被他人修改，请刷新后再编辑: %w", q.ID, ErrConflict)
+		return errs.New(errs.Conflict, "题目 %d 在保存时被他人修改，请刷新后再编辑", q.ID)
 	}
 	if err := tx.Create(&questionVersionRow{QuestionID: cur.ID, Version: next, Body: b, CreatedBy: by, CreatedAt: now}).Error; err != nil {
 		return fmt.Errorf("insert question version: %w", err)
@@ -255,7 +256,7 @@ func (s *Store) DeleteQuestion(ctx context.Context, id int64) error {
 		return fmt.Errorf("delete question %d: %w", id, res.Error)
 	}
 	if res.RowsAffected == 0 {
-		return fmt.Errorf("题目 %d 不存在: %w", id, ErrNotFound)
+		return errs.New(errs.NotFound, "题目 %d 不存在", id)
 	}
 	return nil
 }
@@ -284,7 +285,7 @@ func (s *Store) Question(ctx context.Context, id int64) (*Question, error) {
 	var r questionRow
 	err := s.db.WithContext(ctx).Where("id = ? AND deleted_at IS NULL", id).Take(&r).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
-		return nil, fmt.Errorf("题目 %d 不存在: %w", id, ErrNotFound)
+		return nil, errs.New(errs.NotFound, "题目 %d 不存在", id)
 	}
 	if err != nil {
 		return nil, err
@@ -305,7 +306,7 @@ func (s *Store) QuestionVersion(ctx context.Context, id int64, version int) (*Qu
 		Select("v.body, v.created_at, q.center_id, q.pack_key").Joins("JOIN questions q ON q.id = v.question_id").
 		Where("v.question_id = ? AND v.version = ?", id, version).Take(&r).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
-		return nil, fmt.Errorf("题目 %d 没有第 %d 版: %w", id, version, ErrNotFound)
+		return nil, errs.New(errs.NotFound, "题目 %d 没有第 %d 版", id, version)
 	}
 	if err != nil {
 		return nil, err
@@ -318,7 +319,7 @@ func (s *Store) QuestionVersions(ctx context.Context, id int64) ([]Question, err
 	var head questionRow
 	err := s.db.WithContext(ctx).Where("id = ?", id).Take(&head).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
-		return nil, fmt.Errorf("题目 %d 不存在: %w", id, ErrNotFound)
+		return nil, errs.New(errs.NotFound, "题目 %d 不存在", id)
 	}
 	if err != nil {
 		return nil, err
@@ -559,7 +560,7 @@ func (s *Store) Versions(ctx context.Context, refs []Ref) (map[Ref]*Question, er
 	}
 	for _, r := range refs {
 		if out[r] == nil {
-			return nil, fmt.Errorf("题目 %d 没有第 %d 版: %w", r.ID, r.Version, ErrNotFound)
+			return nil, errs.New(errs.NotFound, "题目 %d 没有第 %d 版", r.ID, r.Version)
 		}
 	}
 	return out, nil

@@ -2,11 +2,11 @@ package web
 
 import (
 	"context"
-	"fmt"
 	"net/url"
 	"strings"
 
 	"github.com/csmexam/csmexam/content/account"
+	"github.com/csmexam/csmexam/content/errs"
 	"github.com/gofiber/fiber/v2"
 )
 
@@ -53,7 +53,7 @@ func (s *Server) login(c *fiber.Ctx) error {
 // POST; API clients send none).
 func (s *Server) openSession(c *fiber.Ctx, username, password string) (string, *account.User, error) {
 	if o := c.Get(fiber.HeaderOrigin); o != "" && o != c.BaseURL() {
-		return "", nil, fmt.Errorf("登录请求来自其他网站，已拒绝: %w", account.ErrForbidden)
+		return "", nil, errs.New(errs.Forbidden, "登录请求来自其他网站，已拒绝")
 	}
 	token, u, err := s.Accounts.Login(c.UserContext(), username, password)
 	if err != nil {
@@ -107,7 +107,7 @@ func (s *Server) admit(c *fiber.Ctx, check func(ctx context.Context, token strin
 		return err
 	}
 	if c.Get(fiber.HeaderAuthorization) == "" && !safeMethod(c.Method()) && !sameOrigin(c) {
-		return fmt.Errorf("请求来源不是本站页面，已拒绝: %w", account.ErrForbidden)
+		return errs.New(errs.Forbidden, "请求来源不是本站页面，已拒绝")
 	}
 	c.Locals(userKey, u)
 	return c.Next()
@@ -117,7 +117,7 @@ func (s *Server) admit(c *fiber.Ctx, check func(ctx context.Context, token strin
 func allow(roles ...account.Role) fiber.Handler {
 	return func(c *fiber.Ctx) error {
 		if !currentUser(c).Can(roles...) {
-			return fmt.Errorf("您的角色无权进行此操作: %w", account.ErrForbidden)
+			return errs.New(errs.Forbidden, "您的角色无权进行此操作")
 		}
 		return c.Next()
 	}

@@ -18,6 +18,7 @@ import (
 
 	"github.com/csmexam/csmexam/content"
 	"github.com/csmexam/csmexam/content/account"
+	"github.com/csmexam/csmexam/content/errs"
 	"github.com/csmexam/csmexam/exam"
 	"github.com/gofiber/fiber/v2"
 	"github.com/gofiber/fiber/v2/utils"
@@ -322,7 +323,7 @@ func (s *Server) centerPage(c *fiber.Ctx) error {
 	}
 	manageUsers := currentUser(c).Can(accountAdmins...)
 	if section == "users" && !manageUsers {
-		return fmt.Errorf("只有中心管理员可以管理账号: %w", account.ErrForbidden)
+		return errs.New(errs.Forbidden, "只有中心管理员可以管理账号")
 	}
 	bps, err := s.Exams.Blueprints(c.UserContext(), currentUser(c).CenterID)
 	if err != nil {
@@ -442,7 +443,7 @@ func (s *Server) syllabusNodePage(c *fiber.Ctx) error {
 	code := utils.CopyString(c.Params("code"))
 	n := content.Find(tree, code)
 	if n == nil {
-		return fmt.Errorf("大纲节点 %s 不存在: %w", code, content.ErrNotFound)
+		return errs.New(errs.NotFound, "大纲节点 %s 不存在", code)
 	}
 	// A chapter has a bundled practice blueprint when the bank can fill one.
 	practice := ""
@@ -474,7 +475,7 @@ func (s *Server) examPage(c *fiber.Ctx) error {
 		return c.Redirect(fmt.Sprintf("/attempts/%d/result", a.ID), fiber.StatusSeeOther)
 	}
 	if a.CandidateID != currentUser(c).ID { // staff may read the attempt, not sit it
-		return fmt.Errorf("只有考生本人可以作答: %w", account.ErrForbidden)
+		return errs.New(errs.Forbidden, "只有考生本人可以作答")
 	}
 	return s.render(c, fiber.StatusOK, "exam", a.Rules.Title, a)
 }

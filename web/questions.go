@@ -1,12 +1,12 @@
 package web
 
 import (
-	"fmt"
 	"strconv"
 	"time"
 
 	"github.com/csmexam/csmexam/content"
 	"github.com/csmexam/csmexam/content/account"
+	"github.com/csmexam/csmexam/content/errs"
 	"github.com/gofiber/fiber/v2"
 	"github.com/gofiber/fiber/v2/utils"
 )
@@ -149,14 +149,14 @@ func (s *Server) createQuestion(c *fiber.Ctx) error {
 func (s *Server) visibleQuestion(c *fiber.Ctx) (*content.Question, error) {
 	id, err := strconv.ParseInt(c.Params("id"), 10, 64)
 	if err != nil {
-		return nil, fmt.Errorf("题目 %s 不存在: %w", utils.CopyString(c.Params("id")), content.ErrNotFound)
+		return nil, errs.New(errs.NotFound, "题目 %s 不存在", utils.CopyString(c.Params("id")))
 	}
 	q, err := s.Content.Question(c.UserContext(), id)
 	if err != nil {
 		return nil, err
 	}
 	if !canRead(currentUser(c), q) {
-		return nil, fmt.Errorf("题目 %d 不存在: %w", id, content.ErrNotFound)
+		return nil, errs.New(errs.NotFound, "题目 %d 不存在", id)
 	}
 	return q, nil
 }
@@ -168,7 +168,7 @@ func canRead(u *account.User, q *content.Question) bool {
 // canEdit: the bundled bank is read-only to centers.
 func canEdit(u *account.User, q *content.Question) error {
 	if u.Role != account.Admin && q.CenterID != u.CenterID {
-		return fmt.Errorf("内置题库为只读，只有系统管理员可以修改: %w", account.ErrForbidden)
+		return errs.New(errs.Forbidden, "内置题库为只读，只有系统管理员可以修改")
 	}
 	return nil
 }

@@ -1,9 +1,8 @@
 package web
 
 import (
-	"fmt"
-
 	"github.com/csmexam/csmexam/content"
+	"github.com/csmexam/csmexam/content/errs"
 	"github.com/gofiber/fiber/v2"
 	"github.com/gofiber/fiber/v2/utils"
 )
@@ -34,7 +33,7 @@ func (s *Server) syllabusNode(c *fiber.Ctx) error {
 	}
 	n := content.Find(content.Tree(nodes), code)
 	if n == nil {
-		return fmt.Errorf("大纲节点 %s 不存在: %w", code, content.ErrNotFound)
+		return errs.New(errs.NotFound, "大纲节点 %s 不存在", code)
 	}
 	return c.JSON(n)
 }

@@ -12,6 +12,7 @@ import (
 
 	"github.com/csmexam/csmexam/content"
 	"github.com/csmexam/csmexam/content/account"
+	"github.com/csmexam/csmexam/content/errs"
 	"github.com/gofiber/fiber/v2"
 	"github.com/gofiber/fiber/v2/utils"
 	"github.com/xuri/excelize/v2"
@@ -105,7 +106,7 @@ func (s *Server) listUsers(c *fiber.Ctx) error {
 func (s *Server) queryCohort(c *fiber.Ctx) (*account.Cohort, error) {
 	id, err := strconv.ParseInt(c.Query("cohort"), 10, 64)
 	if err != nil {
-		return nil, fmt.Errorf("班级 %s 不存在: %w", utils.CopyString(c.Query("cohort")), content.ErrNotFound)
+		return nil, errs.New(errs.NotFound, "班级 %s 不存在", utils.CopyString(c.Query("cohort")))
 	}
 	return s.Accounts.Cohort(c.UserContext(), currentUser(c), id)
 }

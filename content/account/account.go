@@ -4,7 +4,6 @@
 package account
 
 import (
-	"errors"
 	"fmt"
 	"regexp"
 	"strings"
@@ -12,14 +11,15 @@ import (
 	"unicode/utf8"
 
 	"github.com/csmexam/csmexam/content"
+	"github.com/csmexam/csmexam/content/errs"
 )
 
 // Sentinel errors; stores wrap them with context.
 var (
 	ErrNotFound     = content.ErrNotFound
 	ErrConflict     = content.ErrConflict
-	ErrUnauthorized = errors.New("not logged in")
-	ErrForbidden    = errors.New("forbidden")
+	ErrUnauthorized = errs.Unauthorized
+	ErrForbidden    = errs.Forbidden
 )
 
 // Role says what a user may do.

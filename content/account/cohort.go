@@ -10,6 +10,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/csmexam/csmexam/content"
+	"github.com/csmexam/csmexam/content/errs"
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
 )
@@ -48,7 +49,7 @@ func checkCohortName(name string) (string, error) {
 }
 
 func cohortConflict(name string) error {
-	return fmt.Errorf("本中心已有名为 %s 的班级: %w", name, ErrConflict)
+	return errs.New(errs.Conflict, "本中心已有名为 %s 的班级", name)
 }
 
 // CreateCohort makes a cohort in actor's center. A name the center already uses is
@@ -88,7 +89,7 @@ func (s *Store) Cohort(ctx context.Context, actor *User, id int64) (*Cohort, err
 	var k Cohort
 	err := s.cohortsQuery(ctx).Where("k.id = ?", id).Take(&k).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) || err == nil && !actor.SeesCenter(k.CenterID) {
-		return nil, fmt.Errorf("班级 %d 不存在: %w", id, ErrNotFound)
+		return nil, errs.New(errs.NotFound, "班级 %d 不存在", id)
 	}
 	if err != nil {
 		return nil, wrapf(err, "cohort %d", id)

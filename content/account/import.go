@@ -11,6 +11,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/csmexam/csmexam/content"
+	"github.com/csmexam/csmexam/content/errs"
 	"gorm.io/gorm"
 )
 
@@ -181,7 +182,7 @@ func (s *Store) ImportCandidates(ctx context.Context, actor *User, rows []Import
 		for i, r := range rows {
 			u, err := s.insertUser(tx, center, NewUser{Username: r.Username, Name: r.Name, Role: Candidate, Center: center.Code}, hashes[i])
 			if err != nil {
-				return fmt.Errorf("第 %d 行: %w", r.Row, err)
+				return errs.Within(err, "第 %d 行", r.Row)
 			}
 			if r.Cohort == "" {
 				continue

@@ -3,11 +3,11 @@ package account
 import (
 	"context"
 	"errors"
-	"fmt"
 	"strings"
 	"unicode/utf8"
 
 	"github.com/csmexam/csmexam/content"
+	"github.com/csmexam/csmexam/content/errs"
 	"gorm.io/gorm"
 )
 
@@ -28,7 +28,7 @@ func (u *User) mayGrant(r Role) bool {
 	return false
 }
 
-var errMayNotManage = fmt.Errorf("您无权管理这类账号: %w", ErrForbidden)
+var errMayNotManage = errs.New(errs.Forbidden, "您无权管理这类账号")
 
 // CreateAccount creates a user on behalf of actor. A center admin creates candidates and
 // instructors in their own center (n.Center is ignored); an admin any role in any center
@@ -125,7 +125,7 @@ func (s *Store) UserFor(ctx context.Context, actor *User, id int64) (*User, erro
 		return nil, err
 	}
 	if !actor.SeesCenter(u.CenterID) {
-		return nil, fmt.Errorf("用户 %d 不存在: %w", id, ErrNotFound)
+		return nil, errs.New(errs.NotFound, "用户 %d 不存在", id)
 	}
 	return u, nil
 }
@@ -168,7 +168,7 @@ func (s *Store) UpdateUser(ctx context.Context, actor *User, id int64, p UserPat
 	}
 	if p.Disabled != nil {
 		if *p.Disabled && u.ID == actor.ID {
-			return nil, fmt.Errorf("不能停用自己的账号: %w", ErrConflict)
+			return nil, errs.New(errs.Conflict, "不能停用自己的账号")
 		}
 		set["disabled"], u.Disabled = *p.Disabled, *p.Disabled
 	}

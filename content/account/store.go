@@ -7,10 +7,10 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"errors"
-	"fmt"
 	"time"
 
 	"github.com/csmexam/csmexam/content/db"
+	"github.com/csmexam/csmexam/content/errs"
 	"gorm.io/gorm"
 )
 
@@ -148,7 +148,7 @@ func (s *Store) CenterByCode(ctx context.Context, code string) (*Center, error) 
 	var c centerRow
 	err := s.db.WithContext(ctx).Where("code = ?", code).Take(&c).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
-		return nil, fmt.Errorf("培训中心 %s 不存在: %w", code, ErrNotFound)
+		return nil, errs.New(errs.NotFound, "培训中心 %s 不存在", code)
 	}
 	if err != nil {
 		return nil, err
@@ -161,7 +161,7 @@ func (s *Store) Center(ctx context.Context, id int64) (*Center, error) {
 	var c centerRow
 	err := s.db.WithContext(ctx).Where("id = ?", id).Take(&c).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
-		return nil, fmt.Errorf("培训中心 %d 不存在: %w", id, ErrNotFound)
+		return nil, errs.New(errs.NotFound, "培训中心 %d 不存在", id)
 	}
 	if err != nil {
 		return nil, err
@@ -202,7 +202,7 @@ func (s *Store) insertUser(tx *gorm.DB, c *Center, n NewUser, hash string) (*Use
 	row := userRow{CenterID: c.ID, Username: n.Username, Name: name, Role: string(n.Role), PasswordHash: hash, CreatedAt: now, UpdatedAt: now}
 	if err := tx.Create(&row).Error; err != nil {
 		if errors.Is(err, gorm.ErrDuplicatedKey) {
-			return nil, fmt.Errorf("用户名 %s 已被使用: %w", n.Username, ErrConflict)
+			return nil, errs.New(errs.Conflict, "用户名 %s 已被使用", n.Username)
 		}
 		return nil, wrapf(err, "create user %s", n.Username)
 	}
@@ -230,7 +230,7 @@ func (s *Store) User(ctx context.Context, id int64) (*User, error) {
 	err := s.db.WithContext(ctx).Table("users u").Select("u.*, c.code AS center_code").
 		Joins("JOIN centers c ON c.id = u.center_id").Where("u.id = ?", id).Take(&r).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
-		return nil, fmt.Errorf("用户 %d 不存在: %w", id, ErrNotFound)
+		return nil, errs.New(errs.NotFound, "用户 %d 不存在", id)
 	}
 	if err != nil {
 		return nil, err
@@ -270,7 +270,7 @@ func (s *Store) Login(ctx context.Context, username, password string) (string, *
 		VerifyPassword(dummyHash, password)
 	}
 	if err != nil || !VerifyPassword(r.Row.PasswordHash, password) || r.Row.Disabled {
-		return "", nil, fmt.Errorf("用户名或密码不正确: %w", ErrUnauthorized)
+		return "", nil, errs.New(errs.Unauthorized, "用户名或密码不正确")
 	}
 	if err := s.settleSuccess(ctx, username, addr); err != nil {
 		return "", nil, err
@@ -295,7 +295,7 @@ const touchEvery = time.Minute
 // disabled account, is ErrUnauthorized. Each use extends the session's idle timeout.
 func (s *Store) Authenticate(ctx context.Context, token string) (*User, error) {
 	if token == "" {
-		return nil, fmt.Errorf("请先登录: %w", ErrUnauthorized)
+		return nil, errs.New(errs.Unauthorized, "请先登录")
 	}
 	// Sessions are not cached here: a logout or a disabled account must end the session at
 	// once on every server sharing the database, so each request asks the database. (Recall
@@ -313,14 +313,14 @@ func (s *Store) Authenticate(ctx context.Context, token string) (*User, error) {
 		Joins("JOIN users u ON u.id = s.user_id").Joins("JOIN centers c ON c.id = u.center_id").
 		Where("s.token_hash = ?", h).Take(&r).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
-		return nil, fmt.Errorf("登录已失效，请重新登录: %w", ErrUnauthorized)
+		return nil, errs.New(errs.Unauthorized, "登录已失效，请重新登录")
 	}
 	if err != nil {
 		return nil, err
 	}
 	now := s.now().UTC()
 	if r.Row.Disabled || !now.Before(r.ExpiresAt) {
-		return nil, fmt.Errorf("登录已失效，请重新登录: %w", ErrUnauthorized)
+		return nil, errs.New(errs.Unauthorized, "登录已失效，请重新登录")
 	}
 	if now.Sub(r.LastSeen) >= touchEvery {
 		if err := tx.Model(&sessionRow{}).Where("token_hash = ?", h).

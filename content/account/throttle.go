@@ -3,30 +3,33 @@ package account
 import (
 	"context"
 	"errors"
-	"fmt"
 	"math"
 	"net/netip"
 	"time"
 
 	"github.com/csmexam/csmexam/content/db"
+	"github.com/csmexam/csmexam/content/errs"
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
 )
 
-// ErrTooManyAttempts refuses a login while its client must wait; the error is a
+// ErrTooManyAttempts refuses a login while its client must wait; the error's cause is a
 // *ThrottledError that says how long.
-var ErrTooManyAttempts = errors.New("too many login attempts")
+var ErrTooManyAttempts = errs.TooManyRequests
 
-// ThrottledError is a login refused before its password was checked.
+// ThrottledError is why a login was refused before its password was checked: its
+// client must wait RetryAfter.
 type ThrottledError struct {
 	RetryAfter time.Duration
 }
 
-func (e *ThrottledError) Error() string {
-	return fmt.Sprintf("登录失败次数过多，请 %d 秒后再试", int(math.Ceil(e.RetryAfter.Seconds())))
-}
+func (e *ThrottledError) Error() string { return "retry after " + e.RetryAfter.String() }
 
-func (e *ThrottledError) Is(target error) bool { return target == ErrTooManyAttempts }
+// throttled is the error a blocked login returns: the user reads how long to wait.
+func throttled(wait time.Duration) error {
+	return errs.Wrap(errs.TooManyRequests, &ThrottledError{RetryAfter: wait},
+		"登录失败次数过多，请 %d 秒后再试", int(math.Ceil(wait.Seconds())))
+}
 
 // ThrottleRule is one limit on failed logins: Free failures are forgiven; each further
 // one (until Window passes without a failure) blocks the key for a delay that doubles
@@ -190,7 +193,7 @@ func (s *Store) reserveAttempt(ctx context.Context, username, addr string, now t
 			states[r.KeyHash] = throttle{Failures: r.Failures, LastFailure: r.LastFailure, BlockedUntil: r.BlockedUntil}
 		}
 		if wait := loginWait(states[pair], states[address], now); wait > 0 {
-			return &ThrottledError{RetryAfter: wait}
+			return throttled(wait)
 		}
 		if err := saveThrottle(tx, pair, PairRule, PairRule.fail(states[pair], now)); err != nil {
 			return err
