@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/csmexam/csmexam/content"
+	"github.com/csmexam/csmexam/content/errs"
 )
 
 // Beijing is the time zone our centers and candidates read times in.
@@ -74,9 +75,9 @@ func (a *Assignment) windowText() string {
 func (a *Assignment) checkStart(now time.Time, used int) error {
 	switch a.Window(now) {
 	case "upcoming":
-		return fmt.Errorf("%s尚未开放，可作答时间为 %s: %w", a.Title, a.windowText(), content.ErrConflict)
+		return errs.New(errs.Conflict, "%s尚未开放，可作答时间为 %s", a.Title, a.windowText())
 	case "closed":
-		return fmt.Errorf("%s已截止，可作答时间为 %s: %w", a.Title, a.windowText(), content.ErrConflict)
+		return errs.New(errs.Conflict, "%s已截止，可作答时间为 %s", a.Title, a.windowText())
 	}
 	if used >= a.AttemptsAllowed {
 		return a.usedUp()
@@ -85,7 +86,7 @@ func (a *Assignment) checkStart(now time.Time, used int) error {
 }
 
 func (a *Assignment) usedUp() error {
-	return fmt.Errorf("%s最多可作答 %d 次，已用完: %w", a.Title, a.AttemptsAllowed, content.ErrConflict)
+	return errs.New(errs.Conflict, "%s最多可作答 %d 次，已用完", a.Title, a.AttemptsAllowed)
 }
 
 func (in *AssignmentInput) validate() error {
@@ -105,7 +106,7 @@ func (in *AssignmentInput) validate() error {
 }
 
 func assignmentNotFound(id int64) error {
-	return fmt.Errorf("考试安排 %d 不存在: %w", id, ErrNotFound)
+	return errs.New(errs.NotFound, "考试安排 %d 不存在", id)
 }
 
 // seesAssignment tells whether the viewer may see assignment a: staff of its center, or a member
@@ -344,7 +345,7 @@ func (s *Service) DeleteAssignment(ctx context.Context, v Viewer, id int64) erro
 	}
 	return s.store.deleteAssignment(ctx, id, func(started int64) error {
 		if started > 0 {
-			return fmt.Errorf("已有考生开始作答，不能删除这项考试安排（可以修改截止时间）: %w", content.ErrConflict)
+			return errs.New(errs.Conflict, "已有考生开始作答，不能删除这项考试安排（可以修改截止时间）")
 		}
 		return nil
 	})
@@ -374,7 +375,7 @@ func (s *Service) CheckCohortUnassigned(ctx context.Context, cohort int64) error
 		return err
 	}
 	if n > 0 {
-		return fmt.Errorf("班级还有 %d 项考试安排，请先删除它们: %w", n, content.ErrConflict)
+		return errs.New(errs.Conflict, "班级还有 %d 项考试安排，请先删除它们", n)
 	}
 	return nil
 }
@@ -437,7 +438,7 @@ func (s *Service) startAssigned(ctx context.Context, v Viewer, cohorts []int64, 
 	}
 	if open != nil {
 		if Mode(open.Mode) != ModeExam || a.Window(open.StartedAt) != "open" {
-			return nil, fmt.Errorf("您还有一次未交卷的%s作答，请先交卷: %w", a.Title, content.ErrConflict)
+			return nil, errs.New(errs.Conflict, "您还有一次未交卷的%s作答，请先交卷", a.Title)
 		}
 		return s.stamp(ctx, open.ID, a, st.ExtraS)
 	}
@@ -456,13 +457,13 @@ func (s *Service) startAssigned(ctx context.Context, v Viewer, cohorts []int64, 
 // stamped for a is returned as it is; one that belongs to another assignment, or one
 // more than a allows (counted under the lock), is ErrConflict.
 func (s *Service) stamp(ctx context.Context, id int64, a *Assignment, extraS int) (*Attempt, error) {
-	at, err := s.store.stamp(ctx, id, a.ID, func(at *Attempt, owner int64, used func() (int64, error)) (bool, error) {
+	return s.store.stamp(ctx, id, a.ID, func(at *Attempt, owner int64, used func() (int64, error)) (bool, error) {
 		switch owner {
 		case a.ID:
 			return false, nil
 		case 0:
 		default:
-			return false, fmt.Errorf("您还有一次未交卷的%s作答（属于另一项考试安排），请先交卷: %w", a.Title, content.ErrConflict)
+			return false, errs.New(errs.Conflict, "您还有一次未交卷的%s作答（属于另一项考试安排），请先交卷", a.Title)
 		}
 		n, err := used()
 		if err != nil {
@@ -477,11 +478,4 @@ func (s *Service) stamp(ctx context.Context, id int64, a *Assignment, extraS int
 		}
 		return true, nil
 	})
-	if errors.Is(err, content.ErrConflict) { // the candidate's words, unprefixed
-		return nil, err
-	}
-	if err != nil {
-		return nil, fmt.Errorf("attempt %d: record assignment: %w", id, err)
-	}
-	return at, nil
 }

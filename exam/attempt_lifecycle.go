@@ -8,8 +8,8 @@ import (
 	"time"
 
 	"github.com/csmexam/csmexam/content"
-	"github.com/csmexam/csmexam/content/account"
 	"github.com/csmexam/csmexam/content/db"
+	"github.com/csmexam/csmexam/content/errs"
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
 )
@@ -85,7 +85,7 @@ func (s *Service) startFree(ctx context.Context, v Viewer, code string, mode Mod
 			return nil, err
 		}
 		if n >= int64(bp.AttemptsAllowed) {
-			return nil, fmt.Errorf("%s 最多可作答 %d 次，已用完: %w", bp.Title, bp.AttemptsAllowed, content.ErrConflict)
+			return nil, errs.New(errs.Conflict, "%s 最多可作答 %d 次，已用完", bp.Title, bp.AttemptsAllowed)
 		}
 	}
 	bank, err := s.store.bank(ctx, v.CenterID, s.now())
@@ -193,7 +193,7 @@ func (s *Service) Save(ctx context.Context, w Writer, attemptID, questionID int6
 	}
 	sec, it, ok := h.paper.ItemOf(questionID)
 	if !ok {
-		return time.Time{}, fmt.Errorf("题目 %d 不在本次作答中: %w", questionID, ErrNotFound)
+		return time.Time{}, errs.New(errs.NotFound, "题目 %d 不在本次作答中", questionID)
 	}
 	if err := CheckAnswer(sec, it, h.caseParts[questionID], &a); err != nil {
 		return time.Time{}, err
@@ -240,7 +240,7 @@ func (s *Service) explainUnsaved(ctx context.Context, attemptID, questionID, seq
 			return time.Time{}, err
 		}
 		if !ok {
-			return time.Time{}, fmt.Errorf("登录已失效，请重新登录，答案未保存: %w", account.ErrUnauthorized)
+			return time.Time{}, errs.New(errs.Unauthorized, "登录已失效，请重新登录，答案未保存")
 		}
 	}
 	a, err := s.store.attemptState(ctx, attemptID)
@@ -327,10 +327,10 @@ func (s *Service) Extend(ctx context.Context, v Viewer, id int64, seconds int, r
 			return notFound(id)
 		}
 		if a.Status != InProgress {
-			return fmt.Errorf("作答已结束，不能再延长时间: %w", content.ErrConflict)
+			return errs.New(errs.Conflict, "作答已结束，不能再延长时间")
 		}
 		if a.Deadline == nil {
-			return fmt.Errorf("练习模式不计时，无需延长: %w", content.ErrConflict)
+			return errs.New(errs.Conflict, "练习模式不计时，无需延长")
 		}
 		a.ExtensionS += seconds
 		a.Deadline, a.ClosesAt = Clock(&a.Rules, a.Mode, a.StartedAt, a.ExtensionS)

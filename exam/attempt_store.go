@@ -370,8 +370,11 @@ func (st *store) stamp(ctx context.Context, id, assignment int64, decide func(a 
 			return err
 		}
 		out = a
-		return tx.Model(&attemptRow{}).Where("id = ?", id).Updates(map[string]any{
-			"assignment_id": assignment, "extension_s": a.ExtensionS, "deadline": a.Deadline, "closes_at": a.ClosesAt}).Error
+		if err := tx.Model(&attemptRow{}).Where("id = ?", id).Updates(map[string]any{
+			"assignment_id": assignment, "extension_s": a.ExtensionS, "deadline": a.Deadline, "closes_at": a.ClosesAt}).Error; err != nil {
+			return fmt.Errorf("attempt %d: record assignment: %w", id, err)
+		}
+		return nil
 	})
 	return out, err
 }

@@ -6,7 +6,7 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/csmexam/csmexam/content"
+	"github.com/csmexam/csmexam/content/errs"
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
 )
@@ -70,11 +70,11 @@ func (st *store) blueprint(ctx context.Context, code string, now time.Time) (own
 func (st *store) createBlueprint(ctx context.Context, row *blueprintRow) error {
 	err := st.db.WithContext(ctx).Create(row).Error
 	if errors.Is(err, gorm.ErrDuplicatedKey) {
-		return fmt.Errorf("试卷蓝图代码 %s 已被使用: %w", row.Code, content.ErrConflict)
+		return errs.New(errs.Conflict, "试卷蓝图代码 %s 已被使用", row.Code)
 	}
 	return err
 }
 
 func blueprintNotFound(code string) error {
-	return fmt.Errorf("试卷蓝图 %s 不存在: %w", code, ErrNotFound)
+	return errs.New(errs.NotFound, "试卷蓝图 %s 不存在", code)
 }

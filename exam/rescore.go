@@ -2,9 +2,8 @@ package exam
 
 import (
 	"context"
-	"fmt"
 
-	"github.com/csmexam/csmexam/content"
+	"github.com/csmexam/csmexam/content/errs"
 )
 
 // Rescorer scores a submitted attempt again, given its answers. Rescore calls it inside
@@ -37,7 +36,7 @@ func rescorable(a *Attempt) error {
 	case InProgress:
 		return ErrNotSubmitted
 	case Abandoned:
-		return fmt.Errorf("作答超时被作废，没有成绩: %w", content.ErrConflict)
+		return errs.New(errs.Conflict, "作答超时被作废，没有成绩")
 	}
 	return nil
 }

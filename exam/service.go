@@ -2,10 +2,10 @@ package exam
 
 import (
 	"context"
-	"fmt"
 	"time"
 
 	"github.com/csmexam/csmexam/content"
+	"github.com/csmexam/csmexam/content/errs"
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
 )
@@ -86,4 +86,4 @@ func (v Viewer) sees(a *Attempt) bool {
 // member is the viewer as a candidate: staff start and see assignments as members too.
 func (v Viewer) member() Viewer { return Viewer{UserID: v.UserID, CenterID: v.CenterID} }
 
-func notFound(id int64) error { return fmt.Errorf("作答 %d 不存在: %w", id, ErrNotFound) }
+func notFound(id int64) error { return errs.New(errs.NotFound, "作答 %d 不存在", id) }

@@ -11,6 +11,7 @@ import (
 	"github.com/csmexam/csmexam/content"
 	"github.com/csmexam/csmexam/content/account"
 	"github.com/csmexam/csmexam/content/db"
+	"github.com/csmexam/csmexam/content/errs"
 	"github.com/csmexam/csmexam/exam"
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
@@ -32,7 +33,7 @@ func NewService(g *gorm.DB, exams *exam.Service, cs *content.Store, accounts *ac
 	return &Service{db: g, exams: exams, content: cs, accounts: accounts, now: now}
 }
 
-func notFound(id int64) error { return fmt.Errorf("作答 %d 不存在: %w", id, content.ErrNotFound) }
+func notFound(id int64) error { return errs.New(errs.NotFound, "作答 %d 不存在", id) }
 
 // staffAttempt returns an attempt for staff of its center; anyone else gets ErrNotFound.
 func (s *Service) staffAttempt(ctx context.Context, v exam.Viewer, id int64) (*exam.Attempt, error) {
@@ -65,7 +66,7 @@ func (s *Service) SetGrade(ctx context.Context, v exam.Viewer, attemptID, questi
 	}
 	sec, _, ok := a.Paper.ItemOf(questionID)
 	if !ok {
-		return nil, fmt.Errorf("题目 %d 不在本次作答中: %w", questionID, content.ErrNotFound)
+		return nil, errs.New(errs.NotFound, "题目 %d 不在本次作答中", questionID)
 	}
 	if sec.Type != content.Case {
 		return nil, content.Invalid("question_id", "只有案例分析题需要人工评分，%s由系统自动评分", sec.Type.Title())
@@ -195,7 +196,7 @@ func (s *Service) Regrade(ctx context.Context, v exam.Viewer, questionID int64) 
 		return nil, err
 	}
 	if q.CenterID != 0 && q.CenterID != v.CenterID || !v.Staff {
-		return nil, fmt.Errorf("题目 %d 不存在: %w", questionID, content.ErrNotFound)
+		return nil, errs.New(errs.NotFound, "题目 %d 不存在", questionID)
 	}
 	as, err := s.exams.AttemptsWith(ctx, v.CenterID, questionID)
 	if err != nil {

@@ -1,10 +1,10 @@
 package web
 
 import (
-	"fmt"
 	"time"
 
 	"github.com/csmexam/csmexam/content"
+	"github.com/csmexam/csmexam/content/errs"
 	"github.com/csmexam/csmexam/exam"
 	"github.com/gofiber/fiber/v2"
 )
@@ -141,7 +141,7 @@ func (s *Server) setAssignmentExtension(c *fiber.Ctx) error {
 	}
 	// An admin acting on their center's assignment reaches only that center's users.
 	if u, err := s.Accounts.UserFor(ctx, currentUser(c), uid); err != nil || u.CenterID != currentUser(c).CenterID {
-		return fmt.Errorf("用户 %d 不存在: %w", uid, content.ErrNotFound)
+		return errs.New(errs.NotFound, "用户 %d 不存在", uid)
 	}
 	a, err := s.Exams.SetExtension(ctx, viewer(c), id, uid, req.Seconds)
 	if err != nil {

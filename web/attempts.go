@@ -173,7 +173,7 @@ func (s *Server) attemptResult(c *fiber.Ctx) error {
 		return err
 	}
 	if a.Result == nil {
-		return fmt.Errorf("作答尚未提交，还没有成绩: %w", content.ErrConflict)
+		return exam.ErrNotSubmitted
 	}
 	return c.JSON(a.Result)
 }
