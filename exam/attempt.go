@@ -8,15 +8,16 @@ import (
 	"unicode/utf8"
 
 	"github.com/csmexam/csmexam/content"
+	"github.com/csmexam/csmexam/content/errs"
 )
 
 // Sentinel errors of attempts; the web layer maps them (closed and stale are conflicts).
 var (
 	ErrNotFound      = content.ErrNotFound
-	ErrAttemptClosed = fmt.Errorf("作答已结束，答案未保存: %w", content.ErrConflict)
-	ErrStaleWrite    = fmt.Errorf("这道题已有更新的答案（可能来自另一个窗口），本次保存被拒绝: %w", content.ErrConflict)
+	ErrAttemptClosed = errs.New(errs.Conflict, "作答已结束，答案未保存")
+	ErrStaleWrite    = errs.New(errs.Conflict, "这道题已有更新的答案（可能来自另一个窗口），本次保存被拒绝")
 	// ErrNotSubmitted is a review, a grade or a report asked of an attempt still in progress.
-	ErrNotSubmitted = fmt.Errorf("作答尚未提交，还没有成绩: %w", content.ErrConflict)
+	ErrNotSubmitted = errs.New(errs.Conflict, "作答尚未提交，还没有成绩")
 )
 
 // Status is where an attempt stands.
@@ -56,6 +57,13 @@ func (a *Attempt) Open(now time.Time) bool {
 // Overdue reports whether the sweeper should finalise the attempt at now.
 func (a *Attempt) Overdue(now time.Time) bool {
 	return a.Status == InProgress && a.ClosesAt != nil && !now.Before(*a.ClosesAt)
+}
+
+// RevealsKey tells whether a question's answer key, explanation and reference may be
+// shown with a, answered or not: all of them once a is closed (for review); while it is
+// open, never in an exam, and in practice a question's once it is answered. It is pure.
+func (a *Attempt) RevealsKey(answered bool) bool {
+	return a.Status != InProgress || a.Mode == ModePractice && answered
 }
 
 // Clock computes the deadline and the close of saves for a start at t with extra seconds.
