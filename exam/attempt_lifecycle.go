@@ -135,11 +135,7 @@ func (s *Service) insertAttempt(ctx context.Context, v Viewer, slot string, bp *
 
 // Attempt returns an attempt the viewer may see; another's is ErrNotFound.
 func (s *Service) Attempt(ctx context.Context, v Viewer, id int64) (*Attempt, error) {
-	row, err := s.store.attempt(ctx, id)
-	if err != nil {
-		return nil, err
-	}
-	a, err := row.attempt()
+	a, err := s.store.attempt(ctx, id)
 	if err != nil {
 		return nil, err
 	}
@@ -274,11 +270,7 @@ func (s *Service) finalize(ctx context.Context, id int64, allowed func(*Attempt)
 		return nil, errNoGrader
 	}
 	// Read what grading needs before the transaction, so the row lock is held briefly.
-	row, err := s.store.attempt(ctx, id)
-	if err != nil {
-		return nil, err
-	}
-	a, err := row.attempt()
+	a, err := s.store.attempt(ctx, id)
 	if err != nil {
 		return nil, err
 	}

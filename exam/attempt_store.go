@@ -36,8 +36,8 @@ func (st *store) openAttempt(ctx context.Context, slot string) (*Attempt, bool, 
 	return a, err == nil, err
 }
 
-// attempt returns attempt id's row; ErrNotFound for none.
-func (st *store) attempt(ctx context.Context, id int64) (*attemptRow, error) {
+// attempt returns attempt id; ErrNotFound for none.
+func (st *store) attempt(ctx context.Context, id int64) (*Attempt, error) {
 	var row attemptRow
 	err := st.db.WithContext(ctx).Where("id = ?", id).Take(&row).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
@@ -46,7 +46,7 @@ func (st *store) attempt(ctx context.Context, id int64) (*attemptRow, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &row, nil
+	return row.attempt()
 }
 
 // countAttempts counts candidate's attempts of blueprint code, of any status.
@@ -234,6 +234,17 @@ func lockAttempt(tx *gorm.DB, id int64, columns ...string) (*attemptRow, error) 
 	return &row, err
 }
 
+// lockedAttempt reads attempt id in tx, locked for update, as its row and as an Attempt;
+// ErrNotFound for none.
+func lockedAttempt(tx *gorm.DB, id int64) (*attemptRow, *Attempt, error) {
+	row, err := lockAttempt(tx, id)
+	if err != nil {
+		return nil, nil, err
+	}
+	a, err := row.attempt()
+	return row, a, err
+}
+
 // finish stores the result grade gives attempt id, which it grades under the attempt's
 // row lock, and closes the attempt's slot; an attempt finalised meanwhile keeps, and
 // returns, its result. grade gets a reader of the attempt's answers.
@@ -273,11 +284,7 @@ func (st *store) finish(ctx context.Context, id int64, grade func(answers func()
 func (st *store) rescore(ctx context.Context, id int64, now time.Time, check func(*Attempt) error, score func(ctx context.Context, a *Attempt, answers map[int64]Answer) (*Result, error)) (*Result, error) {
 	var out *Result
 	err := st.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		row, err := lockAttempt(tx, id)
-		if err != nil {
-			return err
-		}
-		a, err := row.attempt()
+		_, a, err := lockedAttempt(tx, id)
 		if err != nil {
 			return err
 		}
@@ -319,11 +326,7 @@ type grant struct {
 func (st *store) extend(ctx context.Context, id int64, g grant, change func(a *Attempt) error) (*Attempt, error) {
 	var out *Attempt
 	err := st.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		row, err := lockAttempt(tx, id)
-		if err != nil {
-			return err
-		}
-		a, err := row.attempt()
+		_, a, err := lockedAttempt(tx, id)
 		if err != nil {
 			return err
 		}
@@ -351,11 +354,7 @@ func (st *store) extend(ctx context.Context, id int64, g grant, change func(a *A
 func (st *store) stamp(ctx context.Context, id, assignment int64, decide func(a *Attempt, owner int64, used func() (int64, error)) (bool, error)) (*Attempt, error) {
 	var out *Attempt
 	err := st.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		row, err := lockAttempt(tx, id)
-		if err != nil {
-			return err
-		}
-		a, err := row.attempt()
+		row, a, err := lockedAttempt(tx, id)
 		if err != nil {
 			return err
 		}
