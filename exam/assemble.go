@@ -2,7 +2,6 @@ package exam
 
 import (
 	"cmp"
-	"errors"
 	"fmt"
 	"hash/fnv"
 	"math"
@@ -12,13 +11,15 @@ import (
 	"strings"
 
 	"github.com/csmexam/csmexam/content"
+	"github.com/csmexam/csmexam/content/errs"
 )
 
 // ErrBankShort means the bank, within a blueprint's scope, cannot fill the blueprint.
-var ErrBankShort = errors.New("题库题目不足")
+var ErrBankShort = errs.BankShort
 
 // ShortageError says which part of a blueprint the bank cannot fill: a whole section
-// (Unit empty) or one quota. It matches ErrBankShort.
+// (Unit empty) or one quota. It matches ErrBankShort, and reads as an *errs.Error of
+// that kind whose message is its text.
 type ShortageError struct {
 	Type content.Type
 	Unit string // the quota's unit; "" for the section as a whole
@@ -36,6 +37,15 @@ func (e *ShortageError) Error() string {
 }
 
 func (e *ShortageError) Is(target error) bool { return target == ErrBankShort }
+
+// As lets errors.As read e as an *errs.Error, as web's error table does.
+func (e *ShortageError) As(target any) bool {
+	t, ok := target.(**errs.Error)
+	if ok {
+		*t = &errs.Error{Kind: errs.BankShort, Message: e.Error()}
+	}
+	return ok
+}
 
 // Paper is an assembled exam: which version of which question sits where, and in which
 // order its options are shown. An attempt stores its paper, so the candidate, the grader

@@ -8,8 +8,7 @@ import (
 	"time"
 
 	"github.com/csmexam/csmexam/content"
-	"gorm.io/gorm"
-	"gorm.io/gorm/clause"
+	"github.com/csmexam/csmexam/content/errs"
 )
 
 // Beijing is the time zone our centers and candidates read times in (content's).
@@ -76,9 +75,9 @@ func (a *Assignment) windowText() string {
 func (a *Assignment) checkStart(now time.Time, used int) error {
 	switch a.Window(now) {
 	case "upcoming":
-		return fmt.Errorf("%s尚未开放，可作答时间为 %s: %w", a.Title, a.windowText(), content.ErrConflict)
+		return errs.New(errs.Conflict, "%s尚未开放，可作答时间为 %s", a.Title, a.windowText())
 	case "closed":
-		return fmt.Errorf("%s已截止，可作答时间为 %s: %w", a.Title, a.windowText(), content.ErrConflict)
+		return errs.New(errs.Conflict, "%s已截止，可作答时间为 %s", a.Title, a.windowText())
 	}
 	if used >= a.AttemptsAllowed {
 		return a.usedUp()
@@ -87,7 +86,7 @@ func (a *Assignment) checkStart(now time.Time, used int) error {
 }
 
 func (a *Assignment) usedUp() error {
-	return fmt.Errorf("%s最多可作答 %d 次，已用完: %w", a.Title, a.AttemptsAllowed, content.ErrConflict)
+	return errs.New(errs.Conflict, "%s最多可作答 %d 次，已用完", a.Title, a.AttemptsAllowed)
 }
 
 func (in *AssignmentInput) validate() error {
@@ -106,31 +105,14 @@ func (in *AssignmentInput) validate() error {
 	return nil
 }
 
-type assignmentRow struct {
-	ID              int64 `gorm:"primaryKey"`
-	CenterID        int64
-	Blueprint       string
-	CohortID        int64
-	OpensAt         time.Time
-	ClosesAt        time.Time
-	AttemptsAllowed int
-	CreatedBy       int64
-	CreatedAt       time.Time
-	UpdatedAt       time.Time
-}
-
-func (assignmentRow) TableName() string { return "assignments" }
-
-type assignmentExtensionRow struct {
-	AssignmentID int64 `gorm:"primaryKey"`
-	UserID       int64 `gorm:"primaryKey"`
-	Seconds      int
-}
-
-func (assignmentExtensionRow) TableName() string { return "assignment_extensions" }
-
 func assignmentNotFound(id int64) error {
-	return fmt.Errorf("考试安排 %d 不存在: %w", id, ErrNotFound)
+	return errs.New(errs.NotFound, "考试安排 %d 不存在", id)
+}
+
+// seesAssignment tells whether the viewer may see assignment a: staff of its center, or a member
+// of its cohort (cohorts are the viewer's).
+func (v Viewer) seesAssignment(a *assignmentRow, cohorts []int64) bool {
+	return a.CenterID == v.CenterID && (v.Staff || slices.Contains(cohorts, a.CohortID))
 }
 
 // CreateAssignment assigns a blueprint the viewer's center sees to one of its cohorts
@@ -154,29 +136,26 @@ func (s *Service) CreateAssignment(ctx context.Context, v Viewer, in AssignmentI
 	now := s.now().UTC()
 	row := assignmentRow{CenterID: v.CenterID, Blueprint: bp.Code, CohortID: in.Cohort, OpensAt: in.OpensAt.UTC(), ClosesAt: in.ClosesAt.UTC(),
 		AttemptsAllowed: *in.AttemptsAllowed, CreatedBy: v.UserID, CreatedAt: now, UpdatedAt: now}
-	if err := s.db.WithContext(ctx).Create(&row).Error; err != nil {
-		return nil, fmt.Errorf("create assignment: %w", err)
+	if err := s.store.createAssignment(ctx, &row); err != nil {
+		return nil, err
 	}
 	return s.Assignment(ctx, v, row.ID)
 }
 
-// assignmentFor loads an assignment the viewer may see: staff of its center, or a member
-// of its cohort (cohorts are the viewer's); ErrNotFound otherwise.
+// assignmentFor loads an assignment the viewer may see (see seesAssignment);
+// ErrNotFound otherwise.
 func (s *Service) assignmentFor(ctx context.Context, v Viewer, cohorts []int64, id int64) (*Assignment, error) {
-	var row assignmentRow
-	err := s.db.WithContext(ctx).Where("id = ?", id).Take(&row).Error
-	if errors.Is(err, gorm.ErrRecordNotFound) || err == nil && row.CenterID != v.CenterID {
-		return nil, assignmentNotFound(id)
-	}
+	row, err := s.store.assignment(ctx, id)
 	if err != nil {
 		return nil, err
 	}
-	if !v.Staff && !slices.Contains(cohorts, row.CohortID) {
+	if !v.seesAssignment(row, cohorts) {
 		return nil, assignmentNotFound(id)
 	}
-	return s.assignment(ctx, &row)
+	return s.assignment(ctx, row)
 }
 
+// assignment is row with its blueprint's title (its code when the blueprint is gone).
 func (s *Service) assignment(ctx context.Context, row *assignmentRow) (*Assignment, error) {
 	a := &Assignment{ID: row.ID, CenterID: row.CenterID, Blueprint: row.Blueprint, Cohort: row.CohortID,
 		OpensAt: row.OpensAt.UTC(), ClosesAt: row.ClosesAt.UTC(), AttemptsAllowed: row.AttemptsAllowed, Title: row.Blueprint}
@@ -198,31 +177,39 @@ func (s *Service) Assignment(ctx context.Context, v Viewer, id int64) (*Assignme
 	if err != nil {
 		return nil, err
 	}
-	var exts []assignmentExtensionRow
-	if err := s.db.WithContext(ctx).Where("assignment_id = ?", id).Find(&exts).Error; err != nil {
+	exts, err := s.store.extensions(ctx, []int64{id})
+	if err != nil {
 		return nil, err
 	}
-	for _, e := range exts {
-		if a.Extensions == nil {
-			a.Extensions = map[int64]int{}
-		}
-		a.Extensions[e.UserID] = e.Seconds
-	}
+	a.Extensions = exts[id]
 	return a, nil
 }
 
-// Assignments lists the center's assignments for staff, newest window first.
+// Assignments lists the center's assignments for staff with their extensions, newest
+// window first.
 func (s *Service) Assignments(ctx context.Context, v Viewer) ([]Assignment, error) {
-	var rows []assignmentRow
-	if err := s.db.WithContext(ctx).Where("center_id = ?", v.CenterID).Order("opens_at DESC, id DESC").Limit(1000).Find(&rows).Error; err != nil {
+	if !v.Staff {
+		return []Assignment{}, nil
+	}
+	rows, err := s.store.centerAssignments(ctx, v.CenterID)
+	if err != nil {
+		return nil, err
+	}
+	ids := make([]int64, len(rows))
+	for i := range rows {
+		ids[i] = rows[i].ID
+	}
+	exts, err := s.store.extensions(ctx, ids)
+	if err != nil {
 		return nil, err
 	}
 	out := make([]Assignment, 0, len(rows))
 	for i := range rows {
-		a, err := s.Assignment(ctx, v, rows[i].ID)
+		a, err := s.assignment(ctx, &rows[i])
 		if err != nil {
 			return nil, err
 		}
+		a.Extensions = exts[a.ID]
 		out = append(out, *a)
 	}
 	return out, nil
@@ -230,13 +217,29 @@ func (s *Service) Assignments(ctx context.Context, v Viewer) ([]Assignment, erro
 
 // MyAssignments lists the assignments of the viewer's cohorts with where the viewer
 // stands in each, soonest closing first.
-func (s *Service) MyAssignments(ctx context.Context, v Viewer, cohorts []int64) ([]AssignmentStatus, error) {
+func (s *Service) MyAssignments(ctx context.Context, v Viewer) ([]AssignmentStatus, error) {
 	out := []AssignmentStatus{}
+	cohorts, err := s.cohortsOf(ctx, v.UserID)
+	if err != nil {
+		return nil, err
+	}
 	if len(cohorts) == 0 {
 		return out, nil
 	}
-	var rows []assignmentRow
-	if err := s.db.WithContext(ctx).Where("center_id = ? AND cohort_id IN ?", v.CenterID, cohorts).Order("closes_at, id").Find(&rows).Error; err != nil {
+	rows, err := s.store.cohortAssignments(ctx, v.CenterID, cohorts)
+	if err != nil {
+		return nil, err
+	}
+	ids := make([]int64, len(rows))
+	for i := range rows {
+		ids[i] = rows[i].ID
+	}
+	attempts, err := s.store.assignedAttempts(ctx, v.UserID, ids, "")
+	if err != nil {
+		return nil, err
+	}
+	extra, err := s.store.candidateExtensions(ctx, v.UserID, ids)
+	if err != nil {
 		return nil, err
 	}
 	now := s.now().UTC()
@@ -245,45 +248,68 @@ func (s *Service) MyAssignments(ctx context.Context, v Viewer, cohorts []int64) 
 		if err != nil {
 			return nil, err
 		}
-		st, err := s.standing(ctx, v.UserID, a, now)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, *st)
+		out = append(out, standing(a, attempts, extra[a.ID], now))
 	}
 	return out, nil
 }
 
-// standing is where candidate stands in assignment a at now.
-func (s *Service) standing(ctx context.Context, candidate int64, a *Assignment, now time.Time) (*AssignmentStatus, error) {
-	tx := s.db.WithContext(ctx)
-	st := &AssignmentStatus{Assignment: *a, Status: a.Window(now)}
-	var attempts []struct {
-		ID     int64
-		Status string
-	}
-	if err := tx.Table("attempts").Select("id, status").Where("assignment_id = ? AND candidate_id = ?", a.ID, candidate).Find(&attempts).Error; err != nil {
+// MyAssignment is assignment id as the viewer, a member of one of its cohorts, stands in
+// it; ErrNotFound for an assignment not given to their cohorts.
+func (s *Service) MyAssignment(ctx context.Context, v Viewer, id int64) (*AssignmentStatus, error) {
+	cohorts, err := s.cohortsOf(ctx, v.UserID)
+	if err != nil {
 		return nil, err
 	}
-	st.AttemptsUsed = len(attempts)
+	a, err := s.assignmentFor(ctx, v.member(), cohorts, id)
+	if err != nil {
+		return nil, err
+	}
+	st, _, err := s.standingOf(ctx, v.UserID, a, "")
+	return st, err
+}
+
+// standingOf is where candidate stands in assignment a now and, when slot is named, the
+// attempt in progress in that slot (whatever assignment it belongs to, if any): one read
+// of the candidate's attempts.
+func (s *Service) standingOf(ctx context.Context, candidate int64, a *Assignment, slot string) (*AssignmentStatus, *attemptBrief, error) {
+	attempts, err := s.store.assignedAttempts(ctx, candidate, []int64{a.ID}, slot)
+	if err != nil {
+		return nil, nil, err
+	}
+	extra, err := s.store.candidateExtensions(ctx, candidate, []int64{a.ID})
+	if err != nil {
+		return nil, nil, err
+	}
+	st := standing(a, attempts, extra[a.ID], s.now().UTC())
+	var open *attemptBrief
+	for i := range attempts {
+		if slot != "" && attempts[i].OpenSlot != nil && *attempts[i].OpenSlot == slot {
+			open = &attempts[i]
+		}
+	}
+	return &st, open, nil
+}
+
+// standing is where a candidate with attempts (of any assignments) and extraS seconds of
+// extension stands in assignment a at now. It is pure.
+func standing(a *Assignment, attempts []attemptBrief, extraS int, now time.Time) AssignmentStatus {
+	st := AssignmentStatus{Assignment: *a, Status: a.Window(now), ExtraS: extraS}
 	for _, at := range attempts {
+		if at.AssignmentID != a.ID {
+			continue
+		}
+		st.AttemptsUsed++
 		if Status(at.Status) == InProgress {
 			st.OpenAttempt = at.ID
 		}
 	}
-	var ext assignmentExtensionRow
-	err := tx.Where("assignment_id = ? AND user_id = ?", a.ID, candidate).Take(&ext).Error
-	if err != nil && !errors.Is(err, gorm.ErrRecordNotFound) {
-		return nil, err
-	}
-	st.ExtraS = ext.Seconds
 	switch {
 	case st.OpenAttempt != 0:
 		st.Status = "in_progress"
 	case st.Status == "open" && st.AttemptsUsed >= a.AttemptsAllowed:
 		st.Status = "used_up"
 	}
-	return st, nil
+	return st
 }
 
 // UpdateAssignment changes the window or the attempts allowed of assignment id; errors
@@ -305,8 +331,7 @@ func (s *Service) UpdateAssignment(ctx context.Context, v Viewer, id int64, in A
 	if err := in.validate(); err != nil {
 		return nil, err
 	}
-	if err := s.db.WithContext(ctx).Model(&assignmentRow{}).Where("id = ?", id).Updates(map[string]any{
-		"opens_at": in.OpensAt.UTC(), "closes_at": in.ClosesAt.UTC(), "attempts_allowed": *in.AttemptsAllowed, "updated_at": s.now().UTC()}).Error; err != nil {
+	if err := s.store.updateAssignment(ctx, id, in, s.now().UTC()); err != nil {
 		return nil, err
 	}
 	return s.Assignment(ctx, v, id)
@@ -318,18 +343,11 @@ func (s *Service) DeleteAssignment(ctx context.Context, v Viewer, id int64) erro
 	if _, err := s.Assignment(ctx, v, id); err != nil {
 		return err
 	}
-	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		var n int64
-		if err := tx.Table("attempts").Where("assignment_id = ?", id).Count(&n).Error; err != nil {
-			return err
+	return s.store.deleteAssignment(ctx, id, func(started int64) error {
+		if started > 0 {
+			return errs.New(errs.Conflict, "已有考生开始作答，不能删除这项考试安排（可以修改截止时间）")
 		}
-		if n > 0 {
-			return fmt.Errorf("已有考生开始作答，不能删除这项考试安排（可以修改截止时间）: %w", content.ErrConflict)
-		}
-		if err := tx.Where("assignment_id = ?", id).Delete(&assignmentExtensionRow{}).Error; err != nil {
-			return err
-		}
-		return tx.Where("id = ?", id).Delete(&assignmentRow{}).Error
+		return nil
 	})
 }
 
@@ -343,17 +361,7 @@ func (s *Service) SetExtension(ctx context.Context, v Viewer, id, candidate int6
 	if _, err := s.Assignment(ctx, v, id); err != nil {
 		return nil, err
 	}
-	tx := s.db.WithContext(ctx)
-	var err error
-	if seconds == 0 {
-		err = tx.Where("assignment_id = ? AND user_id = ?", id, candidate).Delete(&assignmentExtensionRow{}).Error
-	} else {
-		err = tx.Clauses(clause.OnConflict{
-			Columns:   []clause.Column{{Name: "assignment_id"}, {Name: "user_id"}},
-			DoUpdates: clause.AssignmentColumns([]string{"seconds"}),
-		}).Create(&assignmentExtensionRow{AssignmentID: id, UserID: candidate, Seconds: seconds}).Error
-	}
-	if err != nil {
+	if err := s.store.setExtension(ctx, id, candidate, seconds); err != nil {
 		return nil, fmt.Errorf("set extension: %w", err)
 	}
 	return s.Assignment(ctx, v, id)
@@ -362,34 +370,40 @@ func (s *Service) SetExtension(ctx context.Context, v Viewer, id, candidate int6
 // CheckCohortUnassigned returns ErrConflict if cohort has assignments, which would lose
 // their candidates with it.
 func (s *Service) CheckCohortUnassigned(ctx context.Context, cohort int64) error {
-	var n int64
-	if err := s.db.WithContext(ctx).Model(&assignmentRow{}).Where("cohort_id = ?", cohort).Count(&n).Error; err != nil {
+	n, err := s.store.countCohortAssignments(ctx, cohort)
+	if err != nil {
 		return err
 	}
 	if n > 0 {
-		return fmt.Errorf("班级还有 %d 项考试安排，请先删除它们: %w", n, content.ErrConflict)
+		return errs.New(errs.Conflict, "班级还有 %d 项考试安排，请先删除它们", n)
 	}
 	return nil
 }
 
-// AssignmentOf returns the id of the assignment through which the viewer sits blueprint
-// code: the one open now, else the next to open; 0 when none of their cohorts has one
-// open or upcoming, so a closed assignment never stops a free start of its blueprint.
-func (s *Service) AssignmentOf(ctx context.Context, v Viewer, cohorts []int64, code string) (int64, error) {
+// AssignmentOf returns the id of the assignment through which a candidate viewer's start
+// of blueprint code goes (see Start); 0 for none.
+func (s *Service) AssignmentOf(ctx context.Context, v Viewer, code string) (int64, error) {
+	cohorts, err := s.cohortsOf(ctx, v.UserID)
+	if err != nil {
+		return 0, err
+	}
+	return s.assignmentOf(ctx, v, cohorts, code)
+}
+
+// assignmentOf returns the id of the assignment of blueprint code to one of cohorts: the
+// one open now, else the next to open; 0 when none is open or upcoming, so a closed
+// assignment never stops a free start of its blueprint.
+func (s *Service) assignmentOf(ctx context.Context, v Viewer, cohorts []int64, code string) (int64, error) {
 	if len(cohorts) == 0 {
 		return 0, nil
 	}
-	var rows []assignmentRow
-	if err := s.db.WithContext(ctx).Where("center_id = ? AND cohort_id IN ? AND blueprint = ?", v.CenterID, cohorts, code).
-		Order("opens_at").Find(&rows).Error; err != nil {
+	rows, err := s.store.blueprintAssignments(ctx, v.CenterID, cohorts, code)
+	if err != nil {
 		return 0, err
-	}
-	if len(rows) == 0 {
-		return 0, nil
 	}
 	now := s.now().UTC()
 	var next int64
-	for i := len(rows) - 1; i >= 0; i-- {
+	for i := len(rows) - 1; i >= 0; i-- { // rows open in order
 		a := Assignment{OpensAt: rows[i].OpensAt, ClosesAt: rows[i].ClosesAt}
 		switch a.Window(now) {
 		case "open":
@@ -401,26 +415,21 @@ func (s *Service) AssignmentOf(ctx context.Context, v Viewer, cohorts []int64, c
 	return next, nil
 }
 
-// StartAssigned opens an exam attempt of assignment id for a candidate in one of
+// startAssigned opens an exam attempt of assignment id for a candidate in one of
 // cohorts, or returns their attempt of it in progress. Outside the window, or with the
 // attempts used up, it is ErrConflict with a message stating the window or the count.
 // The attempt records the assignment, and its deadline carries the candidate's
 // extension. An exam of the same blueprint the candidate started on their own within
 // the window is adopted as the assignment's while attempts are left (ErrConflict once
 // they are used up); one started outside the window, or a practice, is ErrConflict.
-func (s *Service) StartAssigned(ctx context.Context, v Viewer, cohorts []int64, id int64) (*Attempt, error) {
-	a, err := s.assignmentFor(ctx, Viewer{UserID: v.UserID, CenterID: v.CenterID}, cohorts, id) // as a member
+func (s *Service) startAssigned(ctx context.Context, v Viewer, cohorts []int64, id int64) (*Attempt, error) {
+	a, err := s.assignmentFor(ctx, v.member(), cohorts, id)
 	if err != nil {
 		return nil, err
 	}
-	now := s.now().UTC()
-	// The slot first, the count after: an attempt submitted before the slot was seen
-	// empty is then counted (stamp counts once more under its lock).
-	open, err := s.openAttempt(ctx, fmt.Sprintf("%d/%s", v.UserID, a.Blueprint))
-	if err != nil {
-		return nil, err
-	}
-	st, err := s.standing(ctx, v.UserID, a, now)
+	// One read finds both the slot's attempt and the assignment's: an attempt submitted
+	// before the read is counted, one after it is counted again by stamp under its lock.
+	st, open, err := s.standingOf(ctx, v.UserID, a, slotOf(v.UserID, a.Blueprint))
 	if err != nil {
 		return nil, err
 	}
@@ -428,76 +437,45 @@ func (s *Service) StartAssigned(ctx context.Context, v Viewer, cohorts []int64, 
 		return s.Attempt(ctx, v, st.OpenAttempt)
 	}
 	if open != nil {
-		if open.Mode != ModeExam || a.Window(open.StartedAt) != "open" {
-			return nil, fmt.Errorf("您还有一次未交卷的%s作答，请先交卷: %w", a.Title, content.ErrConflict)
+		if Mode(open.Mode) != ModeExam || a.Window(open.StartedAt) != "open" {
+			return nil, errs.New(errs.Conflict, "您还有一次未交卷的%s作答，请先交卷", a.Title)
 		}
-		return s.stamp(ctx, v, open.ID, a, st.ExtraS)
+		return s.stamp(ctx, open.ID, a, st.ExtraS)
 	}
-	if err := a.checkStart(now, st.AttemptsUsed); err != nil {
+	if err := a.checkStart(s.now().UTC(), st.AttemptsUsed); err != nil {
 		return nil, err
 	}
-	started, err := s.Start(ctx, v, a.Blueprint, ModeExam)
+	started, err := s.startFree(ctx, v, a.Blueprint, ModeExam, false)
 	if err != nil {
 		return nil, err
 	}
-	return s.stamp(ctx, v, started.ID, a, st.ExtraS)
+	return s.stamp(ctx, started.ID, a, st.ExtraS)
 }
 
 // stamp records that attempt id belongs to assignment a and adds the candidate's
-// extension to its deadline. An attempt another request stamped for a is returned as it
-// is; one that belongs to another assignment, or one more than a allows (counted under
-// the lock), is ErrConflict.
-func (s *Service) stamp(ctx context.Context, v Viewer, id int64, a *Assignment, extraS int) (*Attempt, error) {
-	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		var row attemptRow
-		if err := tx.Clauses(clause.Locking{Strength: "UPDATE"}).Where("id = ?", id).Take(&row).Error; err != nil {
-			return err
-		}
-		var owner int64
-		if err := tx.Table("attempts").Select("assignment_id").Where("id = ?", id).Scan(&owner).Error; err != nil {
-			return err
-		}
+// extension to its deadline, returning the attempt as stored. An attempt another request
+// stamped for a is returned as it is; one that belongs to another assignment, or one
+// more than a allows (counted under the lock), is ErrConflict.
+func (s *Service) stamp(ctx context.Context, id int64, a *Assignment, extraS int) (*Attempt, error) {
+	return s.store.stamp(ctx, id, a.ID, func(at *Attempt, owner int64, used func() (int64, error)) (bool, error) {
 		switch owner {
 		case a.ID:
-			return nil
+			return false, nil
 		case 0:
 		default:
-			return fmt.Errorf("您还有一次未交卷的%s作答（属于另一项考试安排），请先交卷: %w", a.Title, content.ErrConflict)
+			return false, errs.New(errs.Conflict, "您还有一次未交卷的%s作答（属于另一项考试安排），请先交卷", a.Title)
 		}
-		var used int64
-		if err := tx.Table("attempts").Where("assignment_id = ? AND candidate_id = ?", a.ID, row.CandidateID).Count(&used).Error; err != nil {
-			return err
-		}
-		if used >= int64(a.AttemptsAllowed) {
-			return a.usedUp()
-		}
-		at, err := row.attempt()
+		n, err := used()
 		if err != nil {
-			return err
+			return false, err
 		}
-		set := map[string]any{"assignment_id": a.ID}
+		if n >= int64(a.AttemptsAllowed) {
+			return false, a.usedUp()
+		}
 		if extraS > 0 && at.Deadline != nil {
 			at.ExtensionS += extraS
 			at.Deadline, at.ClosesAt = Clock(&at.Rules, at.Mode, at.StartedAt, at.ExtensionS)
-			set["extension_s"], set["deadline"], set["closes_at"] = at.ExtensionS, at.Deadline, at.ClosesAt
 		}
-		return tx.Table("attempts").Where("id = ?", id).Updates(set).Error
+		return true, nil
 	})
-	if errors.Is(err, content.ErrConflict) { // the candidate's words, unprefixed
-		return nil, err
-	}
-	if err != nil {
-		return nil, fmt.Errorf("attempt %d: record assignment: %w", id, err)
-	}
-	return s.Attempt(ctx, v, id)
-}
-
-// MyAssignment is assignment id as the viewer, a member of one of cohorts, stands in it;
-// ErrNotFound for an assignment not given to their cohorts.
-func (s *Service) MyAssignment(ctx context.Context, v Viewer, cohorts []int64, id int64) (*AssignmentStatus, error) {
-	a, err := s.assignmentFor(ctx, Viewer{UserID: v.UserID, CenterID: v.CenterID}, cohorts, id) // as a member
-	if err != nil {
-		return nil, err
-	}
-	return s.standing(ctx, v.UserID, a, s.now().UTC())
 }

@@ -13,6 +13,33 @@ import (
 	"github.com/csmexam/csmexam/exam"
 )
 
+// startAssigned starts assignment id as who, a member of cohorts.
+func (f *fixture) startAssigned(ctx context.Context, who exam.Viewer, cohorts []int64, id int64) (*exam.Attempt, error) {
+	f.cohorts.set(who.UserID, cohorts)
+	return f.svc.Start(ctx, who, exam.StartRequest{Assignment: id})
+}
+
+// startFree starts blueprint code as who while in no cohort: outside any assignment.
+func (f *fixture) startFree(ctx context.Context, who exam.Viewer, code string, mode exam.Mode) (*exam.Attempt, error) {
+	f.cohorts.set(who.UserID, nil)
+	return f.svc.Start(ctx, who, exam.StartRequest{Blueprint: code, Mode: mode})
+}
+
+func (f *fixture) myAssignments(ctx context.Context, who exam.Viewer, cohorts []int64) ([]exam.AssignmentStatus, error) {
+	f.cohorts.set(who.UserID, cohorts)
+	return f.svc.MyAssignments(ctx, who)
+}
+
+func (f *fixture) myAssignment(ctx context.Context, who exam.Viewer, cohorts []int64, id int64) (*exam.AssignmentStatus, error) {
+	f.cohorts.set(who.UserID, cohorts)
+	return f.svc.MyAssignment(ctx, who, id)
+}
+
+func (f *fixture) assignmentOf(ctx context.Context, who exam.Viewer, cohorts []int64, code string) (int64, error) {
+	f.cohorts.set(who.UserID, cohorts)
+	return f.svc.AssignmentOf(ctx, who, code)
+}
+
 func TestAssignmentWindowAttemptsAndExtensions(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, dsn string) {
 		f := newFixture(t, dsn)
@@ -41,46 +68,46 @@ func TestAssignmentWindowAttemptsAndExtensions(t *testing.T) {
 		mine := []int64{cohort}
 
 		// Not yet open: refused, stating the window in Beijing time.
-		_, err = f.svc.StartAssigned(ctx, alice, mine, a.ID)
+		_, err = f.startAssigned(ctx, alice, mine, a.ID)
 		if !errors.Is(err, content.ErrConflict) || !strings.Contains(err.Error(), "2026-11-23 18:00 至 2026-11-23 20:00（北京时间）") {
 			t.Fatalf("before the window: %v", err)
 		}
 		// Not in the cohort: the assignment does not exist for them.
-		if _, err := f.svc.StartAssigned(ctx, alice, []int64{8}, a.ID); !errors.Is(err, exam.ErrNotFound) {
+		if _, err := f.startAssigned(ctx, alice, []int64{8}, a.ID); !errors.Is(err, exam.ErrNotFound) {
 			t.Fatalf("outside the cohort: %v", err)
 		}
-		if _, err := f.svc.StartAssigned(ctx, exam.Viewer{UserID: 9, CenterID: 2}, mine, a.ID); !errors.Is(err, exam.ErrNotFound) {
+		if _, err := f.startAssigned(ctx, exam.Viewer{UserID: 9, CenterID: 2}, mine, a.ID); !errors.Is(err, exam.ErrNotFound) {
 			t.Fatalf("another center: %v", err)
 		}
 
 		f.clock.Add(time.Hour)
-		at, err := f.svc.StartAssigned(ctx, alice, mine, a.ID)
+		at, err := f.startAssigned(ctx, alice, mine, a.ID)
 		if err != nil {
 			t.Fatal(err)
 		}
 		if want := at.StartedAt.Add((600 + 300) * time.Second); at.Deadline == nil || !at.Deadline.Equal(want) || at.ExtensionS != 300 {
 			t.Fatalf("deadline %v, want %v (extension %d)", at.Deadline, want, at.ExtensionS)
 		}
-		again, err := f.svc.StartAssigned(ctx, alice, mine, a.ID)
+		again, err := f.startAssigned(ctx, alice, mine, a.ID)
 		if err != nil || again.ID != at.ID {
 			t.Fatalf("second start: %v %v", again, err)
 		}
-		st, err := f.svc.MyAssignments(ctx, alice, mine)
+		st, err := f.myAssignments(ctx, alice, mine)
 		if err != nil || len(st) != 1 || st[0].Status != "in_progress" || st[0].OpenAttempt != at.ID || st[0].AttemptsUsed != 1 || st[0].ExtraS != 300 {
 			t.Fatalf("standing = %+v %v", st, err)
 		}
 		if _, err := f.svc.Submit(ctx, alice.UserID, at.ID); err != nil {
 			t.Fatal(err)
 		}
-		second, err := f.svc.StartAssigned(ctx, alice, mine, a.ID)
+		second, err := f.startAssigned(ctx, alice, mine, a.ID)
 		if err != nil || second.ID == at.ID {
 			t.Fatalf("second attempt: %v", err)
 		}
 		f.svc.Submit(ctx, alice.UserID, second.ID)
-		if _, err := f.svc.StartAssigned(ctx, alice, mine, a.ID); !errors.Is(err, content.ErrConflict) || !strings.Contains(err.Error(), "2 次") {
+		if _, err := f.startAssigned(ctx, alice, mine, a.ID); !errors.Is(err, content.ErrConflict) || !strings.Contains(err.Error(), "2 次") {
 			t.Fatalf("third attempt: %v", err)
 		}
-		st, _ = f.svc.MyAssignments(ctx, alice, mine)
+		st, _ = f.myAssignments(ctx, alice, mine)
 		if st[0].Status != "used_up" || st[0].AttemptsUsed != 2 {
 			t.Fatalf("after two: %+v", st[0])
 		}
@@ -90,12 +117,12 @@ func TestAssignmentWindowAttemptsAndExtensions(t *testing.T) {
 
 		// Bob starts late: his exam keeps its full duration past the window's close.
 		f.clock.Add(115 * time.Minute)
-		late, err := f.svc.StartAssigned(ctx, bob, mine, a.ID)
+		late, err := f.startAssigned(ctx, bob, mine, a.ID)
 		if err != nil || !late.Deadline.After(closes) {
 			t.Fatalf("late start: %v %v", late, err)
 		}
 		f.clock.Add(5 * time.Minute)
-		if _, err := f.svc.StartAssigned(ctx, exam.Viewer{UserID: 5, CenterID: 1}, mine, a.ID); !errors.Is(err, content.ErrConflict) || !strings.Contains(err.Error(), "已截止") {
+		if _, err := f.startAssigned(ctx, exam.Viewer{UserID: 5, CenterID: 1}, mine, a.ID); !errors.Is(err, content.ErrConflict) || !strings.Contains(err.Error(), "已截止") {
 			t.Fatalf("after the window: %v", err)
 		}
 		if _, err := f.svc.Save(ctx, exam.Writer{Candidate: bob.UserID}, late.ID, late.Paper.Sections[0].Items[0].QuestionID, exam.Answer{Choice: []string{late.Paper.Sections[0].Items[0].Options[0]}}); err != nil {
@@ -137,17 +164,17 @@ func TestAssignmentAdoptsOpenAttempt(t *testing.T) {
 		}
 		refused := func(who exam.Viewer, why string) {
 			t.Helper()
-			if _, err := f.svc.StartAssigned(ctx, who, []int64{1}, a.ID); !errors.Is(err, content.ErrConflict) || !strings.Contains(err.Error(), why) {
+			if _, err := f.startAssigned(ctx, who, []int64{1}, a.ID); !errors.Is(err, content.ErrConflict) || !strings.Contains(err.Error(), why) {
 				t.Fatalf("want 409 %q: %v", why, err)
 			}
 		}
 		used := func(who exam.Viewer, want int) {
 			t.Helper()
-			if st, err := f.svc.MyAssignment(ctx, who, []int64{1}, a.ID); err != nil || st.AttemptsUsed != want {
+			if st, err := f.myAssignment(ctx, who, []int64{1}, a.ID); err != nil || st.AttemptsUsed != want {
 				t.Fatalf("attempts used %+v %v, want %d", st, err, want)
 			}
 		}
-		early, err := f.svc.Start(ctx, alice, exam.QuickQuiz, exam.ModeExam)
+		early, err := f.startFree(ctx, alice, exam.QuickQuiz, exam.ModeExam)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -158,12 +185,12 @@ func TestAssignmentAdoptsOpenAttempt(t *testing.T) {
 			t.Fatal(err)
 		}
 
-		free, _ := f.svc.Start(ctx, bob, exam.QuickQuiz, exam.ModeExam)
-		got, err := f.svc.StartAssigned(ctx, bob, []int64{1}, a.ID)
+		free, _ := f.startFree(ctx, bob, exam.QuickQuiz, exam.ModeExam)
+		got, err := f.startAssigned(ctx, bob, []int64{1}, a.ID)
 		if err != nil || got.ID != free.ID {
 			t.Fatalf("adopt: %v %v", got, err)
 		}
-		if st, _ := f.svc.MyAssignments(ctx, bob, []int64{1}); st[0].OpenAttempt != free.ID {
+		if st, _ := f.myAssignments(ctx, bob, []int64{1}); st[0].OpenAttempt != free.ID {
 			t.Fatalf("adopted attempt not recorded: %+v", st[0])
 		}
 		// The same blueprint assigned to bob's other cohort: his open attempt is the first's.
@@ -171,14 +198,14 @@ func TestAssignmentAdoptsOpenAttempt(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := f.svc.StartAssigned(ctx, bob, []int64{1, 2}, other.ID); !errors.Is(err, content.ErrConflict) || strings.Contains(err.Error(), "attempt") {
+		if _, err := f.startAssigned(ctx, bob, []int64{1, 2}, other.ID); !errors.Is(err, content.ErrConflict) || strings.Contains(err.Error(), "attempt") {
 			t.Fatalf("attempt of another assignment taken over: %v", err)
 		}
 		if _, err := f.svc.Submit(ctx, bob.UserID, free.ID); err != nil {
 			t.Fatal(err)
 		}
 		// Bob's one attempt is used: another free exam inside the window is not adopted.
-		extra, _ := f.svc.Start(ctx, bob, exam.QuickQuiz, exam.ModeExam)
+		extra, _ := f.startFree(ctx, bob, exam.QuickQuiz, exam.ModeExam)
 		refused(bob, "最多可作答 1 次，已用完")
 		used(bob, 1)
 		if _, err := f.svc.Submit(ctx, bob.UserID, extra.ID); err != nil {
@@ -187,7 +214,7 @@ func TestAssignmentAdoptsOpenAttempt(t *testing.T) {
 
 		// After the close, a free exam is not the assignment's.
 		f.clock.Add(2 * time.Hour)
-		late, _ := f.svc.Start(ctx, alice, exam.QuickQuiz, exam.ModeExam)
+		late, _ := f.startFree(ctx, alice, exam.QuickQuiz, exam.ModeExam)
 		refused(alice, "请先交卷")
 		used(alice, 0)
 		if _, err := f.svc.Submit(ctx, alice.UserID, late.ID); err != nil {
@@ -198,13 +225,13 @@ func TestAssignmentAdoptsOpenAttempt(t *testing.T) {
 		if _, err := f.svc.UpdateAssignment(ctx, teacher, a.ID, exam.AssignmentInput{ClosesAt: &later}); err != nil {
 			t.Fatal(err)
 		}
-		practice, _ := f.svc.Start(ctx, alice, exam.QuickQuiz, exam.ModePractice)
+		practice, _ := f.startFree(ctx, alice, exam.QuickQuiz, exam.ModePractice)
 		refused(alice, "请先交卷")
 		used(alice, 0)
 		if _, err := f.svc.Submit(ctx, alice.UserID, practice.ID); err != nil {
 			t.Fatal(err)
 		}
-		if got, err := f.svc.StartAssigned(ctx, alice, []int64{1}, a.ID); err != nil || got.ID == late.ID {
+		if got, err := f.startAssigned(ctx, alice, []int64{1}, a.ID); err != nil || got.ID == late.ID {
 			t.Fatalf("start inside the stretched window: %v %v", got, err)
 		}
 		used(alice, 1)
@@ -227,7 +254,7 @@ func TestAssignmentAttemptsUnderRace(t *testing.T) {
 		for range 6 {
 			wg.Go(func() {
 				for range 3 {
-					if at, err := f.svc.StartAssigned(ctx, alice, []int64{1}, a.ID); err == nil {
+					if at, err := f.startAssigned(ctx, alice, []int64{1}, a.ID); err == nil {
 						if _, err := f.svc.Submit(ctx, alice.UserID, at.ID); err != nil {
 							t.Error(err)
 						}
@@ -238,7 +265,7 @@ func TestAssignmentAttemptsUnderRace(t *testing.T) {
 			})
 		}
 		wg.Wait()
-		if st, err := f.svc.MyAssignment(ctx, alice, []int64{1}, a.ID); err != nil || st.AttemptsUsed != 2 {
+		if st, err := f.myAssignment(ctx, alice, []int64{1}, a.ID); err != nil || st.AttemptsUsed != 2 {
 			t.Fatalf("attempts used %+v %v, want 2", st, err)
 		}
 	})
@@ -262,7 +289,7 @@ func TestAssignmentOfOpenOrNext(t *testing.T) {
 		}
 		of := func(want int64) {
 			t.Helper()
-			if id, err := f.svc.AssignmentOf(ctx, alice, mine, exam.QuickQuiz); err != nil || id != want {
+			if id, err := f.assignmentOf(ctx, alice, mine, exam.QuickQuiz); err != nil || id != want {
 				t.Fatalf("AssignmentOf = %d %v, want %d", id, err, want)
 			}
 		}
@@ -275,7 +302,7 @@ func TestAssignmentOfOpenOrNext(t *testing.T) {
 		f.clock.Add(3 * time.Hour)
 		of(0)
 		// The closed assignment still refuses a start naming it.
-		if _, err := f.svc.StartAssigned(ctx, alice, mine, first); !errors.Is(err, content.ErrConflict) || !strings.Contains(err.Error(), "已截止") {
+		if _, err := f.startAssigned(ctx, alice, mine, first); !errors.Is(err, content.ErrConflict) || !strings.Contains(err.Error(), "已截止") {
 			t.Fatalf("closed assignment: %v", err)
 		}
 	})

@@ -8,13 +8,16 @@ import (
 	"unicode/utf8"
 
 	"github.com/csmexam/csmexam/content"
+	"github.com/csmexam/csmexam/content/errs"
 )
 
 // Sentinel errors of attempts; the web layer maps them (closed and stale are conflicts).
 var (
 	ErrNotFound      = content.ErrNotFound
-	ErrAttemptClosed = fmt.Errorf("作答已结束，答案未保存: %w", content.ErrConflict)
-	ErrStaleWrite    = fmt.Errorf("这道题已有更新的答案（可能来自另一个窗口），本次保存被拒绝: %w", content.ErrConflict)
+	ErrAttemptClosed = errs.New(errs.Conflict, "作答已结束，答案未保存")
+	ErrStaleWrite    = errs.New(errs.Conflict, "这道题已有更新的答案（可能来自另一个窗口），本次保存被拒绝")
+	// ErrNotSubmitted is a review, a grade or a report asked of an attempt still in progress.
+	ErrNotSubmitted = errs.New(errs.Conflict, "作答尚未提交，还没有成绩")
 )
 
 // Status is where an attempt stands.
@@ -54,6 +57,13 @@ func (a *Attempt) Open(now time.Time) bool {
 // Overdue reports whether the sweeper should finalise the attempt at now.
 func (a *Attempt) Overdue(now time.Time) bool {
 	return a.Status == InProgress && a.ClosesAt != nil && !now.Before(*a.ClosesAt)
+}
+
+// RevealsKey tells whether a question's answer key, explanation and reference may be
+// shown with a, answered or not: all of them once a is closed (for review); while it is
+// open, never in an exam, and in practice a question's once it is answered. It is pure.
+func (a *Attempt) RevealsKey(answered bool) bool {
+	return a.Status != InProgress || a.Mode == ModePractice && answered
 }
 
 // Clock computes the deadline and the close of saves for a start at t with extra seconds.
@@ -178,6 +188,40 @@ type ItemScore struct {
 	// A case's rubric review: per part, per 采分点, with the server's suggestion.
 	Parts   []PartScore `json:"parts,omitempty"`
 	Comment string      `json:"comment,omitempty"`
+}
+
+// PartScore is one case part in a result: its raw rubric points and what they earned.
+type PartScore struct {
+	Score    content.Points `json:"score"`
+	MaxScore content.Points `json:"max_score"`
+	Points   []PointScore   `json:"points"`
+}
+
+// PointScore is one 采分点: the score it earned (an instructor's, once the case is
+// graded; 0 before), the server's suggestion, and where the candidate's text matched.
+type PointScore struct {
+	Score     content.Points `json:"score"`
+	MaxScore  content.Points `json:"max_score"`
+	Suggested content.Points `json:"suggested"`
+	Hits      []Hit          `json:"hits,omitempty"`
+}
+
+// Hit is a keyword found in an answer: [Start, End) in runes of the part's text as saved.
+type Hit struct {
+	Word  string `json:"word"`
+	Start int    `json:"start"`
+	End   int    `json:"end"`
+}
+
+// Change is one regrade of a question on an attempt, kept in the result's history.
+type Change struct {
+	QuestionID int64          `json:"question_id"`
+	OldVersion int            `json:"old_version"` // the version scored before
+	NewVersion int            `json:"new_version"`
+	OldScore   content.Points `json:"old_score"`
+	NewScore   content.Points `json:"new_score"`
+	By         int64          `json:"by"`
+	At         time.Time      `json:"at"`
 }
 
 // GradeInput is everything grading needs, as plain values.

@@ -21,7 +21,7 @@ func BenchmarkStartL2Theory(b *testing.B) {
 			b.RunParallel(func(pb *testing.PB) {
 				for pb.Next() {
 					v := exam.Viewer{UserID: user.Add(1), CenterID: 1}
-					if _, err := f.svc.Start(context.Background(), v, exam.L2Theory, ""); err != nil {
+					if _, err := f.svc.Start(context.Background(), v, exam.StartRequest{Blueprint: exam.L2Theory}); err != nil {
 						b.Error(err)
 						return
 					}

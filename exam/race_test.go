@@ -16,7 +16,7 @@ func TestSavesRacingSubmit(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, dsn string) {
 		f := newFixture(t, dsn)
 		ctx := context.Background()
-		a, err := f.svc.Start(ctx, alice, exam.L2Theory, "")
+		a, err := f.svc.Start(ctx, alice, exam.StartRequest{Blueprint: exam.L2Theory})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -3,6 +3,7 @@ package exam_test
 import (
 	"context"
 	"errors"
+	"math/rand/v2"
 	"sync"
 	"testing"
 	"time"
@@ -23,11 +24,30 @@ type clock struct {
 func (c *clock) Now() time.Time      { c.mu.Lock(); defer c.mu.Unlock(); return c.now }
 func (c *clock) Add(d time.Duration) { c.mu.Lock(); c.now = c.now.Add(d); c.mu.Unlock() }
 
+// cohorts is who is in which cohort, as account's store tells exam in the product.
+type cohorts struct {
+	mu sync.Mutex
+	of map[int64][]int64
+}
+
+func (c *cohorts) CohortsOf(_ context.Context, candidate int64) ([]int64, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.of[candidate], nil
+}
+
+func (c *cohorts) set(candidate int64, ids []int64) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.of[candidate] = ids
+}
+
 type fixture struct {
-	g     *gorm.DB
-	cs    *content.Store
-	svc   *exam.Service
-	clock *clock
+	g       *gorm.DB
+	cs      *content.Store
+	svc     *exam.Service
+	clock   *clock
+	cohorts *cohorts
 }
 
 func newFixture(t testing.TB, dsn string) *fixture {
@@ -48,11 +68,12 @@ func newFixture(t testing.TB, dsn string) *fixture {
 		t.Fatal(err)
 	}
 	clk := &clock{now: time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)}
-	svc := exam.NewService(g, cs, clk.Now, grading.Grade)
+	ks := &cohorts{of: map[int64][]int64{}}
+	svc := exam.NewService(g, cs, exam.Deps{Now: clk.Now, Seed: rand.Int64, Grade: grading.Grade, Cohorts: ks})
 	if err := svc.SyncBundled(ctx); err != nil {
 		t.Fatal(err)
 	}
-	return &fixture{g: g, cs: cs, svc: svc, clock: clk}
+	return &fixture{g: g, cs: cs, svc: svc, clock: clk, cohorts: ks}
 }
 
 var alice = exam.Viewer{UserID: 1, CenterID: 1}
@@ -87,18 +108,18 @@ func TestAttemptLifecycle(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, dsn string) {
 		f := newFixture(t, dsn)
 		ctx := context.Background()
-		a, err := f.svc.Start(ctx, alice, exam.L2Theory, "")
+		a, err := f.svc.Start(ctx, alice, exam.StartRequest{Blueprint: exam.L2Theory})
 		if err != nil {
 			t.Fatal(err)
 		}
 		if len(a.Paper.Refs()) != 180 || a.Status != exam.InProgress || !a.Deadline.Equal(f.clock.Now().Add(90*time.Minute)) {
 			t.Fatalf("attempt: %d questions, %s, deadline %v", len(a.Paper.Refs()), a.Status, a.Deadline)
 		}
-		again, err := f.svc.Start(ctx, alice, exam.L2Theory, "")
+		again, err := f.svc.Start(ctx, alice, exam.StartRequest{Blueprint: exam.L2Theory})
 		if err != nil || again.ID != a.ID {
 			t.Fatalf("second start: %v, %v (want the open attempt %d)", again.ID, err, a.ID)
 		}
-		other, err := f.svc.Start(ctx, bob, exam.L2Theory, "")
+		other, err := f.svc.Start(ctx, bob, exam.StartRequest{Blueprint: exam.L2Theory})
 		if err != nil || other.ID == a.ID {
 			t.Fatalf("bob's start: %v", err)
 		}
@@ -175,7 +196,7 @@ func TestAttemptLifecycle(t *testing.T) {
 			t.Fatalf("%d answers stored, want 112", len(answers))
 		}
 		// A new attempt may start once the first is closed.
-		next, err := f.svc.Start(ctx, alice, exam.L2Theory, "")
+		next, err := f.svc.Start(ctx, alice, exam.StartRequest{Blueprint: exam.L2Theory})
 		if err != nil || next.ID == a.ID {
 			t.Fatalf("new attempt after submit: %v", err)
 		}
@@ -186,7 +207,7 @@ func TestSeqStaleWritesAndIdempotence(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, dsn string) {
 		f := newFixture(t, dsn)
 		ctx := context.Background()
-		a, err := f.svc.Start(ctx, alice, exam.QuickQuiz, "")
+		a, err := f.svc.Start(ctx, alice, exam.StartRequest{Blueprint: exam.QuickQuiz})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -233,10 +254,10 @@ func TestDeadlineGraceSweeperAndExtension(t *testing.T) {
 		mk("t-auto", exam.OverdueAutoSubmit, 0)
 		mk("t-grace", exam.OverdueGrace, 60)
 		mk("t-abandon", exam.OverdueAbandon, 0)
-		auto, _ := f.svc.Start(ctx, alice, "t-auto", "")
-		grace, _ := f.svc.Start(ctx, alice, "t-grace", "")
-		abandon, _ := f.svc.Start(ctx, alice, "t-abandon", "")
-		extended, _ := f.svc.Start(ctx, bob, "t-auto", "")
+		auto, _ := f.svc.Start(ctx, alice, exam.StartRequest{Blueprint: "t-auto"})
+		grace, _ := f.svc.Start(ctx, alice, exam.StartRequest{Blueprint: "t-grace"})
+		abandon, _ := f.svc.Start(ctx, alice, exam.StartRequest{Blueprint: "t-abandon"})
+		extended, _ := f.svc.Start(ctx, bob, exam.StartRequest{Blueprint: "t-auto"})
 		if _, err := f.svc.Extend(ctx, bob, extended.ID, 300, "视力障碍"); !errors.Is(err, content.ErrNotFound) {
 			t.Fatalf("a candidate extending: %v", err)
 		}
@@ -260,7 +281,7 @@ func TestDeadlineGraceSweeperAndExtension(t *testing.T) {
 			t.Fatalf("save within extension: %v", err)
 		}
 		// Two servers sweep at once: each overdue attempt is finalised once.
-		other := exam.NewService(f.g, f.cs, f.clock.Now, grading.Grade)
+		other := exam.NewService(f.g, f.cs, exam.Deps{Now: f.clock.Now, Seed: rand.Int64, Grade: grading.Grade, Cohorts: f.cohorts})
 		var wg sync.WaitGroup
 		counts := make([]int, 2)
 		for i, s := range []*exam.Service{f.svc, other} {
@@ -302,13 +323,13 @@ func TestConcurrentSavesOnOneAttempt(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, dsn string) {
 		f := newFixture(t, dsn)
 		ctx := context.Background()
-		a, err := f.svc.Start(ctx, alice, exam.L2Theory, "")
+		a, err := f.svc.Start(ctx, alice, exam.StartRequest{Blueprint: exam.L2Theory})
 		if err != nil {
 			t.Fatal(err)
 		}
 		qs := f.keyed(t, a)
 		// Two clients (a phone and a laptop) save every question at once, each many times.
-		second := exam.NewService(f.g, f.cs, f.clock.Now, grading.Grade)
+		second := exam.NewService(f.g, f.cs, exam.Deps{Now: f.clock.Now, Seed: rand.Int64, Grade: grading.Grade, Cohorts: f.cohorts})
 		var wg sync.WaitGroup
 		for c, svc := range []*exam.Service{f.svc, second} {
 			wg.Go(func() {
@@ -329,7 +350,7 @@ func TestConcurrentSavesOnOneAttempt(t *testing.T) {
 
 func TestPracticeIsUntimed(t *testing.T) {
 	f := newFixture(t, dbtest.SQLiteDSN(t))
-	a, err := f.svc.Start(context.Background(), alice, exam.QuickQuiz, exam.ModePractice)
+	a, err := f.svc.Start(context.Background(), alice, exam.StartRequest{Blueprint: exam.QuickQuiz, Mode: exam.ModePractice})
 	if err != nil || a.Deadline != nil || a.Mode != exam.ModePractice {
 		t.Fatalf("practice: %+v %v", a, err)
 	}

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/csmexam/csmexam/content"
+	"github.com/csmexam/csmexam/content/errs"
 	"github.com/csmexam/csmexam/exam"
 	"github.com/csmexam/csmexam/exam/account"
 	"github.com/csmexam/csmexam/grading/report"
@@ -159,7 +160,7 @@ func (s *Service) Report(ctx context.Context, v exam.Viewer, id int64) (*report.
 	case exam.InProgress:
 		return nil, exam.ErrNotSubmitted
 	case exam.Abandoned:
-		return nil, fmt.Errorf("作答超时被作废，没有成绩单: %w", content.ErrConflict)
+		return nil, errs.New(errs.Conflict, "作答超时被作废，没有成绩单")
 	}
 	titles, err := s.exams.Titles(ctx)
 	if err != nil {
@@ -212,7 +213,7 @@ type Verification struct {
 // matches its result (altered, or made before a grade or regrade changed the score) is
 // ErrNotFound.
 func (s *Service) Verify(ctx context.Context, code string) (*Verification, error) {
-	bad := fmt.Errorf("校验码 %s 与任何成绩单都不符: %w", code, content.ErrNotFound)
+	bad := errs.New(errs.NotFound, "校验码 %s 与任何成绩单都不符", code)
 	idText, _, ok := strings.Cut(code, "-")
 	id, err := strconv.ParseInt(idText, 10, 64)
 	if !ok || err != nil {

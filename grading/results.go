@@ -1,13 +1,94 @@
 package grading
 
 import (
+	"context"
 	"slices"
 	"strings"
 	"time"
 
 	"github.com/csmexam/csmexam/content"
 	"github.com/csmexam/csmexam/exam"
+	"github.com/csmexam/csmexam/exam/account"
 )
+
+// ResultQuery is what a results export asks for.
+type ResultQuery struct {
+	Center    string // an admin's choice of one center, by code; "": every center
+	Blueprint string // "": every blueprint
+	Cohort    int64  // only this cohort's members; 0: everyone
+	From, To  time.Time
+}
+
+// ResultFilter is the attempts reader may export as q asks: staff their own center's
+// (q.Center is not theirs to choose); an admin every center's, or the one q names. An
+// unknown center, or a blueprint or cohort the chosen center lacks, is ErrNotFound.
+func (s *Service) ResultFilter(ctx context.Context, reader *account.User, q ResultQuery) (exam.ResultFilter, error) {
+	f := exam.ResultFilter{Center: reader.CenterID, Blueprint: q.Blueprint, From: q.From, To: q.To}
+	if reader.Role == account.Admin {
+		f.Center = 0
+		if q.Center != "" {
+			center, err := s.accounts.CenterByCode(ctx, q.Center)
+			if err != nil {
+				return f, err
+			}
+			f.Center = center.ID
+		}
+	}
+	if f.Blueprint != "" && f.Center != 0 {
+		if _, err := s.exams.Blueprint(ctx, f.Blueprint, f.Center); err != nil {
+			return f, err
+		}
+	}
+	if q.Cohort != 0 {
+		members, err := s.accounts.Members(ctx, reader, q.Cohort)
+		if err != nil {
+			return f, err
+		}
+		f.Candidates = make([]int64, len(members))
+		for i, m := range members {
+			f.Candidates[i] = m.ID
+		}
+	}
+	return f, nil
+}
+
+// Results is one line per finalised exam attempt f selects, joined with its candidate's
+// names and cohorts, oldest submission first.
+func (s *Service) Results(ctx context.Context, f exam.ResultFilter) ([]ResultLine, error) {
+	attempts, err := s.exams.FinalAttempts(ctx, f)
+	if err != nil {
+		return nil, err
+	}
+	ids := make([]int64, 0, len(attempts))
+	for _, a := range attempts {
+		ids = append(ids, a.CandidateID)
+	}
+	users, err := s.accounts.Users(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	cohorts, err := s.accounts.CohortNames(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	lines := make([]ResultLine, len(attempts))
+	for i, a := range attempts {
+		u := users[a.CandidateID]
+		lines[i] = NewResultLine(a, u.Username, u.Name, cohorts[a.CandidateID])
+	}
+	return lines, nil
+}
+
+// ReportReader is who reader reads attempt a's report as, in an export of reports:
+// staff of its center. An admin reads every center's; staff read their own center's
+// only (the export's filter kept them there, and Report checks it again). It is pure.
+func ReportReader(reader *account.User, a exam.FinalAttempt) exam.Viewer {
+	v := exam.Viewer{UserID: reader.ID, CenterID: reader.CenterID, Staff: true}
+	if reader.Role == account.Admin {
+		v.CenterID = a.CenterID
+	}
+	return v
+}
 
 // ResultLine is one finalised attempt with who sat it, for a results export.
 type ResultLine struct {

@@ -10,6 +10,7 @@ import (
 	"github.com/csmexam/csmexam/content"
 	"github.com/csmexam/csmexam/content/format"
 	"github.com/csmexam/csmexam/exam"
+	"github.com/csmexam/csmexam/exam/account"
 	"github.com/csmexam/csmexam/grading"
 )
 
@@ -81,4 +82,20 @@ func BenchmarkResultsExport(b *testing.B) {
 			}
 		}
 	})
+}
+
+// An admin exporting reports reads each as staff of the attempt's center; staff read as
+// staff of their own, whatever the attempt says (the filter kept them there).
+func TestReportReader(t *testing.T) {
+	a := exam.FinalAttempt{ID: 9, CenterID: 2}
+	admin := &account.User{ID: 1, CenterID: 1, Role: account.Admin}
+	if got := grading.ReportReader(admin, a); got != (exam.Viewer{UserID: 1, CenterID: 2, Staff: true}) {
+		t.Errorf("admin reads as %+v", got)
+	}
+	for _, role := range []account.Role{account.Instructor, account.CenterAdmin} {
+		staff := &account.User{ID: 3, CenterID: 1, Role: role}
+		if got := grading.ReportReader(staff, a); got != (exam.Viewer{UserID: 3, CenterID: 1, Staff: true}) {
+			t.Errorf("%s reads as %+v", role, got)
+		}
+	}
 }

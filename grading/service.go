@@ -9,6 +9,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/csmexam/csmexam/content"
+	"github.com/csmexam/csmexam/content/db"
+	"github.com/csmexam/csmexam/content/errs"
 	"github.com/csmexam/csmexam/exam"
 	"github.com/csmexam/csmexam/exam/account"
 	"gorm.io/gorm"
@@ -31,7 +33,7 @@ func NewService(g *gorm.DB, exams *exam.Service, cs *content.Store, accounts *ac
 	return &Service{db: g, exams: exams, content: cs, accounts: accounts, now: now}
 }
 
-func notFound(id int64) error { return fmt.Errorf("作答 %d 不存在: %w", id, content.ErrNotFound) }
+func notFound(id int64) error { return errs.New(errs.NotFound, "作答 %d 不存在", id) }
 
 // staffAttempt returns an attempt for staff of its center; anyone else gets ErrNotFound.
 func (s *Service) staffAttempt(ctx context.Context, v exam.Viewer, id int64) (*exam.Attempt, error) {
@@ -64,7 +66,7 @@ func (s *Service) SetGrade(ctx context.Context, v exam.Viewer, attemptID, questi
 	}
 	sec, _, ok := a.Paper.ItemOf(questionID)
 	if !ok {
-		return nil, fmt.Errorf("题目 %d 不在本次作答中: %w", questionID, content.ErrNotFound)
+		return nil, errs.New(errs.NotFound, "题目 %d 不在本次作答中", questionID)
 	}
 	if sec.Type != content.Case {
 		return nil, content.Invalid("question_id", "只有案例分析题需要人工评分，%s由系统自动评分", sec.Type.Title())
@@ -84,8 +86,9 @@ func (s *Service) SetGrade(ctx context.Context, v exam.Viewer, attemptID, questi
 	if err != nil {
 		return nil, err
 	}
-	return s.exams.Rescore(ctx, attemptID, func(tx *gorm.DB, a *exam.Attempt, answers map[int64]exam.Answer) (*exam.Result, error) {
+	return s.exams.Rescore(ctx, attemptID, exam.RescoreFunc(func(ctx context.Context, a *exam.Attempt, answers map[int64]exam.Answer) (*exam.Result, error) {
 		in.Attempt, in.Answers = a, answers
+		tx := db.Conn(ctx, s.db)
 		r, err := s.review(ctx, tx, a)
 		if err != nil {
 			return nil, err
@@ -93,7 +96,10 @@ func (s *Service) SetGrade(ctx context.Context, v exam.Viewer, attemptID, questi
 		if err := CheckGrade(r.question(in, questionID), g.Scores); err != nil {
 			return nil, err
 		}
-		scores, _ := json.Marshal(g.Scores)
+		scores, err := json.Marshal(g.Scores)
+		if err != nil {
+			return nil, fmt.Errorf("grade of %d: %w", questionID, err)
+		}
 		row := caseGradeRow{AttemptID: a.ID, QuestionID: questionID, Scores: string(scores), Comment: g.Comment, GradedBy: v.UserID, GradedAt: s.now().UTC()}
 		if err := tx.Clauses(clause.OnConflict{UpdateAll: true}).Create(&row).Error; err != nil {
 			return nil, fmt.Errorf("store grade: %w", err)
@@ -101,7 +107,7 @@ func (s *Service) SetGrade(ctx context.Context, v exam.Viewer, attemptID, questi
 		r.Grades[questionID] = g
 		res := Rescore(in, r)
 		return &res, nil
-	})
+	}))
 }
 
 // gradeInput gathers what scoring an attempt needs apart from its answers; titles are
@@ -190,7 +196,7 @@ func (s *Service) Regrade(ctx context.Context, v exam.Viewer, questionID int64) 
 		return nil, err
 	}
 	if q.CenterID != 0 && q.CenterID != v.CenterID || !v.Staff {
-		return nil, fmt.Errorf("题目 %d 不存在: %w", questionID, content.ErrNotFound)
+		return nil, errs.New(errs.NotFound, "题目 %d 不存在", questionID)
 	}
 	as, err := s.exams.AttemptsWith(ctx, v.CenterID, questionID)
 	if err != nil {
@@ -207,8 +213,9 @@ func (s *Service) Regrade(ctx context.Context, v exam.Viewer, questionID int64) 
 			return nil, err
 		}
 		var change *exam.Change
-		_, err = s.exams.Rescore(ctx, as[i].ID, func(tx *gorm.DB, a *exam.Attempt, answers map[int64]exam.Answer) (*exam.Result, error) {
+		_, err = s.exams.Rescore(ctx, as[i].ID, exam.RescoreFunc(func(ctx context.Context, a *exam.Attempt, answers map[int64]exam.Answer) (*exam.Result, error) {
 			in.Attempt, in.Answers = a, answers
+			tx := db.Conn(ctx, s.db)
 			r, err := s.review(ctx, tx, a)
 			if err != nil {
 				return nil, err
@@ -229,7 +236,7 @@ func (s *Service) Regrade(ctx context.Context, v exam.Viewer, questionID int64) 
 			res.History = append(res.History, c)
 			change = &c
 			return &res, nil
-		})
+		}))
 		if err != nil {
 			return nil, fmt.Errorf("regrade attempt %d: %w", as[i].ID, err)
 		}

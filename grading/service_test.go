@@ -3,6 +3,7 @@ package grading_test
 import (
 	"context"
 	"errors"
+	"math/rand/v2"
 	"testing"
 	"time"
 
@@ -24,8 +25,9 @@ type server struct {
 
 func newServer(g *gorm.DB) server {
 	cs := content.NewStore(g, time.Now)
-	exams := exam.NewService(g, cs, time.Now, grading.Grade)
-	return server{exams: exams, grades: grading.NewService(g, exams, cs, account.NewStore(g, time.Now), time.Now)}
+	accounts := account.NewStore(g, time.Now)
+	exams := exam.NewService(g, cs, exam.Deps{Now: time.Now, Seed: rand.Int64, Grade: grading.Grade, Cohorts: accounts, Sessions: accounts})
+	return server{exams: exams, grades: grading.NewService(g, exams, cs, accounts, time.Now)}
 }
 
 // TestGradesLiveInTheDatabase: a grade given on one server is seen, kept and built on by
@@ -60,7 +62,7 @@ func TestGradesLiveInTheDatabase(t *testing.T) {
 		}
 		v := exam.Viewer{UserID: cand.ID, CenterID: cand.CenterID}
 		staff := exam.Viewer{UserID: 99, CenterID: cand.CenterID, Staff: true}
-		a, err := one.exams.Start(ctx, v, exam.L2Skills, "")
+		a, err := one.exams.Start(ctx, v, exam.StartRequest{Blueprint: exam.L2Skills})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -1,12 +1,11 @@
 package web
 
 import (
-	"fmt"
 	"time"
 
 	"github.com/csmexam/csmexam/content"
+	"github.com/csmexam/csmexam/content/errs"
 	"github.com/csmexam/csmexam/exam"
-	"github.com/csmexam/csmexam/exam/account"
 	"github.com/gofiber/fiber/v2"
 )
 
@@ -33,11 +32,6 @@ func (r *assignmentRequest) input() exam.AssignmentInput {
 	return exam.AssignmentInput{Blueprint: r.Blueprint, Cohort: r.Cohort, OpensAt: r.OpensAt, ClosesAt: r.ClosesAt, AttemptsAllowed: r.AttemptsAllowed}
 }
 
-// cohortsOf are the cohorts of the current user, for a candidate's view of assignments.
-func (s *Server) cohortsOf(c *fiber.Ctx) ([]int64, error) {
-	return s.Accounts.CohortsOf(c.UserContext(), currentUser(c).ID)
-}
-
 func (s *Server) listAssignments(c *fiber.Ctx) error {
 	u := currentUser(c)
 	if u.Can(staffRoles...) {
@@ -47,11 +41,7 @@ func (s *Server) listAssignments(c *fiber.Ctx) error {
 		}
 		return c.JSON(fiber.Map{"items": as})
 	}
-	cohorts, err := s.cohortsOf(c)
-	if err != nil {
-		return err
-	}
-	as, err := s.Exams.MyAssignments(c.UserContext(), viewer(c), cohorts)
+	as, err := s.Exams.MyAssignments(c.UserContext(), viewer(c))
 	if err != nil {
 		return err
 	}
@@ -87,11 +77,7 @@ func (s *Server) getAssignment(c *fiber.Ctx) error {
 		}
 		return c.JSON(a)
 	}
-	cohorts, err := s.cohortsOf(c)
-	if err != nil {
-		return err
-	}
-	st, err := s.Exams.MyAssignment(c.UserContext(), viewer(c), cohorts, id)
+	st, err := s.Exams.MyAssignment(c.UserContext(), viewer(c), id)
 	if err != nil {
 		return err
 	}
@@ -155,37 +141,11 @@ func (s *Server) setAssignmentExtension(c *fiber.Ctx) error {
 	}
 	// An admin acting on their center's assignment reaches only that center's users.
 	if u, err := s.Accounts.UserFor(ctx, currentUser(c), uid); err != nil || u.CenterID != currentUser(c).CenterID {
-		return fmt.Errorf("用户 %d 不存在: %w", uid, content.ErrNotFound)
+		return errs.New(errs.NotFound, "用户 %d 不存在", uid)
 	}
 	a, err := s.Exams.SetExtension(ctx, viewer(c), id, uid, req.Seconds)
 	if err != nil {
 		return err
 	}
 	return c.JSON(a)
-}
-
-// startAssigned starts an attempt through an assignment when the request names one, or
-// when a candidate asks for an exam of a blueprint assigned to one of their cohorts (open
-// or upcoming); assigned is false for a free start (staff, a practice, or a blueprint no
-// assignment of the candidate's holds now).
-func (s *Server) startAssigned(c *fiber.Ctx, req startRequest) (a *exam.Attempt, assigned bool, err error) {
-	// Practice is untimed self-study: assignments govern exams only.
-	if req.Assignment != 0 && exam.Mode(req.Mode) == exam.ModePractice {
-		return nil, true, content.Invalid("mode", "考试安排只能以考试模式作答；练习请直接选择试卷蓝图")
-	}
-	if req.Assignment == 0 && (currentUser(c).Role != account.Candidate || exam.Mode(req.Mode) == exam.ModePractice) {
-		return nil, false, nil
-	}
-	cohorts, err := s.cohortsOf(c)
-	if err != nil {
-		return nil, true, err
-	}
-	id := req.Assignment
-	if id == 0 {
-		if id, err = s.Exams.AssignmentOf(c.UserContext(), viewer(c), cohorts, req.Blueprint); err != nil || id == 0 {
-			return nil, false, err
-		}
-	}
-	a, err = s.Exams.StartAssigned(c.UserContext(), viewer(c), cohorts, id)
-	return a, true, err
 }

@@ -10,9 +10,8 @@ import (
 	"github.com/gofiber/fiber/v2"
 )
 
-// attemptView is an attempt as a candidate sees it. While it is open it never carries
-// an answer key, explanation or rubric; practice mode reveals a question's key once that
-// question is answered, and a closed attempt reveals all (for review).
+// attemptView is an attempt as a candidate sees it: answer keys, explanations and rubrics
+// only as exam.Attempt.RevealsKey allows.
 type attemptView struct {
 	ID         int64                  `json:"id"`
 	Blueprint  string                 `json:"blueprint"`
@@ -73,7 +72,6 @@ func (s *Server) attemptView(ctx context.Context, a *exam.Attempt) (*attemptView
 	if err != nil {
 		return nil, err
 	}
-	closed := a.Status != exam.InProgress
 	v := attemptView{ID: a.ID, Blueprint: a.Rules.Code, Title: a.Rules.Title, Mode: a.Mode, Status: a.Status,
 		StartedAt: a.StartedAt, Deadline: a.Deadline, ServerTime: s.Exams.Now(), ExtensionS: a.ExtensionS,
 		MaxScore: a.Rules.MaxScore, PassScore: a.Rules.PassScore, Answers: make(map[string]exam.Answer, len(answers)), Result: a.Result}
@@ -96,7 +94,7 @@ func (s *Server) attemptView(ctx context.Context, a *exam.Attempt) (*attemptView
 				qv.Parts = append(qv.Parts, partView{Prompt: p.Prompt, Points: p.Points})
 			}
 			_, answered := answers[q.ID]
-			if closed || a.Mode == exam.ModePractice && answered {
+			if a.RevealsKey(answered) {
 				qv.Key, qv.Explanation, qv.Reference = q.Answer, q.Explanation, q.Parts
 			}
 			sv.Questions = append(sv.Questions, qv)

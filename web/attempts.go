@@ -2,49 +2,13 @@ package web
 
 import (
 	"errors"
-	"fmt"
 	"time"
 
 	"github.com/csmexam/csmexam/content"
 	"github.com/csmexam/csmexam/exam"
 	"github.com/csmexam/csmexam/exam/account"
 	"github.com/gofiber/fiber/v2"
-	"github.com/gofiber/fiber/v2/utils"
 )
-
-func (s *Server) registerBlueprintRoutes(r fiber.Router) {
-	r.Get("/blueprints", s.authenticate, s.listBlueprints)
-	r.Get("/blueprints/:code", s.authenticate, s.getBlueprint)
-	r.Post("/blueprints", s.authenticate, allow(staffRoles...), s.createBlueprint)
-}
-
-func (s *Server) listBlueprints(c *fiber.Ctx) error {
-	bps, err := s.Exams.Blueprints(c.UserContext(), currentUser(c).CenterID)
-	if err != nil {
-		return err
-	}
-	return c.JSON(bps)
-}
-
-func (s *Server) getBlueprint(c *fiber.Ctx) error {
-	bp, err := s.Exams.Blueprint(c.UserContext(), utils.CopyString(c.Params("code")), currentUser(c).CenterID)
-	if err != nil {
-		return err
-	}
-	return c.JSON(bp)
-}
-
-func (s *Server) createBlueprint(c *fiber.Ctx) error {
-	var bp exam.Blueprint
-	if err := decodeJSON(c, &bp); err != nil {
-		return err
-	}
-	u := currentUser(c)
-	if err := s.Exams.CreateBlueprint(c.UserContext(), &bp, u.BankViewer().OwnerCenter(), u.ID); err != nil {
-		return err
-	}
-	return c.Status(fiber.StatusCreated).JSON(bp)
-}
 
 func (s *Server) registerAttemptRoutes(r fiber.Router) {
 	g := r.Group("/attempts")
@@ -68,13 +32,7 @@ func (s *Server) startAttempt(c *fiber.Ctx) error {
 	if err := decodeJSON(c, &req); err != nil {
 		return err
 	}
-	if req.Blueprint == "" && req.Assignment == 0 {
-		return content.Invalid("blueprint", "请指定试卷蓝图")
-	}
-	a, assigned, err := s.startAssigned(c, req)
-	if !assigned && err == nil {
-		a, err = s.Exams.Start(c.UserContext(), viewer(c), req.Blueprint, exam.Mode(req.Mode))
-	}
+	a, err := s.Exams.Start(c.UserContext(), viewer(c), exam.StartRequest{Blueprint: req.Blueprint, Mode: exam.Mode(req.Mode), Assignment: req.Assignment})
 	if err != nil {
 		return err
 	}
@@ -197,7 +155,7 @@ func (s *Server) attemptResult(c *fiber.Ctx) error {
 		return err
 	}
 	if a.Result == nil {
-		return fmt.Errorf("作答尚未提交，还没有成绩: %w", content.ErrConflict)
+		return exam.ErrNotSubmitted
 	}
 	return c.JSON(a.Result)
 }

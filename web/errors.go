@@ -4,10 +4,8 @@ import (
 	"errors"
 	"math"
 	"strconv"
-	"strings"
 
 	"github.com/csmexam/csmexam/content/errs"
-	"github.com/csmexam/csmexam/exam"
 	"github.com/csmexam/csmexam/exam/account"
 	"github.com/gofiber/fiber/v2"
 )
@@ -62,9 +60,6 @@ func (s *Server) describe(c *fiber.Ctx, err error) (int, errorBody) {
 	if errors.As(err, &br) {
 		return fiber.StatusBadRequest, errorBody{Error: br.message, Field: br.field}
 	}
-	if status, body, ok := describeUnconverted(err); ok {
-		return status, body
-	}
 	var fe *fiber.Error
 	if errors.As(err, &fe) {
 		msg, ok := fiberMessages[fe.Code]
@@ -75,19 +70,4 @@ func (s *Server) describe(c *fiber.Ctx, err error) (int, errorBody) {
 	}
 	s.Logger.Error("internal error", "method", c.Method(), "path", c.Path(), "err", err)
 	return fiber.StatusInternalServerError, errorBody{Error: "服务器内部错误，请稍后再试"}
-}
-
-// describeUnconverted reads the errors exam and grading still make the old way, a
-// message wrapping a bare kind ("作答 3 不存在: not found") or exam's ShortageError,
-// until they build errs.Error too (issue 12, the exam half); then it goes.
-func describeUnconverted(err error) (int, errorBody, bool) {
-	if errors.Is(err, exam.ErrBankShort) {
-		return fiber.StatusUnprocessableEntity, errorBody{Error: strings.TrimSuffix(err.Error(), ": "+exam.ErrBankShort.Error())}, true
-	}
-	for kind, status := range statusOf {
-		if errors.Is(err, kind) {
-			return status, errorBody{Error: strings.TrimSuffix(err.Error(), ": "+kind.Error())}, true
-		}
-	}
-	return 0, errorBody{}, false
 }

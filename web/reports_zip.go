@@ -3,14 +3,13 @@ package web
 import (
 	"archive/zip"
 	"bufio"
-	"context"
 	"fmt"
 	"net/url"
 	"strings"
 	"time"
 
 	"github.com/csmexam/csmexam/exam"
-	"github.com/csmexam/csmexam/exam/account"
+	"github.com/csmexam/csmexam/grading"
 	"github.com/csmexam/csmexam/grading/report"
 	"github.com/gofiber/fiber/v2"
 )
@@ -52,7 +51,7 @@ func (s *Server) reportsZip(c *fiber.Ctx) error {
 			// The server's write timeout is one deadline for a whole response: give each
 			// report its own, so a large center's archive is not cut off at the minute.
 			conn.SetWriteDeadline(time.Now().Add(reportWriteTimeout))
-			rep, err := s.reportOf(ctx, &u, a)
+			rep, err := s.Grades.Report(ctx, grading.ReportReader(&u, a), a.ID)
 			if err != nil { // one attempt's report failing must not cost the others theirs
 				s.Logger.Error("reports.zip: report left out", "attempt", a.ID, "err", err)
 				continue
@@ -75,16 +74,6 @@ func (s *Server) reportsZip(c *fiber.Ctx) error {
 
 // reportWriteTimeout is how long sending one report of reports.zip may take.
 const reportWriteTimeout = time.Minute
-
-// reportOf is attempt a's report as u may read it: an admin any center's; staff their
-// own (the filter already kept them there).
-func (s *Server) reportOf(ctx context.Context, u *account.User, a exam.FinalAttempt) (*report.Report, error) {
-	v := exam.Viewer{UserID: u.ID, CenterID: u.CenterID, Staff: true}
-	if u.Role == account.Admin {
-		v.CenterID = a.CenterID
-	}
-	return s.Grades.Report(ctx, v, a.ID)
-}
 
 // addReport writes rep's PDF into zw as 成绩单-USERNAME-NAME-DATE-ID.pdf.
 func addReport(zw *zip.Writer, rep *report.Report, a exam.FinalAttempt) error {

@@ -8,7 +8,6 @@ import (
 	"github.com/csmexam/csmexam/content"
 	"github.com/csmexam/csmexam/content/format"
 	"github.com/csmexam/csmexam/exam"
-	"github.com/csmexam/csmexam/exam/account"
 	"github.com/csmexam/csmexam/grading"
 	"github.com/gofiber/fiber/v2"
 	"github.com/gofiber/fiber/v2/utils"
@@ -18,47 +17,25 @@ func (s *Server) registerResultRoutes(r fiber.Router) {
 	r.Get("/results", s.authenticate, allow(staffRoles...), s.results)
 }
 
-// resultFilter reads the query of GET /results. Staff see their center; an admin every
-// center, or one with ?center=CODE. A cohort or blueprint the caller's center lacks is 404.
+// resultFilter reads the query of GET /results into what the caller may export (see
+// grading.Service.ResultFilter).
 func (s *Server) resultFilter(c *fiber.Ctx) (exam.ResultFilter, error) {
-	ctx := c.UserContext()
-	u := currentUser(c)
-	f := exam.ResultFilter{Center: u.CenterID, Blueprint: utils.CopyString(c.Query("blueprint"))}
-	if u.Role == account.Admin {
-		f.Center = 0
-		if code := c.Query("center"); code != "" {
-			center, err := s.Accounts.CenterByCode(ctx, utils.CopyString(code))
-			if err != nil {
-				return f, err
-			}
-			f.Center = center.ID
-		}
-	}
-	if f.Blueprint != "" && f.Center != 0 {
-		if _, err := s.Exams.Blueprint(ctx, f.Blueprint, f.Center); err != nil {
-			return f, err
-		}
-	}
+	q := grading.ResultQuery{Center: utils.CopyString(c.Query("center")), Blueprint: utils.CopyString(c.Query("blueprint"))}
 	if c.Query("cohort") != "" {
 		k, err := s.queryCohort(c)
 		if err != nil {
-			return f, err
+			return exam.ResultFilter{}, err
 		}
-		members, err := s.Accounts.Members(ctx, u, k.ID)
-		if err != nil {
-			return f, err
-		}
-		f.Candidates = make([]int64, len(members))
-		for i, m := range members {
-			f.Candidates[i] = m.ID
-		}
+		q.Cohort = k.ID
 	}
 	var err error
-	if f.From, err = dayQuery(c, "from", false); err != nil {
-		return f, err
+	if q.From, err = dayQuery(c, "from", false); err != nil {
+		return exam.ResultFilter{}, err
 	}
-	f.To, err = dayQuery(c, "to", true)
-	return f, err
+	if q.To, err = dayQuery(c, "to", true); err != nil {
+		return exam.ResultFilter{}, err
+	}
+	return s.Grades.ResultFilter(c.UserContext(), currentUser(c), q)
 }
 
 // dayQuery reads a date (2026-11-23, Beijing time) or an RFC 3339 time. A date as the
@@ -92,27 +69,9 @@ func (s *Server) results(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	ctx := c.UserContext()
-	attempts, err := s.Exams.FinalAttempts(ctx, f)
+	lines, err := s.Grades.Results(c.UserContext(), f)
 	if err != nil {
 		return err
-	}
-	ids := make([]int64, 0, len(attempts))
-	for _, a := range attempts {
-		ids = append(ids, a.CandidateID)
-	}
-	users, err := s.Accounts.Users(ctx, ids)
-	if err != nil {
-		return err
-	}
-	cohorts, err := s.Accounts.CohortNames(ctx, ids)
-	if err != nil {
-		return err
-	}
-	lines := make([]grading.ResultLine, len(attempts))
-	for i, a := range attempts {
-		u := users[a.CandidateID]
-		lines[i] = grading.NewResultLine(a, u.Username, u.Name, cohorts[a.CandidateID])
 	}
 	if kind == "json" {
 		return c.JSON(fiber.Map{"items": lines})

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math/rand/v2"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -70,7 +71,7 @@ func newHarnessAt(t testing.TB, dsn string, now func() time.Time) *harness {
 	}
 	as := account.NewStore(g, time.Now)
 	h := &harness{t: t, g: g, tokens: map[string]string{}}
-	exams := exam.NewService(g, cs, now, grading.Grade)
+	exams := exam.NewService(g, cs, exam.Deps{Now: now, Seed: rand.Int64, Grade: grading.Grade, Cohorts: as, Sessions: as})
 	if err := exams.SyncBundled(ctx); err != nil {
 		t.Fatal(err)
 	}

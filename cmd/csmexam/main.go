@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"math/rand/v2"
 	"net"
 	"os"
 	"os/signal"
@@ -128,11 +129,11 @@ func serve(ctx context.Context, args []string, e env) error {
 	}
 	logger.Info("curriculum loaded", "nodes", res.Nodes, "added", res.Added, "updated", res.Updated, "unchanged", res.Unchanged)
 
-	exams := exam.NewService(g, contents, time.Now, grading.Grade)
+	accounts := account.NewStore(g, time.Now)
+	exams := exam.NewService(g, contents, exam.Deps{Now: time.Now, Seed: rand.Int64, Grade: grading.Grade, Cohorts: accounts, Sessions: accounts})
 	if err := exams.SyncBundled(ctx); err != nil {
 		return fmt.Errorf("write the bundled blueprints: %w", err)
 	}
-	accounts := account.NewStore(g, time.Now)
 	demo, err := createDemoAccounts(ctx, accounts)
 	if err != nil {
 		return err

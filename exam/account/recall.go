@@ -4,13 +4,18 @@ import (
 	"context"
 	"sync"
 	"time"
+
+	"gorm.io/gorm/clause"
 )
 
-// LiveSession is an SQL condition for a write's own statement: true while the session
-// whose token hash is its first argument belongs to the user of its second and has not
-// expired by its third. Ending a session (logout, a disabled account, a password reset)
-// deletes its row, so the condition fails at once on every server.
-const LiveSession = "EXISTS (SELECT 1 FROM sessions WHERE token_hash = ? AND user_id = ? AND expires_at > ?)"
+// LiveSession is an SQL condition for a write's own statement (exam's save takes it
+// through exam.Sessions): true while the session whose token hash is tokenHash belongs to
+// user and has not expired by now. Ending a session (logout, a disabled account, a
+// password reset) deletes its row, so the condition fails at once on every server.
+func (s *Store) LiveSession(tokenHash string, user int64, now time.Time) clause.Expr {
+	return clause.Expr{SQL: "EXISTS (SELECT 1 FROM sessions WHERE token_hash = ? AND user_id = ? AND expires_at > ?)",
+		Vars: []any{tokenHash, user, now}}
+}
 
 // recallFor is how long this server remembers who a token was. It bounds nothing about
 // safety (writes that use Recall prove the session live themselves); it is how often an

@@ -1,0 +1,331 @@
+package exam
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/csmexam/csmexam/content"
+	"github.com/csmexam/csmexam/content/db"
+	"github.com/csmexam/csmexam/content/errs"
+	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
+)
+
+// StartRequest is what a start names: a blueprint and a mode ("" takes the blueprint's),
+// or an assignment.
+type StartRequest struct {
+	Blueprint  string
+	Mode       Mode
+	Assignment int64
+}
+
+// Start opens an attempt for the viewer, or returns the viewer's open attempt of it (one
+// open attempt per candidate per blueprint). It goes through an assignment when req names
+// one, or when a candidate asks for an exam of a blueprint assigned to one of their
+// cohorts, open now or upcoming (see AssignmentOf and startAssigned); otherwise it is a
+// free start of the blueprint. Naming neither a blueprint nor an assignment, or an
+// assignment with mode practice, is a *content.ValidationError; a blueprint whose
+// attempts are used up is ErrConflict; a bank that cannot fill it, ErrBankShort.
+func (s *Service) Start(ctx context.Context, v Viewer, req StartRequest) (*Attempt, error) {
+	if req.Blueprint == "" && req.Assignment == 0 {
+		return nil, content.Invalid("blueprint", "请指定试卷蓝图")
+	}
+	// Practice is untimed self-study: assignments govern exams only.
+	if req.Assignment != 0 && req.Mode == ModePractice {
+		return nil, content.Invalid("mode", "考试安排只能以考试模式作答；练习请直接选择试卷蓝图")
+	}
+	if req.Assignment == 0 && (v.Staff || req.Mode == ModePractice) {
+		return s.startFree(ctx, v, req.Blueprint, req.Mode, true)
+	}
+	cohorts, err := s.cohortsOf(ctx, v.UserID)
+	if err != nil {
+		return nil, err
+	}
+	id := req.Assignment
+	if id == 0 {
+		if id, err = s.assignmentOf(ctx, v, cohorts, req.Blueprint); err != nil {
+			return nil, err
+		}
+		if id == 0 {
+			return s.startFree(ctx, v, req.Blueprint, req.Mode, true)
+		}
+	}
+	return s.startAssigned(ctx, v, cohorts, id)
+}
+
+// slotOf names the open-attempt slot of a candidate and a blueprint or practice code.
+func slotOf(candidate int64, code string) string { return fmt.Sprintf("%d/%s", candidate, code) }
+
+// startFree opens an attempt of blueprint code outside any assignment, or returns the
+// viewer's open one; lookOpen false skips reading the slot, which the caller found
+// empty just now (a slot taken meanwhile still returns its attempt).
+func (s *Service) startFree(ctx context.Context, v Viewer, code string, mode Mode, lookOpen bool) (*Attempt, error) {
+	bp, err := s.Blueprint(ctx, code, v.CenterID)
+	if err != nil {
+		return nil, err
+	}
+	if mode == "" {
+		mode = bp.Mode
+	}
+	if mode != ModeExam && mode != ModePractice {
+		return nil, content.Invalid("mode", "mode 必须是 exam 或 practice")
+	}
+	slot := slotOf(v.UserID, bp.Code)
+	if lookOpen {
+		if a, ok, err := s.store.openAttempt(ctx, slot); ok || err != nil {
+			return a, err
+		}
+	}
+	if bp.AttemptsAllowed > 0 {
+		n, err := s.store.countAttempts(ctx, v.UserID, bp.Code)
+		if err != nil {
+			return nil, err
+		}
+		if n >= int64(bp.AttemptsAllowed) {
+			return nil, errs.New(errs.Conflict, "%s 最多可作答 %d 次，已用完", bp.Title, bp.AttemptsAllowed)
+		}
+	}
+	bank, err := s.store.bank(ctx, v.CenterID, s.now())
+	if err != nil {
+		return nil, err
+	}
+	paper, err := Assemble(bank, *bp, s.seed())
+	if err != nil {
+		return nil, err
+	}
+	return s.insertAttempt(ctx, v, slot, bp, mode, paper)
+}
+
+// insertAttempt stores a new open attempt of paper in the viewer's slot, through the group
+// commit. A slot taken meanwhile (a second tab started a moment ago) returns that attempt;
+// one taken and freed again by a submit meanwhile is tried once more, as is an insert
+// MySQL undid to break a deadlock with that submit.
+func (s *Service) insertAttempt(ctx context.Context, v Viewer, slot string, bp *Blueprint, mode Mode, paper Paper) (*Attempt, error) {
+	now := s.now().UTC().Truncate(time.Millisecond)
+	a := &Attempt{CandidateID: v.UserID, CenterID: v.CenterID, Mode: mode, Status: InProgress, Rules: *bp, Paper: paper, StartedAt: now}
+	a.Deadline, a.ClosesAt = Clock(bp, mode, now, 0)
+	row, err := newAttemptRow(a, bp.Code, 0, slot)
+	if err != nil {
+		return nil, err
+	}
+	for tries := 1; ; tries++ {
+		err := s.store.insertAttempt(ctx, &row)
+		if err == nil {
+			break
+		}
+		if errors.Is(err, gorm.ErrDuplicatedKey) || db.Deadlock(err) {
+			if open, ok, err := s.store.openAttempt(ctx, slot); ok || err != nil {
+				return open, err
+			}
+			if tries < 3 {
+				continue
+			}
+		}
+		return nil, fmt.Errorf("start attempt: %w", err)
+	}
+	a.ID = row.ID
+	// The first saves of a class follow its starts: have the head ready for them. The
+	// attempt exists whatever happens here; a head not kept is read on the first save.
+	_, _ = s.store.remember(ctx, a.ID, v.UserID, paper)
+	return a, nil
+}
+
+// Attempt returns an attempt the viewer may see; another's is ErrNotFound.
+func (s *Service) Attempt(ctx context.Context, v Viewer, id int64) (*Attempt, error) {
+	a, err := s.store.attempt(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if !v.sees(a) {
+		return nil, notFound(id)
+	}
+	return a, nil
+}
+
+// MaxAttemptsListed bounds Attempts: a candidate's latest attempts are what matters.
+const MaxAttemptsListed = 500
+
+// Attempts lists the viewer's own attempts, newest first.
+func (s *Service) Attempts(ctx context.Context, v Viewer) ([]Attempt, error) {
+	return s.store.candidateAttempts(ctx, v.UserID, MaxAttemptsListed)
+}
+
+// Answers returns an attempt's saved answers by question id. A stored answer that does
+// not parse is an error.
+func (s *Service) Answers(ctx context.Context, attemptID int64) (map[int64]Answer, error) {
+	return s.store.answers(ctx, attemptID)
+}
+
+// Questions returns the question versions of an attempt's paper.
+func (s *Service) Questions(ctx context.Context, a *Attempt) (map[content.Ref]*content.Question, error) {
+	return s.store.questions(ctx, &a.Paper)
+}
+
+// Writer is who saves an answer: the candidate, and the token hash of the session the
+// save proves live in its own statement. An empty Session means the caller checked the
+// session against the database for this request already.
+type Writer struct {
+	Candidate int64
+	Session   string
+}
+
+// Save stores one answer, stamped with the server's time. It is idempotent: the same
+// answer with the same seq again changes nothing and returns the first time. With a seq,
+// a write older than the stored one is ErrStaleWrite; without one, the last write wins.
+// After the close of the attempt (deadline plus grace) or after submit it is
+// ErrAttemptClosed and nothing is stored; when w's session has ended (logout, a disabled
+// account) it is account.ErrUnauthorized and nothing is stored. A question not on the
+// paper is ErrNotFound; a malformed answer a *content.ValidationError.
+func (s *Service) Save(ctx context.Context, w Writer, attemptID, questionID int64, a Answer) (time.Time, error) {
+	h, err := s.store.head(ctx, attemptID)
+	if err != nil {
+		return time.Time{}, err
+	}
+	if h.candidateID != w.Candidate { // only the candidate saves answers
+		return time.Time{}, notFound(attemptID)
+	}
+	sec, it, ok := h.paper.ItemOf(questionID)
+	if !ok {
+		return time.Time{}, errs.New(errs.NotFound, "题目 %d 不在本次作答中", questionID)
+	}
+	if err := CheckAnswer(sec, it, h.caseParts[questionID], &a); err != nil {
+		return time.Time{}, err
+	}
+	text, err := answerText(&a)
+	if err != nil {
+		return time.Time{}, fmt.Errorf("attempt %d: %w", attemptID, err)
+	}
+	now := s.now().UTC().Truncate(time.Microsecond)
+	live, err := s.liveSession(w, now)
+	if err != nil {
+		return time.Time{}, err
+	}
+	stored, err := s.store.saveAnswer(ctx, savedAnswer{attemptID: attemptID, questionID: questionID,
+		choice: strings.Join(a.Choice, ","), text: text, seq: a.Seq, at: now}, live)
+	if err != nil {
+		return time.Time{}, fmt.Errorf("save answer: %w", err)
+	}
+	if stored {
+		return now, nil
+	}
+	return s.explainUnsaved(ctx, attemptID, questionID, a.Seq, now, live)
+}
+
+// liveSession is the condition w's save proves its session with; nil when w names none.
+func (s *Service) liveSession(w Writer, now time.Time) (*clause.Expr, error) {
+	if w.Session == "" {
+		return nil, nil
+	}
+	if s.sessions == nil {
+		return nil, errors.New("exam: a save names a session, but the service has no Sessions")
+	}
+	cond := s.sessions.LiveSession(w.Session, w.Candidate, now)
+	return &cond, nil
+}
+
+// explainUnsaved tells why a save changed no row: the writer's session ended, the attempt
+// closed, the write was stale, or it repeats the stored answer exactly (then it succeeded
+// before).
+func (s *Service) explainUnsaved(ctx context.Context, attemptID, questionID, seq int64, now time.Time, live *clause.Expr) (time.Time, error) {
+	if live != nil {
+		ok, err := s.store.holds(ctx, *live)
+		if err != nil {
+			return time.Time{}, err
+		}
+		if !ok {
+			return time.Time{}, errs.New(errs.Unauthorized, "登录已失效，请重新登录，答案未保存")
+		}
+	}
+	a, err := s.store.attemptState(ctx, attemptID)
+	if err != nil {
+		return time.Time{}, err
+	}
+	if !a.Open(now) {
+		return time.Time{}, ErrAttemptClosed
+	}
+	ans, err := s.store.storedAnswer(ctx, attemptID, questionID)
+	if err != nil {
+		return time.Time{}, err
+	}
+	if ans.Seq == seq {
+		return ans.SavedAt, nil
+	}
+	return time.Time{}, ErrStaleWrite
+}
+
+// Submit closes the attempt and grades it; submitting again returns the same result.
+// Only the candidate submits.
+func (s *Service) Submit(ctx context.Context, candidate, id int64) (*Result, error) {
+	return s.finalize(ctx, id, func(a *Attempt) bool { return a.CandidateID == candidate })
+}
+
+// finalize grades an open attempt in one transaction, or returns the result it already
+// has. allowed guards who may; a refused caller gets ErrNotFound. Under the abandon
+// policy an attempt finalised after its close is abandoned, ungraded.
+func (s *Service) finalize(ctx context.Context, id int64, allowed func(*Attempt) bool) (*Result, error) {
+	if s.grade == nil {
+		return nil, errNoGrader
+	}
+	// Read what grading needs before the transaction, so the row lock is held briefly.
+	a, err := s.store.attempt(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if !allowed(a) {
+		return nil, notFound(id)
+	}
+	if a.Status != InProgress {
+		return a.Result, nil
+	}
+	qs, err := s.store.questions(ctx, &a.Paper)
+	if err != nil {
+		return nil, err
+	}
+	titles, err := s.Titles(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return s.store.finish(ctx, id, func(answers func() (map[int64]Answer, error)) (*Result, time.Time, error) {
+		now := s.now().UTC().Truncate(time.Millisecond)
+		a.SubmittedAt = &now
+		if a.Rules.Overdue == OverdueAbandon && a.Overdue(now) {
+			return &Result{Attempt: a.ID, Status: Abandoned, MaxScore: a.Rules.MaxScore, PassScore: a.Rules.PassScore,
+				TimeUsedS: int64(now.Sub(a.StartedAt).Seconds())}, now, nil
+		}
+		ans, err := answers()
+		if err != nil {
+			return nil, now, err
+		}
+		res := s.grade(GradeInput{Attempt: a, Questions: qs, Answers: ans, Titles: titles, Now: now})
+		return &res, now, nil
+	})
+}
+
+// MaxExtensionS bounds one extension.
+const MaxExtensionS = 24 * 60 * 60
+
+// Extend gives an open, timed attempt more time and records who granted it and why. Only
+// staff of the attempt's center may; others get ErrNotFound.
+func (s *Service) Extend(ctx context.Context, v Viewer, id int64, seconds int, reason string) (*Attempt, error) {
+	if seconds <= 0 || seconds > MaxExtensionS {
+		return nil, content.Invalid("seconds", "延长时间必须在 1 到 %d 秒之间", MaxExtensionS)
+	}
+	g := grant{seconds: seconds, reason: strings.TrimSpace(reason), by: v.UserID, at: s.now().UTC()}
+	return s.store.extend(ctx, id, g, func(a *Attempt) error {
+		if !(v.Staff && a.CenterID == v.CenterID) {
+			return notFound(id)
+		}
+		if a.Status != InProgress {
+			return errs.New(errs.Conflict, "作答已结束，不能再延长时间")
+		}
+		if a.Deadline == nil {
+			return errs.New(errs.Conflict, "练习模式不计时，无需延长")
+		}
+		a.ExtensionS += seconds
+		a.Deadline, a.ClosesAt = Clock(&a.Rules, a.Mode, a.StartedAt, a.ExtensionS)
+		return nil
+	})
+}

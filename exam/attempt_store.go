@@ -1,0 +1,439 @@
+package exam
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/csmexam/csmexam/content/db"
+	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
+)
+
+// insertAttempt stores a new attempt through the group commit, setting row.ID.
+func (st *store) insertAttempt(ctx context.Context, row *attemptRow) error {
+	return st.writes.do(ctx, func(tx *gorm.DB) error {
+		row.ID = 0 // a write may run twice (see batcher): insert afresh
+		return tx.Create(row).Error
+	})
+}
+
+// openAttempt returns the attempt in progress in slot (candidate/code), if any.
+func (st *store) openAttempt(ctx context.Context, slot string) (*Attempt, bool, error) {
+	var row attemptRow
+	err := st.db.WithContext(ctx).Where("open_slot = ?", slot).Take(&row).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return nil, false, nil
+	}
+	if err != nil {
+		return nil, false, err
+	}
+	a, err := row.attempt()
+	return a, err == nil, err
+}
+
+// attempt returns attempt id; ErrNotFound for none.
+func (st *store) attempt(ctx context.Context, id int64) (*Attempt, error) {
+	var row attemptRow
+	err := st.db.WithContext(ctx).Where("id = ?", id).Take(&row).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return nil, notFound(id)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return row.attempt()
+}
+
+// countAttempts counts candidate's attempts of blueprint code, of any status.
+func (st *store) countAttempts(ctx context.Context, candidate int64, code string) (int64, error) {
+	var n int64
+	err := st.db.WithContext(ctx).Model(&attemptRow{}).Where("candidate_id = ? AND blueprint = ?", candidate, code).Count(&n).Error
+	return n, err
+}
+
+// candidateAttempts lists a candidate's latest attempts, newest first.
+func (st *store) candidateAttempts(ctx context.Context, candidate int64, limit int) ([]Attempt, error) {
+	return st.find(st.db.WithContext(ctx).Where("candidate_id = ?", candidate).Order("id DESC").Limit(limit))
+}
+
+// finalisedAttempts lists a candidate's latest graded and pending-review attempts, newest
+// first.
+func (st *store) finalisedAttempts(ctx context.Context, candidate int64, limit int) ([]Attempt, error) {
+	return st.find(st.db.WithContext(ctx).Where("candidate_id = ? AND status IN ?", candidate, []Status{PendingReview, Graded}).
+		Order("id DESC").Limit(limit))
+}
+
+// finalisedAttempt returns attempt id if it is graded or pending review; ErrNotFound
+// otherwise.
+func (st *store) finalisedAttempt(ctx context.Context, id int64) (*Attempt, error) {
+	as, err := st.find(st.db.WithContext(ctx).Where("id = ? AND status IN ?", id, []Status{PendingReview, Graded}))
+	if err != nil {
+		return nil, err
+	}
+	if len(as) == 0 {
+		return nil, notFound(id)
+	}
+	return &as[0], nil
+}
+
+// pendingReview lists a center's attempts awaiting an instructor, oldest submission first.
+func (st *store) pendingReview(ctx context.Context, center int64, limit int) ([]Attempt, error) {
+	return st.find(st.db.WithContext(ctx).Where("center_id = ? AND status = ?", center, PendingReview).Order("submitted_at, id").Limit(limit))
+}
+
+// finalisedWith lists a center's graded and pending-review attempts whose stored paper
+// mentions the question; the caller checks the paper holds it.
+func (st *store) finalisedWith(ctx context.Context, center, questionID int64) ([]Attempt, error) {
+	// Papers are stored as JSON written by encoding/json, so an item reads exactly so.
+	pattern := fmt.Sprintf(`%%"question_id":%d,%%`, questionID)
+	return st.find(st.db.WithContext(ctx).Where("center_id = ? AND status IN ? AND paper LIKE ?",
+		center, []Status{PendingReview, Graded}, pattern).Order("id"))
+}
+
+func (st *store) find(q *gorm.DB) ([]Attempt, error) {
+	var rows []attemptRow
+	if err := q.Find(&rows).Error; err != nil {
+		return nil, fmt.Errorf("list attempts: %w", err)
+	}
+	out := make([]Attempt, 0, len(rows))
+	for i := range rows {
+		a, err := rows[i].attempt()
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, *a)
+	}
+	return out, nil
+}
+
+// overdue returns up to limit attempts in progress whose close has passed at now, the
+// longest overdue first.
+func (st *store) overdue(ctx context.Context, now time.Time, limit int) ([]int64, error) {
+	var ids []int64
+	err := st.db.WithContext(ctx).Model(&attemptRow{}).Where("status = ? AND closes_at <= ?", InProgress, now).
+		Order("closes_at").Limit(limit).Pluck("id", &ids).Error
+	return ids, err
+}
+
+// answers returns an attempt's saved answers by question id, read through q.
+func answersOf(q *gorm.DB, attemptID int64) (map[int64]Answer, error) {
+	var rows []answerRow
+	if err := q.Where("attempt_id = ?", attemptID).Find(&rows).Error; err != nil {
+		return nil, err
+	}
+	out := make(map[int64]Answer, len(rows))
+	for i := range rows {
+		a, err := rows[i].answer()
+		if err != nil {
+			return nil, err
+		}
+		out[rows[i].QuestionID] = a
+	}
+	return out, nil
+}
+
+// answers returns an attempt's saved answers by question id.
+func (st *store) answers(ctx context.Context, attemptID int64) (map[int64]Answer, error) {
+	return answersOf(st.db.WithContext(ctx), attemptID)
+}
+
+// savedAnswer is one answer to store, as its columns.
+type savedAnswer struct {
+	attemptID, questionID int64
+	choice, text          string
+	seq                   int64
+	at                    time.Time
+}
+
+// saveAnswer stores a through the group commit in one statement that lands only while the
+// attempt is open at a.at and, with live, while live holds (the writer's session). It
+// reports whether a row changed.
+func (st *store) saveAnswer(ctx context.Context, a savedAnswer, live *clause.Expr) (bool, error) {
+	args := []any{a.attemptID, a.questionID, a.choice, a.text, a.seq, a.at, a.attemptID, a.at}
+	if live != nil {
+		args = append(args, live.Vars...)
+	}
+	query := st.saveSQL(a.seq > 0, live)
+	var stored int64
+	err := st.writes.do(ctx, func(tx *gorm.DB) error {
+		res := tx.Exec(query, args...)
+		stored = res.RowsAffected
+		return res.Error
+	})
+	return stored > 0, err
+}
+
+// saveSQL is the one statement of a save: it inserts or updates the answer only while
+// the attempt is open (and, with live, while the writer's session is), so a save racing
+// a submit, the deadline or a logout can never land after it.
+func (st *store) saveSQL(withSeq bool, live *clause.Expr) string {
+	insert := `INSERT INTO attempt_answers (attempt_id, question_id, choice, text, seq, saved_at)
+SELECT ?, ?, ?, ?, ?, ? FROM attempts WHERE id = ? AND status = 'in_progress' AND (closes_at IS NULL OR closes_at > ?)`
+	if live != nil {
+		insert += " AND " + live.SQL
+	}
+	if db.DialectOf(st.db) == db.MySQL {
+		if !withSeq {
+			return insert + ` ON DUPLICATE KEY UPDATE choice = VALUES(choice), text = VALUES(text), saved_at = VALUES(saved_at)`
+		}
+		// MySQL assigns left to right: seq, which the test reads, goes last.
+		const newer = "VALUES(seq) > seq"
+		return insert + ` ON DUPLICATE KEY UPDATE
+choice = IF(` + newer + `, VALUES(choice), choice), text = IF(` + newer + `, VALUES(text), text),
+saved_at = IF(` + newer + `, VALUES(saved_at), saved_at), seq = IF(` + newer + `, VALUES(seq), seq)`
+	}
+	cond := ""
+	if withSeq {
+		cond = " WHERE excluded.seq > attempt_answers.seq"
+	}
+	return insert + ` ON CONFLICT (attempt_id, question_id) DO UPDATE SET
+choice = excluded.choice, text = excluded.text, saved_at = excluded.saved_at, seq = MAX(excluded.seq, attempt_answers.seq)` + cond
+}
+
+// holds evaluates cond (a writer's live-session condition) now.
+func (st *store) holds(ctx context.Context, cond clause.Expr) (bool, error) {
+	var live int
+	err := st.db.WithContext(ctx).Raw("SELECT CASE WHEN "+cond.SQL+" THEN 1 ELSE 0 END", cond.Vars...).Scan(&live).Error
+	return live == 1, err
+}
+
+// attemptState returns the status and close of attempt id, as an Attempt with those only.
+func (st *store) attemptState(ctx context.Context, id int64) (*Attempt, error) {
+	var row attemptRow
+	if err := st.db.WithContext(ctx).Select("id, status, closes_at").Where("id = ?", id).Take(&row).Error; err != nil {
+		return nil, err
+	}
+	return &Attempt{ID: row.ID, Status: Status(row.Status), ClosesAt: row.ClosesAt}, nil
+}
+
+// storedAnswer returns the stored answer to a question of an attempt.
+func (st *store) storedAnswer(ctx context.Context, attemptID, questionID int64) (*answerRow, error) {
+	var ans answerRow
+	if err := st.db.WithContext(ctx).Where("attempt_id = ? AND question_id = ?", attemptID, questionID).Take(&ans).Error; err != nil {
+		return nil, err
+	}
+	return &ans, nil
+}
+
+// lockAttempt reads attempt id's row in tx, locked for update; ErrNotFound for none.
+func lockAttempt(tx *gorm.DB, id int64, columns ...string) (*attemptRow, error) {
+	q := tx.Clauses(clause.Locking{Strength: "UPDATE"})
+	if len(columns) > 0 {
+		q = q.Select(strings.Join(columns, ", "))
+	}
+	var row attemptRow
+	err := q.Where("id = ?", id).Take(&row).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return nil, notFound(id)
+	}
+	return &row, err
+}
+
+// lockedAttempt reads attempt id in tx, locked for update, as its row and as an Attempt;
+// ErrNotFound for none.
+func lockedAttempt(tx *gorm.DB, id int64) (*attemptRow, *Attempt, error) {
+	row, err := lockAttempt(tx, id)
+	if err != nil {
+		return nil, nil, err
+	}
+	a, err := row.attempt()
+	return row, a, err
+}
+
+// finish stores the result grade gives attempt id, which it grades under the attempt's
+// row lock, and closes the attempt's slot; an attempt finalised meanwhile keeps, and
+// returns, its result. grade gets a reader of the attempt's answers.
+func (st *store) finish(ctx context.Context, id int64, grade func(answers func() (map[int64]Answer, error)) (*Result, time.Time, error)) (*Result, error) {
+	var out *Result
+	err := st.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		cur, err := lockAttempt(tx, id, "id", "status", "result")
+		if err != nil {
+			return err
+		}
+		if Status(cur.Status) != InProgress { // finalised by another request or server meanwhile
+			out, err = cur.attemptResult()
+			return err
+		}
+		res, now, err := grade(func() (map[int64]Answer, error) { return answersOf(tx, id) })
+		if err != nil {
+			return err
+		}
+		set, err := resultColumns(res)
+		if err != nil {
+			return err
+		}
+		set["submitted_at"], set["open_slot"], set["updated_at"] = now, nil, now
+		if err := tx.Model(&attemptRow{}).Where("id = ?", id).Updates(set).Error; err != nil {
+			return err
+		}
+		out = res
+		return nil
+	})
+	return out, err
+}
+
+// rescore stores the result score gives attempt id, which it scores under the attempt's
+// row lock in a transaction that ctx carries to score (db.WithTx), so that score's own
+// reads and writes commit or roll back with the result. check refuses an attempt that
+// cannot be rescored.
+func (st *store) rescore(ctx context.Context, id int64, now time.Time, check func(*Attempt) error, score func(ctx context.Context, a *Attempt, answers map[int64]Answer) (*Result, error)) (*Result, error) {
+	var out *Result
+	err := st.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		_, a, err := lockedAttempt(tx, id)
+		if err != nil {
+			return err
+		}
+		if err := check(a); err != nil {
+			return err
+		}
+		answers, err := answersOf(tx, id)
+		if err != nil {
+			return err
+		}
+		res, err := score(db.WithTx(ctx, tx), a, answers)
+		if err != nil {
+			return err
+		}
+		set, err := resultColumns(res)
+		if err != nil {
+			return err
+		}
+		set["updated_at"] = now
+		if err := tx.Model(&attemptRow{}).Where("id = ?", id).Updates(set).Error; err != nil {
+			return err
+		}
+		out = res
+		return nil
+	})
+	return out, err
+}
+
+// grant is one extension of an attempt, as attempt_extensions records it.
+type grant struct {
+	seconds int
+	reason  string
+	by      int64
+	at      time.Time
+}
+
+// extend changes the clock of attempt id under its row lock as change decides (change
+// may refuse), and records g.
+func (st *store) extend(ctx context.Context, id int64, g grant, change func(a *Attempt) error) (*Attempt, error) {
+	var out *Attempt
+	err := st.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		_, a, err := lockedAttempt(tx, id)
+		if err != nil {
+			return err
+		}
+		if err := change(a); err != nil {
+			return err
+		}
+		if err := tx.Model(&attemptRow{}).Where("id = ?", id).Updates(map[string]any{
+			"extension_s": a.ExtensionS, "deadline": a.Deadline, "closes_at": a.ClosesAt, "updated_at": g.at}).Error; err != nil {
+			return err
+		}
+		if err := tx.Table("attempt_extensions").Create(map[string]any{
+			"attempt_id": id, "seconds": g.seconds, "reason": g.reason, "granted_by": g.by, "created_at": g.at}).Error; err != nil {
+			return err
+		}
+		out = a
+		return nil
+	})
+	return out, err
+}
+
+// stamp records under attempt id's row lock that it belongs to assignment, as decide
+// allows: decide sees the attempt, the assignment it belongs to already (0: none) and a
+// counter of the candidate's attempts of assignment, may change the attempt's clock, and
+// says whether to record anything. It returns the attempt as stored.
+func (st *store) stamp(ctx context.Context, id, assignment int64, decide func(a *Attempt, owner int64, used func() (int64, error)) (bool, error)) (*Attempt, error) {
+	var out *Attempt
+	err := st.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		row, a, err := lockedAttempt(tx, id)
+		if err != nil {
+			return err
+		}
+		used := func() (int64, error) {
+			var n int64
+			err := tx.Model(&attemptRow{}).Where("assignment_id = ? AND candidate_id = ?", assignment, row.CandidateID).Count(&n).Error
+			return n, err
+		}
+		record, err := decide(a, row.AssignmentID, used)
+		if err != nil || !record {
+			out = a
+			return err
+		}
+		out = a
+		if err := tx.Model(&attemptRow{}).Where("id = ?", id).Updates(map[string]any{
+			"assignment_id": assignment, "extension_s": a.ExtensionS, "deadline": a.Deadline, "closes_at": a.ClosesAt}).Error; err != nil {
+			return fmt.Errorf("attempt %d: record assignment: %w", id, err)
+		}
+		return nil
+	})
+	return out, err
+}
+
+// finalAttempts reads the finalised exam attempts f selects, in no order, a thousand
+// candidates a query.
+func (st *store) finalAttempts(ctx context.Context, f ResultFilter) ([]FinalAttempt, error) {
+	query := func() *gorm.DB {
+		q := st.db.WithContext(ctx).Table("attempts").
+			Select("id, candidate_id, center_id, blueprint, status, rules, started_at, submitted_at, result").
+			Where("mode = ? AND status IN ?", ModeExam, []Status{Submitted, PendingReview, Graded, Abandoned})
+		if f.Center != 0 {
+			q = q.Where("center_id = ?", f.Center)
+		}
+		if f.Blueprint != "" {
+			q = q.Where("blueprint = ?", f.Blueprint)
+		}
+		if !f.From.IsZero() {
+			q = q.Where("submitted_at >= ?", f.From.UTC())
+		}
+		if !f.To.IsZero() {
+			q = q.Where("submitted_at < ?", f.To.UTC())
+		}
+		return q
+	}
+	var out []FinalAttempt
+	if f.Candidates == nil {
+		if err := finalAttempts(query(), &out); err != nil {
+			return nil, err
+		}
+	}
+	for chunk := range slices.Chunk(f.Candidates, 1000) {
+		if err := finalAttempts(query().Where("candidate_id IN ?", chunk), &out); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+func finalAttempts(q *gorm.DB, out *[]FinalAttempt) error {
+	var rows []attemptRow
+	if err := q.Find(&rows).Error; err != nil {
+		return fmt.Errorf("results: %w", err)
+	}
+	for i := range rows {
+		r := &rows[i]
+		var rules struct{ Title string }
+		if err := json.Unmarshal([]byte(r.Rules), &rules); err != nil {
+			return fmt.Errorf("attempt %d: rules: %w", r.ID, err)
+		}
+		res, err := r.attemptResult()
+		if err != nil {
+			return err
+		}
+		fa := FinalAttempt{ID: r.ID, CandidateID: r.CandidateID, CenterID: r.CenterID, Blueprint: r.Blueprint, Title: rules.Title,
+			Status: Status(r.Status), StartedAt: r.StartedAt.UTC(), Result: res}
+		if r.SubmittedAt != nil {
+			fa.SubmittedAt = r.SubmittedAt.UTC()
+		}
+		*out = append(*out, fa)
+	}
+	return nil
+}

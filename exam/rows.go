@@ -1,0 +1,186 @@
+package exam
+
+import (
+	"encoding/json"
+	"fmt"
+	"strings"
+	"time"
+)
+
+// The rows of exam's tables as the store reads and writes them; migrations.go holds
+// their schema.
+
+type blueprintRow struct {
+	Code      string `gorm:"primaryKey"`
+	CenterID  int64
+	Title     string
+	Body      string
+	Bundled   bool
+	CreatedBy int64
+	CreatedAt time.Time
+	UpdatedAt time.Time
+}
+
+func (blueprintRow) TableName() string { return "blueprints" }
+
+func (r *blueprintRow) blueprint() (*Blueprint, error) {
+	var bp Blueprint
+	if err := json.Unmarshal([]byte(r.Body), &bp); err != nil {
+		return nil, fmt.Errorf("blueprint %s: stored body: %w", r.Code, err)
+	}
+	return &bp, nil
+}
+
+// newBlueprintRow is bp stored for center (0: shared) by user by at now.
+func newBlueprintRow(bp *Blueprint, center, by int64, bundled bool, now time.Time) (blueprintRow, error) {
+	b, err := json.Marshal(bp)
+	if err != nil {
+		return blueprintRow{}, fmt.Errorf("blueprint %s: %w", bp.Code, err)
+	}
+	return blueprintRow{Code: bp.Code, CenterID: center, Title: bp.Title, Body: string(b), Bundled: bundled, CreatedBy: by, CreatedAt: now, UpdatedAt: now}, nil
+}
+
+type attemptRow struct {
+	ID           int64 `gorm:"primaryKey"`
+	CandidateID  int64
+	CenterID     int64
+	Blueprint    string
+	AssignmentID int64 // 0: started freely
+	Mode         string
+	Status       string
+	OpenSlot     *string
+	Rules        string
+	Paper        string
+	StartedAt    time.Time
+	Deadline     *time.Time
+	ClosesAt     *time.Time
+	ExtensionS   int
+	SubmittedAt  *time.Time
+	Score        int64
+	Result       string
+	UpdatedAt    time.Time
+}
+
+func (attemptRow) TableName() string { return "attempts" }
+
+// newAttemptRow is a to store: its rules and paper as JSON, in the open slot.
+func newAttemptRow(a *Attempt, blueprint string, assignment int64, slot string) (attemptRow, error) {
+	rules, err := json.Marshal(a.Rules)
+	if err != nil {
+		return attemptRow{}, fmt.Errorf("attempt rules: %w", err)
+	}
+	paper, err := json.Marshal(a.Paper)
+	if err != nil {
+		return attemptRow{}, fmt.Errorf("attempt paper: %w", err)
+	}
+	return attemptRow{CandidateID: a.CandidateID, CenterID: a.CenterID, Blueprint: blueprint, AssignmentID: assignment, Mode: string(a.Mode),
+		Status: string(a.Status), OpenSlot: &slot, Rules: string(rules), Paper: string(paper), StartedAt: a.StartedAt,
+		Deadline: a.Deadline, ClosesAt: a.ClosesAt, ExtensionS: a.ExtensionS, UpdatedAt: a.StartedAt}, nil
+}
+
+func (r *attemptRow) attempt() (*Attempt, error) {
+	a := &Attempt{ID: r.ID, CandidateID: r.CandidateID, CenterID: r.CenterID, Mode: Mode(r.Mode), Status: Status(r.Status),
+		StartedAt: r.StartedAt, Deadline: r.Deadline, ClosesAt: r.ClosesAt, ExtensionS: r.ExtensionS, SubmittedAt: r.SubmittedAt}
+	if err := json.Unmarshal([]byte(r.Rules), &a.Rules); err != nil {
+		return nil, fmt.Errorf("attempt %d: rules: %w", r.ID, err)
+	}
+	if err := json.Unmarshal([]byte(r.Paper), &a.Paper); err != nil {
+		return nil, fmt.Errorf("attempt %d: paper: %w", r.ID, err)
+	}
+	res, err := r.attemptResult()
+	a.Result = res
+	return a, err
+}
+
+// attemptResult is the stored result; nil (no error) for an attempt still in progress,
+// which has none yet.
+func (r *attemptRow) attemptResult() (*Result, error) {
+	if r.Result == "" {
+		return nil, nil
+	}
+	var res Result
+	if err := json.Unmarshal([]byte(r.Result), &res); err != nil {
+		return nil, fmt.Errorf("attempt %d: result: %w", r.ID, err)
+	}
+	return &res, nil
+}
+
+// resultColumns are the columns of an attempt row that store a result.
+func resultColumns(res *Result) (map[string]any, error) {
+	rj, err := json.Marshal(res)
+	if err != nil {
+		return nil, fmt.Errorf("attempt %d: result: %w", res.Attempt, err)
+	}
+	return map[string]any{"status": string(res.Status), "score": int64(res.Score), "result": string(rj)}, nil
+}
+
+// attemptBrief is the few columns of an attempt that deciding a start needs.
+type attemptBrief struct {
+	ID           int64
+	AssignmentID int64
+	Mode         string
+	Status       string
+	OpenSlot     *string
+	StartedAt    time.Time
+}
+
+type answerRow struct {
+	AttemptID  int64 `gorm:"primaryKey"`
+	QuestionID int64 `gorm:"primaryKey"`
+	Choice     string
+	Text       string
+	Seq        int64
+	SavedAt    time.Time
+}
+
+func (answerRow) TableName() string { return "attempt_answers" }
+
+// answer is the stored answer; stored text that does not parse is an error, never an
+// answer silently left empty.
+func (r *answerRow) answer() (Answer, error) {
+	a := Answer{QuestionID: r.QuestionID, Seq: r.Seq, SavedAt: r.SavedAt}
+	if r.Choice != "" {
+		a.Choice = strings.Split(r.Choice, ",")
+	}
+	if r.Text != "" {
+		if err := json.Unmarshal([]byte(r.Text), &a.Parts); err != nil {
+			return a, fmt.Errorf("attempt %d: answer to %d: %w", r.AttemptID, r.QuestionID, err)
+		}
+	}
+	return a, nil
+}
+
+// answerText is how an answer's parts are stored: JSON, or empty for none.
+func answerText(a *Answer) (string, error) {
+	if len(a.Parts) == 0 {
+		return "", nil
+	}
+	b, err := json.Marshal(a.Parts)
+	if err != nil {
+		return "", fmt.Errorf("answer to %d: %w", a.QuestionID, err)
+	}
+	return string(b), nil
+}
+
+type assignmentRow struct {
+	ID              int64 `gorm:"primaryKey"`
+	CenterID        int64
+	Blueprint       string
+	CohortID        int64
+	OpensAt         time.Time
+	ClosesAt        time.Time
+	AttemptsAllowed int
+	CreatedBy       int64
+	CreatedAt       time.Time
+	UpdatedAt       time.Time
+}
+
+func (assignmentRow) TableName() string { return "assignments" }
+
+type assignmentExtensionRow struct {
+	AssignmentID int64 `gorm:"primaryKey"`
+	UserID       int64 `gorm:"primaryKey"`
+	Seconds      int
+}
+
+func (assignmentExtensionRow) TableName() string { return "assignment_extensions" }
