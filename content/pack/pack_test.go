@@ -384,7 +384,8 @@ func dominantOption(q content.Question) bool {
 }
 
 // negativeStem matches the real paper's negative questions: which one does not belong, is wrong.
-var negativeStem = regexp.MustCompile(`不属于|不正确|不准确|不恰当|不妥|说法错误|表述错误|错误的是|不包括|不是|不应|不能|不宜|不需要|不必|不符合|不涉及|除外`)
+// 不能 counts only as 不能作为/不能帮助: "客户不能容忍的是" and "不能精确确定的问题" ask positively.
+var negativeStem = regexp.MustCompile(`不属于|不正确|不准确|不恰当|不妥|说法错误|表述错误|错误的是|不包括|不是|不应|不能作为|不能帮助|不宜|不需要|不必|不符合|不涉及|除外`)
 
 // bookPhrasing is the audit's 资料认为/按照教材: the real paper asks about facts, not about a text.
 var bookPhrasing = regexp.MustCompile(`资料认为|按照教材|根据教材|教材认为`)
