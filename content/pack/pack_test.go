@@ -429,7 +429,7 @@ var bookPhrasing = regexp.MustCompile(`资料认为|按照教材|根据教材|�
 
 // letterCitation finds an explanation pointing at an option by its letter, which shuffling
 // changes: A、B / A和C / 选项A / A项 / 故选C / 答案为 B / （A） / A正确 / A错.
-var letterCitation = regexp.MustCompile(`(^|[^A-Za-z])[A-F]\s*[、，,和与及]\s*[A-F]([^A-Za-z]|$)|选项\s*[A-F]([^A-Za-z]|$)|(^|[^A-Za-z])[A-F]\s*项|选\s*[A-F]([^A-Za-z]|$)|答案(是|为)\s*[A-F]([^A-Za-z]|$)|[（(]\s*[A-F]\s*[）)]|(^|[^A-Za-z])[A-F]\s*(正确|错误|错|对|不对|不正确|是|属于|不属于|说法|为|均|都|两项|三项)`)
+var letterCitation = regexp.MustCompile(`(^|[^A-Za-z0-9])[A-F]\s*[、，,和与及]\s*[A-F]([^A-Za-z]|$)|选项\s*[A-F]([^A-Za-z]|$)|(^|[^A-Za-z0-9])[A-F]\s*项|选\s*[A-F]([^A-Za-z]|$)|答案(是|为)\s*[A-F]([^A-Za-z]|$)|[（(]\s*[A-F]\s*[）)]|(^|[^A-Za-z0-9])[A-F]\s*(正确|错误|错|对|不对|不正确|是|属于|不属于|说法|为|均|都|两项|三项)`)
 
 func TestBankNoGuessingCues(t *testing.T) {
 	p := bundled(t)
