@@ -249,6 +249,7 @@ type QuestionJSON struct {
 	Unit        string             `json:"unit"`
 	Difficulty  int                `json:"difficulty"`
 	Source      string             `json:"source"`
+	Form        content.Form       `json:"form"`
 	Material    string             `json:"material"`
 	Parts       []content.CasePart `json:"parts"`
 	Version     int                `json:"version"`
@@ -261,7 +262,7 @@ type QuestionJSON struct {
 // Question is the question j describes, without identity.
 func (j *QuestionJSON) Question() content.Question {
 	return content.Question{Type: j.Type, Stem: j.Stem, Options: j.Options, Answer: j.Answer, Explanation: j.Explanation,
-		Unit: j.Unit, Difficulty: j.Difficulty, Source: j.Source, Material: j.Material, Parts: j.Parts}
+		Unit: j.Unit, Difficulty: j.Difficulty, Source: j.Source, Form: j.Form, Material: j.Material, Parts: j.Parts}
 }
 
 // validationField is the field a validation error names, if any.
