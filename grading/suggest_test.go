@@ -16,7 +16,7 @@ var stagesPart = content.CasePart{Prompt: "处于哪个阶段？", Points: conte
 
 func TestSuggestMatchesKeywordsAcrossWidthPunctuationAndCase(t *testing.T) {
 	answer := "该超市处于“第一 阶段”，即认为客户服务就是售后服务。现代观念是：服务产品 ＋ 产品服务，并借助crm。"
-	ps := grading.Suggest(stagesPart, answer)
+	ps := grading.Suggest(stagesPart, "", answer)
 	if ps.MaxScore != content.Pts(6) || len(ps.Points) != 3 {
 		t.Fatalf("part score %+v", ps)
 	}
@@ -37,11 +37,11 @@ func TestSuggestMatchesKeywordsAcrossWidthPunctuationAndCase(t *testing.T) {
 		string(runes[p.Hits[1].Start:p.Hits[1].End]) != "crm" {
 		t.Fatalf("point 3: %+v", p)
 	}
-	if ps := grading.Suggest(stagesPart, "客户至上。"); ps.Points[0].Suggested != 0 || len(ps.Points[1].Hits) != 0 {
+	if ps := grading.Suggest(stagesPart, "", "客户至上。"); ps.Points[0].Suggested != 0 || len(ps.Points[1].Hits) != 0 {
 		t.Fatalf("an answer without keywords: %+v", ps)
 	}
 	punct := content.CasePart{Points: content.Pts(1), Rubric: []content.RubricPoint{{Score: content.Pts(1), Keywords: []string{"！！"}}}}
-	if ps := grading.Suggest(punct, "任何回答！！"); ps.Points[0].Suggested != 0 {
+	if ps := grading.Suggest(punct, "", "任何回答！！"); ps.Points[0].Suggested != 0 {
 		t.Fatal("a keyword of punctuation alone matched")
 	}
 }
@@ -58,7 +58,7 @@ func TestCaseReviewSuggestsThenScoresTheInstructorsGrade(t *testing.T) {
 	paper := exam.Paper{Sections: []exam.PaperSection{{Type: content.Case, PointsEach: content.Pts(20), Items: []exam.Item{{QuestionID: 7, Version: 1}}}}}
 	a := &exam.Attempt{ID: 3, Paper: paper, Rules: exam.Blueprint{PassScore: content.Pts(12)}}
 	in := exam.GradeInput{Attempt: a, Questions: map[content.Ref]*content.Question{{ID: 7, Version: 1}: q},
-		Answers: map[int64]exam.Answer{7: {Parts: []string{"第一阶段，售后服务。", "这种说法不对。"}}}}
+		Answers: map[int64]exam.Answer{7: {Parts: []string{"该超市处于第一阶段，把客户服务当成售后服务。", "这种说法不对。"}}}}
 	r := grading.Grade(in)
 	it := r.Items[0]
 	if r.Status != exam.PendingReview || r.Score != 0 || !it.Pending || !it.Answered || len(it.Parts) != 2 ||
