@@ -72,8 +72,10 @@ func analyse(s string) *analysis {
 	return a
 }
 
-// occurrence is a term found in the text at runes [from, to) of clause c; negation is
-// the last negator that reaches it and negations counts those that do (两次否定 cancel).
+// occurrence is a term found in the text at runes [from, to) of clause c. negations
+// counts the negators that reach it: in its clause and the list items 、 joins before it,
+// before or after the term (没有培训, 培训不到位, 灯光没有必要改), up to a word that starts
+// a new claim (而是, 导致 …); two negations cancel. negation is the nearest of them.
 type occurrence struct {
 	from, to, c int
 	negations   int
@@ -94,16 +96,19 @@ func (a *analysis) find(term []rune) []occurrence {
 			}
 			o := occurrence{from: i, to: i + len(term), c: c}
 			for k, w := range g.tk.words {
-				at := g.from + w[0]
-				if at >= i {
-					break
+				at, end, word := g.from+w[0], g.from+w[1], g.words[k]
+				if at >= cl.to || at >= o.to && scopeEnders[word] {
+					break // past the term's clause, or a new claim after the term
 				}
 				switch {
-				case scopeEnders[g.words[k]]:
+				case end > o.from && at < o.to: // a word of the term itself
+				case scopeEnders[word]: // a new claim before the term: earlier negations stop here
 					o.negations, o.negation = 0, ""
-				case isNegator(g.words[k]) && g.from+w[1] <= i:
+				case isNegator(word):
 					o.negations++
-					o.negation = g.words[k]
+					if o.negation == "" || end <= o.from {
+						o.negation = word
+					}
 				}
 			}
 			out = append(out, o)
@@ -113,9 +118,18 @@ func (a *analysis) find(term []rune) []occurrence {
 	return out
 }
 
-// bare reports whether occurrence o is all but alone in its clause (at most two other
-// runes, as in "①品牌竞争者"): a word listed, not reasoned with.
-func (a *analysis) bare(o occurrence) bool {
-	cl := a.clauses[o.c]
-	return (cl.to-cl.from)-(o.to-o.from) <= 2
+// maxListedClause is the longest clause, in prepared runes, of an answer that is only a
+// list of words: a clause that reasons about the case (主语、谓语 and the case's facts) runs
+// longer, while rubric terms, and so the items of a bare list, run up to about eight.
+const maxListedClause = 8
+
+// listed reports whether the text is a bare list of words: no clause longer than
+// maxListedClause.
+func (a *analysis) listed() bool {
+	for _, cl := range a.clauses {
+		if cl.to-cl.from > maxListedClause {
+			return false
+		}
+	}
+	return len(a.clauses) > 0
 }

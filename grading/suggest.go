@@ -18,15 +18,15 @@ import (
 //     does not earn 判断不妥; 没有培训 does earn 培训不到位, whose reference says so), and
 //   - is not in text copied from the case material (runs of minCopiedRun runes or more).
 //
-// A point with Pairs is earned only where both terms of a pair occur in one clause. A point
-// whose every occurrence stands alone in its clause, listed without reasoning, earns half
-// its score (rounded down to 0.5). Each point carries its reasons; Hits are the counted
+// A point with Pairs is earned only where both terms of a pair occur in one clause. In an
+// answer that is only a list of words, without reasoning (no clause longer than
+// maxListedClause), a point earns half its score (rounded down to 0.5). Each point carries its reasons; Hits are the counted
 // occurrences in runes of the answer as saved, so a page can highlight them. An answer
 // mostly copied from the material (mostlyCopied of its runes) is flagged Copied. Suggest
 // is pure and safe to call from many goroutines.
 func Suggest(part content.CasePart, material, answer string) exam.PartScore {
 	a := analyse(answer)
-	m := matcher{answer: a, copied: copiedRunes(a.r, prepare(material).r), reference: analyse(part.Reference)}
+	m := matcher{answer: a, copied: copiedRunes(a.r, prepare(material).r), reference: analyse(part.Reference), listed: a.listed()}
 	copied := 0
 	for _, c := range m.copied {
 		if c {
@@ -46,6 +46,7 @@ type matcher struct {
 	answer    *analysis
 	copied    []bool // per rune of answer.r
 	reference *analysis
+	listed    bool // the answer is a bare list of words
 }
 
 // found is an occurrence of a rubric term in the answer, judged.
@@ -106,7 +107,7 @@ func (m *matcher) pairs(rp content.RubricPoint, own *analysis, p *exam.PointScor
 					continue
 				}
 				kind := exam.Matched
-				if cl := m.answer.clauses[l.c]; (cl.to-cl.from)-(l.to-l.from)-(r.to-r.from) <= 2 {
+				if m.listed {
 					kind = exam.Listed
 				}
 				l.kind, r.kind = kind, kind
@@ -151,7 +152,7 @@ func (m *matcher) find(word string, own *analysis) []found {
 				f.kind = exam.CopiedText
 			case o.negations > 0 && o.negations%2 != expected%2:
 				f.kind, f.cue = exam.Negated, o.negation
-			case m.answer.bare(o):
+			case m.listed:
 				f.kind = exam.Listed
 			}
 			if !slices.ContainsFunc(out, func(g found) bool { return g.from < o.to && o.from < g.to }) {
