@@ -17,7 +17,8 @@ var negators = map[string]bool{
 var notNegators = map[string]bool{
 	"不断": true, "不仅": true, "不但": true, "不过": true, "不管": true, "不论": true, "不同": true, "不少": true,
 	"不久": true, "不光": true, "不只": true, "无论": true, "非常": true, "未来": true, "不得不": true, "无不": true,
-	"非得": true, "无比": true, "无限": true, "不一": true,
+	"非得": true, "无比": true, "无限": true, "不一": true, "不满": true, // 不满的顾客: a word of its own
+
 }
 
 // scopeEnders end the reach of an earlier negation within a clause: a contrast (不是 A
@@ -123,13 +124,13 @@ func (a *analysis) find(term []rune) []occurrence {
 // longer, while rubric terms, and so the items of a bare list, run up to about eight.
 const maxListedClause = 8
 
-// listed reports whether the text is a bare list of words: no clause longer than
-// maxListedClause.
+// listed reports whether the text is a bare list of words: three items or more (a short
+// answer of one or two clauses is no list), none longer than maxListedClause.
 func (a *analysis) listed() bool {
 	for _, cl := range a.clauses {
 		if cl.to-cl.from > maxListedClause {
 			return false
 		}
 	}
-	return len(a.clauses) > 0
+	return len(a.clauses) >= 3
 }

@@ -34,8 +34,8 @@ var segmenter = sync.OnceValue(func() *gse.Segmenter {
 })
 
 // tokens are the words of a stretch of prepared text: each word's [from, to) in runes of
-// the stretch, the outermost words first as gse cut them, and bounds, every position
-// where a word or one of the dictionary words inside it starts or ends. A term matches at
+// the stretch as gse cut it, and bounds, every position where a word, or a dictionary
+// word of two or more runes inside it, starts or ends. A term matches at
 // positions that are both bounds: a run of whole words, never part of one (按时 is not
 // in 按时间).
 type tokens struct {
@@ -55,11 +55,16 @@ func cut(s []rune) tokens {
 		b += len(string(r))
 	}
 	runeAt[b] = len(s)
+	// The words gse found inside a word (客户 and 满意度 in 客户满意度) add their bounds,
+	// single characters do not: they would make every position a bound.
 	var walk func(segs []*gse.Segment, base int)
 	walk = func(segs []*gse.Segment, base int) {
 		for _, sg := range segs {
-			tk.bounds[runeAt[base+sg.Start()]] = true
-			tk.bounds[runeAt[base+sg.End()]] = true
+			from, to := runeAt[base+sg.Start()], runeAt[base+sg.End()]
+			if to-from < 2 {
+				continue
+			}
+			tk.bounds[from], tk.bounds[to] = true, true
 			if sub := sg.Token().Segments(); len(sub) > 1 {
 				walk(sub, base+sg.Start())
 			}

@@ -2,6 +2,7 @@ package grading
 
 import (
 	"cmp"
+	"maps"
 	"slices"
 
 	"github.com/csmexam/csmexam/content"
@@ -164,13 +165,27 @@ func (m *matcher) find(word string, own *analysis) []found {
 }
 
 // expectedNegations is how many negations reach the term where the rubric itself uses it
-// (the 采分点's text, else the reference answer): 缺少权力 expects one before 权力, so an
-// answer's 没有权力 agrees with it while 不是缺少权力 does not. A term the rubric does not
-// use expects none.
+// (the 采分点's text, else the reference answer): 培训不到位 expects one with 培训, so an
+// answer's 没有培训 agrees with it while 不是缺少培训 does not. A term the rubric does not
+// use is looked up by its words, longest first (岗前培训 by 培训); failing that it expects
+// none.
 func (m *matcher) expectedNegations(term []rune, own *analysis) int {
-	for _, a := range []*analysis{own, m.reference} {
-		if occ := a.find(term); len(occ) > 0 {
-			return occ[0].negations
+	bounds := slices.Sorted(maps.Keys(cut(term).bounds))
+	type piece struct{ from, to int }
+	pieces := []piece{{0, len(term)}}
+	for i := 1; i < len(bounds); i++ {
+		for j := i - 1; j >= 0; j-- {
+			if bounds[i]-bounds[j] >= 2 && bounds[i]-bounds[j] < len(term) {
+				pieces = append(pieces, piece{bounds[j], bounds[i]})
+			}
+		}
+	}
+	slices.SortStableFunc(pieces, func(a, b piece) int { return cmp.Compare(b.to-b.from, a.to-a.from) })
+	for _, p := range pieces {
+		for _, a := range []*analysis{own, m.reference} {
+			if occ := a.find(term[p.from:p.to]); len(occ) > 0 {
+				return occ[0].negations
+			}
 		}
 	}
 	return 0

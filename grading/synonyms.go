@@ -1,5 +1,10 @@
 package grading
 
+import (
+	"maps"
+	"slices"
+)
+
 // sharedSynonyms are words of the field that candidates use interchangeably, so that a
 // rubric written with one accepts the others without every 采分点 listing them. A term is
 // expanded by swapping one of its words for another of the same group (外部客户 →
@@ -38,9 +43,9 @@ var synonymOf = func() map[string][]string {
 	return m
 }()
 
-// variants lists the ways term may be written, term first: with one of its words (as the
-// segmenter cuts the prepared term) swapped for a shared synonym, and numbers in their
-// other forms.
+// variants lists the ways term may be written, term first: with one run of its words (as
+// the segmenter cuts the prepared term, see tokens) swapped for a shared synonym, and a
+// number in its other form.
 func variants(term []rune) [][]rune {
 	out := [][]rune{term}
 	seen := map[string]bool{string(term): true}
@@ -53,14 +58,13 @@ func variants(term []rune) [][]rune {
 	for _, w := range synonymOf[string(term)] {
 		add(w)
 	}
-	tk := cut(term)
-	for _, w := range tk.words {
-		word := string(term[w[0]:w[1]])
-		for _, syn := range synonymOf[word] {
-			add(string(term[:w[0]]) + syn + string(term[w[1]:]))
-		}
-		for _, v := range numberVariants(word) {
-			add(string(term[:w[0]]) + v + string(term[w[1]:]))
+	bounds := slices.Sorted(maps.Keys(cut(term).bounds))
+	for i := 1; i < len(bounds); i++ {
+		for j := i - 1; j >= 0; j-- { // every word of the term, and the words inside it
+			from, to := bounds[j], bounds[i]
+			for _, syn := range synonymOf[string(term[from:to])] {
+				add(string(term[:from]) + syn + string(term[to:]))
+			}
 		}
 	}
 	for _, v := range numberVariants(string(term)) {
