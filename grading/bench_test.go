@@ -69,3 +69,31 @@ func BenchmarkGradeL2Theory(b *testing.B) {
 		grading.Grade(in)
 	}
 }
+
+// BenchmarkSuggestLongAnswer times one suggestion for an answer at the length limit
+// (content.MaxTextRunes): a case part's rubric against a long answer and the case
+// material, every idea at work (words, numbers, negation, copy search). The dictionary
+// is loaded before the timer starts.
+func BenchmarkSuggestLongAnswer(b *testing.B) {
+	p, err := pack.Bundled()
+	if err != nil {
+		b.Fatal(err)
+	}
+	var q *content.Question
+	for i := range p.Questions {
+		if p.Questions[i].PackKey == "L2.1.2-case-01" {
+			q = &p.Questions[i]
+		}
+	}
+	part := q.Parts[2]
+	var long []rune
+	for len(long) < content.MaxTextRunes {
+		long = append(long, []rune(part.Reference+"本案当周咨询量下降约三成，并不是偶然。"+q.Material)...)
+	}
+	answer := string(long[:content.MaxTextRunes])
+	grading.Suggest(part, q.Material, answer)
+	b.ResetTimer()
+	for b.Loop() {
+		grading.Suggest(part, q.Material, answer)
+	}
+}
