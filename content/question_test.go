@@ -1,7 +1,9 @@
 package content
 
 import (
+	"encoding/json"
 	"errors"
+	"reflect"
 	"strings"
 	"testing"
 )
@@ -121,6 +123,21 @@ func TestCaseValidation(t *testing.T) {
 				t.Fatalf("err = %v, want field %s", err, c.field)
 			}
 		})
+	}
+}
+
+func TestRubricPairsRoundTripThroughJSON(t *testing.T) {
+	rp := RubricPoint{Point: "①价格竞争者", Score: Pts(2), Keywords: []string{"价格竞争者"}, Pairs: [][]string{{"价格竞争者", "1"}}}
+	b, err := json.Marshal(rp)
+	if err != nil || !strings.Contains(string(b), `"pairs":[["价格竞争者","1"]]`) {
+		t.Fatalf("%s %v", b, err)
+	}
+	var back RubricPoint
+	if err := json.Unmarshal(b, &back); err != nil || !reflect.DeepEqual(back, rp) {
+		t.Fatalf("%+v %v", back, err)
+	}
+	if b, _ := json.Marshal(RubricPoint{Point: "甲"}); strings.Contains(string(b), "pairs") {
+		t.Fatalf("a point without pairs writes none: %s", b)
 	}
 }
 
