@@ -20,11 +20,11 @@ import (
 //   - is not in text copied from the case material (runs of minCopiedRun runes or more).
 //
 // A point with Pairs is earned only where both terms of a pair occur in one clause. In an
-// answer that is only a list of words, without reasoning (no clause longer than
-// maxListedClause), a point earns half its score (rounded down to 0.5). Each point carries its reasons; Hits are the counted
-// occurrences in runes of the answer as saved, so a page can highlight them. An answer
-// mostly copied from the material (mostlyCopied of its runes) is flagged Copied. Suggest
-// is pure and safe to call from many goroutines.
+// answer that is only a list of words, without reasoning (see analysis.listed), a point
+// earns half its score (rounded down to 0.5). Each point carries its reasons; Hits are the
+// counted occurrences in runes of the answer as saved, so a page can highlight them. An
+// answer mostly copied from the material (mostlyCopied of its runes) is flagged Copied.
+// Suggest is pure and safe to call from many goroutines.
 func Suggest(part content.CasePart, material, answer string) exam.PartScore {
 	a := analyse(answer)
 	m := matcher{answer: a, copied: copiedRunes(a.r, prepare(material).r), reference: analyse(part.Reference), listed: a.listed()}
@@ -90,41 +90,46 @@ func (m *matcher) point(rp content.RubricPoint) exam.PointScore {
 }
 
 // pairs judges a point by its pairs: a pair counts where both its terms occur, counted, in
-// one clause; a term whose partner is not in its clause is a broken pair.
+// one clause; an occurrence that counts in no pair is a broken pair, its cue the partner
+// missing from its clause.
 func (m *matcher) pairs(rp content.RubricPoint, own *analysis, p *exam.PointScore) []found {
-	var counted, broken []found
+	var counted, seen []found // seen: every occurrence of a pair's term
+	var partners []string     // of each seen occurrence
+	sameSpan := func(f found) func(found) bool {
+		return func(g found) bool { return g.from == f.from && g.to == f.to }
+	}
 	for _, pair := range rp.Pairs {
-		left, right := m.find(pair[0], own), m.find(pair[1], own)
-		for _, side := range [][]found{left, right} {
+		sides := [2][]found{m.find(pair[0], own), m.find(pair[1], own)}
+		for i, side := range sides {
 			for _, f := range side {
-				if f.kind != exam.Matched && f.kind != exam.Listed {
-					p.Reasons = append(p.Reasons, m.reason(f))
-				}
+				seen, partners = append(seen, f), append(partners, pair[1-i])
 			}
 		}
-		for _, l := range left {
-			for _, r := range right {
+		for _, l := range sides[0] {
+			for _, r := range sides[1] {
 				if l.c != r.c || !isCounted(l) || !isCounted(r) {
 					continue
 				}
-				kind := exam.Matched
-				if m.listed {
-					kind = exam.Listed
-				}
-				l.kind, r.kind = kind, kind
-				counted = append(counted, l, r)
-			}
-		}
-		for i, side := range [][]found{left, right} {
-			for _, f := range side {
-				if isCounted(f) && !slices.ContainsFunc(counted, func(c found) bool { return c.from == f.from && c.to == f.to }) {
-					f.kind, f.cue = exam.PairBroken, pair[1-i]
-					broken = append(broken, f)
+				for _, f := range []found{l, r} {
+					if !slices.ContainsFunc(counted, sameSpan(f)) {
+						counted = append(counted, f)
+					}
 				}
 			}
 		}
 	}
-	for _, f := range append(counted, broken...) {
+	for i, f := range seen {
+		switch {
+		case slices.ContainsFunc(counted, sameSpan(f)):
+			continue
+		case isCounted(f):
+			f.kind, f.cue = exam.PairBroken, partners[i]
+		}
+		if r := m.reason(f); !slices.Contains(p.Reasons, r) {
+			p.Reasons = append(p.Reasons, r)
+		}
+	}
+	for _, f := range counted {
 		p.Reasons = append(p.Reasons, m.reason(f))
 	}
 	return counted

@@ -188,7 +188,10 @@ func TestSuggestScoresAPairOnlyWithinOneClause(t *testing.T) {
 	if ps.Points[0].Suggested != content.Pts(2) || ps.Points[1].Suggested != content.Pts(2) || len(ps.Points[0].Hits) != 2 {
 		t.Fatalf("right pairs: %+v", ps.Points)
 	}
-	ps = grading.Suggest(competitorPart, "", "①属于产品形式竞争者，规格不同；②属于品牌竞争者，品牌不同。")
+	ps = grading.Suggest(competitorPart, "", "①不是品牌竞争者，①属于产品形式竞争者，规格不同；②属于品牌竞争者，品牌不同。")
+	if r := reasonsOf(ps.Points[0]); !slices.Contains(r, "negated:品牌竞争者/不是") || !slices.Contains(r, "pair_broken:品牌竞争者/1") {
+		t.Errorf("reasons of a negated and a broken pair: %v", r)
+	}
 	for i, p := range ps.Points {
 		if p.Suggested != 0 || len(p.Hits) != 0 || !slices.ContainsFunc(reasonsOf(p), func(r string) bool { return strings.HasPrefix(r, "pair_broken:") }) {
 			t.Errorf("swapped types, point %d: %+v", i+1, p)

@@ -90,12 +90,3 @@ func prepare(s string) text {
 	closeClause(false)
 	return t
 }
-
-// scope is the stretch a negation reaches from clause c: back over the list items that
-// 、 joins to it.
-func (t *text) scope(c int) int {
-	for c > 0 && t.clauses[c].listed {
-		c--
-	}
-	return t.clauses[c].from
-}
