@@ -5,13 +5,14 @@ import (
 	"strings"
 )
 
-// negators are the words that deny what follows them in a clause (并无不妥, 没有完成交易)
-// or state a lack (缺少权力). Besides these, a word that starts with 不, 没, 未, 无 or 非
+// negators are the words that deny what follows them in a clause (并无不妥, 没有完成交易),
+// state a lack (缺少权力) or prevent (避免推脱). Besides these, a word that starts with 不, 没, 未, 无 or 非
 // negates unless it is one of notNegators (不断, 不同, 非常 …).
 var negators = map[string]bool{
 	"不": true, "没": true, "没有": true, "并无": true, "并非": true, "无须": true, "无需": true, "不必": true,
 	"未": true, "不是": true, "无": true, "非": true, "别": true, "毫无": true, "缺少": true, "缺乏": true,
 	"欠缺": true, "难以": true,
+	"避免": true, "防止": true, "杜绝": true, // deny what follows as much as 不: 避免推脱 is no 推脱
 }
 
 var notNegators = map[string]bool{

@@ -55,6 +55,7 @@ func TestSuggestAgreesWithInstructors(t *testing.T) {
 	fmt.Fprintf(&table, "%-16s %5s %8s %8s %8s\n", "case", "parts", "answers", "MAE%", "pasted%")
 	var sumErr float64
 	var n int
+	kindErr, kindN := map[string]float64{}, map[string]int{}
 	cases := 0
 	for _, q := range p.Questions {
 		if q.Type != content.Case {
@@ -95,6 +96,8 @@ func TestSuggestAgreesWithInstructors(t *testing.T) {
 				e := math.Abs(got-a.Score) / max
 				caseErr += e
 				caseN++
+				kindErr[a.Kind] += e
+				kindN[a.Kind]++
 				switch a.Kind {
 				case "pasted":
 					pastedScore += got
@@ -121,6 +124,9 @@ func TestSuggestAgreesWithInstructors(t *testing.T) {
 	}
 	mae := sumErr / float64(max1(n))
 	fmt.Fprintf(&table, "%-16s %5s %8d %7.1f%%\n", "all", "", n, 100*mae)
+	for _, k := range evalKinds {
+		fmt.Fprintf(&table, "%-16s %5s %8d %7.1f%%\n", "  "+k, "", kindN[k], 100*kindErr[k]/float64(max1(kindN[k])))
+	}
 	t.Logf("suggestion against instructors, error as a share of each part's points:\n%s", table.String())
 	if cases == 0 {
 		t.Fatal("the bundled pack has no case")
