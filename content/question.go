@@ -74,12 +74,16 @@ type Option struct {
 var TrueFalseOptions = []Option{{Key: "T", Text: "正确"}, {Key: "F", Text: "错误"}}
 
 // RubricPoint is one 采分点 of a case part: what earns its score, and the words an
-// instructor accepts for it.
+// instructor accepts for it. A point whose item is a pairing (this type ↔ this example)
+// lists Pairs: two terms each, and the point is earned only where both terms of one pair
+// occur in the same clause of the answer, so naming the right words against the wrong
+// items earns nothing.
 type RubricPoint struct {
-	Point    string   `json:"point"`
-	Score    Points   `json:"score"`
-	Keywords []string `json:"keywords"`
-	Synonyms []string `json:"synonyms,omitempty"`
+	Point    string     `json:"point"`
+	Score    Points     `json:"score"`
+	Keywords []string   `json:"keywords"`
+	Synonyms []string   `json:"synonyms,omitempty"`
+	Pairs    [][]string `json:"pairs,omitempty"`
 }
 
 // CasePart is one question about a case's material.
@@ -188,6 +192,11 @@ func (q *Question) Normalize() {
 			}
 			for k := range r.Synonyms {
 				r.Synonyms[k] = strings.TrimSpace(r.Synonyms[k])
+			}
+			for _, pair := range r.Pairs {
+				for k := range pair {
+					pair[k] = strings.TrimSpace(pair[k])
+				}
 			}
 		}
 	}
@@ -365,6 +374,11 @@ func (q *Question) validateCase() error {
 			for k, w := range append(slices.Clone(r.Keywords), r.Synonyms...) {
 				if w == "" {
 					return Invalid(fmt.Sprintf("%s.keywords[%d]", rf, k), "关键词不能为空")
+				}
+			}
+			for k, pair := range r.Pairs {
+				if len(pair) != 2 || pair[0] == "" || pair[1] == "" || pair[0] == pair[1] {
+					return Invalid(fmt.Sprintf("%s.pairs[%d]", rf, k), "配对须是两个不同的非空词语，如 [价格竞争者, 某公司]")
 				}
 			}
 			sum += r.Score

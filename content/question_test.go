@@ -1,7 +1,9 @@
 package content
 
 import (
+	"encoding/json"
 	"errors"
+	"reflect"
 	"strings"
 	"testing"
 )
@@ -101,6 +103,11 @@ func TestCaseValidation(t *testing.T) {
 		{"score not in half points", func(q *Question) { q.Parts[0].Rubric[1].Score = Pts(0.25) }, "parts[0].rubric[1].score"},
 		{"no keywords", func(q *Question) { q.Parts[0].Rubric[0].Keywords = nil }, "parts[0].rubric[0].keywords"},
 		{"blank keyword", func(q *Question) { q.Parts[0].Rubric[1].Keywords = []string{"投诉", "  "} }, "parts[0].rubric[1].keywords[1]"},
+		{"a pair of one term", func(q *Question) { q.Parts[0].Rubric[0].Pairs = [][]string{{"价格竞争者"}} }, "parts[0].rubric[0].pairs[0]"},
+		{"a pair with a blank term", func(q *Question) {
+			q.Parts[0].Rubric[1].Pairs = [][]string{{"品牌竞争者", "甲公司"}, {"品牌竞争者", " "}}
+		}, "parts[0].rubric[1].pairs[1]"},
+		{"a pair of the same term twice", func(q *Question) { q.Parts[0].Rubric[0].Pairs = [][]string{{"甲", "甲"}} }, "parts[0].rubric[0].pairs[0]"},
 		{"no reference", func(q *Question) { q.Parts[0].Reference = "" }, "parts[0].reference"},
 		{"no prompt", func(q *Question) { q.Parts[0].Prompt = "" }, "parts[0].prompt"},
 		{"options on a case", func(q *Question) { q.Options = []Option{{"A", "x"}} }, "options"},
@@ -153,6 +160,21 @@ func TestCaseForms(t *testing.T) {
 	}
 	if s := validSingle(); s.CaseForm() != "" {
 		t.Errorf("CaseForm of a single choice = %q", s.CaseForm())
+	}
+}
+
+func TestRubricPairsRoundTripThroughJSON(t *testing.T) {
+	rp := RubricPoint{Point: "①价格竞争者", Score: Pts(2), Keywords: []string{"价格竞争者"}, Pairs: [][]string{{"价格竞争者", "1"}}}
+	b, err := json.Marshal(rp)
+	if err != nil || !strings.Contains(string(b), `"pairs":[["价格竞争者","1"]]`) {
+		t.Fatalf("%s %v", b, err)
+	}
+	var back RubricPoint
+	if err := json.Unmarshal(b, &back); err != nil || !reflect.DeepEqual(back, rp) {
+		t.Fatalf("%+v %v", back, err)
+	}
+	if b, _ := json.Marshal(RubricPoint{Point: "甲"}); strings.Contains(string(b), "pairs") {
+		t.Fatalf("a point without pairs writes none: %s", b)
 	}
 }
 

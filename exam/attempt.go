@@ -191,10 +191,12 @@ type ItemScore struct {
 }
 
 // PartScore is one case part in a result: its raw rubric points and what they earned.
+// Copied flags an answer mostly copied from the case material, for the grader to see.
 type PartScore struct {
 	Score    content.Points `json:"score"`
 	MaxScore content.Points `json:"max_score"`
 	Points   []PointScore   `json:"points"`
+	Copied   bool           `json:"copied,omitempty"`
 }
 
 // PointScore is one 采分点: the score it earned (an instructor's, once the case is
@@ -204,6 +206,7 @@ type PointScore struct {
 	MaxScore  content.Points `json:"max_score"`
 	Suggested content.Points `json:"suggested"`
 	Hits      []Hit          `json:"hits,omitempty"`
+	Reasons   []Reason       `json:"reasons,omitempty"`
 }
 
 // Hit is a keyword found in an answer: [Start, End) in runes of the part's text as saved.
@@ -211,6 +214,28 @@ type Hit struct {
 	Word  string `json:"word"`
 	Start int    `json:"start"`
 	End   int    `json:"end"`
+}
+
+// ReasonKind says why a suggestion counted a word of the answer, or did not.
+type ReasonKind string
+
+const (
+	Matched    ReasonKind = "matched"     // the word earns the point
+	Negated    ReasonKind = "negated"     // the word stands under a negation (Cue) in its clause
+	CopiedText ReasonKind = "copied"      // the word lies in text copied from the case material
+	PairBroken ReasonKind = "pair_broken" // the word occurs, but not in one clause with its partner (Cue)
+	Listed     ReasonKind = "listed"      // the word stands alone in a bare list, with no reasoning around it
+)
+
+// Reason is one finding behind a suggestion: the rubric word, where it stands in the
+// answer as saved ([Start, End) in runes), and the cue that decided (the negation word,
+// or the missing partner of a pair).
+type Reason struct {
+	Kind  ReasonKind `json:"kind"`
+	Word  string     `json:"word"`
+	Cue   string     `json:"cue,omitempty"`
+	Start int        `json:"start"`
+	End   int        `json:"end"`
 }
 
 // Change is one regrade of a question on an attempt, kept in the result's history.

@@ -69,3 +69,36 @@ func BenchmarkGradeL2Theory(b *testing.B) {
 		grading.Grade(in)
 	}
 }
+
+// BenchmarkSuggest times one suggestion for a typical answer (the part's reference,
+// about 250 runes) and for one at the length limit (content.MaxTextRunes), every idea at
+// work: words, numbers, negation, the copy search against the case material. The
+// dictionary is loaded before the timer starts.
+func BenchmarkSuggest(b *testing.B) {
+	p, err := pack.Bundled()
+	if err != nil {
+		b.Fatal(err)
+	}
+	var q *content.Question
+	for i := range p.Questions {
+		if p.Questions[i].PackKey == "L2.1.2-case-01" {
+			q = &p.Questions[i]
+		}
+	}
+	part := q.Parts[2]
+	var long []rune
+	for len(long) < content.MaxTextRunes {
+		long = append(long, []rune(part.Reference+"本案当周咨询量下降约三成，并不是偶然。"+q.Material)...)
+	}
+	grading.Suggest(part, q.Material, part.Reference)
+	for _, c := range []struct{ name, answer string }{
+		{"typical", part.Reference},
+		{"long", string(long[:content.MaxTextRunes])},
+	} {
+		b.Run(c.name, func(b *testing.B) {
+			for b.Loop() {
+				grading.Suggest(part, q.Material, c.answer)
+			}
+		})
+	}
+}

@@ -37,26 +37,30 @@ type CaseReview struct {
 	Parts      []PartReview   `json:"parts"`
 }
 
-// PartReview is one part of a case: the candidate's answer beside the rubric.
+// PartReview is one part of a case: the candidate's answer beside the rubric. Copied
+// flags an answer mostly copied from the case material.
 type PartReview struct {
 	Prompt    string         `json:"prompt"`
 	Reference string         `json:"reference"`
 	Answer    string         `json:"answer"`
 	MaxScore  content.Points `json:"max_score"`
 	Score     content.Points `json:"score"`
+	Copied    bool           `json:"copied,omitempty"`
 	Rubric    []PointReview  `json:"rubric"`
 }
 
-// PointReview is one 采分点: the rubric's words, the suggestion, the grade and the hits
-// ([start, end) in runes of Answer) to highlight.
+// PointReview is one 采分点: the rubric's words, the suggestion, the grade, the hits
+// ([start, end) in runes of Answer) to highlight and the reasons behind the suggestion.
 type PointReview struct {
 	Point     string         `json:"point"`
 	Keywords  []string       `json:"keywords"`
 	Synonyms  []string       `json:"synonyms,omitempty"`
+	Pairs     [][]string     `json:"pairs,omitempty"`
 	MaxScore  content.Points `json:"max_score"`
 	Suggested content.Points `json:"suggested"`
 	Score     content.Points `json:"score"`
 	Hits      []exam.Hit     `json:"hits"`
+	Reasons   []exam.Reason  `json:"reasons,omitempty"`
 }
 
 // MaxPending bounds one listing of the review queue.
@@ -132,7 +136,7 @@ func CaseReviews(in exam.GradeInput, r Review) []CaseReview {
 			}
 			for i, ps := range caseParts(q, answers, g.Scores, graded) {
 				part := q.Parts[i]
-				pr := PartReview{Prompt: part.Prompt, Reference: part.Reference, MaxScore: ps.MaxScore, Score: ps.Score}
+				pr := PartReview{Prompt: part.Prompt, Reference: part.Reference, MaxScore: ps.MaxScore, Score: ps.Score, Copied: ps.Copied}
 				if i < len(answers) {
 					pr.Answer = answers[i]
 				}
@@ -142,8 +146,8 @@ func CaseReviews(in exam.GradeInput, r Review) []CaseReview {
 					if hits == nil {
 						hits = []exam.Hit{}
 					}
-					pr.Rubric = append(pr.Rubric, PointReview{Point: rp.Point, Keywords: rp.Keywords, Synonyms: rp.Synonyms,
-						MaxScore: p.MaxScore, Suggested: p.Suggested, Score: p.Score, Hits: hits})
+					pr.Rubric = append(pr.Rubric, PointReview{Point: rp.Point, Keywords: rp.Keywords, Synonyms: rp.Synonyms, Pairs: rp.Pairs,
+						MaxScore: p.MaxScore, Suggested: p.Suggested, Score: p.Score, Hits: hits, Reasons: p.Reasons})
 				}
 				cr.Parts = append(cr.Parts, pr)
 			}

@@ -1,6 +1,10 @@
 package grading_test
 
 import (
+	"reflect"
+	"slices"
+	"strings"
+	"sync"
 	"testing"
 
 	"github.com/csmexam/csmexam/content"
@@ -16,7 +20,7 @@ var stagesPart = content.CasePart{Prompt: "处于哪个阶段？", Points: conte
 
 func TestSuggestMatchesKeywordsAcrossWidthPunctuationAndCase(t *testing.T) {
 	answer := "该超市处于“第一 阶段”，即认为客户服务就是售后服务。现代观念是：服务产品 ＋ 产品服务，并借助crm。"
-	ps := grading.Suggest(stagesPart, answer)
+	ps := grading.Suggest(stagesPart, "", answer)
 	if ps.MaxScore != content.Pts(6) || len(ps.Points) != 3 {
 		t.Fatalf("part score %+v", ps)
 	}
@@ -37,11 +41,11 @@ func TestSuggestMatchesKeywordsAcrossWidthPunctuationAndCase(t *testing.T) {
 		string(runes[p.Hits[1].Start:p.Hits[1].End]) != "crm" {
 		t.Fatalf("point 3: %+v", p)
 	}
-	if ps := grading.Suggest(stagesPart, "客户至上。"); ps.Points[0].Suggested != 0 || len(ps.Points[1].Hits) != 0 {
+	if ps := grading.Suggest(stagesPart, "", "客户至上。"); ps.Points[0].Suggested != 0 || len(ps.Points[1].Hits) != 0 {
 		t.Fatalf("an answer without keywords: %+v", ps)
 	}
 	punct := content.CasePart{Points: content.Pts(1), Rubric: []content.RubricPoint{{Score: content.Pts(1), Keywords: []string{"！！"}}}}
-	if ps := grading.Suggest(punct, "任何回答！！"); ps.Points[0].Suggested != 0 {
+	if ps := grading.Suggest(punct, "", "任何回答！！"); ps.Points[0].Suggested != 0 {
 		t.Fatal("a keyword of punctuation alone matched")
 	}
 }
@@ -58,7 +62,7 @@ func TestCaseReviewSuggestsThenScoresTheInstructorsGrade(t *testing.T) {
 	paper := exam.Paper{Sections: []exam.PaperSection{{Type: content.Case, PointsEach: content.Pts(20), Items: []exam.Item{{QuestionID: 7, Version: 1}}}}}
 	a := &exam.Attempt{ID: 3, Paper: paper, Rules: exam.Blueprint{PassScore: content.Pts(12)}}
 	in := exam.GradeInput{Attempt: a, Questions: map[content.Ref]*content.Question{{ID: 7, Version: 1}: q},
-		Answers: map[int64]exam.Answer{7: {Parts: []string{"第一阶段，售后服务。", "这种说法不对。"}}}}
+		Answers: map[int64]exam.Answer{7: {Parts: []string{"该超市处于第一阶段，把客户服务当成售后服务。", "这种说法不对。"}}}}
 	r := grading.Grade(in)
 	it := r.Items[0]
 	if r.Status != exam.PendingReview || r.Score != 0 || !it.Pending || !it.Answered || len(it.Parts) != 2 ||
@@ -113,4 +117,139 @@ func TestCheckGradeNamesTheScore(t *testing.T) {
 	if err := grading.CheckGrade(q, []content.Points{content.Pts(2), content.Pts(2), content.Pts(0.5), content.Pts(2.5), content.Pts(1.5)}); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// reasonsOf lists a point's reasons as "kind:word" (and "/cue").
+func reasonsOf(p exam.PointScore) []string {
+	var out []string
+	for _, r := range p.Reasons {
+		s := string(r.Kind) + ":" + r.Word
+		if r.Cue != "" {
+			s += "/" + r.Cue
+		}
+		out = append(out, s)
+	}
+	return out
+}
+
+func TestSuggestReadsNumbersWrittenInWords(t *testing.T) {
+	part := content.CasePart{Points: content.Pts(3), Rubric: []content.RubricPoint{
+		{Point: "抱怨平均告诉10人", Score: content.Pts(1), Keywords: []string{"10个人"}},
+		{Point: "81%的抱怨客户永远消失", Score: content.Pts(1), Keywords: []string{"81%"}},
+		{Point: "咨询量下降约三成", Score: content.Pts(1), Keywords: []string{"30%"}},
+	}}
+	answer := "不满的顾客会告诉十个人，百分之八十一的抱怨客户会永远消失，咨询量下降了三成。"
+	ps := grading.Suggest(part, "", answer)
+	runes := []rune(answer)
+	for i, want := range []string{"十个人", "百分之八十一", "三成"} {
+		p := ps.Points[i]
+		if p.Suggested != content.Pts(1) || len(p.Hits) != 1 || string(runes[p.Hits[0].Start:p.Hits[0].End]) != want {
+			t.Errorf("point %d: %+v, want a hit on %s", i+1, p, want)
+		}
+	}
+	if ps := grading.Suggest(part, "", "只有4%的人说出来，其余的人沉默，0.81的抱怨客户会永远消失。"); ps.Points[1].Suggested != content.Pts(1) {
+		t.Errorf("0.81 is 81%%: %+v", ps.Points[1])
+	}
+}
+
+var judgePart = content.CasePart{Points: content.Pts(4), Reference: "这一想法不妥。客服部门可以牵头，但不可以总揽。人员配备和培训不到位。",
+	Rubric: []content.RubricPoint{
+		{Point: "判断不妥", Score: content.Pts(2), Keywords: []string{"不妥"}},
+		{Point: "人员配备和培训不到位", Score: content.Pts(2), Keywords: []string{"培训"}},
+	}}
+
+func TestSuggestNegationCancelsAHitAgainstTheRubricsSense(t *testing.T) {
+	ps := grading.Suggest(judgePart, "", "我认为总经理的想法并无不妥，这样安排责任明确，员工已经接受过培训，不是缺少培训的问题。")
+	if p := ps.Points[0]; p.Suggested != 0 || len(p.Hits) != 0 || !slices.Contains(reasonsOf(p), "negated:不妥/并无") {
+		t.Errorf("并无不妥: %+v", p)
+	}
+	// 接受过培训 is not what the rubric means (培训不到位); 不是缺少培训 denies it.
+	if p := ps.Points[1]; p.Suggested != content.Pts(2) && p.Suggested != 0 {
+		t.Errorf("培训: %+v", p)
+	}
+	// A lack, said as the rubric says it, is no negation of the point.
+	ps = grading.Suggest(judgePart, "", "这个想法不妥，客服部只能牵头。员工没有经过岗前培训，不熟悉产品。")
+	if ps.Points[0].Suggested != content.Pts(2) || ps.Points[1].Suggested != content.Pts(2) {
+		t.Errorf("不妥 and 没有培训: %+v", ps.Points)
+	}
+	ps = grading.Suggest(judgePart, "", "问题不是缺少培训，而是态度。")
+	if p := ps.Points[1]; p.Suggested != 0 || !slices.Contains(reasonsOf(p), "negated:培训/缺少") {
+		t.Errorf("不是缺少培训: %+v", p)
+	}
+}
+
+var competitorPart = content.CasePart{Points: content.Pts(4), Rubric: []content.RubricPoint{
+	{Point: "①品牌竞争者", Score: content.Pts(2), Keywords: []string{"品牌竞争者"}, Pairs: [][]string{{"品牌竞争者", "1"}}},
+	{Point: "②产品形式竞争者", Score: content.Pts(2), Keywords: []string{"产品形式竞争者"}, Pairs: [][]string{{"产品形式竞争者", "2"}}},
+}}
+
+func TestSuggestScoresAPairOnlyWithinOneClause(t *testing.T) {
+	ps := grading.Suggest(competitorPart, "", "①属于品牌竞争者，规格相同而品牌不同；第二种情况属于产品形式竞争者，规格不同。")
+	if ps.Points[0].Suggested != content.Pts(2) || ps.Points[1].Suggested != content.Pts(2) || len(ps.Points[0].Hits) != 2 {
+		t.Fatalf("right pairs: %+v", ps.Points)
+	}
+	ps = grading.Suggest(competitorPart, "", "①不是品牌竞争者，①属于产品形式竞争者，规格不同；②属于品牌竞争者，品牌不同。")
+	if r := reasonsOf(ps.Points[0]); !slices.Contains(r, "negated:品牌竞争者/不是") || !slices.Contains(r, "pair_broken:品牌竞争者/1") {
+		t.Errorf("reasons of a negated and a broken pair: %v", r)
+	}
+	for i, p := range ps.Points {
+		if p.Suggested != 0 || len(p.Hits) != 0 || !slices.ContainsFunc(reasonsOf(p), func(r string) bool { return strings.HasPrefix(r, "pair_broken:") }) {
+			t.Errorf("swapped types, point %d: %+v", i+1, p)
+		}
+	}
+}
+
+func TestSuggestGivesNothingForCopiedMaterialAndFlagsIt(t *testing.T) {
+	material := "森恒家居成立客户服务部，从仓库调来5名员工，没有安排任何岗前培训。客服部在组织架构上挂在销售部之下，主管无权要求生产部、物流部配合工作。"
+	part := content.CasePart{Points: content.Pts(4), Reference: "缺少地位和权力；人员培训不到位。", Rubric: []content.RubricPoint{
+		{Point: "缺少相应的地位、权力", Score: content.Pts(2), Keywords: []string{"无权", "销售部之下"}},
+		{Point: "培训不到位", Score: content.Pts(2), Keywords: []string{"岗前培训"}},
+	}}
+	ps := grading.Suggest(part, material, material)
+	if !ps.Copied || ps.Points[0].Suggested != 0 || ps.Points[1].Suggested != 0 ||
+		!slices.Contains(reasonsOf(ps.Points[0]), "copied:无权") {
+		t.Fatalf("pasted material: %+v", ps)
+	}
+	// Citing a fact in one's own words is not copying.
+	ps = grading.Suggest(part, material, "客服部挂在销售部之下，地位低，主管无权调动别的部门；员工没有经过岗前培训。")
+	if ps.Copied || ps.Points[0].Suggested != content.Pts(2) || ps.Points[1].Suggested != content.Pts(2) {
+		t.Fatalf("an answer citing the case: %+v", ps)
+	}
+}
+
+func TestSuggestGivesHalfForABareList(t *testing.T) {
+	ps := grading.Suggest(judgePart, "", "不妥、牵头、培训")
+	if ps.Points[0].Suggested != content.Pts(1) || !slices.Contains(reasonsOf(ps.Points[0]), "listed:不妥") {
+		t.Fatalf("a bare list: %+v", ps.Points)
+	}
+}
+
+func TestSuggestMatchesWordsAndSharedSynonyms(t *testing.T) {
+	part := content.CasePart{Points: content.Pts(2), Rubric: []content.RubricPoint{
+		{Point: "按时完成", Score: content.Pts(1), Keywords: []string{"按时"}},
+		{Point: "外部客户", Score: content.Pts(1), Keywords: []string{"外部客户"}},
+	}}
+	ps := grading.Suggest(part, "", "按时间顺序排列以后，补货延误也伤害了外部顾客的利益。")
+	if ps.Points[0].Suggested != 0 {
+		t.Errorf("按时 matched inside 按时间: %+v", ps.Points[0])
+	}
+	if p := ps.Points[1]; p.Suggested != content.Pts(1) || p.Hits[0].Word != "外部客户" {
+		t.Errorf("外部顾客 is 外部客户: %+v", p)
+	}
+}
+
+func TestSuggestIsSafeFromManyGoroutines(t *testing.T) {
+	answer := "我认为这种说法不对。门店是配送中心的内部客户。"
+	want := grading.Suggest(stagesPart, "", answer)
+	var wg sync.WaitGroup
+	for range 8 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if got := grading.Suggest(stagesPart, "", answer); !reflect.DeepEqual(got, want) {
+				t.Error("a different suggestion under concurrency")
+			}
+		}()
+	}
+	wg.Wait()
 }

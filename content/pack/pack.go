@@ -63,10 +63,11 @@ type partDoc struct {
 }
 
 type rubricDoc struct {
-	Point    string   `yaml:"point"`
-	Score    float64  `yaml:"score"`
-	Keywords []string `yaml:"keywords"`
-	Synonyms []string `yaml:"synonyms"`
+	Point    string     `yaml:"point"`
+	Score    float64    `yaml:"score"`
+	Keywords []string   `yaml:"keywords"`
+	Synonyms []string   `yaml:"synonyms"`
+	Pairs    [][]string `yaml:"pairs"`
 }
 
 // Bundled parses the embedded pack.
@@ -130,7 +131,7 @@ func (d questionDoc) question() content.Question {
 	for _, pd := range d.Parts {
 		part := content.CasePart{Prompt: pd.Prompt, Points: content.Pts(pd.Points), Reference: pd.Reference}
 		for _, r := range pd.Rubric {
-			part.Rubric = append(part.Rubric, content.RubricPoint{Point: r.Point, Score: content.Pts(r.Score), Keywords: r.Keywords, Synonyms: r.Synonyms})
+			part.Rubric = append(part.Rubric, content.RubricPoint{Point: r.Point, Score: content.Pts(r.Score), Keywords: r.Keywords, Synonyms: r.Synonyms, Pairs: r.Pairs})
 		}
 		q.Parts = append(q.Parts, part)
 	}

@@ -324,7 +324,7 @@ questions:
         reference: 答
         rubric:
           - {point: 一, score: 2.5, keywords: [甲]}
-          - {point: 二, score: 5, keywords: [乙]}
+          - {point: 二, score: 5, keywords: [乙], synonyms: [丁], pairs: [[乙, " ①"], [乙, 丙]]}
   - key: k3
     type: case
     form: essay
@@ -349,6 +349,12 @@ questions:
 	c := p.Questions[1]
 	if c.Parts[0].Points != content.Pts(7.5) || c.Parts[0].Rubric[0].Score != content.Pts(2.5) {
 		t.Fatalf("case = %+v", c.Parts[0])
+	}
+	if r := c.Parts[0].Rubric[1]; len(r.Pairs) != 2 || r.Pairs[0][1] != "①" || r.Pairs[1][1] != "丙" || r.Synonyms[0] != "丁" {
+		t.Fatalf("synonyms and pairs (trimmed) = %+v", r)
+	}
+	if err := c.Validate(func(string) bool { return true }); err != nil {
+		t.Fatal(err)
 	}
 	if c.CaseForm() != content.Analysis {
 		t.Fatalf("a case without form is %q, want analysis", c.CaseForm())
