@@ -40,6 +40,19 @@ func (t Type) Title() string {
 // Valid reports whether t is one of the four types.
 func (t Type) Valid() bool { return slices.Contains(Types, t) }
 
+// Form tells apart the three items of the skills paper, all of type case: a 解析题 answers
+// questions about material; a 问题 or 论述 item is asked on its own, without material.
+type Form string
+
+const (
+	Analysis Form = "analysis" // 解析题, the default: the zero Form on a case means Analysis
+	Short    Form = "short"    // 问题: a short answer
+	Essay    Form = "essay"    // 论述: an argued answer at length
+)
+
+// Forms lists the forms in the order the skills paper presents them.
+var Forms = []Form{Short, Essay, Analysis}
+
 // Option is one choice of a question.
 type Option struct {
 	Key  string `json:"key"`
@@ -85,6 +98,7 @@ type Question struct {
 	Unit        string     `json:"unit"`
 	Difficulty  int        `json:"difficulty"`
 	Source      string     `json:"source"`
+	Form        Form       `json:"form,omitempty"` // case only; empty is Analysis
 	Material    string     `json:"material,omitempty"`
 	Parts       []CasePart `json:"parts,omitempty"`
 	CreatedAt   time.Time  `json:"created_at"`
@@ -98,6 +112,15 @@ func (q *Question) MaxPoints() Points {
 		sum += p.Points
 	}
 	return sum
+}
+
+// CaseForm is the form of a case question (Analysis when none is set), and empty for the
+// objective types.
+func (q *Question) CaseForm() Form {
+	if q.Type == Case && q.Form == "" {
+		return Analysis
+	}
+	return q.Form
 }
 
 // OptionKeys lists the keys a candidate may choose.
@@ -130,6 +153,11 @@ func (q *Question) Normalize() {
 	q.Source = strings.TrimSpace(q.Source)
 	q.Material = strings.TrimSpace(q.Material)
 	q.Unit = strings.TrimSpace(q.Unit)
+	// The default is stored as no form, so a case written before forms existed and the same
+	// case marked analysis are one content.
+	if q.Form = Form(strings.ToLower(strings.TrimSpace(string(q.Form)))); q.Form == Analysis {
+		q.Form = ""
+	}
 	for i := range q.Options {
 		q.Options[i].Key = strings.ToUpper(strings.TrimSpace(q.Options[i].Key))
 		q.Options[i].Text = strings.TrimSpace(q.Options[i].Text)
@@ -189,6 +217,9 @@ func (q *Question) Validate(unitExists func(code string) bool) error {
 	}
 	if !unitExists(q.Unit) {
 		return Invalid("unit", "知识点 %s 不存在", q.Unit)
+	}
+	if q.Form != "" && q.Type != Case {
+		return Invalid("form", "只有案例分析题（case）才有 form，%s 题不能设置", q.Type)
 	}
 	switch q.Type {
 	case Single, Multiple:
@@ -283,8 +314,12 @@ func (q *Question) validateChoice() error {
 }
 
 func (q *Question) validateCase() error {
-	if q.Material == "" {
-		return Invalid("material", "案例分析题必须有案例材料")
+	form := q.CaseForm()
+	if !slices.Contains(Forms, form) {
+		return Invalid("form", "form 必须是 short（问题）、essay（论述）或 analysis（解析题），而不是 %q", form)
+	}
+	if form == Analysis && q.Material == "" {
+		return Invalid("material", "解析题（form: analysis）必须有案例材料；问题或论述请设 form 为 short 或 essay")
 	}
 	if utf8.RuneCountInString(q.Material) > MaxMaterialRunes {
 		return Invalid("material", "案例材料不能超过 %d 字", MaxMaterialRunes)

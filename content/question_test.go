@@ -96,6 +96,8 @@ func TestCaseValidation(t *testing.T) {
 		field string
 	}{
 		{"no material", func(q *Question) { q.Material = "" }, "material"},
+		{"an analysis marked explicitly, without material", func(q *Question) { q.Form, q.Material = " Analysis ", "" }, "material"},
+		{"unknown form", func(q *Question) { q.Form = "oral" }, "form"},
 		{"no parts", func(q *Question) { q.Parts = nil }, "parts"},
 		{"rubric short of points", func(q *Question) { q.Parts[0].Rubric[1].Score = Pts(4.5) }, "parts[0].rubric"},
 		{"score not in half points", func(q *Question) { q.Parts[0].Rubric[1].Score = Pts(0.25) }, "parts[0].rubric[1].score"},
@@ -138,6 +140,39 @@ func TestRubricPairsRoundTripThroughJSON(t *testing.T) {
 	}
 	if b, _ := json.Marshal(RubricPoint{Point: "甲"}); strings.Contains(string(b), "pairs") {
 		t.Fatalf("a point without pairs writes none: %s", b)
+	}
+}
+
+// TestCaseForms: a 问题 or 论述 item stands without material; the analysis default is
+// stored as no form, so existing cases keep their content hash; only a case has a form.
+func TestCaseForms(t *testing.T) {
+	for _, f := range []Form{Short, Essay} {
+		q := validCase()
+		q.Form, q.Material = " "+Form(strings.ToUpper(string(f))), ""
+		q.Normalize()
+		if err := q.Validate(exists); err != nil {
+			t.Errorf("%s without material: %v", f, err)
+		}
+		if q.Form != f || q.CaseForm() != f {
+			t.Errorf("form = %q, CaseForm = %q, want %q", q.Form, q.CaseForm(), f)
+		}
+	}
+	plain, marked := validCase(), validCase()
+	marked.Form = Analysis
+	plain.Normalize()
+	marked.Normalize()
+	if body(&plain) != body(&marked) || marked.CaseForm() != Analysis {
+		t.Errorf("an explicit analysis differs from the default: %s vs %s", body(&marked), body(&plain))
+	}
+	single := validSingle()
+	single.Form = Short
+	single.Normalize()
+	var ve *ValidationError
+	if err := single.Validate(exists); !errors.As(err, &ve) || ve.Field != "form" {
+		t.Errorf("form on a single choice: err = %v, want field form", err)
+	}
+	if s := validSingle(); s.CaseForm() != "" {
+		t.Errorf("CaseForm of a single choice = %q", s.CaseForm())
 	}
 }
 

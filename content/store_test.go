@@ -307,3 +307,31 @@ func TestImportQuestionsAllOrNothing(t *testing.T) {
 		}
 	})
 }
+
+// TestShortAnswerRoundTrip: a 问题 (case of form short, no material) is stored and read
+// back with its form, from the current and the versioned copy alike.
+func TestShortAnswerRoundTrip(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, dsn string) {
+		s := newStore(t, dsn)
+		ctx := context.Background()
+		q := &content.Question{Type: content.Case, Form: content.Short, Stem: "问题", Unit: "JC.1.1.1", Difficulty: 3,
+			Parts: []content.CasePart{{Prompt: "客户服务有哪些特点？", Points: content.Pts(5), Reference: "层次性、系统性……",
+				Rubric: []content.RubricPoint{{Point: "特点", Score: content.Pts(5), Keywords: []string{"层次性"}}}}}}
+		if err := s.CreateQuestion(ctx, q, 1); err != nil {
+			t.Fatal(err)
+		}
+		cur, err := s.Question(ctx, q.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		old, err := s.QuestionVersion(ctx, q.ID, 1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, got := range []*content.Question{cur, old} {
+			if got.Form != content.Short || got.CaseForm() != content.Short || got.Material != "" {
+				t.Fatalf("read back form %q material %q, want short and none", got.Form, got.Material)
+			}
+		}
+	})
+}

@@ -34,6 +34,7 @@ type questionRequest struct {
 	Unit        string             `json:"unit"`
 	Difficulty  int                `json:"difficulty"`
 	Source      string             `json:"source"`
+	Form        content.Form       `json:"form"`
 	Material    string             `json:"material"`
 	Parts       []content.CasePart `json:"parts"`
 	Version     int                `json:"version"`
@@ -47,7 +48,7 @@ type questionRequest struct {
 func (r *questionRequest) question() *content.Question {
 	return &content.Question{Type: content.Type(r.Type), Stem: r.Stem, Options: r.Options, Answer: r.Answer,
 		Explanation: r.Explanation, Unit: r.Unit, Difficulty: r.Difficulty, Source: r.Source,
-		Material: r.Material, Parts: r.Parts}
+		Form: r.Form, Material: r.Material, Parts: r.Parts}
 }
 
 type questionList struct {

@@ -36,6 +36,7 @@ type giftMeta struct {
 	Unit       string             `json:"unit"`
 	Difficulty int                `json:"difficulty,omitempty"`
 	Source     string             `json:"source,omitempty"`
+	Form       content.Form       `json:"form,omitempty"`
 	Material   string             `json:"material,omitempty"`
 	Parts      []content.CasePart `json:"parts,omitempty"`
 }
@@ -49,7 +50,7 @@ func writeBankGIFT(w io.Writer, qs []content.Question) error {
 	bw := bufio.NewWriter(w)
 	for i := range qs {
 		q := &qs[i]
-		meta := giftMeta{Unit: q.Unit, Difficulty: q.Difficulty, Source: q.Source, Material: q.Material, Parts: q.Parts}
+		meta := giftMeta{Unit: q.Unit, Difficulty: q.Difficulty, Source: q.Source, Form: q.Form, Material: q.Material, Parts: q.Parts}
 		m, err := json.Marshal(meta)
 		if err != nil {
 			return err
@@ -284,7 +285,7 @@ func parseGIFT(g giftQuestion, syl *Syllabus) (content.Question, *RowError) {
 		if len(meta.Parts) == 0 {
 			return fail("type", "论述题（{}）只能作为本系统导出的案例分析题导入")
 		}
-		q.Type, q.Material, q.Parts = content.Case, meta.Material, meta.Parts
+		q.Type, q.Form, q.Material, q.Parts = content.Case, meta.Form, meta.Material, meta.Parts
 	case len(answers) == 0:
 		tf, _, _ := cutUnescaped(word, '#')
 		switch strings.TrimSpace(tf) {

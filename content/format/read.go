@@ -281,6 +281,7 @@ type jsonQuestion struct {
 	Unit        string             `json:"unit"`
 	Difficulty  int                `json:"difficulty"`
 	Source      string             `json:"source"`
+	Form        content.Form       `json:"form"`
 	Material    string             `json:"material"`
 	Parts       []content.CasePart `json:"parts"`
 	ID          json.RawMessage    `json:"id"`
@@ -292,7 +293,7 @@ type jsonQuestion struct {
 
 func (j *jsonQuestion) question() content.Question {
 	return content.Question{Type: j.Type, Stem: j.Stem, Options: j.Options, Answer: j.Answer, Explanation: j.Explanation,
-		Unit: j.Unit, Difficulty: j.Difficulty, Source: j.Source, Material: j.Material, Parts: j.Parts}
+		Unit: j.Unit, Difficulty: j.Difficulty, Source: j.Source, Form: j.Form, Material: j.Material, Parts: j.Parts}
 }
 
 func validationField(err error) string {

@@ -103,6 +103,17 @@ var typeNames = map[string]content.Type{
 // typeLabel is the name the export writes for a type.
 var typeLabel = map[content.Type]string{content.Single: "单选题", content.Multiple: "多选题", content.TrueFalse: "判断题", content.Case: "案例分析"}
 
+// caseFormNames maps the names of the skills paper's items, written in the 题型 column,
+// to the form of their case; 案例分析 and its spellings are the default form, analysis.
+var caseFormNames = map[string]content.Form{
+	"问题": content.Short, "简答题": content.Short, "简答": content.Short, "short": content.Short,
+	"论述题": content.Essay, "论述": content.Essay, "essay": content.Essay,
+	"解析题": content.Analysis, "analysis": content.Analysis,
+}
+
+// formLabel is the name the export writes for a case of a form other than analysis.
+var formLabel = map[content.Form]string{content.Short: "简答题", content.Essay: "论述题"}
+
 // trueFalseWords maps the spellings of a true/false answer to T or F.
 var trueFalseWords = map[string]string{
 	"对": "T", "正确": "T", "√": "T", "✓": "T", "✔": "T", "T": "T", "TRUE": "T", "是": "T", "Y": "T",
@@ -247,12 +258,16 @@ func parseRow(c columns, cells []string, row int, syl *Syllabus) (content.Questi
 	}
 	var q content.Question
 	typ := c.cell(cells, colType)
-	t, ok := typeNames[strings.ToLower(strings.ReplaceAll(width.Fold.String(typ), " ", ""))]
+	typeName := strings.ToLower(strings.ReplaceAll(width.Fold.String(typ), " ", ""))
+	t, ok := typeNames[typeName]
+	if form, isForm := caseFormNames[typeName]; isForm {
+		t, ok, q.Form = content.Case, true, form
+	}
 	if !ok {
 		if typ == "" {
 			return fail(colType, "题型不能为空")
 		}
-		return fail(colType, "无法识别的题型“%s”：应为 单选题、多选题、判断题 或 案例分析", typ)
+		return fail(colType, "无法识别的题型“%s”：应为 单选题、多选题、判断题、案例分析、简答题 或 论述题", typ)
 	}
 	q.Type = t
 	q.Stem = c.cell(cells, colStem)
@@ -320,7 +335,7 @@ func parseRow(c columns, cells []string, row int, syl *Syllabus) (content.Questi
 			return fail(colAnswer, "案例分析题不填答案，参考答案与采分点写在“%s”列", c.name(colParts))
 		}
 		q.Material = c.cell(cells, colMaterial)
-		if q.Material == "" {
+		if q.Material == "" && q.CaseForm() == content.Analysis {
 			// A sheet without a material column puts the case text in 题干.
 			q.Material, q.Stem = q.Stem, defaultCaseStem
 		}

@@ -244,6 +244,11 @@ func TestBankRoundTrip(t *testing.T) {
 	extra := []content.Question{
 		{Type: content.Single, Stem: "=SUM(A1:A9) 是什么？", Options: []content.Option{{Key: "A", Text: "+公式"}, {Key: "B", Text: "@提及"}}, Answer: []string{"A"}, Difficulty: 3, Unit: "JC.1.2.1", Explanation: "-负号开头"},
 		{Type: content.TrueFalse, Stem: "-1 小于 0。", Answer: []string{"T"}, Difficulty: 1, Unit: "JC.1.2.1", Source: "'=引号开头"},
+		// A 问题 and a 论述 item: cases without material, told apart by form in every format.
+		{Type: content.Case, Form: content.Short, Stem: "问题", Difficulty: 3, Unit: "JC.1.2.1", Parts: []content.CasePart{{Prompt: "客户服务有哪些特点？", Points: content.Pts(5), Reference: "层次性等五个。",
+			Rubric: []content.RubricPoint{{Point: "五个特点", Score: content.Pts(5), Keywords: []string{"层次性"}, Synonyms: []string{"层次"}}}}}},
+		{Type: content.Case, Form: content.Essay, Stem: "论述", Difficulty: 4, Unit: "JC.1.2.1", Parts: []content.CasePart{{Prompt: "论述客户服务的系统性。", Points: content.Pts(10), Reference: "……",
+			Rubric: []content.RubricPoint{{Point: "系统性", Score: content.Pts(10), Keywords: []string{"系统"}}}}}},
 		{Type: content.Multiple, Stem: "\t缩进的题干", Options: []content.Option{{Key: "A", Text: "甲"}, {Key: "B", Text: "乙"}, {Key: "C", Text: "丙"}, {Key: "D", Text: "丁"}, {Key: "E", Text: "戊"}, {Key: "F", Text: "己"}, {Key: "G", Text: "庚"}}, Answer: []string{"B", "G"}, Difficulty: 5, Unit: "JC.1.2.1"},
 	}
 	for i := range extra {
@@ -424,5 +429,37 @@ func TestReadXLSXZipBomb(t *testing.T) {
 	var ve *content.ValidationError
 	if !errors.As(err, &ve) || ve.Field != "file" || !strings.Contains(ve.Message, "解压后超过 100 MB") {
 		t.Fatalf("zip bomb: %v", err)
+	}
+}
+
+// TestReadSkillsForms: 简答题/问题 and 论述题 in the 题型 column make cases of those forms,
+// whose 题干 stays the question even in a sheet without a material column; 解析题 is an
+// ordinary case analysis.
+func TestReadSkillsForms(t *testing.T) {
+	parts := `"第1小题（5分）：作答。` + "\n" + `参考答案：要点。` + "\n" + `采分点（5分）：要点；关键词：甲"`
+	csv := "题型,题干,知识点,小题\n" +
+		"问题,客户服务有哪些特点？,JC.1.2.1," + parts + "\n" +
+		"论述题,论述客户服务的系统性。,JC.1.2.1," + parts + "\n" +
+		"解析题,某公司客服中心……,JC.1.2.1," + parts + "\n"
+	res := readCSVString(t, csv)
+	if len(res.Errors) > 0 {
+		t.Fatalf("errors: %v", res.Errors)
+	}
+	want := []struct {
+		form           content.Form
+		stem, material string
+	}{
+		{content.Short, "客户服务有哪些特点？", ""},
+		{content.Essay, "论述客户服务的系统性。", ""},
+		{content.Analysis, defaultCaseStem, "某公司客服中心……"},
+	}
+	if len(res.Items) != len(want) {
+		t.Fatalf("%d items, want %d", len(res.Items), len(want))
+	}
+	for i, w := range want {
+		q := res.Items[i].Question
+		if q.Type != content.Case || q.CaseForm() != w.form || q.Stem != w.stem || q.Material != w.material {
+			t.Errorf("row %d: %s/%s stem %q material %q, want case/%s %q %q", i+2, q.Type, q.CaseForm(), q.Stem, q.Material, w.form, w.stem, w.material)
+		}
 	}
 }

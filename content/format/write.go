@@ -87,7 +87,11 @@ func bankRow(q *content.Question, nOptions int) []string {
 		b, _ := json.Marshal(q.Parts)
 		parts = string(b)
 	}
-	row := []string{typeLabel[q.Type], q.Stem}
+	label := typeLabel[q.Type]
+	if l, ok := formLabel[q.Form]; ok {
+		label = l
+	}
+	row := []string{label, q.Stem}
 	row = append(row, opts...)
 	return append(row, answer, q.Explanation, strconv.Itoa(q.Difficulty), q.Unit, q.Source, q.Material, parts)
 }
@@ -159,7 +163,7 @@ func templateExamples() [][]string {
 // instructions is the instructions sheet: one row per column, then the examples.
 func instructions() [][]string {
 	rows := [][]string{
-		{colType, "是", "单选题、多选题、判断题 或 案例分析（也可写 单选、多选、判断、案例分析题）。列名也可写“题目类型”。"},
+		{colType, "是", "单选题、多选题、判断题 或 案例分析（也可写 单选、多选、判断、案例分析题、解析题）；技能题的问题写 简答题（或 问题），论述写 论述题，二者同案例分析一样在“小题”列写参考答案与采分点，但不需要案例材料。列名也可写“题目类型”。"},
 		{colStem, "是", "题目正文。列名也可写“题目”或“试题”。案例分析题：写题目要求（如“阅读案例，回答问题。”），材料写在“案例材料”列；若没有“案例材料”列，题干即材料。"},
 		{"选项A … 选项H", "选择题是", "每列一个选项，从 A 起连续填写，至少 2 个。判断题和案例分析题不填。"},
 		{colAnswer, "除案例分析外是", "单选写一个字母，如 C；多选写 AB、A,B 或 A、B。判断题写 对/错、正确/错误、√/× 或 T/F。列名也可写“正确答案”。"},

@@ -50,6 +50,7 @@ type questionDoc struct {
 	Answer      string    `yaml:"answer"`
 	Explanation string    `yaml:"explanation"`
 	Source      string    `yaml:"source"`
+	Form        string    `yaml:"form"`
 	Material    string    `yaml:"material"`
 	Parts       []partDoc `yaml:"parts"`
 }
@@ -117,7 +118,7 @@ func (p *Pack) Read(name string, b []byte) error {
 
 func (d questionDoc) question() content.Question {
 	q := content.Question{PackKey: d.Key, Type: content.Type(d.Type), Unit: d.Unit, Difficulty: d.Difficulty,
-		Stem: d.Stem, Explanation: d.Explanation, Source: d.Source, Material: d.Material}
+		Stem: d.Stem, Explanation: d.Explanation, Source: d.Source, Form: content.Form(d.Form), Material: d.Material}
 	for i, o := range d.Options {
 		q.Options = append(q.Options, content.Option{Key: string(rune('A' + i)), Text: o})
 	}

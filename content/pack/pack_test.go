@@ -61,6 +61,7 @@ func TestBundledPackQuality(t *testing.T) {
 	}
 
 	perType := map[content.Type]int{}
+	perForm := map[content.Form]int{}
 	perUnit := map[string]int{}
 	stems := map[string]string{}
 	keys := map[string]bool{}
@@ -95,8 +96,15 @@ func TestBundledPackQuality(t *testing.T) {
 		case content.Multiple:
 			multiSizes[len(q.Answer)]++
 		case content.Case:
-			if n := len(q.Parts); n < 2 || n > 4 {
-				t.Errorf("%s: a case needs 2–4 parts, has %d", q.PackKey, n)
+			perForm[q.CaseForm()]++
+			// An analysis asks several things about its material; a 问题 or 论述 item is
+			// usually one question, at most two.
+			lo, hi := 2, 4
+			if q.CaseForm() != content.Analysis {
+				lo, hi = 1, 2
+			}
+			if n := len(q.Parts); n < lo || n > hi {
+				t.Errorf("%s: a %s case needs %d–%d parts, has %d", q.PackKey, q.CaseForm(), lo, hi, n)
 			}
 		}
 	}
@@ -108,6 +116,12 @@ func TestBundledPackQuality(t *testing.T) {
 	for typ, min := range map[content.Type]int{content.Single: 250, content.TrueFalse: 75, content.Multiple: 75, content.Case: 12} {
 		if perType[typ] < min {
 			t.Errorf("%s: %d questions, need at least %d", typ, perType[typ], min)
+		}
+	}
+	// The skills paper draws 问题 5, 论述 4 and 解析 2 items: the bank holds several papers' worth.
+	for form, min := range map[content.Form]int{content.Short: 15, content.Essay: 12, content.Analysis: 20} {
+		if perForm[form] < min {
+			t.Errorf("case form %s: %d items, need at least %d", form, perForm[form], min)
 		}
 	}
 	if tf := perType[content.TrueFalse]; tf > 0 {
@@ -134,6 +148,7 @@ func statistics(p *pack.Pack) string {
 	byChapter := map[string]map[content.Type]int{}
 	byLevel := map[int]int{}
 	byType := map[content.Type]int{}
+	byForm := map[content.Form]int{}
 	for _, q := range p.Questions {
 		ch := content.ChapterOf(q.Unit)
 		if byChapter[ch] == nil {
@@ -142,10 +157,13 @@ func statistics(p *pack.Pack) string {
 		byChapter[ch][q.Type]++
 		byLevel[q.Difficulty]++
 		byType[q.Type]++
+		byForm[q.CaseForm()]++
 	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "bank: %d questions — single %d, truefalse %d, multiple %d, case %d\n", len(p.Questions),
 		byType[content.Single], byType[content.TrueFalse], byType[content.Multiple], byType[content.Case])
+	fmt.Fprintf(&b, "skills items: 问题 (short) %d, 论述 (essay) %d, 解析 (analysis) %d\n",
+		byForm[content.Short], byForm[content.Essay], byForm[content.Analysis])
 	chapters := make([]string, 0, len(byChapter))
 	for ch := range byChapter {
 		chapters = append(chapters, ch)
@@ -239,6 +257,18 @@ questions:
         rubric:
           - {point: 一, score: 2.5, keywords: [甲]}
           - {point: 二, score: 5, keywords: [乙], synonyms: [丁], pairs: [[乙, " ①"], [乙, 丙]]}
+  - key: k3
+    type: case
+    form: essay
+    unit: JC
+    difficulty: 4
+    stem: 论述
+    parts:
+      - prompt: 论述甲与乙。
+        points: 10
+        reference: 答
+        rubric:
+          - {point: 甲乙, score: 10, keywords: [甲], synonyms: [乙]}
 `)}}
 	p, err := pack.Parse(fsys)
 	if err != nil {
@@ -257,5 +287,12 @@ questions:
 	}
 	if err := c.Validate(func(string) bool { return true }); err != nil {
 		t.Fatal(err)
+	}
+	if c.CaseForm() != content.Analysis {
+		t.Fatalf("a case without form is %q, want analysis", c.CaseForm())
+	}
+	e := p.Questions[2]
+	if err := e.Validate(func(string) bool { return true }); err != nil || e.Form != content.Essay || e.Material != "" {
+		t.Fatalf("essay = form %q material %q, %v", e.Form, e.Material, err)
 	}
 }
