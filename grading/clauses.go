@@ -106,7 +106,7 @@ func (a *analysis) find(term []rune) []occurrence {
 				case end > o.from && at < o.to: // a word of the term itself
 				case scopeEnders[word]: // a new claim before the term: earlier negations stop here
 					o.negations, o.negation = 0, ""
-				case isNegator(word):
+				case isNegator(word) && !a.asksWhether(at):
 					o.negations++
 					if o.negation == "" || end <= o.from {
 						o.negation = word
@@ -118,6 +118,13 @@ func (a *analysis) find(term []rune) []occurrence {
 		}
 	}
 	return out
+}
+
+// asksWhether reports whether the negator at rune i stands in an A-not-A question
+// (能不能, 有没有, 履不履行): the same rune on both sides of 不 or 没 asks whether,
+// it denies nothing.
+func (a *analysis) asksWhether(i int) bool {
+	return i > 0 && i+1 < len(a.r) && (a.r[i] == '不' || a.r[i] == '没') && a.r[i-1] == a.r[i+1]
 }
 
 // maxListedClause is the longest clause, in prepared runes, of an answer that is only a

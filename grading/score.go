@@ -122,7 +122,7 @@ func caseParts(q *content.Question, answers []string, scores []content.Points, g
 		if i < len(answers) {
 			text = answers[i]
 		}
-		parts[i] = Suggest(p, q.Material, text)
+		parts[i] = Suggest(p, Given(q, p), text)
 		for j := range parts[i].Points {
 			if graded {
 				parts[i].Points[j].Score = scores[k]

@@ -17,17 +17,18 @@ import (
 // whole words, and that occurrence
 //   - is not negated in its clause against the rubric's own sense of the word (并无不妥
 //     does not earn 判断不妥; 没有培训 does earn 培训不到位, whose reference says so), and
-//   - is not in text copied from the case material (runs of minCopiedRun runes or more).
+//   - is not in text copied from what the candidate was given (runs of minCopiedRun runes
+//     or more of given: the case material, the stem and the part's prompt, see Given).
 //
 // A point with Pairs is earned only where both terms of a pair occur in one clause. In an
 // answer that is only a list of words, without reasoning (see analysis.listed), a point
 // earns half its score (rounded down to 0.5). Each point carries its reasons; Hits are the
 // counted occurrences in runes of the answer as saved, so a page can highlight them. An
-// answer mostly copied from the material (mostlyCopied of its runes) is flagged Copied.
+// answer mostly copied from what was given (mostlyCopied of its runes) is flagged Copied.
 // Suggest is pure and safe to call from many goroutines.
-func Suggest(part content.CasePart, material, answer string) exam.PartScore {
+func Suggest(part content.CasePart, given, answer string) exam.PartScore {
 	a := analyse(answer)
-	m := matcher{answer: a, copied: copiedRunes(a.r, prepare(material).r), reference: analyse(part.Reference), listed: a.listed()}
+	m := matcher{answer: a, copied: copiedRunes(a.r, prepare(given).r), reference: analyse(part.Reference), listed: a.listed()}
 	copied := 0
 	for _, c := range m.copied {
 		if c {
@@ -40,6 +41,12 @@ func Suggest(part content.CasePart, material, answer string) exam.PartScore {
 		ps.Points[i] = m.point(rp)
 	}
 	return ps
+}
+
+// Given is what a candidate reads before answering part of q: the case material (none for
+// a 问题 or 论述), the stem and the part's prompt. Copying any of it back earns nothing.
+func Given(q *content.Question, part content.CasePart) string {
+	return q.Material + "\n" + q.Stem + "\n" + part.Prompt
 }
 
 // matcher holds one answer, prepared, with what decides its occurrences.

@@ -90,7 +90,7 @@ func TestSuggestAgreesWithInstructors(t *testing.T) {
 					t.Errorf("case %s part %d answer %d: instructor's score %v out of 0…%v", q.PackKey, i+1, j+1, a.Score, max)
 				}
 				got := 0.0
-				for _, pt := range grading.Suggest(part, q.Material, text).Points {
+				for _, pt := range grading.Suggest(part, grading.Given(&q, part), text).Points {
 					got += pt.Suggested.Float()
 				}
 				e := math.Abs(got-a.Score) / max

@@ -253,3 +253,31 @@ func TestSuggestIsSafeFromManyGoroutines(t *testing.T) {
 	}
 	wg.Wait()
 }
+
+// TestSuggestReadsAskingWhetherAsNoDenial: 能不能 and 有没有 ask whether; they deny nothing,
+// so the words after them still earn their point.
+func TestSuggestReadsAskingWhetherAsNoDenial(t *testing.T) {
+	part := content.CasePart{Prompt: "环境有何作用？", Points: content.Pts(2), Reference: "环境决定企业拓展新客户。",
+		Rubric: []content.RubricPoint{{Point: "拓展新客户", Score: content.Pts(2), Keywords: []string{"拓展新客户"}}}}
+	for answer, want := range map[string]content.Points{
+		"它决定企业能不能拓展新客户。":   content.Pts(2),
+		"要看企业有没有拓展新客户的能力。": content.Pts(2),
+		"企业不能拓展新客户。":       0,
+	} {
+		if got := grading.Suggest(part, "", answer).Points[0].Suggested; got != want {
+			t.Errorf("%s: suggested %v, want %v", answer, got, want)
+		}
+	}
+}
+
+// TestSuggestGivesNothingForTheQuestionCopiedBack: a 问题 has no material, but its stem and
+// prompt are given to the candidate (Given), and copying them back earns nothing.
+func TestSuggestGivesNothingForTheQuestionCopiedBack(t *testing.T) {
+	q := &content.Question{Type: content.Case, Form: content.Short, Stem: "客户信息管理包括哪两个方面？"}
+	part := content.CasePart{Prompt: "分别说明客户资料管理和客户信用管理的工作内容。", Points: content.Pts(2),
+		Rubric: []content.RubricPoint{{Point: "客户资料管理", Score: content.Pts(1), Keywords: []string{"客户资料管理"}},
+			{Point: "客户信用管理", Score: content.Pts(1), Keywords: []string{"客户信用管理"}}}}
+	if got := grading.Suggest(part, grading.Given(q, part), part.Prompt); got.Points[0].Suggested != 0 || got.Points[1].Suggested != 0 {
+		t.Errorf("the prompt copied back earned %+v", got.Points)
+	}
+}
