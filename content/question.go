@@ -64,6 +64,22 @@ const (
 // Forms lists the forms in the order the skills paper presents them.
 var Forms = []Form{Short, Essay, Analysis}
 
+// Valid reports whether f is one of the three forms.
+func (f Form) Valid() bool { return slices.Contains(Forms, f) }
+
+// Title is the form's name on a paper, as the real skills paper words it.
+func (f Form) Title() string {
+	switch f {
+	case Short:
+		return "问题"
+	case Essay:
+		return "论述题"
+	case Analysis:
+		return "解析题"
+	}
+	return string(f)
+}
+
 // Option is one choice of a question.
 type Option struct {
 	Key  string `json:"key"`

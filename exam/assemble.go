@@ -59,8 +59,14 @@ type Paper struct {
 // PaperSection is one section of a paper, in the blueprint's order.
 type PaperSection struct {
 	Type       content.Type   `json:"type"`
+	Form       content.Form   `json:"form,omitempty"`
 	PointsEach content.Points `json:"points_each"`
 	Items      []Item         `json:"items"`
+}
+
+// Title is the section's name on the paper: its form's, else its type's.
+func (s PaperSection) Title() string {
+	return Section{Type: s.Type, Form: s.Form}.Title()
 }
 
 // Item is one question on a paper. Options are the option keys in display order (T, F for
@@ -151,7 +157,7 @@ func Assemble(bank []content.Question, bp Blueprint, seed int64) (Paper, error) 
 	for _, sec := range bp.Sections {
 		pool := buf[:0] // one section at a time: the buffer is free again once its items are made
 		for _, q := range eligible {
-			if q.Type == sec.Type {
+			if sec.Takes(q) {
 				pool = append(pool, candidate{q: q, chapter: unitChapter[q.Unit], level: level(q)})
 			}
 		}
@@ -161,7 +167,11 @@ func Assemble(bank []content.Question, bp Blueprint, seed int64) (Paper, error) 
 				quotas = append(quotas, q)
 			}
 		}
-		r := newRNG(seed, streamOf("section:"+string(sec.Type), 0))
+		stream := "section:" + string(sec.Type)
+		if sec.Form != "" { // a stream of its own per form; sections without one draw as before
+			stream += "/" + string(sec.Form)
+		}
+		r := newRNG(seed, streamOf(stream, 0))
 		s := sectionDraw{pool: pool, chapters: len(chapters), sec: sec, quotas: quotas, mix: bp.DifficultyMix, r: &r}
 		picked, err := s.draw()
 		if err != nil {
@@ -174,7 +184,7 @@ func Assemble(bank []content.Question, bp Blueprint, seed int64) (Paper, error) 
 				return cmp.Or(cmp.Compare(pool[a].chapter, pool[b].chapter), cmp.Compare(a, b))
 			})
 		}
-		ps := PaperSection{Type: sec.Type, PointsEach: sec.PointsEach, Items: make([]Item, len(picked))}
+		ps := PaperSection{Type: sec.Type, Form: sec.Form, PointsEach: sec.PointsEach, Items: make([]Item, len(picked))}
 		for i, p := range picked {
 			ps.Items[i] = item(pool[p].q, bp.ShuffleOptions, seed)
 		}

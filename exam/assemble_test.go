@@ -562,6 +562,26 @@ func TestAssembleBundledBlueprints(t *testing.T) {
 				for ch, n := range countBy(p.Sections[0], byID, chapterKey) {
 					spread[ch] += n
 				}
+				if bp.Code == L2Theory { // one paper, not just many, reaches every 二级 chapter
+					drawn := map[string]bool{}
+					for _, sec := range p.Sections {
+						for ch := range countBy(sec, byID, chapterKey) {
+							drawn[ch] = true
+						}
+					}
+					for c := 1; c <= 9; c++ {
+						if ch := fmt.Sprintf("L2.%d", c); !drawn[ch] {
+							t.Fatalf("seed %d: the L2-theory paper has nothing from %s: %v", seed, ch, drawn)
+						}
+					}
+				}
+				for _, sec := range p.Sections { // a form section holds only its form
+					for _, it := range sec.Items {
+						if q := byID[it.QuestionID]; sec.Form != "" && q.CaseForm() != sec.Form {
+							t.Fatalf("seed %d: %s (%s) in the %s section", seed, q.PackKey, q.CaseForm(), sec.Form)
+						}
+					}
+				}
 			}
 			if bp.Code == L2Theory && len(spread) < 9 {
 				t.Fatalf("L2-theory singles came from only %v", spread)

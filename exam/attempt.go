@@ -171,6 +171,7 @@ type Result struct {
 // ScoreLine is a subtotal: of a section (Type), a chapter or a knowledge point (Code).
 type ScoreLine struct {
 	Type     content.Type   `json:"type,omitempty"`
+	Form     content.Form   `json:"form,omitempty"`
 	Code     string         `json:"code,omitempty"`
 	Title    string         `json:"title,omitempty"`
 	Score    content.Points `json:"score"`

@@ -64,10 +64,28 @@ const (
 // case's raw rubric total (content.Question.MaxPoints, e.g. 25) is scaled to PointsEach
 // (e.g. 20), so a candidate with 15 of 25 raw points earns 15 × 20 / 25 = 12. Cases with
 // different rubric totals thereby weigh the same on a paper.
+//
+// A case section may name a Form, drawing only cases of that form (问题, 论述 or 解析题),
+// so a blueprint can mirror the real skills paper with one case section per form; without
+// a Form it draws cases of every form.
 type Section struct {
 	Type       content.Type   `json:"type"`
+	Form       content.Form   `json:"form,omitempty"`
 	Count      int            `json:"count"`
 	PointsEach content.Points `json:"points_each"`
+}
+
+// Title is the section's name on a paper: its form's, else its type's.
+func (s Section) Title() string {
+	if s.Form != "" {
+		return s.Form.Title()
+	}
+	return s.Type.Title()
+}
+
+// Takes reports whether a question of the bank belongs in the section.
+func (s Section) Takes(q *content.Question) bool {
+	return q.Type == s.Type && (s.Form == "" || q.CaseForm() == s.Form)
 }
 
 // Points is what the section is worth: Count × PointsEach, exactly.
@@ -260,9 +278,18 @@ func (bp *Blueprint) validateSections() error {
 		if !s.Type.Valid() {
 			return content.Invalid(f+".type", "题型必须是 single、multiple、truefalse 或 case，而不是 %q", s.Type)
 		}
+		if s.Form != "" && (s.Type != content.Case || !s.Form.Valid()) {
+			return content.Invalid(f+".form", "只有案例分析题部分可以指定形式（short 问题、essay 论述、analysis 解析题），而不是 %q", s.Form)
+		}
 		for _, prev := range bp.Sections[:i] {
-			if prev.Type == s.Type {
-				return content.Invalid(f+".type", "%s出现了两次", s.Type.Title())
+			if prev.Type != s.Type {
+				continue
+			}
+			if prev.Form == "" || s.Form == "" {
+				return content.Invalid(f+".type", "%s出现了两次（同一题型分成几部分时，每部分须指定不同的形式）", s.Type.Title())
+			}
+			if prev.Form == s.Form {
+				return content.Invalid(f+".form", "%s出现了两次", s.Title())
 			}
 		}
 		if s.Count <= 0 || s.Count > MaxSectionCount {
@@ -339,6 +366,9 @@ func (bp *Blueprint) validateQuotas() error {
 		sec, ok := bp.Section(q.Type)
 		if !ok {
 			return content.Invalid(f+".type", "蓝图中没有%s部分", q.Type.Title())
+		}
+		if sec.Form != "" {
+			return content.Invalid(f+".type", "%s按形式分成了几部分，不能再按知识单元设配额", q.Type.Title())
 		}
 		for _, prev := range bp.Quotas[:i] {
 			if prev.Unit == q.Unit && prev.Type == q.Type {

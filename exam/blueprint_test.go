@@ -5,6 +5,7 @@ import (
 	"errors"
 	"math/rand/v2"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
@@ -83,7 +84,10 @@ func TestL2TheoryAddsUpToExactly100(t *testing.T) {
 
 	skills := bundledByCode(t, L2Skills)
 	if skills.MaxScore != content.Pts(100) || skills.PassScore != content.Pts(60) || skills.DurationS != 7200 ||
-		len(skills.Sections) != 1 || skills.Sections[0] != (Section{Type: content.Case, Count: 5, PointsEach: content.Pts(20)}) {
+		!slices.Equal(skills.Sections, []Section{
+			{Type: content.Case, Form: content.Short, Count: 5, PointsEach: content.Pts(6)},
+			{Type: content.Case, Form: content.Essay, Count: 4, PointsEach: content.Pts(10)},
+			{Type: content.Case, Form: content.Analysis, Count: 2, PointsEach: content.Pts(15)}}) {
 		t.Fatalf("L2-skills = %+v", skills)
 	}
 	quiz := bundledByCode(t, QuickQuiz)
@@ -222,6 +226,22 @@ func TestValidateNamesTheField(t *testing.T) {
 		{"quotas beyond the section", func(bp *Blueprint) {
 			bp.Quotas = []Quota{{Unit: "JC.1", Type: content.Multiple, Count: 15}, {Unit: "L2.1", Type: content.Multiple, Count: 6}}
 		}, "quotas[1].count"},
+		{"form on a single-choice section", func(bp *Blueprint) { bp.Sections[0].Form = content.Short }, "sections[0].form"},
+		{"unknown form", func(bp *Blueprint) {
+			bp.Sections = append(bp.Sections, Section{Type: content.Case, Form: "poem", Count: 1, PointsEach: content.Pts(10)})
+		}, "sections[3].form"},
+		{"case split without a form", func(bp *Blueprint) {
+			bp.Sections = append(bp.Sections, Section{Type: content.Case, Form: content.Short, Count: 1, PointsEach: content.Pts(5)},
+				Section{Type: content.Case, Count: 1, PointsEach: content.Pts(5)})
+		}, "sections[4].type"},
+		{"one form twice", func(bp *Blueprint) {
+			bp.Sections = append(bp.Sections, Section{Type: content.Case, Form: content.Essay, Count: 1, PointsEach: content.Pts(5)},
+				Section{Type: content.Case, Form: content.Essay, Count: 1, PointsEach: content.Pts(5)})
+		}, "sections[4].form"},
+		{"quota on a type split by form", func(bp *Blueprint) {
+			bp.Sections = append(bp.Sections, Section{Type: content.Case, Form: content.Essay, Count: 1, PointsEach: content.Pts(5)})
+			bp.Quotas = []Quota{{Unit: "L2.1", Type: content.Case, Count: 1}}
+		}, "quotas[0].type"},
 		{"difficulty 6", func(bp *Blueprint) { bp.DifficultyMix = []DifficultyShare{{Level: 6, SharePercent: 100}} }, "difficulty_mix[0].level"},
 		{"difficulty twice", func(bp *Blueprint) {
 			bp.DifficultyMix = []DifficultyShare{{Level: 2, SharePercent: 50}, {Level: 2, SharePercent: 50}}

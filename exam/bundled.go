@@ -23,7 +23,10 @@ var bundledScope = []string{"JC", "L2"}
 //     140 single × 0.5 + 20 true/false × 0.5 + 20 multiple × 1 = 100 points, 90 minutes,
 //     pass 60, submitted automatically at the deadline, options shuffled, multiple choice
 //     all or nothing.
-//   - L2-skills, 二级技能模拟: 5 case analyses weighing 20 points each, 120 minutes, pass 60.
+//   - L2-skills, 二级技能模拟, the composition of the level-2 skills paper (seed 002: "问题
+//     5题, 论述4题, 加2题解析题"): 5 问题 × 6 + 4 论述 × 10 + 2 解析题 × 15 = 100 points,
+//     120 minutes, pass 60. No source we could find gives the real points per item; this
+//     split weighs an argued essay above a short answer and a case above both.
 //   - quick-quiz, 快速小测: 6 single, 2 true/false and 2 multiple choice at 1 point each,
 //     10 minutes, pass 6.
 func Bundled() []Blueprint {
@@ -39,8 +42,12 @@ func Bundled() []Blueprint {
 		},
 		{
 			Code: L2Skills, Title: "二级技能模拟", Mode: ModeExam, DurationS: 7200, PassScore: content.Pts(60),
-			Sections: []Section{{Type: content.Case, Count: 5, PointsEach: content.Pts(20)}},
-			Overdue:  OverdueAutoSubmit, MultipleScoring: AllOrNothing,
+			Sections: []Section{
+				{Type: content.Case, Form: content.Short, Count: 5, PointsEach: content.Pts(6)},
+				{Type: content.Case, Form: content.Essay, Count: 4, PointsEach: content.Pts(10)},
+				{Type: content.Case, Form: content.Analysis, Count: 2, PointsEach: content.Pts(15)},
+			},
+			Overdue: OverdueAutoSubmit, MultipleScoring: AllOrNothing,
 		},
 		{
 			Code: QuickQuiz, Title: "快速小测", Mode: ModeExam, DurationS: 600, PassScore: content.Pts(6),

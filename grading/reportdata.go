@@ -52,7 +52,7 @@ func BuildReport(in ReportInput) *report.Report {
 	chapters := map[string]*report.Line{}
 	no := 0
 	for si, sec := range a.Paper.Sections {
-		line := report.Line{Title: sec.Type.Title()}
+		line := report.Line{Title: sec.Title()}
 		if si < len(res.Sections) {
 			line.Score, line.MaxScore = res.Sections[si].Score, res.Sections[si].MaxScore
 		}
@@ -104,7 +104,7 @@ func reportItem(no int, sec exam.PaperSection, it exam.Item, q *content.Question
 	for _, o := range q.Options {
 		text[o.Key] = o.Text
 	}
-	item := report.Item{No: no, Section: sec.Type.Title(), Stem: q.Stem, Given: ans.Choice, Key: q.Answer,
+	item := report.Item{No: no, Section: sec.Title(), Stem: q.Stem, Given: ans.Choice, Key: q.Answer,
 		Explanation: q.Explanation, Score: is.Score, MaxScore: is.MaxScore}
 	if len(item.Given) == 0 {
 		item.Given = nil

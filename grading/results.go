@@ -1,6 +1,7 @@
 package grading
 
 import (
+	"cmp"
 	"context"
 	"slices"
 	"strings"
@@ -134,24 +135,26 @@ func ResultScoreColumns(header []string) []int {
 }
 
 // ResultsTable lays lines out as a spreadsheet: the fixed columns, then one column per
-// section type (in the bank's type order) and one per chapter (by code) that any line
-// has; a line without that section or chapter leaves the cell empty. Times are Beijing
-// time. Cells are plain text; escaping formulas is the writer's job. It is pure.
+// section (its type, or its form where a blueprint splits a type by form; in the bank's
+// type order) and one per chapter (by code) that any line has; a line without that
+// section or chapter leaves the cell empty. Times are Beijing time. Cells are plain text; escaping formulas is the writer's job. It is pure.
 func ResultsTable(lines []ResultLine) (header []string, rows [][]string) {
-	var types []content.Type
+	var sections []exam.Section // one column per type, or per form of a type split by form
 	chapters := map[string]string{}
 	for _, l := range lines {
 		for _, s := range l.Sections {
-			if !slices.Contains(types, s.Type) {
-				types = append(types, s.Type)
+			key := exam.Section{Type: s.Type, Form: s.Form}
+			if !slices.Contains(sections, key) {
+				sections = append(sections, key)
 			}
 		}
 		for _, c := range l.Chapters {
 			chapters[c.Code] = c.Title
 		}
 	}
-	slices.SortFunc(types, func(a, b content.Type) int {
-		return slices.Index(content.Types, a) - slices.Index(content.Types, b)
+	slices.SortFunc(sections, func(a, b exam.Section) int {
+		return cmp.Or(slices.Index(content.Types, a.Type)-slices.Index(content.Types, b.Type),
+			slices.Index(content.Forms, a.Form)-slices.Index(content.Forms, b.Form))
 	})
 	codes := make([]string, 0, len(chapters))
 	for c := range chapters {
@@ -160,8 +163,8 @@ func ResultsTable(lines []ResultLine) (header []string, rows [][]string) {
 	slices.Sort(codes)
 
 	header = slices.Clone(resultColumns)
-	for _, t := range types {
-		header = append(header, t.Title())
+	for _, sec := range sections {
+		header = append(header, sec.Title())
 	}
 	for _, c := range codes {
 		header = append(header, strings.TrimSpace(c+" "+chapters[c]))
@@ -171,8 +174,8 @@ func ResultsTable(lines []ResultLine) (header []string, rows [][]string) {
 	for _, l := range lines {
 		r := []string{l.Username, l.Name, l.Cohort, l.Title, l.Started.In(exam.Beijing).Format(layout),
 			l.Finished.In(exam.Beijing).Format(layout), l.Score.String(), l.MaxScore.String(), verdict(l)}
-		for _, t := range types {
-			r = append(r, scoreOf(l.Sections, func(s exam.ScoreLine) bool { return s.Type == t }))
+		for _, sec := range sections {
+			r = append(r, scoreOf(l.Sections, func(s exam.ScoreLine) bool { return s.Type == sec.Type && s.Form == sec.Form }))
 		}
 		for _, c := range codes {
 			r = append(r, scoreOf(l.Chapters, func(s exam.ScoreLine) bool { return s.Code == c }))

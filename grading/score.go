@@ -60,7 +60,7 @@ func Rescore(in exam.GradeInput, r Review) exam.Result {
 		(*lines)[i].MaxScore += max
 	}
 	for _, sec := range a.Paper.Sections {
-		line := exam.ScoreLine{Type: sec.Type, Title: sec.Type.Title()}
+		line := exam.ScoreLine{Type: sec.Type, Form: sec.Form, Title: sec.Title()}
 		for _, it := range sec.Items {
 			q := in.Questions[content.Ref{ID: it.QuestionID, Version: it.Version}]
 			if c := r.Corrected[it.QuestionID]; c != nil {

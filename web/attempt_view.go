@@ -79,7 +79,7 @@ func (s *Server) attemptView(ctx context.Context, a *exam.Attempt) (*attemptView
 		v.Answers[strconv.FormatInt(id, 10)] = ans
 	}
 	for _, sec := range a.Paper.Sections {
-		sv := sectionView{Type: sec.Type, Title: sec.Type.Title(), PointsEach: sec.PointsEach}
+		sv := sectionView{Type: sec.Type, Title: sec.Title(), PointsEach: sec.PointsEach}
 		for _, it := range sec.Items {
 			q := qs[content.Ref{ID: it.QuestionID, Version: it.Version}]
 			qv := questionView{ID: q.ID, Type: q.Type, Stem: q.Stem, Material: q.Material}
