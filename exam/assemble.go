@@ -22,16 +22,21 @@ var ErrBankShort = errs.BankShort
 // that kind whose message is its text.
 type ShortageError struct {
 	Type content.Type
-	Unit string // the quota's unit; "" for the section as a whole
-	Need int    // questions asked for
-	Have int    // questions available
+	Form content.Form // the section's form, for a case section split by form
+	Unit string       // the quota's unit; "" for the section as a whole
+	Need int          // questions asked for
+	Have int          // questions available
 }
 
 // Error reads, in Chinese, "单选题：需要 140 道，范围内只有 120 道" for a section and
 // "知识点 JC.1 的多选题：需要 5 道，只有 3 道" for a quota.
 func (e *ShortageError) Error() string {
 	if e.Unit == "" {
-		return fmt.Sprintf("%s：需要 %d 道，范围内只有 %d 道", e.Type.Name(), e.Need, e.Have)
+		name := e.Type.Name()
+		if e.Form != "" {
+			name = e.Form.Title()
+		}
+		return fmt.Sprintf("%s：需要 %d 道，范围内只有 %d 道", name, e.Need, e.Have)
 	}
 	return fmt.Sprintf("知识点 %s 的%s：需要 %d 道，只有 %d 道", e.Unit, e.Type.Name(), e.Need, e.Have)
 }
@@ -245,7 +250,7 @@ func (s *sectionDraw) take(i int) {
 // draw returns the indices of the picked questions, or a *ShortageError.
 func (s *sectionDraw) draw() ([]int, error) {
 	if len(s.pool) < s.sec.Count {
-		return nil, &ShortageError{Type: s.sec.Type, Need: s.sec.Count, Have: len(s.pool)}
+		return nil, &ShortageError{Type: s.sec.Type, Form: s.sec.Form, Need: s.sec.Count, Have: len(s.pool)}
 	}
 	s.picked = make([]int, 0, s.sec.Count)
 	if len(s.mix) > 0 {

@@ -530,7 +530,7 @@ func TestAssembleNamesWhatIsShort(t *testing.T) {
 	mustAssemble(t, bank, l2, 1)
 
 	skills := bundledByCode(t, L2Skills)
-	if _, err := Assemble(bank, skills, 1); err == nil || err.Error() != "案例分析题：需要 5 道，范围内只有 0 道" {
+	if _, err := Assemble(bank, skills, 1); err == nil || err.Error() != "问题：需要 5 道，范围内只有 0 道" {
 		t.Fatalf("err = %v", err)
 	}
 }
