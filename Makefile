@@ -16,7 +16,7 @@ build:
 ## test: every test, on SQLite and on MariaDB (127.0.0.1:3306, or CSMEXAM_TEST_MYSQL),
 ## and the pages in headless Chromium (/usr/bin/chromium; required under CI=true)
 test:
-	$(GO) test -race -count=1 ./...
+	$(GO) test -race -count=1 -timeout 30m ./...
 
 ## lint: go vet and gofmt
 lint:
