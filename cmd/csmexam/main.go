@@ -117,6 +117,13 @@ func serve(ctx context.Context, args []string, e env) error {
 		return err
 	}
 	defer db.Close(g)
+	// The segmenter's dictionary takes seconds to load: beside the start-up, not in the
+	// first reviewer's request.
+	go func() {
+		start := time.Now()
+		grading.LoadDictionary()
+		logger.Info("case-analysis dictionary loaded", "took", time.Since(start).Round(time.Millisecond))
+	}()
 
 	contents := content.NewStore(g, time.Now)
 	p, err := pack.Bundled()
