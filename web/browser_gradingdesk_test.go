@@ -1,0 +1,84 @@
+package web_test
+
+import (
+	"fmt"
+	"testing"
+
+	"github.com/chromedp/chromedp"
+	"github.com/csmexam/csmexam/content"
+	"github.com/csmexam/csmexam/exam"
+)
+
+// TestBrowserGradingDesk: two candidates answer the same case, one with a rubric keyword,
+// one by pasting the case material back. The queue shows the reasons beside the
+// highlights, flags the pasted answer, says when a comment is required, counts what
+// remains, hides the names under blind grading (kept across a reload), and the
+// instructor accepts both suggestions at once: both attempts leave the queue, graded.
+func TestBrowserGradingDesk(t *testing.T) {
+	b := newBrowser(t)
+	caseBP := map[string]any{"code": "desk-case", "title": "案例阅卷练习", "mode": "exam", "duration_s": 1800, "pass_score": 1,
+		"sections": []map[string]any{{"type": "case", "count": 1, "points_each": 20}}, "overdue": "autosubmit"}
+	if s, body := b.h.do("POST", "/api/v1/blueprints", "instructor", caseBP); s != 201 {
+		t.Fatalf("blueprint %d %s", s, body)
+	}
+	var ids []int64
+	for _, who := range []string{"candidate", "candidate2"} {
+		a, path := b.h.startAndPath(who, "desk-case")
+		qid := a.Sections[0].Questions[0].ID
+		_, body := b.h.do("GET", "/api/v1/questions/"+itoa(qid), "instructor", nil)
+		q := decode[content.Question](t, body)
+		parts := make([]string, len(q.Parts))
+		if who == "candidate" {
+			parts[0] = "我的看法：" + q.Parts[0].Rubric[0].Keywords[0] + "，因为这样能解决问题。"
+		} else {
+			given := q.Material + q.Stem
+			if given == "" {
+				t.Fatalf("case %d has neither material nor stem to paste", qid)
+			}
+			parts[0] = given
+		}
+		if s, body := b.h.do("PUT", path+"/answers/"+itoa(qid), who, map[string]any{"parts": parts}); s != 200 {
+			t.Fatalf("answer %d %s", s, body)
+		}
+		if s, body := b.h.do("POST", path+"/submit", who, nil); s != 200 {
+			t.Fatalf("submit %d %s", s, body)
+		}
+		ids = append(ids, a.ID)
+	}
+
+	b.login("instructor")
+	b.open("/grading")
+	item := func(id int64) string { return fmt.Sprintf(`document.querySelector('.grading-item[data-attempt="%d"]')`, id) }
+	b.until("both attempts in the queue", `!!`+item(ids[0])+` && !!`+item(ids[1]))
+	if got := eval[string](b, item(ids[0])+`.querySelector(".reasons .reason.matched").textContent`); got == "" {
+		t.Fatal("no matched reason beside the keyword answer")
+	}
+	b.until("the pasted answer flagged", `!!`+item(ids[1])+`.querySelector(".copied-flag") && !`+item(ids[0])+`.querySelector(".copied-flag")`)
+	b.until("what remains", `document.querySelector("#remaining-summary").textContent.includes("剩余待评 2 题") && document.querySelector("#remaining-blueprints").textContent.includes("案例阅卷练习")`)
+	b.until("the comment optional at the suggestion", item(ids[0])+`.querySelector("label span").textContent.includes("可选")`)
+	b.steps("change a score", chromedp.SetValue(chromedp.CSS(fmt.Sprintf(`.grading-item[data-attempt="%d"] input[type=number]`, ids[0])), "0"))
+	eval[bool](b, item(ids[0])+`.querySelector("input[type=number]").dispatchEvent(new Event("input"))`)
+	b.until("the comment required once the score differs", item(ids[0])+`.querySelector("label span").textContent.includes("必填")`)
+	b.steps("click save without a comment", chromedp.Click(chromedp.CSS(fmt.Sprintf(`.grading-item[data-attempt="%d"] .save-grade`, ids[0]))))
+	b.until("refused on the page", item(ids[0])+`.querySelector(".grading-case .error-message").textContent.includes("评语")`)
+	eval[bool](b, `(function(){const i = `+item(ids[0])+`.querySelector("input[type=number]"); i.value = i.closest("tr").querySelector("td[data-label='建议']").textContent; return i.dispatchEvent(new Event("input"));})()`)
+	b.until("the comment optional again", item(ids[0])+`.querySelector("label span").textContent.includes("可选")`)
+
+	b.steps("grade blind", chromedp.Click(chromedp.ID("blind-toggle")))
+	b.until("names hidden", `document.body.classList.contains("blind") && !document.querySelector(".grading-list, #grading-list").innerText.includes("candidate2") && document.querySelector("#grading-list").innerText.includes("考生（作答")`)
+	b.open("/grading")
+	b.until("blind kept after a reload", `document.body.classList.contains("blind") && document.querySelector("#blind-toggle").checked && !!`+item(ids[1]))
+	b.shoot("grading-desk")
+
+	b.steps("select all", chromedp.Click(chromedp.ID("select-all")))
+	b.until("two selected", `document.querySelector("#accept-selected").textContent.includes("2 题") && !document.querySelector("#accept-selected").disabled`)
+	b.steps("accept the suggestions", chromedp.Click(chromedp.ID("accept-selected")))
+	b.until("both attempts graded and gone", `document.querySelectorAll(".grading-item").length === 0 && document.querySelectorAll(".done").length === 2 && !document.querySelector("#grading-empty").hidden`)
+	b.shoot("grading-desk-accepted")
+	for i, who := range []string{"candidate", "candidate2"} {
+		s, body := b.h.do("GET", "/api/v1/attempts/"+itoa(ids[i])+"/result", who, nil)
+		if res := decode[exam.Result](t, body); s != 200 || res.Status != exam.Graded {
+			t.Fatalf("%s's result after the batch accept: %d %s", who, s, body)
+		}
+	}
+}
