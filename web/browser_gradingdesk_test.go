@@ -48,7 +48,9 @@ func TestBrowserGradingDesk(t *testing.T) {
 
 	b.login("instructor")
 	b.open("/grading")
-	item := func(id int64) string { return fmt.Sprintf(`document.querySelector('.grading-item[data-attempt="%d"]')`, id) }
+	item := func(id int64) string {
+		return fmt.Sprintf(`document.querySelector('.grading-item[data-attempt="%d"]')`, id)
+	}
 	b.until("both attempts in the queue", `!!`+item(ids[0])+` && !!`+item(ids[1]))
 	if got := eval[string](b, item(ids[0])+`.querySelector(".reasons .reason.matched").textContent`); got == "" {
 		t.Fatal("no matched reason beside the keyword answer")
@@ -69,6 +71,7 @@ func TestBrowserGradingDesk(t *testing.T) {
 	b.open("/grading")
 	b.until("blind kept after a reload", `document.body.classList.contains("blind") && document.querySelector("#blind-toggle").checked && !!`+item(ids[1]))
 	b.shoot("grading-desk")
+	b.shootAt("grading-desk-copied", fmt.Sprintf(`.grading-item[data-attempt="%d"] .copied-flag`, ids[1]))
 
 	b.steps("select all", chromedp.Click(chromedp.ID("select-all")))
 	b.until("two selected", `document.querySelector("#accept-selected").textContent.includes("2 题") && !document.querySelector("#accept-selected").disabled`)
