@@ -113,7 +113,7 @@
         el('p', { className: 'prompt' }, (k + 1) + '. ' + p.prompt + '（' + p.max_score + ' 分）'),
         p.copied ? el('p', { className: 'tag warn copied-flag' }, '注意：这段答案大部分抄自案例材料或题干') : null,
         el('div', { className: 'answer-text' }, p.answer ? highlight(p.answer, spans) : el('span', { className: 'muted' }, '（未作答）')),
-        p.reference ? el('p', { className: 'muted small' }, '参考答案：' + p.reference) : null,
+        p.reference ? el('details', { className: 'reference muted small' }, el('summary', null, '参考答案'), el('p', null, p.reference)) : null,
         el('table', { className: 'table rubric' },
           el('thead', null, el('tr', null, el('th', null, '采分点与理由'), el('th', null, '建议'), el('th', null, '得分'))),
           el('tbody', null, rows))));
