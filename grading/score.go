@@ -126,7 +126,7 @@ func caseParts(q *content.Question, answers []string, scores []content.Points, g
 		if i < len(answers) {
 			text = answers[i]
 		}
-		parts[i] = Suggest(p, Given(q, p), text)
+		parts[i] = suggest(p, Given(q, p), text)
 		for j := range parts[i].Points {
 			if graded {
 				parts[i].Points[j].Score = scores[k]
