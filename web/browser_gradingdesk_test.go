@@ -85,3 +85,39 @@ func TestBrowserGradingDesk(t *testing.T) {
 		}
 	}
 }
+
+// TestBrowserCaseEditorPairs: the question editor writes a case's form (论述) and a
+// 采分点's synonyms and pairs, and reads them back when the question is edited.
+func TestBrowserCaseEditorPairs(t *testing.T) {
+	b := newBrowser(t)
+	b.login("instructor")
+	b.open("/questions/new")
+	b.until("the editor", `!!document.querySelector("select[name=type]")`)
+	b.steps("switch to case", chromedp.SetValue(chromedp.CSS(`select[name=type]`), "case"))
+	eval[bool](b, `document.querySelector("select[name=type]").dispatchEvent(new Event("change"))`)
+	b.until("the case fields", `!document.querySelector("#case-fields").hidden && document.querySelectorAll(".part-edit").length === 1`)
+	b.steps("fill the case",
+		chromedp.SetValue(chromedp.CSS(`select[name=unit]`), "JC.1.2.1"),
+		chromedp.SetValue(chromedp.CSS(`select[name=case_form]`), "essay"),
+		chromedp.SendKeys(chromedp.CSS(`textarea[name=stem]`), "试论述竞争者的类型，并各举一例。"),
+		chromedp.SendKeys(chromedp.CSS(`.part-edit .prompt`), "竞争者有哪些类型？各举一例。"),
+		chromedp.SendKeys(chromedp.CSS(`.part-edit .points`), "4"),
+		chromedp.SendKeys(chromedp.CSS(`.part-edit .reference`), "直接竞争者如同城超市；替代品竞争者如网购平台。"),
+		chromedp.SendKeys(chromedp.CSS(`.rubric-row .point`), "类型与实例对应"),
+		chromedp.SendKeys(chromedp.CSS(`.rubric-row .score`), "4"),
+		chromedp.SendKeys(chromedp.CSS(`.rubric-row .keywords`), "直接竞争者、替代品"),
+		chromedp.SendKeys(chromedp.CSS(`.rubric-row .synonyms`), "同类竞争者"),
+		chromedp.SendKeys(chromedp.CSS(`.rubric-row .pairs`), "直接竞争者=同城超市、替代品 = 网购"))
+	b.shoot("question-new-case-pairs")
+	b.steps("save", chromedp.Click(chromedp.CSS(`#question-form button[type=submit]`)))
+	b.until("the question page", `/^\/questions\/\d+$/.test(location.pathname)`)
+	qpath := eval[string](b, `location.pathname`)
+	_, body := b.h.do("GET", "/api/v1"+qpath, "instructor", nil)
+	q := decode[content.Question](t, body)
+	r := q.Parts[0].Rubric[0]
+	if q.Form != content.Essay || len(r.Synonyms) != 1 || r.Synonyms[0] != "同类竞争者" || len(r.Pairs) != 2 || r.Pairs[1][0] != "替代品" || r.Pairs[1][1] != "网购" {
+		t.Fatalf("saved %s", body)
+	}
+	b.open(qpath + "/edit")
+	b.until("the pairs read back", `document.querySelector(".rubric-row .pairs").value === "直接竞争者=同城超市、替代品=网购" && document.querySelector("select[name=case_form]").value === "essay"`)
+}
