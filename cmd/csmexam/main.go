@@ -118,12 +118,8 @@ func serve(ctx context.Context, args []string, e env) error {
 	}
 	defer db.Close(g)
 	// The segmenter's dictionary takes seconds to load: beside the start-up, not in the
-	// first reviewer's request.
-	go func() {
-		start := time.Now()
-		grading.LoadDictionary()
-		logger.Info("case-analysis dictionary loaded", "took", time.Since(start).Round(time.Millisecond))
-	}()
+	// first reviewer's request. Nothing is logged: the load may outlive serve.
+	go grading.LoadDictionary()
 
 	contents := content.NewStore(g, time.Now)
 	p, err := pack.Bundled()
