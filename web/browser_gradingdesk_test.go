@@ -12,8 +12,9 @@ import (
 // TestBrowserGradingDesk: two candidates answer the same case, one with a rubric keyword,
 // one by pasting the case material back. The queue shows the reasons beside the
 // highlights, flags the pasted answer, says when a comment is required, counts what
-// remains, hides the names under blind grading (kept across a reload), and the
-// instructor accepts both suggestions at once: both attempts leave the queue, graded.
+// remains, hides the names under blind grading (kept across a reload); a third attempt
+// handed in blank grades to 0 in one click, and the instructor accepts both other
+// suggestions at once: every attempt leaves the queue, graded.
 func TestBrowserGradingDesk(t *testing.T) {
 	b := newBrowser(t)
 	caseBP := map[string]any{"code": "desk-case", "title": "案例阅卷练习", "mode": "exam", "duration_s": 1800, "pass_score": 1,
@@ -46,6 +47,13 @@ func TestBrowserGradingDesk(t *testing.T) {
 		ids = append(ids, a.ID)
 	}
 
+	// A third attempt handed in blank.
+	blank, blankPath := b.h.startAndPath("candidate", "desk-case")
+	if s, body := b.h.do("POST", blankPath+"/submit", "candidate", nil); s != 200 {
+		t.Fatalf("submit blank %d %s", s, body)
+	}
+	blankID := blank.ID
+
 	b.login("instructor")
 	b.open("/grading")
 	item := func(id int64) string {
@@ -56,7 +64,7 @@ func TestBrowserGradingDesk(t *testing.T) {
 		t.Fatal("no matched reason beside the keyword answer")
 	}
 	b.until("the pasted answer flagged", `!!`+item(ids[1])+`.querySelector(".copied-flag") && !`+item(ids[0])+`.querySelector(".copied-flag")`)
-	b.until("what remains", `document.querySelector("#remaining-summary").textContent.includes("剩余待评 2 题") && document.querySelector("#remaining-blueprints").textContent.includes("案例阅卷练习")`)
+	b.until("what remains", `document.querySelector("#remaining-summary").textContent.includes("剩余待评 3 题") && document.querySelector("#remaining-blueprints").textContent.includes("案例阅卷练习")`)
 	b.until("the comment optional at the suggestion", item(ids[0])+`.querySelector("label span").textContent.includes("可选")`)
 	b.steps("change a score", chromedp.SetValue(chromedp.CSS(fmt.Sprintf(`.grading-item[data-attempt="%d"] input[type=number]`, ids[0])), "0"))
 	eval[bool](b, item(ids[0])+`.querySelector("input[type=number]").dispatchEvent(new Event("input"))`)
@@ -73,15 +81,18 @@ func TestBrowserGradingDesk(t *testing.T) {
 	b.shoot("grading-desk")
 	b.shootAt("grading-desk-copied", fmt.Sprintf(`.grading-item[data-attempt="%d"] .copied-flag`, ids[1]))
 
+	b.steps("zero the blank attempt", chromedp.Click(chromedp.CSS(fmt.Sprintf(`.grading-item[data-attempt="%d"] .zero-case`, blankID))))
+	b.until("the blank attempt graded", `!`+item(blankID)+` && document.querySelectorAll(".done").length === 1 && document.querySelector("#remaining-summary").textContent.includes("剩余待评 2 题")`)
 	b.steps("select all", chromedp.Click(chromedp.ID("select-all")))
 	b.until("two selected", `document.querySelector("#accept-selected").textContent.includes("2 题") && !document.querySelector("#accept-selected").disabled`)
 	b.steps("accept the suggestions", chromedp.Click(chromedp.ID("accept-selected")))
-	b.until("both attempts graded and gone", `document.querySelectorAll(".grading-item").length === 0 && document.querySelectorAll(".done").length === 2 && !document.querySelector("#grading-empty").hidden`)
+	b.until("both attempts graded and gone", `document.querySelectorAll(".grading-item").length === 0 && document.querySelectorAll(".done").length === 3 && !document.querySelector("#grading-empty").hidden`)
 	b.shoot("grading-desk-accepted")
-	for i, who := range []string{"candidate", "candidate2"} {
-		s, body := b.h.do("GET", "/api/v1/attempts/"+itoa(ids[i])+"/result", who, nil)
-		if res := decode[exam.Result](t, body); s != 200 || res.Status != exam.Graded {
-			t.Fatalf("%s's result after the batch accept: %d %s", who, s, body)
+	for i, who := range []string{"candidate", "candidate2", "candidate"} {
+		id := append(ids, blankID)[i]
+		s, body := b.h.do("GET", "/api/v1/attempts/"+itoa(id)+"/result", who, nil)
+		if res := decode[exam.Result](t, body); s != 200 || res.Status != exam.Graded || id == blankID && res.Score != 0 {
+			t.Fatalf("%s's result %d after grading: %d %s", who, id, s, body)
 		}
 	}
 }
