@@ -1,8 +1,10 @@
 package grading
 
 import (
+	"cmp"
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -69,11 +71,20 @@ func (s *Service) AcceptSuggestions(ctx context.Context, v exam.Viewer, items []
 		}
 		seen[it] = i
 	}
-	out := make([]Accepted, 0, len(items))
+	var out []Accepted
 	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		ctx := db.WithTx(ctx, tx)
 		var failed []ItemError
-		for i, it := range items {
+		// Attempts' rows are locked in id order, so two batches over the same attempts
+		// wait for each other instead of deadlocking.
+		order := make([]int, len(items))
+		for i := range order {
+			order[i] = i
+		}
+		slices.SortStableFunc(order, func(a, b int) int { return cmp.Compare(items[a].Attempt, items[b].Attempt) })
+		done := make([]Accepted, len(items))
+		for _, i := range order {
+			it := items[i]
 			var scores []content.Points
 			res, row, err := s.grade(ctx, v, it.Attempt, it.Question, func(_ *content.Question, suggested []content.Points) (CaseGrade, error) {
 				scores = suggested
@@ -86,11 +97,13 @@ func (s *Service) AcceptSuggestions(ctx context.Context, v exam.Viewer, items []
 			if err != nil {
 				return fmt.Errorf("accept attempt %d question %d: %w", it.Attempt, it.Question, err)
 			}
-			out = append(out, Accepted{CaseRef: it, Scores: scores, GradedBy: row.GradedBy, GradedAt: row.GradedAt, Status: res.Status})
+			done[i] = Accepted{CaseRef: it, Scores: scores, GradedBy: row.GradedBy, GradedAt: row.GradedAt, Status: res.Status}
 		}
 		if len(failed) > 0 {
+			slices.SortFunc(failed, func(a, b ItemError) int { return cmp.Compare(a.Index, b.Index) })
 			return &errs.Error{Kind: errs.Invalid, Field: "items", Message: fmt.Sprintf("%d 项未能采纳建议分，本批全部未保存", len(failed)), Err: &BatchError{Items: failed}}
 		}
+		out = done
 		return nil
 	})
 	if err != nil {
