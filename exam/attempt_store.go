@@ -279,11 +279,12 @@ func (st *store) finish(ctx context.Context, id int64, grade func(answers func()
 
 // rescore stores the result score gives attempt id, which it scores under the attempt's
 // row lock in a transaction that ctx carries to score (db.WithTx), so that score's own
-// reads and writes commit or roll back with the result. check refuses an attempt that
-// cannot be rescored.
+// reads and writes commit or roll back with the result. When ctx carries a caller's
+// transaction already, rescore runs inside it (a savepoint), so a batch of rescores
+// commits or rolls back as one. check refuses an attempt that cannot be rescored.
 func (st *store) rescore(ctx context.Context, id int64, now time.Time, check func(*Attempt) error, score func(ctx context.Context, a *Attempt, answers map[int64]Answer) (*Result, error)) (*Result, error) {
 	var out *Result
-	err := st.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err := db.Conn(ctx, st.db).Transaction(func(tx *gorm.DB) error {
 		_, a, err := lockedAttempt(tx, id)
 		if err != nil {
 			return err

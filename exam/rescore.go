@@ -25,7 +25,8 @@ func (f RescoreFunc) Rescore(ctx context.Context, a *Attempt, answers map[int64]
 // Rescore replaces the result of a submitted attempt with what r returns, and stores its
 // status and score. The attempt's row is held meanwhile, so rescores from several servers
 // apply one after the other. An attempt in progress is ErrNotSubmitted; an abandoned one
-// ErrConflict; a missing one ErrNotFound.
+// ErrConflict; a missing one ErrNotFound. Within a transaction that ctx carries
+// (content/db.WithTx) the rescore commits or rolls back with it.
 func (s *Service) Rescore(ctx context.Context, id int64, r Rescorer) (*Result, error) {
 	return s.store.rescore(ctx, id, s.now().UTC(), rescorable, r.Rescore)
 }

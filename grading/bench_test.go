@@ -1,6 +1,7 @@
 package grading_test
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -101,4 +102,62 @@ func BenchmarkSuggest(b *testing.B) {
 			}
 		})
 	}
+}
+
+// BenchmarkRescoreL2Skills times rescoring a full L2-skills paper (five cases, every part
+// answered with its reference): what the review queue spends per attempt. "fresh" makes
+// every answer new each time (what a first view costs), "again" repeats them (every later
+// view and grade, served by the suggestion cache).
+func BenchmarkRescoreL2Skills(b *testing.B) {
+	p, err := pack.Bundled()
+	if err != nil {
+		b.Fatal(err)
+	}
+	bank := make([]content.Question, len(p.Questions))
+	qs := make(map[content.Ref]*content.Question, len(bank))
+	for i := range p.Questions {
+		bank[i] = p.Questions[i]
+		bank[i].ID, bank[i].Version = int64(i+1), 1
+		qs[content.Ref{ID: bank[i].ID, Version: 1}] = &bank[i]
+	}
+	var bp exam.Blueprint
+	for _, x := range exam.Bundled() {
+		if x.Code == exam.L2Skills {
+			bp = x
+		}
+	}
+	paper, err := exam.Assemble(bank, bp, 42)
+	if err != nil {
+		b.Fatal(err)
+	}
+	start := time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)
+	a := &exam.Attempt{ID: 1, Rules: bp, Paper: paper, StartedAt: start, SubmittedAt: &start, Status: exam.PendingReview}
+	answers := func(suffix string) map[int64]exam.Answer {
+		out := map[int64]exam.Answer{}
+		for _, it := range paper.Sections[0].Items {
+			q := qs[content.Ref{ID: it.QuestionID, Version: 1}]
+			parts := make([]string, len(q.Parts))
+			for i, part := range q.Parts {
+				parts[i] = part.Reference + suffix
+			}
+			out[it.QuestionID] = exam.Answer{Parts: parts}
+		}
+		return out
+	}
+	in := exam.GradeInput{Attempt: a, Questions: qs, Answers: answers(""), Now: start}
+	grading.Grade(in) // the dictionary, and the cache for "again"
+	b.Run("fresh", func(b *testing.B) {
+		n := 0
+		for b.Loop() {
+			n++
+			in := in
+			in.Answers = answers(strings.Repeat("。", n))
+			grading.Grade(in)
+		}
+	})
+	b.Run("again", func(b *testing.B) {
+		for b.Loop() {
+			grading.Grade(in)
+		}
+	})
 }

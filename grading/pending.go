@@ -2,6 +2,9 @@ package grading
 
 import (
 	"context"
+	"slices"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/csmexam/csmexam/content"
@@ -34,6 +37,8 @@ type CaseReview struct {
 	MaxScore   content.Points `json:"max_score"` // its weight on the paper
 	Graded     bool           `json:"graded"`
 	Comment    string         `json:"comment,omitempty"`
+	GradedBy   int64          `json:"graded_by,omitempty"` // who graded it, when graded
+	GradedAt   *time.Time     `json:"graded_at,omitempty"`
 	Parts      []PartReview   `json:"parts"`
 }
 
@@ -66,9 +71,74 @@ type PointReview struct {
 // MaxPending bounds one listing of the review queue.
 const MaxPending = 100
 
+// Queue is the review queue: the attempts awaiting review and how many cases remain to
+// grade among them, per blueprint and per case (question).
+type Queue struct {
+	Items       []PendingAttempt `json:"items"`
+	ByBlueprint []Remaining      `json:"by_blueprint"`
+	ByCase      []Remaining      `json:"by_case"`
+}
+
+// Remaining counts the ungraded cases of one blueprint (Key its code) or of one case
+// (Key its question id), in the attempts of the queue.
+type Remaining struct {
+	Key      string `json:"key"`
+	Title    string `json:"title"`
+	Attempts int    `json:"attempts"` // attempts with at least one of them ungraded
+	Cases    int    `json:"cases"`    // ungraded cases
+}
+
 // Pending lists the viewer's center's attempts awaiting review, oldest submission first,
-// at most MaxPending, each with its case analyses. Only staff see it (others get none).
-func (s *Service) Pending(ctx context.Context, v exam.Viewer) ([]PendingAttempt, error) {
+// at most MaxPending, each with its case analyses, and what remains (see Tally). Only
+// staff see it (others get an empty queue).
+func (s *Service) Pending(ctx context.Context, v exam.Viewer) (Queue, error) {
+	list, err := s.pendingAttempts(ctx, v)
+	if err != nil {
+		return Queue{}, err
+	}
+	return Tally(list), nil
+}
+
+// Tally counts what remains to grade in a list of pending attempts, per blueprint and per
+// case, each in order of first appearance. It is pure.
+func Tally(list []PendingAttempt) Queue {
+	q := Queue{Items: list, ByBlueprint: []Remaining{}, ByCase: []Remaining{}}
+	count := func(lines *[]Remaining, key, title string, newAttempt bool) {
+		i := slices.IndexFunc(*lines, func(r Remaining) bool { return r.Key == key })
+		if i < 0 {
+			i = len(*lines)
+			*lines = append(*lines, Remaining{Key: key, Title: title})
+		}
+		(*lines)[i].Cases++
+		if newAttempt {
+			(*lines)[i].Attempts++
+		}
+	}
+	for _, a := range list {
+		first := true
+		for _, c := range a.Cases {
+			if c.Graded {
+				continue
+			}
+			count(&q.ByBlueprint, a.Blueprint, a.Title, first)
+			count(&q.ByCase, strconv.FormatInt(c.QuestionID, 10), excerpt(c.Stem, 30), true)
+			first = false
+		}
+	}
+	return q
+}
+
+// excerpt is the first n runes of s, with … when cut.
+func excerpt(s string, n int) string {
+	r := []rune(strings.TrimSpace(s))
+	if len(r) <= n {
+		return string(r)
+	}
+	return string(r[:n]) + "…"
+}
+
+// pendingAttempts lists the queue's attempts (see Pending).
+func (s *Service) pendingAttempts(ctx context.Context, v exam.Viewer) ([]PendingAttempt, error) {
 	out := []PendingAttempt{}
 	if !v.Staff {
 		return out, nil
@@ -132,7 +202,11 @@ func CaseReviews(in exam.GradeInput, r Review) []CaseReview {
 			graded = graded && CheckGrade(q, g.Scores) == nil
 			cr := CaseReview{QuestionID: q.ID, Version: q.Version, Stem: q.Stem, Material: q.Material, MaxScore: sec.PointsEach, Graded: graded}
 			if graded {
-				cr.Comment = g.Comment
+				cr.Comment, cr.GradedBy = g.Comment, g.By
+				if !g.At.IsZero() {
+					at := g.At
+					cr.GradedAt = &at
+				}
 			}
 			for i, ps := range caseParts(q, answers, g.Scores, graded) {
 				part := q.Parts[i]

@@ -7,16 +7,20 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/csmexam/csmexam/content"
 	"github.com/csmexam/csmexam/exam"
 )
 
 // CaseGrade is an instructor's review of one case analysis on an attempt: a score per
-// 采分点, in rubric order across the case's parts, and a comment for the candidate.
+// 采分点, in rubric order across the case's parts, and a comment for the candidate. By and
+// At are who graded it and when, as stored; a new grade's are set when it is recorded.
 type CaseGrade struct {
 	Scores  []content.Points
 	Comment string
+	By      int64
+	At      time.Time
 }
 
 // Review is what happened to an attempt after it was submitted: case grades and corrected
@@ -122,7 +126,7 @@ func caseParts(q *content.Question, answers []string, scores []content.Points, g
 		if i < len(answers) {
 			text = answers[i]
 		}
-		parts[i] = Suggest(p, Given(q, p), text)
+		parts[i] = suggest(p, Given(q, p), text)
 		for j := range parts[i].Points {
 			if graded {
 				parts[i].Points[j].Score = scores[k]
@@ -132,6 +136,18 @@ func caseParts(q *content.Question, answers []string, scores []content.Points, g
 		}
 	}
 	return parts
+}
+
+// Suggested is the suggestion for case q given the candidate's answers to its parts: a
+// score per 采分点 in rubric order across the parts, as CaseGrade.Scores holds them.
+func Suggested(q *content.Question, answers []string) []content.Points {
+	var out []content.Points
+	for _, p := range caseParts(q, answers, nil, false) {
+		for _, pt := range p.Points {
+			out = append(out, pt.Suggested)
+		}
+	}
+	return out
 }
 
 // CaseScore is what a graded case earns on the paper: its raw rubric points scaled from

@@ -33,6 +33,10 @@ var segmenter = sync.OnceValue(func() *gse.Segmenter {
 	return seg
 })
 
+// LoadDictionary loads the segmenter's dictionary now, if no suggestion has yet, so that
+// no reviewer's request waits the seconds it takes; the server calls it at start.
+func LoadDictionary() { segmenter() }
+
 // tokens are the words of a stretch of prepared text: each word's [from, to) in runes of
 // the stretch as gse cut it, and bounds, every position where a word, or a dictionary
 // word of two or more runes inside it, starts or ends. A term matches at

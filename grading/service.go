@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -55,59 +56,83 @@ const MaxCommentRunes = 2000
 // graded, passed or not. Only staff of the attempt's center may (others: ErrNotFound). An
 // attempt in progress is exam.ErrNotSubmitted; a question not on the paper ErrNotFound; a
 // question that is not a case, or scores that do not fit its rubric (see CheckGrade), a
-// *content.ValidationError.
+// *content.ValidationError. The comment is required (a *content.ValidationError naming
+// "comment") only where the scores differ from the suggestion (see Suggested): confirming
+// the suggestion, or 0 for an empty answer, needs no words.
 func (s *Service) SetGrade(ctx context.Context, v exam.Viewer, attemptID, questionID int64, g CaseGrade) (*exam.Result, error) {
-	a, err := s.staffAttempt(ctx, v, attemptID)
-	if err != nil {
-		return nil, err
-	}
-	if a.Status == exam.InProgress {
-		return nil, exam.ErrNotSubmitted
-	}
-	sec, _, ok := a.Paper.ItemOf(questionID)
-	if !ok {
-		return nil, errs.New(errs.NotFound, "题目 %d 不在本次作答中", questionID)
-	}
-	if sec.Type != content.Case {
-		return nil, content.Invalid("question_id", "只有案例分析题需要人工评分，%s由系统自动评分", sec.Type.Title())
-	}
 	g.Comment = strings.TrimSpace(g.Comment)
-	if g.Comment == "" { // the review: confirm or change the scores, and say why
-		return nil, content.Invalid("comment", "请写下评语：考生会在成绩和成绩单上看到它")
-	}
 	if utf8.RuneCountInString(g.Comment) > MaxCommentRunes {
 		return nil, content.Invalid("comment", "评语不能超过 %d 字", MaxCommentRunes)
 	}
+	res, _, err := s.grade(ctx, v, attemptID, questionID, func(q *content.Question, suggested []content.Points) (CaseGrade, error) {
+		if err := CheckGrade(q, g.Scores); err != nil {
+			return g, err
+		}
+		if g.Comment == "" && !slices.Equal(g.Scores, suggested) {
+			return g, content.Invalid("comment", "所给分数与系统建议分不同，请写下评语说明理由（考生可见）")
+		}
+		return g, nil
+	})
+	return res, err
+}
+
+// grade records the grade decide makes of a case on an attempt, given the case and its
+// suggestion, and rescores the attempt; it returns the stored row too. The rules and
+// errors are SetGrade's. In a transaction that ctx carries (db.WithTx) it commits or rolls
+// back with it.
+func (s *Service) grade(ctx context.Context, v exam.Viewer, attemptID, questionID int64, decide func(q *content.Question, suggested []content.Points) (CaseGrade, error)) (*exam.Result, caseGradeRow, error) {
+	var row caseGradeRow
+	a, err := s.staffAttempt(ctx, v, attemptID)
+	if err != nil {
+		return nil, row, err
+	}
+	if a.Status == exam.InProgress {
+		return nil, row, exam.ErrNotSubmitted
+	}
+	sec, _, ok := a.Paper.ItemOf(questionID)
+	if !ok {
+		return nil, row, errs.New(errs.NotFound, "题目 %d 不在本次作答中", questionID)
+	}
+	if sec.Type != content.Case {
+		return nil, row, content.Invalid("question_id", "只有案例分析题需要人工评分，%s由系统自动评分", sec.Type.Title())
+	}
 	titles, err := s.exams.Titles(ctx)
 	if err != nil {
-		return nil, err
+		return nil, row, err
 	}
 	in, err := s.gradeInput(ctx, a, titles)
 	if err != nil {
-		return nil, err
+		return nil, row, err
 	}
-	return s.exams.Rescore(ctx, attemptID, exam.RescoreFunc(func(ctx context.Context, a *exam.Attempt, answers map[int64]exam.Answer) (*exam.Result, error) {
+	res, err := s.exams.Rescore(ctx, attemptID, exam.RescoreFunc(func(ctx context.Context, a *exam.Attempt, answers map[int64]exam.Answer) (*exam.Result, error) {
 		in.Attempt, in.Answers = a, answers
 		tx := db.Conn(ctx, s.db)
 		r, err := s.review(ctx, tx, a)
 		if err != nil {
 			return nil, err
 		}
-		if err := CheckGrade(r.question(in, questionID), g.Scores); err != nil {
+		q := r.question(in, questionID)
+		g, err := decide(q, Suggested(q, answers[questionID].Parts))
+		if err != nil {
+			return nil, err
+		}
+		if err := CheckGrade(q, g.Scores); err != nil {
 			return nil, err
 		}
 		scores, err := json.Marshal(g.Scores)
 		if err != nil {
 			return nil, fmt.Errorf("grade of %d: %w", questionID, err)
 		}
-		row := caseGradeRow{AttemptID: a.ID, QuestionID: questionID, Scores: string(scores), Comment: g.Comment, GradedBy: v.UserID, GradedAt: s.now().UTC()}
+		row = caseGradeRow{AttemptID: a.ID, QuestionID: questionID, Scores: string(scores), Comment: g.Comment, GradedBy: v.UserID, GradedAt: s.now().UTC().Truncate(time.Second)}
 		if err := tx.Clauses(clause.OnConflict{UpdateAll: true}).Create(&row).Error; err != nil {
 			return nil, fmt.Errorf("store grade: %w", err)
 		}
+		g.By, g.At = row.GradedBy, row.GradedAt
 		r.Grades[questionID] = g
 		res := Rescore(in, r)
 		return &res, nil
 	}))
+	return res, row, err
 }
 
 // gradeInput gathers what scoring an attempt needs apart from its answers; titles are
@@ -142,7 +167,7 @@ func (s *Service) review(ctx context.Context, tx *gorm.DB, a *exam.Attempt) (Rev
 		if err := json.Unmarshal([]byte(g.Scores), &scores); err != nil {
 			return r, fmt.Errorf("attempt %d: grade of %d: %w", a.ID, g.QuestionID, err)
 		}
-		r.Grades[g.QuestionID] = CaseGrade{Scores: scores, Comment: g.Comment}
+		r.Grades[g.QuestionID] = CaseGrade{Scores: scores, Comment: g.Comment, By: g.GradedBy, At: g.GradedAt.UTC()}
 	}
 	var regrades []regradeRow
 	if err := tx.Where("attempt_id = ?", a.ID).Order("id").Find(&regrades).Error; err != nil {

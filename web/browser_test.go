@@ -187,7 +187,11 @@ func (b *browser) viewport(w, h int64, phone bool) {
 }
 
 // shoot saves the page at phone (360×740) and desktop (1280×800) widths.
-func (b *browser) shoot(name string) {
+func (b *browser) shoot(name string) { b.t.Helper(); b.shootAt(name, "") }
+
+// shootAt is shoot with the element of the CSS selector at (the middle of) each
+// picture, scrolled there after each resize; "" leaves the page where it is.
+func (b *browser) shootAt(name, selector string) {
 	b.t.Helper()
 	if err := os.MkdirAll(screenshotDir, 0o755); err != nil {
 		b.t.Fatal(err)
@@ -198,6 +202,9 @@ func (b *browser) shoot(name string) {
 		phone  bool
 	}{{"phone", 360, 740, true}, {"desktop", 1280, 800, false}} {
 		b.viewport(v.w, v.h, v.phone)
+		if selector != "" {
+			eval[bool](b, fmt.Sprintf(`(document.querySelector(%q).scrollIntoView({block: "center"}), true)`, selector))
+		}
 		// Let the layout settle after the resize; the picture is for people, not assertions.
 		b.until("layout after resize", `new Promise(r => requestAnimationFrame(() => requestAnimationFrame(() => r(true))))`)
 		png, err := chromedp.Run(b.ctx, chromedp.CaptureScreenshot())

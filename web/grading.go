@@ -2,6 +2,7 @@ package web
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"strings"
 
@@ -19,6 +20,7 @@ func (s *Server) registerGradingRoutes(r fiber.Router) {
 	r.Put("/attempts/:id/grades/:question", s.authenticate, staff, s.gradeCase)
 	r.Get("/attempts/:id/report.pdf", s.authenticate, s.attemptReport)
 	r.Get("/grading/pending", s.authenticate, staff, s.pendingReviews)
+	r.Post("/grading/accept", s.authenticate, staff, s.acceptSuggestions)
 	r.Get("/wrongbook", s.authenticate, s.wrongBook)
 	r.Post("/wrongbook/practice", s.authenticate, s.practiceWrong)
 	// No login: whoever holds a printed report (an employer, say) checks it.
@@ -57,11 +59,34 @@ func (s *Server) gradeCase(c *fiber.Ctx) error {
 }
 
 func (s *Server) pendingReviews(c *fiber.Ctx) error {
-	list, err := s.Grades.Pending(c.UserContext(), viewer(c))
+	q, err := s.Grades.Pending(c.UserContext(), viewer(c))
 	if err != nil {
 		return err
 	}
-	return c.JSON(fiber.Map{"items": list})
+	return c.JSON(q)
+}
+
+// acceptRequest lists the cases whose suggestions an instructor accepts at once.
+type acceptRequest struct {
+	Items []grading.CaseRef `json:"items"`
+}
+
+// acceptSuggestions answers like any error, plus the failed items when some failed.
+func (s *Server) acceptSuggestions(c *fiber.Ctx) error {
+	var req acceptRequest
+	if err := decodeJSON(c, &req); err != nil {
+		return err
+	}
+	done, err := s.Grades.AcceptSuggestions(c.UserContext(), viewer(c), req.Items)
+	var be *grading.BatchError
+	if errors.As(err, &be) {
+		status, body := s.describe(c, err)
+		return c.Status(status).JSON(fiber.Map{"error": body.Error, "field": body.Field, "items": be.Items})
+	}
+	if err != nil {
+		return err
+	}
+	return c.JSON(fiber.Map{"items": done})
 }
 
 func (s *Server) regradeQuestion(c *fiber.Ctx) error {

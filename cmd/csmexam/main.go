@@ -117,6 +117,9 @@ func serve(ctx context.Context, args []string, e env) error {
 		return err
 	}
 	defer db.Close(g)
+	// The segmenter's dictionary takes seconds to load: beside the start-up, not in the
+	// first reviewer's request. Nothing is logged: the load may outlive serve.
+	go grading.LoadDictionary()
 
 	contents := content.NewStore(g, time.Now)
 	p, err := pack.Bundled()

@@ -16,6 +16,7 @@ import (
 //	参考答案：及时性、多样性。
 //	采分点（2分）：及时性；关键词：及时、迅速；同义词：马上
 //	采分点（2分）：多样性；关键词：多样
+//	采分点（2分）：竞争者类型与实例；关键词：直接竞争者；配对：直接竞争者=同城超市、替代品=网购
 //
 // A line that starts none of these continues the prompt or the reference above it.
 // Brackets, colons and separators may be full-width, as typed on a Chinese keyboard.
@@ -23,7 +24,8 @@ var (
 	casePartLine   = regexp.MustCompile(`^(?:第\s*[0-9０-９]+\s*小题|小题\s*[0-9０-９]*)\s*[(（]\s*([0-9.０-９．]+)\s*分\s*[)）]\s*[:：]\s*(.*)$`)
 	caseRefLine    = regexp.MustCompile(`^参考答案\s*[:：]\s*(.*)$`)
 	caseRubricLine = regexp.MustCompile(`^采分点\s*[(（]\s*([0-9.０-９．]+)\s*分\s*[)）]\s*[:：]\s*(.*)$`)
-	caseWordsLine  = regexp.MustCompile(`^(关键词|同义词)\s*[:：]?\s*(.*)$`)
+	caseWordsLine  = regexp.MustCompile(`^(关键词|同义词|配对)\s*[:：]?\s*(.*)$`)
+	casePairSep    = regexp.MustCompile(`\s*(?:=|＝|↔)\s*`)
 	caseSegmentSep = regexp.MustCompile(`[;；]`)
 	caseListSep    = regexp.MustCompile(`[、,，/／]`)
 )
@@ -74,7 +76,7 @@ func caseTextParts(s string) ([]content.CasePart, error) {
 	return parts, nil
 }
 
-// rubricLine reads "采分点（2分）：说明；关键词：甲、乙；同义词：丙".
+// rubricLine reads "采分点（2分）：说明；关键词：甲、乙；同义词：丙；配对：甲=丁、乙=戊".
 func rubricLine(m []string) (content.RubricPoint, error) {
 	score, err := content.ParsePoints(width.Fold.String(m[1]))
 	if err != nil {
@@ -89,10 +91,18 @@ func rubricLine(m []string) (content.RubricPoint, error) {
 			r.Point = seg
 		case w != nil && w[1] == "关键词":
 			r.Keywords = splitList(w[2])
-		case w != nil:
+		case w != nil && w[1] == "同义词":
 			r.Synonyms = splitList(w[2])
+		case w != nil:
+			for _, p := range splitList(w[2]) {
+				pair := casePairSep.Split(p, -1)
+				if len(pair) != 2 || pair[0] == "" || pair[1] == "" {
+					return r, fmt.Errorf("配对“%s”应写作 类型=实例，两项之间用等号", p)
+				}
+				r.Pairs = append(r.Pairs, pair)
+			}
 		case seg != "":
-			return r, fmt.Errorf("“%s”无法识别：采分点写作 说明；关键词：甲、乙；同义词：丙", seg)
+			return r, fmt.Errorf("“%s”无法识别：采分点写作 说明；关键词：甲、乙；同义词：丙；配对：甲=丁", seg)
 		}
 	}
 	if len(r.Keywords) == 0 {

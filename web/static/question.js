@@ -1,7 +1,8 @@
 'use strict';
 // The question editor: one form for every type. Choice questions have option rows with
 // a 正确 tick; a case analysis has its material and parts, each part with rubric rows
-// (采分点, score, keywords). The server validates; its field names point at the input.
+// (采分点, score, keywords, synonyms, pairs), and the case's form (问题/论述/解析题). The
+// server validates; its field names point at the input.
 (function () {
   const el = csm.el;
   const form = document.getElementById('question-form');
@@ -13,6 +14,14 @@
 
   function splitWords(s) {
     return s.split(/[,，、;；\s]+/).map(function (w) { return w.trim(); }).filter(Boolean);
+  }
+
+  // splitPairs reads "类型=实例、类型=实例" into [[类型, 实例], …]; a malformed pair is sent
+  // as it is, for the server to name (parts[i].rubric[j].pairs[k]).
+  function splitPairs(s) {
+    return s.split(/[,，、;；\n]+/).map(function (p) { return p.trim(); }).filter(Boolean).map(function (p) {
+      return p.split(/\s*[=＝↔]\s*/);
+    });
   }
 
   function relabelOptions() {
@@ -40,7 +49,9 @@
       el('input', { type: 'text', className: 'point', value: r ? r.point : '', placeholder: '采分点' }),
       el('input', { type: 'number', className: 'score', value: r ? r.score : '', step: '0.5', min: '0.5', placeholder: '分值' }),
       el('input', { type: 'text', className: 'keywords', value: r ? r.keywords.join('、') : '', placeholder: '关键词，用顿号或逗号分隔' }),
-      el('input', { type: 'text', className: 'synonyms', value: r && r.synonyms ? r.synonyms.join('、') : '', placeholder: '同义词（可选）' }));
+      el('input', { type: 'text', className: 'synonyms', value: r && r.synonyms ? r.synonyms.join('、') : '', placeholder: '同义词（可选）' }),
+      el('input', { type: 'text', className: 'pairs', value: r && r.pairs ? r.pairs.map(function (p) { return p.join('='); }).join('、') : '',
+        placeholder: '配对（可选）：类型=实例、类型=实例', title: '填了配对，这个采分点只在一对词出现在同一句时得分' }));
     const remove = el('button', { type: 'button', className: 'link' }, '删除');
     remove.addEventListener('click', function () { row.remove(); relabelParts(); });
     row.appendChild(remove);
@@ -75,7 +86,7 @@
       part.querySelector('.rubric').setAttribute('data-field', f + '.rubric');
       part.querySelectorAll('.rubric-row').forEach(function (row, j) {
         const rf = f + '.rubric[' + j + ']';
-        ['point', 'score', 'keywords'].forEach(function (c) { row.querySelector('.' + c).setAttribute('data-field', rf + '.' + c); });
+        ['point', 'score', 'keywords', 'synonyms', 'pairs'].forEach(function (c) { row.querySelector('.' + c).setAttribute('data-field', rf + '.' + c); });
       });
     });
   }
@@ -110,6 +121,8 @@
       q.answer = c ? [c.value] : [];
     } else {
       q.material = form.material.value;
+      const caseForm = form.querySelector('[name=case_form]').value;
+      if (caseForm !== 'analysis') q.form = caseForm; // none is analysis, as the server stores it
       q.parts = Array.from(partsBox.querySelectorAll('.part-edit')).map(function (part) {
         return {
           prompt: part.querySelector('.prompt').value,
@@ -120,6 +133,8 @@
               keywords: splitWords(row.querySelector('.keywords').value) };
             const syn = splitWords(row.querySelector('.synonyms').value);
             if (syn.length) r.synonyms = syn;
+            const pairs = splitPairs(row.querySelector('.pairs').value);
+            if (pairs.length) r.pairs = pairs;
             return r;
           }),
         };
@@ -142,6 +157,7 @@
       if (r) r.checked = true;
     } else if (q.type === 'case') {
       form.material.value = q.material || '';
+      form.querySelector('[name=case_form]').value = q.form || 'analysis';
       (q.parts || []).forEach(addPart);
     } else {
       (q.options || []).forEach(function (o) { addOption({ text: o.text, right: (q.answer || []).indexOf(o.key) >= 0 }); });
