@@ -181,7 +181,7 @@ func (s *Store) CreateUser(ctx context.Context, n NewUser) (*User, error) {
 		return nil, err
 	}
 	var u *User
-	err = s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err = db.Transaction(s.db.WithContext(ctx), func(tx *gorm.DB) error {
 		c, err := s.ensureCenter(tx, n.Center, "")
 		if err != nil {
 			return err
