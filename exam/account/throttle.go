@@ -179,7 +179,8 @@ func (s *Store) reserveAttempt(ctx context.Context, username, addr string, now t
 	// pruning, on a clock a little ahead, leaves them.
 	for _, k := range keys {
 		placeholder := throttleRow{KeyHash: k, LastFailure: longAgo, BlockedUntil: longAgo, ExpiresAt: now.Add(time.Minute)}
-		if err := g.Clauses(clause.OnConflict{DoNothing: true}).Create(&placeholder).Error; err != nil {
+		err := db.Retry(ctx, func() error { return g.Clauses(clause.OnConflict{DoNothing: true}).Create(&placeholder).Error })
+		if err != nil {
 			return wrapf(err, "reserve login attempt")
 		}
 	}
@@ -222,7 +223,7 @@ func saveThrottle(tx *gorm.DB, key string, rule ThrottleRule, t throttle) error 
 func (s *Store) settleSuccess(ctx context.Context, username, addr string) error {
 	pair, address := throttleKeys(username, addr)
 	g := s.db.WithContext(ctx)
-	if err := g.Where("key_hash = ?", pair).Delete(&throttleRow{}).Error; err != nil {
+	if err := db.Retry(ctx, func() error { return g.Where("key_hash = ?", pair).Delete(&throttleRow{}).Error }); err != nil {
 		return wrapf(err, "clear login throttle")
 	}
 	return db.Transaction(g, func(tx *gorm.DB) error {
