@@ -426,12 +426,12 @@ func run(ctx context.Context, cfg *config) (*report, error) {
 // enrolChunk is how many candidates one import request creates: the server hashes each
 // password (argon2id, some 30 ms of a core), so a class of 1,000 in one request outlasts
 // a request's timeout on a busy 2-core machine.
-const enrolChunk = 100
+const enrolChunk = 50
 
 // enrol creates the class through the account import, enrolChunk candidates a request,
 // and returns it with the password every candidate logs in with. An import is all or
 // nothing, so a chunk sent again after a timeout that finds its usernames taken (409) was
-// created by the first try.
+// created by the first try (the import reports taken usernames as 422).
 func enrol(ctx context.Context, c *client, token string, cfg *config) ([]*candidate, string, error) {
 	password := fmt.Sprintf("Klass-%x-pass", rand.Uint64())
 	class := make([]*candidate, cfg.candidates)
@@ -459,7 +459,7 @@ func enrol(ctx context.Context, c *client, token string, cfg *config) ([]*candid
 		for try := 0; ; try++ {
 			err = c.once(ctx, "POST", "/api/v1/users/import", token, mw.FormDataContentType(), body.Bytes(), nil)
 			var ae *apiError
-			if try > 0 && errors.As(err, &ae) && ae.status == http.StatusConflict {
+			if try > 0 && errors.As(err, &ae) && (ae.status == http.StatusConflict || ae.status == http.StatusUnprocessableEntity) {
 				err = nil
 			}
 			if err == nil || !retryable(err) || try == 5 {
