@@ -3,7 +3,7 @@ GO ?= go
 DB ?= sqlite:data/csmexam.db
 ADDR ?= 127.0.0.1:8080
 
-.PHONY: run build test lint bench clean
+.PHONY: run build test lint bench cluster-test clean
 
 ## run: serve on the embedded SQLite database with the bundled curriculum
 run:
@@ -26,6 +26,12 @@ lint:
 ## bench: the benchmarks (no tests)
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./...
+
+## cluster-test: the Galera fault run (.ci/cluster-test): three galera-4 nodes on ports
+## 4401-4403, three servers, HAProxy on 18480; a class of 1,000 (CANDIDATES=N for fewer)
+## through a kill -9 of a server and the stop of a node; prints the counts it checks
+cluster-test:
+	.ci/cluster-test
 
 clean:
 	rm -rf bin data

@@ -143,7 +143,7 @@ func (s *Store) CreateQuestion(ctx context.Context, q *Question, by int64) error
 	if err := s.prepare(ctx, q); err != nil {
 		return err
 	}
-	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	return db.Transaction(s.db.WithContext(ctx), func(tx *gorm.DB) error {
 		return insertQuestion(tx, q, by, "", s.now())
 	})
 }
@@ -180,7 +180,7 @@ func insertQuestion(tx *gorm.DB, q *Question, by int64, packHash string, now tim
 // position ("第 3 题"). On success every question has its ID, Version and CreatedAt.
 func (s *Store) ImportQuestions(ctx context.Context, qs []Question, center, by int64) error {
 	now := s.now()
-	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	return db.Transaction(s.db.WithContext(ctx), func(tx *gorm.DB) error {
 		var codes []string
 		if err := tx.Model(&syllabusNode{}).Where("kind = ?", Point).Pluck("code", &codes).Error; err != nil {
 			return fmt.Errorf("read knowledge points: %w", err)
@@ -213,7 +213,7 @@ func (s *Store) UpdateQuestion(ctx context.Context, q *Question, by int64, expec
 	if err := s.prepare(ctx, q); err != nil {
 		return err
 	}
-	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	return db.Transaction(s.db.WithContext(ctx), func(tx *gorm.DB) error {
 		return updateQuestion(tx, q, by, expectVersion, nil, s.now())
 	})
 }
@@ -446,7 +446,8 @@ func (s *Store) LoadPack(ctx context.Context, nodes []Node, questions []Question
 			return res, fmt.Errorf("pack question %s: %w", q.PackKey, err)
 		}
 	}
-	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err := db.Transaction(s.db.WithContext(ctx), func(tx *gorm.DB) error {
+		res = PackResult{Nodes: len(nodes)} // a run again after a deadlock counts afresh
 		if err := (&Store{db: tx, now: s.now}).SaveSyllabus(ctx, nodes); err != nil {
 			return err
 		}

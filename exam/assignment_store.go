@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/csmexam/csmexam/content/db"
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
 )
@@ -120,7 +121,7 @@ func (st *store) updateAssignment(ctx context.Context, id int64, in AssignmentIn
 // deleteAssignment removes assignment id and its extensions, in one transaction that
 // first asks allow, given how many attempts were started through it.
 func (st *store) deleteAssignment(ctx context.Context, id int64, allow func(started int64) error) error {
-	return st.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	return db.Transaction(st.db.WithContext(ctx), func(tx *gorm.DB) error {
 		var n int64
 		if err := tx.Model(&attemptRow{}).Where("assignment_id = ?", id).Count(&n).Error; err != nil {
 			return err

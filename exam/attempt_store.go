@@ -250,7 +250,7 @@ func lockedAttempt(tx *gorm.DB, id int64) (*attemptRow, *Attempt, error) {
 // returns, its result. grade gets a reader of the attempt's answers.
 func (st *store) finish(ctx context.Context, id int64, grade func(answers func() (map[int64]Answer, error)) (*Result, time.Time, error)) (*Result, error) {
 	var out *Result
-	err := st.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err := db.Transaction(st.db.WithContext(ctx), func(tx *gorm.DB) error {
 		cur, err := lockAttempt(tx, id, "id", "status", "result")
 		if err != nil {
 			return err
@@ -284,7 +284,7 @@ func (st *store) finish(ctx context.Context, id int64, grade func(answers func()
 // commits or rolls back as one. check refuses an attempt that cannot be rescored.
 func (st *store) rescore(ctx context.Context, id int64, now time.Time, check func(*Attempt) error, score func(ctx context.Context, a *Attempt, answers map[int64]Answer) (*Result, error)) (*Result, error) {
 	var out *Result
-	err := db.Conn(ctx, st.db).Transaction(func(tx *gorm.DB) error {
+	err := db.Transaction(db.Conn(ctx, st.db), func(tx *gorm.DB) error {
 		_, a, err := lockedAttempt(tx, id)
 		if err != nil {
 			return err
@@ -326,7 +326,7 @@ type grant struct {
 // may refuse), and records g.
 func (st *store) extend(ctx context.Context, id int64, g grant, change func(a *Attempt) error) (*Attempt, error) {
 	var out *Attempt
-	err := st.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err := db.Transaction(st.db.WithContext(ctx), func(tx *gorm.DB) error {
 		_, a, err := lockedAttempt(tx, id)
 		if err != nil {
 			return err
@@ -354,7 +354,7 @@ func (st *store) extend(ctx context.Context, id int64, g grant, change func(a *A
 // says whether to record anything. It returns the attempt as stored.
 func (st *store) stamp(ctx context.Context, id, assignment int64, decide func(a *Attempt, owner int64, used func() (int64, error)) (bool, error)) (*Attempt, error) {
 	var out *Attempt
-	err := st.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err := db.Transaction(st.db.WithContext(ctx), func(tx *gorm.DB) error {
 		row, a, err := lockedAttempt(tx, id)
 		if err != nil {
 			return err

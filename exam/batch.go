@@ -19,8 +19,11 @@ const batchLimit = 256
 // undone alone on both engines, but some failures (a MySQL deadlock) undo the whole
 // transaction; so when any write fails, or the commit does, the batch is rolled back and
 // every write runs again alone, and each caller gets exactly the outcome its write would
-// have had on its own. A write may therefore run twice, and must reset what its first
-// run left behind. The writers are
+// have had on its own. A batch that a Galera cluster refuses at commit (a certification
+// conflict with another node, reported as a deadlock) runs again whole before it is split
+// up, and a write alone runs again on a deadlock too (db.Transaction, db.Retry). A write
+// may therefore run several times, and must reset what its earlier runs left behind. The
+// writers are
 // started when work arrives and end when the queue is empty: the batcher holds no state
 // beyond the writes in flight, and needs no shutdown.
 type batcher struct {
@@ -94,7 +97,7 @@ func (b *batcher) drain() {
 func (b *batcher) commit(batch []*write) {
 	ctx := context.Background()
 	if len(batch) > 1 {
-		err := b.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		err := db.Transaction(b.db.WithContext(ctx), func(tx *gorm.DB) error {
 			for _, w := range batch {
 				if err := w.run(tx); err != nil {
 					return err
@@ -110,6 +113,6 @@ func (b *batcher) commit(batch []*write) {
 		}
 	}
 	for _, w := range batch {
-		w.done <- w.run(b.db.WithContext(ctx))
+		w.done <- db.Retry(ctx, func() error { return w.run(b.db.WithContext(ctx)) })
 	}
 }

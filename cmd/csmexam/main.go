@@ -122,22 +122,15 @@ func serve(ctx context.Context, args []string, e env) error {
 	go grading.LoadDictionary()
 
 	contents := content.NewStore(g, time.Now)
-	p, err := pack.Bundled()
-	if err != nil {
-		return err
-	}
-	res, err := pack.Load(ctx, contents, p)
-	if err != nil {
-		return fmt.Errorf("load the bundled curriculum: %w", err)
-	}
-	logger.Info("curriculum loaded", "nodes", res.Nodes, "added", res.Added, "updated", res.Updated, "unchanged", res.Unchanged)
-
 	accounts := account.NewStore(g, time.Now)
 	exams := exam.NewService(g, contents, exam.Deps{Now: time.Now, Seed: rand.Int64, Grade: grading.Grade, Cohorts: accounts, Sessions: accounts})
-	if err := exams.SyncBundled(ctx); err != nil {
-		return fmt.Errorf("write the bundled blueprints: %w", err)
-	}
-	demo, err := createDemoAccounts(ctx, accounts)
+	var demo []demoAccount
+	// Servers starting at once (on different nodes of a Galera cluster, say) write the
+	// bundled rows one after the other: each later one finds them there and changes nothing.
+	err = db.WithLock(ctx, g, "bundled", func() error {
+		demo, err = writeBundled(ctx, contents, exams, accounts, logger)
+		return err
+	})
 	if err != nil {
 		return err
 	}
@@ -203,6 +196,24 @@ const demoCenter = "demo"
 
 // createDemoAccounts gives an empty database one account per role in a demo center, with
 // generated passwords (never a fixed default). It does nothing when any user exists.
+// writeBundled loads the bundled curriculum and blueprints and, into an empty database,
+// the demo accounts, which it returns.
+func writeBundled(ctx context.Context, contents *content.Store, exams *exam.Service, accounts *account.Store, logger *slog.Logger) ([]demoAccount, error) {
+	p, err := pack.Bundled()
+	if err != nil {
+		return nil, err
+	}
+	res, err := pack.Load(ctx, contents, p)
+	if err != nil {
+		return nil, fmt.Errorf("load the bundled curriculum: %w", err)
+	}
+	logger.Info("curriculum loaded", "nodes", res.Nodes, "added", res.Added, "updated", res.Updated, "unchanged", res.Unchanged)
+	if err := exams.SyncBundled(ctx); err != nil {
+		return nil, fmt.Errorf("write the bundled blueprints: %w", err)
+	}
+	return createDemoAccounts(ctx, accounts)
+}
+
 func createDemoAccounts(ctx context.Context, accounts *account.Store) ([]demoAccount, error) {
 	n, err := accounts.CountUsers(ctx)
 	if err != nil || n > 0 {

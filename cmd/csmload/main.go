@@ -423,38 +423,53 @@ func run(ctx context.Context, cfg *config) (*report, error) {
 	return r, nil
 }
 
-// enrol creates the class through the account import (one request, hashed in parallel
-// by the server) and returns it with the password every candidate logs in with.
+// enrolChunk is how many candidates one import request creates: the server hashes each
+// password (argon2id, some 30 ms of a core), so a class of 1,000 in one request outlasts
+// a request's timeout on a busy 2-core machine.
+const enrolChunk = 50
+
+// enrol creates the class through the account import, enrolChunk candidates a request,
+// and returns it with the password every candidate logs in with. An import is all or
+// nothing, so a chunk sent again after a timeout that finds its usernames taken (409) was
+// created by the first try (the import reports taken usernames as 422).
 func enrol(ctx context.Context, c *client, token string, cfg *config) ([]*candidate, string, error) {
 	password := fmt.Sprintf("Klass-%x-pass", rand.Uint64())
-	var csv strings.Builder
-	csv.WriteString("username,name,password\n")
 	class := make([]*candidate, cfg.candidates)
 	for i := range class {
 		class[i] = &candidate{username: fmt.Sprintf("%s-%04d", cfg.prefix, i+1), acked: map[int64]ackedSave{}}
-		fmt.Fprintf(&csv, "%s,考生%04d,%s\n", class[i].username, i+1, password)
 	}
-	var body bytes.Buffer
-	mw := multipart.NewWriter(&body)
-	fw, err := mw.CreateFormFile("file", "class.csv")
-	if err != nil {
-		return nil, "", err
-	}
-	if _, err := io.WriteString(fw, csv.String()); err != nil {
-		return nil, "", err
-	}
-	if err := mw.Close(); err != nil {
-		return nil, "", err
-	}
-	for i := 0; ; i++ {
-		err = c.once(ctx, "POST", "/api/v1/users/import", token, mw.FormDataContentType(), body.Bytes(), nil)
-		if err == nil || !retryable(err) || i == 5 {
-			break
+	for from := 0; from < len(class); from += enrolChunk {
+		var csv strings.Builder
+		csv.WriteString("username,name,password\n")
+		for i := from; i < min(from+enrolChunk, len(class)); i++ {
+			fmt.Fprintf(&csv, "%s,考生%04d,%s\n", class[i].username, i+1, password)
 		}
-		time.Sleep(time.Second)
-	}
-	if err != nil {
-		return nil, "", fmt.Errorf("creating %d candidates: %w", cfg.candidates, err)
+		var body bytes.Buffer
+		mw := multipart.NewWriter(&body)
+		fw, err := mw.CreateFormFile("file", "class.csv")
+		if err != nil {
+			return nil, "", err
+		}
+		if _, err := io.WriteString(fw, csv.String()); err != nil {
+			return nil, "", err
+		}
+		if err := mw.Close(); err != nil {
+			return nil, "", err
+		}
+		for try := 0; ; try++ {
+			err = c.once(ctx, "POST", "/api/v1/users/import", token, mw.FormDataContentType(), body.Bytes(), nil)
+			var ae *apiError
+			if try > 0 && errors.As(err, &ae) && (ae.status == http.StatusConflict || ae.status == http.StatusUnprocessableEntity) {
+				err = nil
+			}
+			if err == nil || !retryable(err) || try == 5 {
+				break
+			}
+			time.Sleep(time.Second)
+		}
+		if err != nil {
+			return nil, "", fmt.Errorf("creating candidates %d to %d: %w", from+1, min(from+enrolChunk, len(class)), err)
+		}
 	}
 	return class, password, nil
 }

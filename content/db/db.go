@@ -7,6 +7,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math/rand/v2"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -26,23 +27,51 @@ const DefaultDSN = "sqlite:data/csmexam.db"
 // ErrBadDSN reports a DSN that names no supported database or does not parse.
 var ErrBadDSN = errors.New("bad database DSN")
 
-// Deadlock reports that MySQL chose the statement as a deadlock's victim and undid its
-// transaction: running it again is safe.
+// Deadlock reports that the database undid the statement's transaction so that another
+// could go on: MySQL chose it as a deadlock's victim, or a Galera cluster refused it at
+// commit because a transaction certified first on another node wrote the same rows
+// (Galera reports both as error 1213). Running it again is safe.
 func Deadlock(err error) bool {
 	var me *mysqldriver.MySQLError
 	return errors.As(err, &me) && me.Number == 1213
 }
 
-// Transaction runs f in a transaction on g, and runs it again (three times in all) when
-// MySQL undid it to break a deadlock: a transaction that takes its locks in a steady
-// order can still lose to another statement that takes them otherwise.
-func Transaction(g *gorm.DB, f func(tx *gorm.DB) error) error {
+// Tries is how many times Retry and Transaction run their work before returning a
+// deadlock. A Galera cluster under a class's saves loses a few commits in a hundred to
+// certification, and a transaction that loses twice in a row is not rare there.
+const Tries = 8
+
+// Retry runs f, and runs it again after a short random pause (a few milliseconds, growing
+// with each try, so that the transactions that collided do not collide again) while it
+// fails with a deadlock, Tries times in all. f must be safe to run again: it reads again
+// what it decides on and resets whatever its earlier run left behind. Retry returns the
+// last error, or ctx's error when ctx ends during a pause.
+func Retry(ctx context.Context, f func() error) error {
 	for tries := 1; ; tries++ {
-		err := g.Transaction(f)
-		if !Deadlock(err) || tries == 3 {
+		err := f()
+		if !Deadlock(err) || tries == Tries {
 			return err
 		}
+		pause := time.Duration(rand.Int64N(int64(time.Millisecond) << min(tries, 7)))
+		select {
+		case <-time.After(pause):
+		case <-ctx.Done():
+			return ctx.Err()
+		}
 	}
+}
+
+// Transaction runs f in a transaction on g, and runs it again (Retry) when the database
+// undid it to break a deadlock or a Galera certification conflict: a transaction that
+// takes its locks in a steady order can still lose to another statement that takes them
+// otherwise, or to a transaction on another node of a cluster. f must be safe to run
+// again: everything it keeps outside the transaction it sets afresh on each run.
+func Transaction(g *gorm.DB, f func(tx *gorm.DB) error) error {
+	ctx := g.Statement.Context
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	return Retry(ctx, func() error { return g.Transaction(f) })
 }
 
 // Dialect names the SQL engine behind a DSN.

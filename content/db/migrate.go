@@ -29,25 +29,13 @@ type schemaMigration struct {
 func (schemaMigration) TableName() string { return "schema_migrations" }
 
 // Migrate applies the domain's steps that the database has not seen yet. Several servers
-// may start at once against one MySQL database: they take a named lock, so each step runs
-// exactly once. Migrate is idempotent.
+// may start at once against one MySQL database or against different nodes of a Galera
+// cluster: they take the cluster-wide "migrate" lock (WithLock), so each step runs exactly
+// once. Migrate is idempotent.
 func Migrate(ctx context.Context, g *gorm.DB, domain string, steps []Migration) error {
 	g = g.WithContext(ctx)
 	if DialectOf(g) == MySQL {
-		// GET_LOCK belongs to one connection: hold one for the whole run.
-		return g.Connection(func(conn *gorm.DB) error {
-			var got int
-			if err := conn.Raw("SELECT GET_LOCK('csmexam_migrate', 120)").Scan(&got).Error; err != nil {
-				return fmt.Errorf("migrate %s: take lock: %w", domain, err)
-			}
-			if got != 1 {
-				return fmt.Errorf("migrate %s: another server held the migration lock for 2 minutes", domain)
-			}
-			defer conn.Exec("SELECT RELEASE_LOCK('csmexam_migrate')")
-			// Connection hands over a handle whose chained calls share one statement;
-			// a session makes each call start clean again.
-			return migrate(conn.Session(&gorm.Session{}), domain, steps)
-		})
+		return WithLock(ctx, g, "migrate", func() error { return migrate(g, domain, steps) })
 	}
 	// SQLite's DDL is transactional, and an immediate transaction holds the write lock:
 	// concurrent starts queue up and each step commits with its record.

@@ -10,6 +10,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/csmexam/csmexam/content"
+	"github.com/csmexam/csmexam/content/db"
 	"github.com/csmexam/csmexam/content/errs"
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
@@ -133,7 +134,7 @@ func (s *Store) DeleteCohort(ctx context.Context, actor *User, id int64, assignm
 	if err := assignments.CheckCohortUnassigned(ctx, id); err != nil {
 		return err
 	}
-	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	return db.Transaction(s.db.WithContext(ctx), func(tx *gorm.DB) error {
 		if err := tx.Where("cohort_id = ?", id).Delete(&memberRow{}).Error; err != nil {
 			return err
 		}
@@ -163,7 +164,7 @@ func (s *Store) ChangeMembers(ctx context.Context, actor *User, id int64, add, r
 	if err != nil {
 		return nil, err
 	}
-	err = s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err = db.Transaction(s.db.WithContext(ctx), func(tx *gorm.DB) error {
 		addIDs, err := s.resolveMembers(tx, k.CenterID, "add", add)
 		if err != nil {
 			return err

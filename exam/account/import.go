@@ -11,6 +11,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/csmexam/csmexam/content"
+	"github.com/csmexam/csmexam/content/db"
 	"github.com/csmexam/csmexam/content/errs"
 	"gorm.io/gorm"
 )
@@ -170,7 +171,7 @@ func (s *Store) ImportCandidates(ctx context.Context, actor *User, rows []Import
 		return nil, err
 	}
 	center := &Center{ID: actor.CenterID, Code: actor.Center}
-	err = s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err = db.Transaction(s.db.WithContext(ctx), func(tx *gorm.DB) error {
 		cohorts := map[string]int64{}
 		for i, r := range rows {
 			u, err := s.insertUser(tx, center, NewUser{Username: r.Username, Name: r.Name, Role: Candidate, Center: center.Code}, hashes[i])

@@ -174,7 +174,7 @@ func (s *Store) UpdateUser(ctx context.Context, actor *User, id int64, p UserPat
 		}
 		set["disabled"], u.Disabled = *p.Disabled, *p.Disabled
 	}
-	err = s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err = db.Transaction(s.db.WithContext(ctx), func(tx *gorm.DB) error {
 		if err := tx.Model(&userRow{}).Where("id = ?", id).Updates(set).Error; err != nil {
 			return wrapf(err, "update user %d", id)
 		}
@@ -212,7 +212,7 @@ func (s *Store) SetPassword(ctx context.Context, actor *User, id int64, pw, keep
 	if keepToken != "" {
 		keep = TokenHash(keepToken)
 	}
-	err = s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err = db.Transaction(s.db.WithContext(ctx), func(tx *gorm.DB) error {
 		if err := tx.Model(&userRow{}).Where("id = ?", id).
 			Updates(map[string]any{"password_hash": hash, "updated_at": s.now().UTC()}).Error; err != nil {
 			return wrapf(err, "set password of user %d", id)

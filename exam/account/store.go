@@ -181,7 +181,7 @@ func (s *Store) CreateUser(ctx context.Context, n NewUser) (*User, error) {
 		return nil, err
 	}
 	var u *User
-	err = s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err = db.Transaction(s.db.WithContext(ctx), func(tx *gorm.DB) error {
 		c, err := s.ensureCenter(tx, n.Center, "")
 		if err != nil {
 			return err
@@ -270,6 +270,9 @@ func (s *Store) Login(ctx context.Context, username, password string) (string, *
 		VerifyPassword(dummyHash, password)
 	}
 	if err != nil || !VerifyPassword(r.Row.PasswordHash, password) || r.Row.Disabled {
+		if err := s.settleFailure(ctx, addr, now); err != nil {
+			return "", nil, err
+		}
 		return "", nil, errs.New(errs.Unauthorized, "用户名或密码不正确")
 	}
 	if err := s.settleSuccess(ctx, username, addr); err != nil {

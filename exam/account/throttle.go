@@ -2,7 +2,6 @@ package account
 
 import (
 	"context"
-	"errors"
 	"math"
 	"net/netip"
 	"time"
@@ -166,39 +165,37 @@ func throttleKeys(username, addr string) (pair, address string) {
 }
 
 // reserveAttempt admits a login to have its password checked, or refuses it with a
-// *ThrottledError. An admitted login counts as a failure of both keys at once, in the
-// same transaction that read them, so that many requests sent together cannot all pass
-// before the first of them is counted; settleSuccess takes the failure back.
+// *ThrottledError. An admitted login counts as a failure of its pair at once, in the same
+// transaction that read the pair, so that guesses at one username sent together cannot
+// all pass before the first of them is counted; settleSuccess takes it back. The
+// address's count is only read here and grows when a password turns out wrong
+// (settleFailure): a classroom behind one address would otherwise write that one row
+// twice per login, which a Galera cluster certifies as a conflict between every two
+// logins on different nodes. A burst spraying many usernames at once is therefore capped
+// after its failures are counted rather than before.
 func (s *Store) reserveAttempt(ctx context.Context, username, addr string, now time.Time) error {
 	pair, address := throttleKeys(username, addr)
-	keys := []string{pair, address}
 	g := s.db.WithContext(ctx)
-	// The rows exist before the transaction locks them: inserting inside it would let
-	// concurrent inserts of one new key deadlock on MySQL, and so would one statement
-	// inserting both keys. The placeholders outlive the moment so that another server's
-	// pruning, on a clock a little ahead, leaves them.
-	for _, k := range keys {
-		placeholder := throttleRow{KeyHash: k, LastFailure: longAgo, BlockedUntil: longAgo, ExpiresAt: now.Add(time.Minute)}
-		if err := g.Clauses(clause.OnConflict{DoNothing: true}).Create(&placeholder).Error; err != nil {
-			return wrapf(err, "reserve login attempt")
-		}
+	if err := placeThrottle(ctx, g, pair, now); err != nil {
+		return err
 	}
 	err := db.Transaction(g, func(tx *gorm.DB) error {
+		states := map[string]throttle{pair: {LastFailure: longAgo, BlockedUntil: longAgo}, address: {LastFailure: longAgo, BlockedUntil: longAgo}}
 		var rows []throttleRow
-		if err := tx.Clauses(clause.Locking{Strength: "UPDATE"}).Where("key_hash IN ?", keys).Find(&rows).Error; err != nil {
+		if err := tx.Clauses(clause.Locking{Strength: "UPDATE"}).Where("key_hash = ?", pair).Find(&rows).Error; err != nil {
 			return wrapf(err, "reserve login attempt")
 		}
-		states := map[string]throttle{pair: {LastFailure: longAgo, BlockedUntil: longAgo}, address: {LastFailure: longAgo, BlockedUntil: longAgo}}
-		for _, r := range rows {
+		var addrRows []throttleRow
+		if err := tx.Where("key_hash = ?", address).Find(&addrRows).Error; err != nil {
+			return wrapf(err, "reserve login attempt")
+		}
+		for _, r := range append(rows, addrRows...) {
 			states[r.KeyHash] = throttle{Failures: r.Failures, LastFailure: r.LastFailure, BlockedUntil: r.BlockedUntil}
 		}
 		if wait := loginWait(states[pair], states[address], now); wait > 0 {
 			return throttled(wait)
 		}
-		if err := saveThrottle(tx, pair, PairRule, PairRule.fail(states[pair], now)); err != nil {
-			return err
-		}
-		return saveThrottle(tx, address, AddressRule, AddressRule.fail(states[address], now))
+		return saveThrottle(tx, pair, PairRule, PairRule.fail(states[pair], now))
 	})
 	if err != nil {
 		return err
@@ -207,6 +204,34 @@ func (s *Store) reserveAttempt(ctx context.Context, username, addr string, now t
 	// transaction so that it never holds up, or deadlocks with, a concurrent login.
 	g.Where("expires_at < ?", now).Delete(&throttleRow{})
 	return nil
+}
+
+// placeThrottle makes sure key has a row before a transaction locks it: inserting inside
+// it would let concurrent inserts of one new key deadlock on MySQL. The placeholder
+// outlives the moment so that another server's pruning, on a clock a little ahead,
+// leaves it.
+func placeThrottle(ctx context.Context, g *gorm.DB, key string, now time.Time) error {
+	placeholder := throttleRow{KeyHash: key, LastFailure: longAgo, BlockedUntil: longAgo, ExpiresAt: now.Add(time.Minute)}
+	if err := db.Retry(ctx, func() error { return g.Clauses(clause.OnConflict{DoNothing: true}).Create(&placeholder).Error }); err != nil {
+		return wrapf(err, "reserve login attempt")
+	}
+	return nil
+}
+
+// settleFailure counts a wrong password against the login's address.
+func (s *Store) settleFailure(ctx context.Context, addr string, now time.Time) error {
+	_, address := throttleKeys("", addr)
+	g := s.db.WithContext(ctx)
+	if err := placeThrottle(ctx, g, address, now); err != nil {
+		return err
+	}
+	return db.Transaction(g, func(tx *gorm.DB) error {
+		var row throttleRow
+		if err := tx.Clauses(clause.Locking{Strength: "UPDATE"}).Where("key_hash = ?", address).Take(&row).Error; err != nil {
+			return wrapf(err, "record login failure")
+		}
+		return saveThrottle(tx, address, AddressRule, AddressRule.fail(throttle{Failures: row.Failures, LastFailure: row.LastFailure, BlockedUntil: row.BlockedUntil}, now))
+	})
 }
 
 func saveThrottle(tx *gorm.DB, key string, rule ThrottleRule, t throttle) error {
@@ -218,22 +243,12 @@ func saveThrottle(tx *gorm.DB, key string, rule ThrottleRule, t throttle) error 
 }
 
 // settleSuccess undoes what reserveAttempt counted for a login that succeeded: its
-// pair forgets all failures, its address the reserved one.
+// pair forgets all failures.
 func (s *Store) settleSuccess(ctx context.Context, username, addr string) error {
-	pair, address := throttleKeys(username, addr)
+	pair, _ := throttleKeys(username, addr)
 	g := s.db.WithContext(ctx)
-	if err := g.Where("key_hash = ?", pair).Delete(&throttleRow{}).Error; err != nil {
+	if err := db.Retry(ctx, func() error { return g.Where("key_hash = ?", pair).Delete(&throttleRow{}).Error }); err != nil {
 		return wrapf(err, "clear login throttle")
 	}
-	return db.Transaction(g, func(tx *gorm.DB) error {
-		var row throttleRow
-		err := tx.Clauses(clause.Locking{Strength: "UPDATE"}).Where("key_hash = ?", address).Take(&row).Error
-		if errors.Is(err, gorm.ErrRecordNotFound) {
-			return nil
-		}
-		if err != nil {
-			return wrapf(err, "clear login throttle")
-		}
-		return saveThrottle(tx, address, AddressRule, AddressRule.forgive(throttle{Failures: row.Failures, LastFailure: row.LastFailure, BlockedUntil: row.BlockedUntil}))
-	})
+	return nil
 }
