@@ -174,7 +174,8 @@ type Writer struct {
 
 // Save stores one answer, stamped with the server's time. It is idempotent: the same
 // answer with the same seq again changes nothing and returns the first time. With a seq,
-// a write older than the stored one is ErrStaleWrite; without one, the last write wins.
+// a write older than the stored one is ErrStaleWrite, and one reusing the stored seq for
+// a different answer ErrSeqReused; without a seq, the last write wins.
 // After the close of the attempt (deadline plus grace) or after submit it is
 // ErrAttemptClosed and nothing is stored; when w's session has ended (logout, a disabled
 // account) it is account.ErrUnauthorized and nothing is stored. A question not on the
@@ -203,15 +204,16 @@ func (s *Service) Save(ctx context.Context, w Writer, attemptID, questionID int6
 	if err != nil {
 		return time.Time{}, err
 	}
-	stored, err := s.store.saveAnswer(ctx, savedAnswer{attemptID: attemptID, questionID: questionID,
-		choice: strings.Join(a.Choice, ","), text: text, seq: a.Seq, at: now}, live)
+	save := savedAnswer{attemptID: attemptID, questionID: questionID,
+		choice: strings.Join(a.Choice, ","), text: text, seq: a.Seq, at: now}
+	stored, err := s.store.saveAnswer(ctx, save, live)
 	if err != nil {
 		return time.Time{}, fmt.Errorf("save answer: %w", err)
 	}
 	if stored {
 		return now, nil
 	}
-	return s.explainUnsaved(ctx, attemptID, questionID, a.Seq, now, live)
+	return s.explainUnsaved(ctx, save, live)
 }
 
 // liveSession is the condition w's save proves its session with; nil when w names none.
@@ -226,10 +228,11 @@ func (s *Service) liveSession(w Writer, now time.Time) (*clause.Expr, error) {
 	return &cond, nil
 }
 
-// explainUnsaved tells why a save changed no row: the writer's session ended, the attempt
-// closed, the write was stale, or it repeats the stored answer exactly (then it succeeded
-// before).
-func (s *Service) explainUnsaved(ctx context.Context, attemptID, questionID, seq int64, now time.Time, live *clause.Expr) (time.Time, error) {
+// explainUnsaved tells why save changed no row: the writer's session ended, the attempt
+// closed, the write was stale, its seq was spent on another answer, or it repeats the
+// stored answer exactly (then it succeeded before).
+func (s *Service) explainUnsaved(ctx context.Context, save savedAnswer, live *clause.Expr) (time.Time, error) {
+	attemptID, questionID, now := save.attemptID, save.questionID, save.at
 	if live != nil {
 		ok, err := s.store.holds(ctx, *live)
 		if err != nil {
@@ -250,10 +253,13 @@ func (s *Service) explainUnsaved(ctx context.Context, attemptID, questionID, seq
 	if err != nil {
 		return time.Time{}, err
 	}
-	if ans.Seq == seq {
-		return ans.SavedAt, nil
+	switch {
+	case ans.Seq != save.seq:
+		return time.Time{}, ErrStaleWrite
+	case ans.Choice != save.choice || ans.Text != save.text:
+		return time.Time{}, ErrSeqReused
 	}
-	return time.Time{}, ErrStaleWrite
+	return ans.SavedAt, nil
 }
 
 // Submit closes the attempt and grades it; submitting again returns the same result.
