@@ -265,34 +265,36 @@ func (s *Service) explainUnsaved(ctx context.Context, save savedAnswer, live *cl
 // Submit closes the attempt and grades it; submitting again returns the same result.
 // Only the candidate submits.
 func (s *Service) Submit(ctx context.Context, candidate, id int64) (*Result, error) {
-	return s.finalize(ctx, id, func(a *Attempt) bool { return a.CandidateID == candidate })
+	res, _, err := s.finalize(ctx, id, func(a *Attempt) bool { return a.CandidateID == candidate })
+	return res, err
 }
 
 // finalize grades an open attempt in one transaction, or returns the result it already
-// has. allowed guards who may; a refused caller gets ErrNotFound. Under the abandon
+// has; it reports whether this call finalised the attempt (not another request or
+// server). allowed guards who may; a refused caller gets ErrNotFound. Under the abandon
 // policy an attempt finalised after its close is abandoned, ungraded.
-func (s *Service) finalize(ctx context.Context, id int64, allowed func(*Attempt) bool) (*Result, error) {
+func (s *Service) finalize(ctx context.Context, id int64, allowed func(*Attempt) bool) (*Result, bool, error) {
 	if s.grade == nil {
-		return nil, errNoGrader
+		return nil, false, errNoGrader
 	}
 	// Read what grading needs before the transaction, so the row lock is held briefly.
 	a, err := s.store.attempt(ctx, id)
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	if !allowed(a) {
-		return nil, notFound(id)
+		return nil, false, notFound(id)
 	}
 	if a.Status != InProgress {
-		return a.Result, nil
+		return a.Result, false, nil
 	}
 	qs, err := s.store.questions(ctx, &a.Paper)
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	titles, err := s.Titles(ctx)
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	return s.store.finish(ctx, id, func(answers func() (map[int64]Answer, error)) (*Result, time.Time, error) {
 		now := s.now().UTC().Truncate(time.Millisecond)
