@@ -37,9 +37,15 @@ var fiberMessages = map[int]string{
 
 // handleError renders any error a handler returns: a page for the browser, JSON for the
 // API. Domain errors become their status and message; anything unknown is logged and
-// shown as a plain internal error.
+// shown as a plain internal error. A request the framework refused before routing (over
+// BodyLimit, unparsable) gets the security headers here and JSON: our pages never send
+// one, and its path may not have been read.
 func (s *Server) handleError(c *fiber.Ctx, err error) error {
 	status, body := s.describe(c, err)
+	if !routed(c) {
+		setSecurityHeaders(c)
+		return c.Status(status).JSON(body)
+	}
 	if isPage(c) {
 		return s.renderErrorPage(c, status, body.Error)
 	}
