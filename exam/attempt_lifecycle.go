@@ -129,7 +129,7 @@ func (s *Service) insertAttempt(ctx context.Context, v Viewer, slot string, bp *
 	a.ID = row.ID
 	// The first saves of a class follow its starts: have the head ready for them. The
 	// attempt exists whatever happens here; a head not kept is read on the first save.
-	_, _ = s.store.remember(ctx, a.ID, v.UserID, paper)
+	_ = s.store.remember(ctx, a.ID, v.UserID, paper, len(row.Paper))
 	return a, nil
 }
 
@@ -181,12 +181,9 @@ type Writer struct {
 // account) it is account.ErrUnauthorized and nothing is stored. A question not on the
 // paper is ErrNotFound; a malformed answer a *content.ValidationError.
 func (s *Service) Save(ctx context.Context, w Writer, attemptID, questionID int64, a Answer) (time.Time, error) {
-	h, err := s.store.head(ctx, attemptID)
+	h, err := s.store.head(ctx, attemptID, w.Candidate) // only the candidate saves answers
 	if err != nil {
 		return time.Time{}, err
-	}
-	if h.candidateID != w.Candidate { // only the candidate saves answers
-		return time.Time{}, notFound(attemptID)
 	}
 	sec, it, ok := h.paper.ItemOf(questionID)
 	if !ok {
@@ -286,6 +283,7 @@ func (s *Service) finalize(ctx context.Context, id int64, allowed func(*Attempt)
 		return nil, false, notFound(id)
 	}
 	if a.Status != InProgress {
+		s.store.forget(id)
 		return a.Result, false, nil
 	}
 	qs, err := s.store.questions(ctx, &a.Paper)

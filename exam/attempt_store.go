@@ -276,6 +276,9 @@ func (st *store) finish(ctx context.Context, id int64, grade func(answers func()
 		out, finalised = res, true
 		return nil
 	})
+	if err == nil { // closed, by this call or another
+		st.forget(id)
+	}
 	return out, finalised && err == nil, err
 }
 
