@@ -62,7 +62,7 @@ func TestHeadCacheHoldsOnlyOwnOpenAttempts(t *testing.T) {
 
 	// A budget of about two heads keeps the two most recent.
 	one := restart.CacheSizes().HeadBytes
-	small := exam.NewService(f.g, f.cs, exam.Deps{Now: f.clock.Now, Seed: rand.Int64, Grade: grading.Grade, Cohorts: f.cohorts, HeadCacheBytes: one*5/2})
+	small := exam.NewService(f.g, f.cs, exam.Deps{Now: f.clock.Now, Seed: rand.Int64, Grade: grading.Grade, Cohorts: f.cohorts, HeadCacheBytes: one * 5 / 2})
 	for _, v := range []exam.Viewer{{UserID: 11, CenterID: 1}, {UserID: 12, CenterID: 1}, {UserID: 13, CenterID: 1}} {
 		if _, err := small.Start(ctx, v, exam.StartRequest{Blueprint: exam.L2Theory}); err != nil {
 			t.Fatal(err)
