@@ -62,6 +62,11 @@ func (s *Server) describe(c *fiber.Ctx, err error) (int, errorBody) {
 			return status, errorBody{Error: e.Message, Field: e.Field}
 		}
 	}
+	if errors.Is(err, errBusy) {
+		s.Logger.WarnContext(c.UserContext(), "request deadline passed", "method", c.Method(), "path", c.Path(), "err", err)
+		c.Set(fiber.HeaderRetryAfter, strconv.Itoa(retryAfterBusy))
+		return fiber.StatusServiceUnavailable, errorBody{Error: errBusy.Error()}
+	}
 	var br *badRequest
 	if errors.As(err, &br) {
 		return fiber.StatusBadRequest, errorBody{Error: br.message, Field: br.field}
@@ -74,6 +79,6 @@ func (s *Server) describe(c *fiber.Ctx, err error) (int, errorBody) {
 		}
 		return fe.Code, errorBody{Error: msg}
 	}
-	s.Logger.Error("internal error", "method", c.Method(), "path", c.Path(), "err", err)
+	s.Logger.ErrorContext(c.UserContext(), "internal error", "method", c.Method(), "path", c.Path(), "err", err)
 	return fiber.StatusInternalServerError, errorBody{Error: "服务器内部错误，请稍后再试"}
 }

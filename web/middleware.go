@@ -48,6 +48,7 @@ func (s *Server) pageUser(c *fiber.Ctx) error {
 		return err
 	}
 	c.Locals(userKey, u)
+	noteUser(c, u.ID)
 	return c.Next()
 }
 
@@ -89,6 +90,7 @@ func (s *Server) admit(c *fiber.Ctx, check func(ctx context.Context, token strin
 		return errs.New(errs.Forbidden, "请求来源不是本站页面，已拒绝")
 	}
 	c.Locals(userKey, u)
+	noteUser(c, u.ID)
 	return c.Next()
 }
 

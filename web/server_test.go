@@ -179,9 +179,12 @@ func TestHealthAndOpenAPI(t *testing.T) {
 		}
 	}
 	down := web.New(web.Deps{Ping: func(context.Context) error { return errors.New("connection refused") }})
-	resp, _ := down.App.Test(httptest.NewRequest("GET", "/healthz", nil))
+	resp, _ := down.App.Test(httptest.NewRequest("GET", "/readyz", nil))
 	if resp.StatusCode != 503 {
-		t.Fatalf("healthz with the database down: %d", resp.StatusCode)
+		t.Fatalf("readyz with the database down: %d", resp.StatusCode)
+	}
+	if resp, _ := down.App.Test(httptest.NewRequest("GET", "/healthz", nil)); resp.StatusCode != 200 {
+		t.Fatalf("healthz (liveness) with the database down: %d", resp.StatusCode)
 	}
 	h.expectError(404, "", "GET", "/api/v1/nothing-here", "", nil)
 }
