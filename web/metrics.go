@@ -7,6 +7,7 @@ import (
 
 	"github.com/csmexam/csmexam/exam"
 	"github.com/gofiber/fiber/v2"
+	"github.com/gofiber/fiber/v2/utils"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
@@ -86,11 +87,12 @@ func (m *Metrics) Handler() http.Handler {
 func (m *Metrics) countRequests(c *fiber.Ctx) error {
 	start := time.Now()
 	err := c.Next()
-	route := c.Route().Path
+	// Labels outlive the request: copy them out of Fiber's reused buffers.
+	route, method := utils.CopyString(c.Route().Path), utils.CopyString(c.Method())
 	if route == "/" && c.Path() != "/" { // no route matched: the catch-all
 		route = "unmatched"
 	}
-	m.requests.WithLabelValues(route, c.Method(), strconv.Itoa(c.Response().StatusCode())).Inc()
-	m.latency.WithLabelValues(route, c.Method()).Observe(time.Since(start).Seconds())
+	m.requests.WithLabelValues(route, method, strconv.Itoa(c.Response().StatusCode())).Inc()
+	m.latency.WithLabelValues(route, method).Observe(time.Since(start).Seconds())
 	return err
 }
