@@ -1,6 +1,7 @@
 package web_test
 
 import (
+	"archive/zip"
 	"bufio"
 	"bytes"
 	"context"
@@ -15,6 +16,7 @@ import (
 	"sync"
 	"testing"
 	"time"
+	"unicode"
 
 	"github.com/csmexam/csmexam/content/db"
 	"github.com/csmexam/csmexam/content/db/dbtest"
@@ -339,5 +341,39 @@ func TestIdleConnectionOutlivesClientKeepAlive(t *testing.T) {
 	}
 	if err := submitAfterIdle(0, time.Second); err != nil { // the default
 		t.Fatalf("a submit after a second's idling: %v", err)
+	}
+}
+
+// TestControlCharactersRefused: NUL, CR, LF, ESC and their kind are refused in names and
+// one-line question fields, line feeds kept in multi-line question text, and a name
+// stored before (straight into the database) is cleaned in reports.zip's entry names.
+func TestControlCharactersRefused(t *testing.T) {
+	h := newHarness(t, dbtest.SQLiteDSN(t))
+	for _, bad := range []string{"张\x00三", "张\r三", "张\n三", "张\x1b[31m三", "张\u0085三"} {
+		h.expectError(422, "name", "POST", "/api/v1/users", "centeradmin", map[string]any{"username": "zhang.san", "name": bad})
+		h.expectError(422, "name", "POST", "/api/v1/cohorts", "instructor", map[string]any{"name": bad})
+	}
+	q := singleChoice("客户服务的特点\x00不包括哪一项？")
+	h.expectError(422, "stem", "POST", "/api/v1/questions", "instructor", q)
+	q = singleChoice("客户服务的特点不包括哪一项？\r\n请选择一项。")
+	q["options"].([]map[string]string)[1]["text"] = "第二\n行"
+	h.expectError(422, "options[1].text", "POST", "/api/v1/questions", "instructor", q)
+	q = singleChoice("客户服务的特点不包括哪一项？\r\n请选择一项。")
+	s, b := h.do("POST", "/api/v1/questions", "instructor", q)
+	if s != 201 || !strings.Contains(string(b), `不包括哪一项？\n请选择一项。`) {
+		t.Fatalf("a two-line stem: %d %s", s, b)
+	}
+
+	h.sit("candidate", exam.QuickQuiz)
+	if err := h.g.Exec("UPDATE users SET name = ? WHERE username = ?", "坏\x00名\n字", "candidate").Error; err != nil {
+		t.Fatal(err)
+	}
+	s, _, body := h.download("/api/v1/reports.zip", "instructor")
+	zr, err := zip.NewReader(bytes.NewReader(body), int64(len(body)))
+	if s != 200 || err != nil || len(zr.File) != 1 {
+		t.Fatalf("zip %d %v", s, err)
+	}
+	if name := zr.File[0].Name; strings.ContainsFunc(name, unicode.IsControl) || !strings.Contains(name, "坏_名_字") {
+		t.Fatalf("entry name %q", name)
 	}
 }
