@@ -52,6 +52,7 @@ Usage:
   csmexam user add --db DSN --role ROLE --center CODE [--name 显示名] USERNAME   (password on stdin)
   csmexam import --db DSN [--center CODE] [--dry-run] FILE     (.xlsx .csv .json .yaml .gift .xml .txt)
   csmexam export --db DSN --format xlsx|csv|gift|json [--center CODE] OUT   (OUT - is stdout)
+  csmexam backup --db sqlite:PATH OUT          (a consistent copy while servers run)
 
 DSN: sqlite:PATH (default sqlite:data/csmexam.db) or mysql://USER:PASS@tcp(HOST:PORT)/DB?parseTime=true
 Environment: CSMEXAM_DB, CSMEXAM_ADDR.
@@ -77,6 +78,8 @@ func run(ctx context.Context, args []string, e env) int {
 		err = importCmd(ctx, args[1:], e)
 	case "export":
 		err = exportCmd(ctx, args[1:], e)
+	case "backup":
+		err = backupCmd(ctx, args[1:], e)
 	case "help", "-h", "--help":
 		fmt.Fprint(e.stdout, usage)
 		return 0
