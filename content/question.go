@@ -175,10 +175,10 @@ const (
 // Normalize trims text fields, fills the fixed true/false options and sorts the answer
 // keys, so that equal questions compare equal.
 func (q *Question) Normalize() {
-	q.Stem = strings.TrimSpace(q.Stem)
-	q.Explanation = strings.TrimSpace(q.Explanation)
+	q.Stem = strings.TrimSpace(lineEnds.Replace(q.Stem))
+	q.Explanation = strings.TrimSpace(lineEnds.Replace(q.Explanation))
 	q.Source = strings.TrimSpace(q.Source)
-	q.Material = strings.TrimSpace(q.Material)
+	q.Material = strings.TrimSpace(lineEnds.Replace(q.Material))
 	q.Unit = strings.TrimSpace(q.Unit)
 	// The default is stored as no form, so a case written before forms existed and the same
 	// case marked analysis are one content.
@@ -198,8 +198,8 @@ func (q *Question) Normalize() {
 	slices.Sort(q.Answer)
 	for i := range q.Parts {
 		p := &q.Parts[i]
-		p.Prompt = strings.TrimSpace(p.Prompt)
-		p.Reference = strings.TrimSpace(p.Reference)
+		p.Prompt = strings.TrimSpace(lineEnds.Replace(p.Prompt))
+		p.Reference = strings.TrimSpace(lineEnds.Replace(p.Reference))
 		for j := range p.Rubric {
 			r := &p.Rubric[j]
 			r.Point = strings.TrimSpace(r.Point)
@@ -265,30 +265,31 @@ func (q *Question) Validate(unitExists func(code string) bool) error {
 // "<?xml"), not a lone "<" as in "满意度 < 80%".
 var markup = regexp.MustCompile(`<[/!?]?[A-Za-z!?]`)
 
-// validatePlainText refuses markup in every text a candidate or instructor reads. Question
-// text is plain text: pages escape it, so a tag would show as literal angle brackets, and
-// refusing it (rather than silently stripping it) tells the author what happened.
+// validatePlainText refuses markup and control characters in every text a candidate or
+// instructor reads (see CheckText). Question text is plain text: pages escape it, so a
+// tag would show as literal angle brackets, and refusing it (rather than silently
+// stripping it) tells the author what happened.
 func (q *Question) validatePlainText() error {
-	check := func(field, s string) error {
-		if markup.MatchString(s) {
-			return Invalid(field, "内容只能是纯文本，不能包含 HTML 标签（如 %s）", markup.FindString(s))
-		}
-		return nil
+	type field struct {
+		name, text string
+		multiline  bool
 	}
-	type field struct{ name, text string }
-	fields := []field{{"stem", q.Stem}, {"explanation", q.Explanation}, {"source", q.Source}, {"material", q.Material}}
+	fields := []field{{"stem", q.Stem, true}, {"explanation", q.Explanation, true}, {"source", q.Source, false}, {"material", q.Material, true}}
 	for i, o := range q.Options {
-		fields = append(fields, field{fmt.Sprintf("options[%d].text", i), o.Text})
+		fields = append(fields, field{fmt.Sprintf("options[%d].text", i), o.Text, false})
 	}
 	for i, p := range q.Parts {
 		f := fmt.Sprintf("parts[%d]", i)
-		fields = append(fields, field{f + ".prompt", p.Prompt}, field{f + ".reference", p.Reference})
+		fields = append(fields, field{f + ".prompt", p.Prompt, true}, field{f + ".reference", p.Reference, true})
 		for j, r := range p.Rubric {
-			fields = append(fields, field{fmt.Sprintf("%s.rubric[%d].point", f, j), r.Point})
+			fields = append(fields, field{fmt.Sprintf("%s.rubric[%d].point", f, j), r.Point, false})
 		}
 	}
 	for _, f := range fields {
-		if err := check(f.name, f.text); err != nil {
+		if markup.MatchString(f.text) {
+			return Invalid(f.name, "内容只能是纯文本，不能包含 HTML 标签（如 %s）", markup.FindString(f.text))
+		}
+		if err := checkControls(f.name, f.text, f.multiline); err != nil {
 			return err
 		}
 	}

@@ -16,6 +16,9 @@ var (
 	ErrNotFound      = content.ErrNotFound
 	ErrAttemptClosed = errs.New(errs.Conflict, "作答已结束，答案未保存")
 	ErrStaleWrite    = errs.New(errs.Conflict, "这道题已有更新的答案（可能来自另一个窗口），本次保存被拒绝")
+	// ErrSeqReused is a save whose seq the stored answer already has, with another choice:
+	// a client numbering its writes wrongly, told so rather than answered 200 for nothing.
+	ErrSeqReused = errs.New(errs.Conflict, "这道题的保存序号已用于另一个答案，本次保存被拒绝，请刷新页面")
 	// ErrNotSubmitted is a review, a grade or a report asked of an attempt still in progress.
 	ErrNotSubmitted = errs.New(errs.Conflict, "作答尚未提交，还没有成绩")
 )

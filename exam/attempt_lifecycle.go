@@ -129,7 +129,7 @@ func (s *Service) insertAttempt(ctx context.Context, v Viewer, slot string, bp *
 	a.ID = row.ID
 	// The first saves of a class follow its starts: have the head ready for them. The
 	// attempt exists whatever happens here; a head not kept is read on the first save.
-	_, _ = s.store.remember(ctx, a.ID, v.UserID, paper)
+	_ = s.store.remember(ctx, a.ID, v.UserID, paper, len(row.Paper))
 	return a, nil
 }
 
@@ -174,18 +174,16 @@ type Writer struct {
 
 // Save stores one answer, stamped with the server's time. It is idempotent: the same
 // answer with the same seq again changes nothing and returns the first time. With a seq,
-// a write older than the stored one is ErrStaleWrite; without one, the last write wins.
+// a write older than the stored one is ErrStaleWrite, and one reusing the stored seq for
+// a different answer ErrSeqReused; without a seq, the last write wins.
 // After the close of the attempt (deadline plus grace) or after submit it is
 // ErrAttemptClosed and nothing is stored; when w's session has ended (logout, a disabled
 // account) it is account.ErrUnauthorized and nothing is stored. A question not on the
 // paper is ErrNotFound; a malformed answer a *content.ValidationError.
 func (s *Service) Save(ctx context.Context, w Writer, attemptID, questionID int64, a Answer) (time.Time, error) {
-	h, err := s.store.head(ctx, attemptID)
+	h, err := s.store.head(ctx, attemptID, w.Candidate) // only the candidate saves answers
 	if err != nil {
 		return time.Time{}, err
-	}
-	if h.candidateID != w.Candidate { // only the candidate saves answers
-		return time.Time{}, notFound(attemptID)
 	}
 	sec, it, ok := h.paper.ItemOf(questionID)
 	if !ok {
@@ -203,15 +201,16 @@ func (s *Service) Save(ctx context.Context, w Writer, attemptID, questionID int6
 	if err != nil {
 		return time.Time{}, err
 	}
-	stored, err := s.store.saveAnswer(ctx, savedAnswer{attemptID: attemptID, questionID: questionID,
-		choice: strings.Join(a.Choice, ","), text: text, seq: a.Seq, at: now}, live)
+	save := savedAnswer{attemptID: attemptID, questionID: questionID,
+		choice: strings.Join(a.Choice, ","), text: text, seq: a.Seq, at: now}
+	stored, err := s.store.saveAnswer(ctx, save, live)
 	if err != nil {
 		return time.Time{}, fmt.Errorf("save answer: %w", err)
 	}
 	if stored {
 		return now, nil
 	}
-	return s.explainUnsaved(ctx, attemptID, questionID, a.Seq, now, live)
+	return s.explainUnsaved(ctx, save, live)
 }
 
 // liveSession is the condition w's save proves its session with; nil when w names none.
@@ -226,10 +225,11 @@ func (s *Service) liveSession(w Writer, now time.Time) (*clause.Expr, error) {
 	return &cond, nil
 }
 
-// explainUnsaved tells why a save changed no row: the writer's session ended, the attempt
-// closed, the write was stale, or it repeats the stored answer exactly (then it succeeded
-// before).
-func (s *Service) explainUnsaved(ctx context.Context, attemptID, questionID, seq int64, now time.Time, live *clause.Expr) (time.Time, error) {
+// explainUnsaved tells why save changed no row: the writer's session ended, the attempt
+// closed, the write was stale, its seq was spent on another answer, or it repeats the
+// stored answer exactly (then it succeeded before).
+func (s *Service) explainUnsaved(ctx context.Context, save savedAnswer, live *clause.Expr) (time.Time, error) {
+	attemptID, questionID, now := save.attemptID, save.questionID, save.at
 	if live != nil {
 		ok, err := s.store.holds(ctx, *live)
 		if err != nil {
@@ -250,43 +250,49 @@ func (s *Service) explainUnsaved(ctx context.Context, attemptID, questionID, seq
 	if err != nil {
 		return time.Time{}, err
 	}
-	if ans.Seq == seq {
-		return ans.SavedAt, nil
+	switch {
+	case ans.Seq != save.seq:
+		return time.Time{}, ErrStaleWrite
+	case ans.Choice != save.choice || ans.Text != save.text:
+		return time.Time{}, ErrSeqReused
 	}
-	return time.Time{}, ErrStaleWrite
+	return ans.SavedAt, nil
 }
 
 // Submit closes the attempt and grades it; submitting again returns the same result.
 // Only the candidate submits.
 func (s *Service) Submit(ctx context.Context, candidate, id int64) (*Result, error) {
-	return s.finalize(ctx, id, func(a *Attempt) bool { return a.CandidateID == candidate })
+	res, _, err := s.finalize(ctx, id, func(a *Attempt) bool { return a.CandidateID == candidate })
+	return res, err
 }
 
 // finalize grades an open attempt in one transaction, or returns the result it already
-// has. allowed guards who may; a refused caller gets ErrNotFound. Under the abandon
+// has; it reports whether this call finalised the attempt (not another request or
+// server). allowed guards who may; a refused caller gets ErrNotFound. Under the abandon
 // policy an attempt finalised after its close is abandoned, ungraded.
-func (s *Service) finalize(ctx context.Context, id int64, allowed func(*Attempt) bool) (*Result, error) {
+func (s *Service) finalize(ctx context.Context, id int64, allowed func(*Attempt) bool) (*Result, bool, error) {
 	if s.grade == nil {
-		return nil, errNoGrader
+		return nil, false, errNoGrader
 	}
 	// Read what grading needs before the transaction, so the row lock is held briefly.
 	a, err := s.store.attempt(ctx, id)
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	if !allowed(a) {
-		return nil, notFound(id)
+		return nil, false, notFound(id)
 	}
 	if a.Status != InProgress {
-		return a.Result, nil
+		s.store.forget(id)
+		return a.Result, false, nil
 	}
 	qs, err := s.store.questions(ctx, &a.Paper)
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	titles, err := s.Titles(ctx)
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	return s.store.finish(ctx, id, func(answers func() (map[int64]Answer, error)) (*Result, time.Time, error) {
 		now := s.now().UTC().Truncate(time.Millisecond)

@@ -247,10 +247,13 @@ func lockedAttempt(tx *gorm.DB, id int64) (*attemptRow, *Attempt, error) {
 
 // finish stores the result grade gives attempt id, which it grades under the attempt's
 // row lock, and closes the attempt's slot; an attempt finalised meanwhile keeps, and
-// returns, its result. grade gets a reader of the attempt's answers.
-func (st *store) finish(ctx context.Context, id int64, grade func(answers func() (map[int64]Answer, error)) (*Result, time.Time, error)) (*Result, error) {
+// returns, its result, and finish reports that this call did not finalise it. grade gets
+// a reader of the attempt's answers.
+func (st *store) finish(ctx context.Context, id int64, grade func(answers func() (map[int64]Answer, error)) (*Result, time.Time, error)) (*Result, bool, error) {
 	var out *Result
+	finalised := false
 	err := db.Transaction(st.db.WithContext(ctx), func(tx *gorm.DB) error {
+		finalised = false // a run again after a deadlock starts over
 		cur, err := lockAttempt(tx, id, "id", "status", "result")
 		if err != nil {
 			return err
@@ -271,10 +274,13 @@ func (st *store) finish(ctx context.Context, id int64, grade func(answers func()
 		if err := tx.Model(&attemptRow{}).Where("id = ?", id).Updates(set).Error; err != nil {
 			return err
 		}
-		out = res
+		out, finalised = res, true
 		return nil
 	})
-	return out, err
+	if err == nil { // closed, by this call or another
+		st.forget(id)
+	}
+	return out, finalised && err == nil, err
 }
 
 // rescore stores the result score gives attempt id, which it scores under the attempt's

@@ -31,9 +31,19 @@ type batcher struct {
 	writers int // at most this many transactions at once
 	limit   int // at most this many writes in one transaction
 
+	// observe, when set, is told each batch's size and whether it committed whole.
+	observe func(writes int, committed bool)
+
 	mu      sync.Mutex
 	queue   []*write
 	running int
+}
+
+// depth is how many writes wait for a transaction now.
+func (b *batcher) depth() int {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return len(b.queue)
 }
 
 // newBatcher returns a batcher writing to g. MySQL locks rows, so a few batches run side
@@ -105,12 +115,17 @@ func (b *batcher) commit(batch []*write) {
 			}
 			return nil
 		})
+		if b.observe != nil {
+			b.observe(len(batch), err == nil)
+		}
 		if err == nil {
 			for _, w := range batch {
 				w.done <- nil
 			}
 			return
 		}
+	} else if b.observe != nil {
+		b.observe(1, true)
 	}
 	for _, w := range batch {
 		w.done <- db.Retry(ctx, func() error { return w.run(b.db.WithContext(ctx)) })

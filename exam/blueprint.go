@@ -214,6 +214,9 @@ func (bp *Blueprint) Validate() error {
 	if utf8.RuneCountInString(bp.Title) > MaxTitleRunes {
 		return content.Invalid("title", "标题不能超过 %d 字", MaxTitleRunes)
 	}
+	if err := content.CheckLine("title", bp.Title); err != nil {
+		return err
+	}
 	switch bp.Mode {
 	case ModeExam:
 		if bp.DurationS <= 0 {

@@ -1,6 +1,7 @@
 package exam
 
 import (
+	"container/list"
 	"sync"
 	"time"
 )
@@ -47,4 +48,75 @@ func (c *recent[K, V]) clear() {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	clear(c.entries)
+}
+
+// lru keeps values up to a total cost in bytes (as the caller estimates it), dropping the
+// least recently used first. Safe for concurrent use.
+type lru[K comparable, V any] struct {
+	mu       sync.Mutex
+	maxBytes int64
+	bytes    int64
+	order    *list.List // front: most recently used; of *lruEntry[K, V]
+	entries  map[K]*list.Element
+}
+
+type lruEntry[K comparable, V any] struct {
+	key   K
+	value V
+	cost  int64
+}
+
+func newLRU[K comparable, V any](maxBytes int64) *lru[K, V] {
+	return &lru[K, V]{maxBytes: maxBytes, order: list.New(), entries: map[K]*list.Element{}}
+}
+
+func (c *lru[K, V]) get(k K) (V, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	el, ok := c.entries[k]
+	if !ok {
+		var zero V
+		return zero, false
+	}
+	c.order.MoveToFront(el)
+	return el.Value.(*lruEntry[K, V]).value, true
+}
+
+// put keeps v under k at cost bytes; a value costing more than the whole budget is not
+// kept.
+func (c *lru[K, V]) put(k K, v V, cost int64) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if el, ok := c.entries[k]; ok {
+		c.removeElement(el)
+	}
+	if cost > c.maxBytes {
+		return
+	}
+	c.entries[k] = c.order.PushFront(&lruEntry[K, V]{key: k, value: v, cost: cost})
+	c.bytes += cost
+	for c.bytes > c.maxBytes {
+		c.removeElement(c.order.Back())
+	}
+}
+
+func (c *lru[K, V]) remove(k K) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if el, ok := c.entries[k]; ok {
+		c.removeElement(el)
+	}
+}
+
+func (c *lru[K, V]) removeElement(el *list.Element) {
+	e := c.order.Remove(el).(*lruEntry[K, V])
+	delete(c.entries, e.key)
+	c.bytes -= e.cost
+}
+
+// size returns how many values are kept and their total cost.
+func (c *lru[K, V]) size() (n int, bytes int64) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return len(c.entries), c.bytes
 }

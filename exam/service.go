@@ -48,12 +48,29 @@ type Deps struct {
 	Cohorts Cohorts
 	// Sessions proves a writer's session live; a save that names a session needs it.
 	Sessions Sessions
+	// HeadCacheBytes bounds the cache of open attempts' heads; 0: DefaultHeadCacheBytes.
+	HeadCacheBytes int64
+	// ObserveBatch, when set, is told the size of each group-committed batch of starts and
+	// saves and whether it committed whole (else each write ran again alone).
+	ObserveBatch func(writes int, committed bool)
 }
 
 // NewService wires the exam engine over g, a migrated database, and cs, the bank.
 func NewService(g *gorm.DB, cs *content.Store, d Deps) *Service {
-	return &Service{store: newStore(g, cs), now: d.Now, seed: d.Seed, grade: d.Grade, cohorts: d.Cohorts, sessions: d.Sessions}
+	headBytes := d.HeadCacheBytes
+	if headBytes <= 0 {
+		headBytes = DefaultHeadCacheBytes
+	}
+	st := newStore(g, cs, headBytes)
+	st.writes.observe = d.ObserveBatch
+	return &Service{store: st, now: d.Now, seed: d.Seed, grade: d.Grade, cohorts: d.Cohorts, sessions: d.Sessions}
 }
+
+// QueueDepth is how many starts and saves wait for a group commit on this server now.
+func (s *Service) QueueDepth() int { return s.store.writes.depth() }
+
+// CacheSizes reports the sizes of the engine's caches on this server.
+func (s *Service) CacheSizes() CacheSizes { return s.store.cacheSizes() }
 
 // Now is the service's clock reading, in UTC: the server time clients count down from.
 func (s *Service) Now() time.Time { return s.now().UTC() }

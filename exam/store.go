@@ -27,15 +27,15 @@ type store struct {
 	refresh  sync.Mutex              // held while one request rechecks a bank for all
 	banks    map[int64]*bankSnapshot // by center
 	versions map[content.Ref]*content.Question
-	heads    map[int64]*attemptHead
+	heads    *lru[int64, *attemptHead] // open attempts' heads, bounded by bytes
 
 	blueprints recent[string, ownedBlueprint]
 	titleMap   recent[struct{}, map[string]string]
 }
 
-func newStore(g *gorm.DB, cs *content.Store) *store {
+func newStore(g *gorm.DB, cs *content.Store, headBytes int64) *store {
 	return &store{db: g, content: cs, writes: newBatcher(g),
-		banks: map[int64]*bankSnapshot{}, versions: map[content.Ref]*content.Question{}, heads: map[int64]*attemptHead{}}
+		banks: map[int64]*bankSnapshot{}, versions: map[content.Ref]*content.Question{}, heads: newLRU[int64, *attemptHead](headBytes)}
 }
 
 type bankSnapshot struct {
@@ -51,9 +51,18 @@ type attemptHead struct {
 	caseParts   map[int64]int
 }
 
-// maxHeads bounds the heads kept: a day's worth of exams; past it the cache is dropped
-// and refilled rather than grown.
-const maxHeads = 50000
+// DefaultHeadCacheBytes bounds the attempt heads a server keeps: about 6,000 open
+// L2-theory attempts (measured: a head of 200 questions holds about 19 KB of heap for
+// 11 KB of paper JSON). Past it the least recently saved-to go first and are read again
+// on their next save.
+const DefaultHeadCacheBytes = 128 << 20
+
+// headCost estimates the memory a head takes from the size of its paper's JSON: the
+// decoded paper holds the same ids and keys with slice and string headers, about twice
+// the JSON (see DefaultHeadCacheBytes), plus its case-part map.
+func headCost(paperJSON int, caseParts int) int64 {
+	return int64(2*paperJSON + 64*caseParts + 512)
+}
 
 // bankRecheck is how stale a bank snapshot may grow before its revision is checked: an
 // edited question reaches new papers within this time on every server.
@@ -155,17 +164,20 @@ func (st *store) titles(ctx context.Context, now time.Time) (map[string]string, 
 	return titles, nil
 }
 
-// head returns the immutable part of attempt id, from the cache where it can;
-// ErrNotFound for no such attempt. Whose it is, the caller checks.
-func (st *store) head(ctx context.Context, id int64) (*attemptHead, error) {
-	st.mu.Lock()
-	h := st.heads[id]
-	st.mu.Unlock()
-	if h != nil {
+// head returns the immutable part of the candidate's attempt id, from the cache where it
+// can; ErrNotFound for no such attempt or another candidate's, so no request can fill the
+// cache with papers it may not use. Only open attempts are kept: a closed one's head is
+// returned (the save's statement refuses it) but not cached.
+func (st *store) head(ctx context.Context, id, candidate int64) (*attemptHead, error) {
+	if h, ok := st.heads.get(id); ok {
+		if h.candidateID != candidate {
+			return nil, notFound(id)
+		}
 		return h, nil
 	}
 	var row attemptRow
-	err := st.db.WithContext(ctx).Select("id, candidate_id, paper").Where("id = ?", id).Take(&row).Error
+	err := st.db.WithContext(ctx).Select("id, candidate_id, status, paper").
+		Where("id = ? AND candidate_id = ?", id, candidate).Take(&row).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
 		return nil, notFound(id)
 	}
@@ -176,11 +188,31 @@ func (st *store) head(ctx context.Context, id int64) (*attemptHead, error) {
 	if err := json.Unmarshal([]byte(row.Paper), &paper); err != nil {
 		return nil, fmt.Errorf("attempt %d: paper: %w", id, err)
 	}
-	return st.remember(ctx, id, row.CandidateID, paper)
+	h, err := st.newHead(ctx, candidate, paper)
+	if err != nil {
+		return nil, err
+	}
+	if Status(row.Status) == InProgress {
+		st.heads.put(id, h, headCost(len(row.Paper), len(h.caseParts)))
+	}
+	return h, nil
 }
 
-// remember caches the head of attempt id.
-func (st *store) remember(ctx context.Context, id, candidate int64, paper Paper) (*attemptHead, error) {
+// remember caches the head of the new open attempt id, whose paper's JSON is paperJSON
+// bytes long.
+func (st *store) remember(ctx context.Context, id, candidate int64, paper Paper, paperJSON int) error {
+	h, err := st.newHead(ctx, candidate, paper)
+	if err != nil {
+		return err
+	}
+	st.heads.put(id, h, headCost(paperJSON, len(h.caseParts)))
+	return nil
+}
+
+// forget drops attempt id's head: it has closed.
+func (st *store) forget(id int64) { st.heads.remove(id) }
+
+func (st *store) newHead(ctx context.Context, candidate int64, paper Paper) (*attemptHead, error) {
 	h := &attemptHead{candidateID: candidate, paper: paper, caseParts: map[int64]int{}}
 	qs, err := st.questions(ctx, &h.paper)
 	if err != nil {
@@ -191,11 +223,20 @@ func (st *store) remember(ctx context.Context, id, candidate int64, paper Paper)
 			h.caseParts[r.ID] = len(q.Parts)
 		}
 	}
-	st.mu.Lock()
-	if len(st.heads) > maxHeads {
-		clear(st.heads)
-	}
-	st.heads[id] = h
-	st.mu.Unlock()
 	return h, nil
+}
+
+// CacheSizes are the entries and estimated bytes of the exam engine's caches on this
+// server, for monitoring.
+type CacheSizes struct {
+	Heads, HeadBytes int64
+	QuestionVersions int64
+	BankSnapshots    int64
+}
+
+func (st *store) cacheSizes() CacheSizes {
+	n, b := st.heads.size()
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	return CacheSizes{Heads: int64(n), HeadBytes: b, QuestionVersions: int64(len(st.versions)), BankSnapshots: int64(len(st.banks))}
 }

@@ -11,7 +11,8 @@ const sweepBatch = 200
 
 // Sweep finalises every attempt past its close, per its overdue policy, also when the
 // candidate never returns. Several servers may sweep at once: each attempt is finalised
-// by exactly one of them. It returns how many it finalised.
+// by exactly one of them. It returns how many this call finalised, not counting those
+// another server finalised meanwhile.
 func (s *Service) Sweep(ctx context.Context) (int, error) {
 	ids, err := s.store.overdue(ctx, s.now().UTC(), sweepBatch)
 	if err != nil {
@@ -19,11 +20,11 @@ func (s *Service) Sweep(ctx context.Context) (int, error) {
 	}
 	n := 0
 	for _, id := range ids {
-		res, err := s.finalize(ctx, id, func(*Attempt) bool { return true })
+		_, finalised, err := s.finalize(ctx, id, func(*Attempt) bool { return true })
 		if err != nil {
 			return n, fmt.Errorf("sweep attempt %d: %w", id, err)
 		}
-		if res != nil {
+		if finalised {
 			n++
 		}
 	}

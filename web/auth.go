@@ -13,6 +13,9 @@ const sessionCookie = "csm_session"
 
 const userKey = "user"
 
+// routedKey marks a request that reached the middleware (see securityHeaders).
+const routedKey = "routed"
+
 func (s *Server) registerSessionRoutes(r fiber.Router) {
 	r.Post("/session", s.login)
 	r.Delete("/session", s.authenticate, s.logout)

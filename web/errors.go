@@ -37,9 +37,15 @@ var fiberMessages = map[int]string{
 
 // handleError renders any error a handler returns: a page for the browser, JSON for the
 // API. Domain errors become their status and message; anything unknown is logged and
-// shown as a plain internal error.
+// shown as a plain internal error. A request the framework refused before routing (over
+// BodyLimit, unparsable) gets the security headers here and JSON: our pages never send
+// one, and its path may not have been read.
 func (s *Server) handleError(c *fiber.Ctx, err error) error {
 	status, body := s.describe(c, err)
+	if !routed(c) {
+		setSecurityHeaders(c)
+		return c.Status(status).JSON(body)
+	}
 	if isPage(c) {
 		return s.renderErrorPage(c, status, body.Error)
 	}
@@ -56,6 +62,11 @@ func (s *Server) describe(c *fiber.Ctx, err error) (int, errorBody) {
 			return status, errorBody{Error: e.Message, Field: e.Field}
 		}
 	}
+	if errors.Is(err, errBusy) {
+		s.Logger.WarnContext(c.UserContext(), "request deadline passed", "method", c.Method(), "path", c.Path(), "err", err)
+		c.Set(fiber.HeaderRetryAfter, strconv.Itoa(retryAfterBusy))
+		return fiber.StatusServiceUnavailable, errorBody{Error: errBusy.Error()}
+	}
 	var br *badRequest
 	if errors.As(err, &br) {
 		return fiber.StatusBadRequest, errorBody{Error: br.message, Field: br.field}
@@ -68,6 +79,6 @@ func (s *Server) describe(c *fiber.Ctx, err error) (int, errorBody) {
 		}
 		return fe.Code, errorBody{Error: msg}
 	}
-	s.Logger.Error("internal error", "method", c.Method(), "path", c.Path(), "err", err)
+	s.Logger.ErrorContext(c.UserContext(), "internal error", "method", c.Method(), "path", c.Path(), "err", err)
 	return fiber.StatusInternalServerError, errorBody{Error: "服务器内部错误，请稍后再试"}
 }

@@ -16,13 +16,26 @@ import (
 
 // securityHeaders keeps every response from being framed, sniffed or running script from
 // elsewhere; the pages have no inline script or style, so the policy needs no exceptions.
+// It marks the request as routed: handleError sets the headers itself on the framework's
+// errors about requests that never got this far (an oversized or unreadable request).
 func securityHeaders(c *fiber.Ctx) error {
+	setSecurityHeaders(c)
+	c.Locals(routedKey, true)
+	return c.Next()
+}
+
+// routed reports whether the request passed securityHeaders, i.e. was read whole.
+func routed(c *fiber.Ctx) bool {
+	r, _ := c.Locals(routedKey).(bool)
+	return r
+}
+
+func setSecurityHeaders(c *fiber.Ctx) {
 	c.Set("Content-Security-Policy", "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "+
 		"connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'")
 	c.Set(fiber.HeaderXContentTypeOptions, "nosniff")
 	c.Set(fiber.HeaderXFrameOptions, "DENY")
 	c.Set(fiber.HeaderReferrerPolicy, "same-origin")
-	return c.Next()
 }
 
 // pageUser is authenticate for pages: no session sends the browser to the login page.
@@ -35,6 +48,7 @@ func (s *Server) pageUser(c *fiber.Ctx) error {
 		return err
 	}
 	c.Locals(userKey, u)
+	noteUser(c, u.ID)
 	return c.Next()
 }
 
@@ -76,6 +90,7 @@ func (s *Server) admit(c *fiber.Ctx, check func(ctx context.Context, token strin
 		return errs.New(errs.Forbidden, "请求来源不是本站页面，已拒绝")
 	}
 	c.Locals(userKey, u)
+	noteUser(c, u.ID)
 	return c.Next()
 }
 

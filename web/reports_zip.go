@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/csmexam/csmexam/exam"
 	"github.com/csmexam/csmexam/grading"
@@ -79,13 +80,21 @@ const reportWriteTimeout = time.Minute
 func addReport(zw *zip.Writer, rep *report.Report, a exam.FinalAttempt) error {
 	day := a.SubmittedAt.In(exam.Beijing)
 	name := fmt.Sprintf("成绩单-%s-%s-%s-%d.pdf", rep.Username, rep.Candidate, day.Format("20060102-1504"), a.ID)
-	w, err := zw.CreateHeader(&zip.FileHeader{Name: zipNameCleaner.Replace(name), Method: zip.Deflate, Modified: day})
+	w, err := zw.CreateHeader(&zip.FileHeader{Name: zipEntryName(name), Method: zip.Deflate, Modified: day})
 	if err != nil {
 		return err
 	}
 	return report.Encode(w, rep)
 }
 
-// zipNameCleaner keeps a candidate's display name from making a path or a name Windows
-// refuses.
-var zipNameCleaner = strings.NewReplacer("/", "_", `\`, "_", ":", "_", "*", "_", "?", "_", `"`, "_", "<", "_", ">", "_", "|", "_")
+// zipEntryName keeps a candidate's display name from making a path, a name Windows
+// refuses, or one a control character cuts short or hides (names stored before the input
+// refused them, or usernames from elsewhere).
+func zipEntryName(name string) string {
+	return strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) || strings.ContainsRune(`/\:*?"<>|`, r) {
+			return '_'
+		}
+		return r
+	}, name)
+}

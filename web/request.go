@@ -1,9 +1,11 @@
 package web
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"strconv"
 	"strings"
 
@@ -45,10 +47,14 @@ type badRequest struct {
 func (e *badRequest) Error() string { return e.message }
 
 // decodeJSON reads the body into v; a malformed body or a wrong type is a badRequest
-// naming the field, a body over JSONLimit is 413.
+// naming the field, a body over JSONLimit is 413. The body is one JSON value and nothing
+// after it, and not null (which would leave v as it was, as if the client sent nothing).
 func decodeJSON(c *fiber.Ctx, v any) error {
 	if len(c.Body()) > JSONLimit {
 		return fiber.ErrRequestEntityTooLarge
+	}
+	if bytes.Equal(bytes.TrimSpace(c.Body()), []byte("null")) {
+		return &badRequest{message: "请求体不能是 null"}
 	}
 	dec := json.NewDecoder(strings.NewReader(string(c.Body())))
 	dec.DisallowUnknownFields()
@@ -68,6 +74,9 @@ func decodeJSON(c *fiber.Ctx, v any) error {
 		default:
 			return &badRequest{message: "请求体无法解析：" + err.Error()}
 		}
+	}
+	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
+		return &badRequest{message: "请求体的 JSON 之后还有多余的内容"}
 	}
 	return nil
 }

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"log/slog"
 	"runtime/debug"
+	"sync/atomic"
 	"time"
 
 	"github.com/csmexam/csmexam/content"
@@ -32,13 +33,23 @@ type Deps struct {
 	// believed only from TrustedProxies; empty: the connection's address.
 	ProxyHeader    string
 	TrustedProxies []string
+	// RequestTimeout is each request's deadline (see withDeadline); 0: none.
+	RequestTimeout time.Duration
+	// IdleTimeout closes keep-alive connections idle this long; 0: DefaultIdleTimeout.
+	IdleTimeout time.Duration
+	// SaveLogSample logs one answer save in this many (others all); 0 or 1: every one.
+	SaveLogSample int
+	// Metrics counts requests per route; nil: not counted.
+	Metrics *Metrics
 }
 
 // Server is the Fiber app with its services.
 type Server struct {
 	App *fiber.App
 	Deps
-	pages *pageKit
+	pages    *pageKit
+	draining atomic.Bool   // shutting down: not ready
+	saves    atomic.Uint64 // answer saves seen, for log sampling
 }
 
 // BodyLimit caps every request body; larger ones get 413 before a handler runs. It leaves
@@ -58,13 +69,16 @@ func New(d Deps) *Server {
 	if err != nil { // the templates are embedded: a broken one is a build mistake
 		panic(fmt.Errorf("web: %w", err))
 	}
+	if d.IdleTimeout <= 0 {
+		d.IdleTimeout = DefaultIdleTimeout
+	}
 	s := &Server{Deps: d, pages: kit}
 	s.App = fiber.New(fiber.Config{
 		AppName:               "csmexam",
 		BodyLimit:             BodyLimit,
 		ReadTimeout:           30 * time.Second,
 		WriteTimeout:          60 * time.Second,
-		IdleTimeout:           120 * time.Second,
+		IdleTimeout:           d.IdleTimeout,
 		ErrorHandler:          s.handleError,
 		DisableStartupMessage: true,
 		// c.IP(), which login throttling counts by, reads ProxyHeader only from these.
@@ -75,15 +89,21 @@ func New(d Deps) *Server {
 	})
 	// One panicking handler must not take down every exam in progress on this server.
 	s.App.Use(recover.New(recover.Config{EnableStackTrace: true, StackTraceHandler: func(c *fiber.Ctx, e any) {
-		s.Logger.Error("panic", "method", c.Method(), "path", c.Path(), "panic", e, "stack", string(debug.Stack()))
+		s.Logger.ErrorContext(c.UserContext(), "panic", "method", c.Method(), "path", c.Path(), "panic", e, "stack", string(debug.Stack()))
 	}}))
 	s.App.Use(securityHeaders)
+	if d.Metrics != nil { // outside the request log, which answers errors: it sees the status
+		s.App.Use(d.Metrics.countRequests)
+	}
+	s.App.Use(s.logRequests)
 	// Login throttling counts by client address: every login path gets it from the context.
 	s.App.Use(func(c *fiber.Ctx) error {
 		c.SetUserContext(account.WithClientAddr(c.UserContext(), c.IP()))
 		return c.Next()
 	})
+	s.App.Use(s.withDeadline)
 	s.App.Get("/healthz", s.health)
+	s.App.Get("/readyz", s.ready)
 	api := s.App.Group("/api/v1")
 	api.Get("/openapi.json", serveOpenAPI)
 	s.registerSessionRoutes(api)
@@ -100,14 +120,4 @@ func New(d Deps) *Server {
 	s.registerPageRoutes(s.App)
 	s.App.Use(func(c *fiber.Ctx) error { return fiber.ErrNotFound })
 	return s
-}
-
-func (s *Server) health(c *fiber.Ctx) error {
-	ctx, cancel := context.WithTimeout(c.UserContext(), 3*time.Second)
-	defer cancel()
-	if err := s.Ping(ctx); err != nil {
-		s.Logger.Error("health check: database does not answer", "err", err)
-		return c.Status(fiber.StatusServiceUnavailable).JSON(fiber.Map{"status": "database unavailable"})
-	}
-	return c.JSON(fiber.Map{"status": "ok"})
 }

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"math/rand/v2"
 	"net"
 	"net/http"
@@ -47,6 +48,13 @@ func newHarness(t testing.TB, dsn string) *harness {
 // newHarnessAt is newHarness with the exam engine on the clock now.
 func newHarnessAt(t testing.TB, dsn string, now func() time.Time) *harness {
 	t.Helper()
+	return newHarnessWith(t, dsn, now, nil)
+}
+
+// newHarnessWith is newHarnessAt with the exam engine's and the server's deps adjusted by
+// adjust (when not nil) before they are built.
+func newHarnessWith(t testing.TB, dsn string, now func() time.Time, adjust func(*exam.Deps, *web.Deps)) *harness {
+	t.Helper()
 	g := dbtest.Open(t, dsn)
 	ctx := context.Background()
 	if err := content.Migrate(ctx, g); err != nil {
@@ -71,12 +79,17 @@ func newHarnessAt(t testing.TB, dsn string, now func() time.Time) *harness {
 	}
 	as := account.NewStore(g, time.Now)
 	h := &harness{t: t, g: g, tokens: map[string]string{}}
-	exams := exam.NewService(g, cs, exam.Deps{Now: now, Seed: rand.Int64, Grade: grading.Grade, Cohorts: as, Sessions: as})
+	ed := exam.Deps{Now: now, Seed: rand.Int64, Grade: grading.Grade, Cohorts: as, Sessions: as}
+	wd := web.Deps{Content: cs, Accounts: as, Ping: func(context.Context) error { return nil }, Logger: slog.New(slog.DiscardHandler)}
+	if adjust != nil {
+		adjust(&ed, &wd)
+	}
+	exams := exam.NewService(g, cs, ed)
 	if err := exams.SyncBundled(ctx); err != nil {
 		t.Fatal(err)
 	}
-	h.srv = web.New(web.Deps{Content: cs, Accounts: as, Exams: exams, Grades: grading.NewService(g, exams, cs, as, time.Now),
-		Ping: func(context.Context) error { return nil }})
+	wd.Exams, wd.Grades = exams, grading.NewService(g, exams, cs, as, time.Now)
+	h.srv = web.New(wd)
 	for _, u := range []struct {
 		name, center string
 		role         account.Role
@@ -179,9 +192,12 @@ func TestHealthAndOpenAPI(t *testing.T) {
 		}
 	}
 	down := web.New(web.Deps{Ping: func(context.Context) error { return errors.New("connection refused") }})
-	resp, _ := down.App.Test(httptest.NewRequest("GET", "/healthz", nil))
+	resp, _ := down.App.Test(httptest.NewRequest("GET", "/readyz", nil))
 	if resp.StatusCode != 503 {
-		t.Fatalf("healthz with the database down: %d", resp.StatusCode)
+		t.Fatalf("readyz with the database down: %d", resp.StatusCode)
+	}
+	if resp, _ := down.App.Test(httptest.NewRequest("GET", "/healthz", nil)); resp.StatusCode != 200 {
+		t.Fatalf("healthz (liveness) with the database down: %d", resp.StatusCode)
 	}
 	h.expectError(404, "", "GET", "/api/v1/nothing-here", "", nil)
 }

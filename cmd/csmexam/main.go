@@ -12,6 +12,7 @@ import (
 	"log/slog"
 	"math/rand/v2"
 	"net"
+	"net/http"
 	"os"
 	"os/signal"
 	"strings"
@@ -25,6 +26,7 @@ import (
 	"github.com/csmexam/csmexam/exam/account"
 	"github.com/csmexam/csmexam/grading"
 	"github.com/csmexam/csmexam/web"
+	"github.com/prometheus/client_golang/prometheus/collectors"
 	"gorm.io/gorm"
 )
 
@@ -50,6 +52,7 @@ Usage:
   csmexam user add --db DSN --role ROLE --center CODE [--name 显示名] USERNAME   (password on stdin)
   csmexam import --db DSN [--center CODE] [--dry-run] FILE     (.xlsx .csv .json .yaml .gift .xml .txt)
   csmexam export --db DSN --format xlsx|csv|gift|json [--center CODE] OUT   (OUT - is stdout)
+  csmexam backup --db sqlite:PATH OUT          (a consistent copy while servers run)
 
 DSN: sqlite:PATH (default sqlite:data/csmexam.db) or mysql://USER:PASS@tcp(HOST:PORT)/DB?parseTime=true
 Environment: CSMEXAM_DB, CSMEXAM_ADDR.
@@ -75,6 +78,8 @@ func run(ctx context.Context, args []string, e env) int {
 		err = importCmd(ctx, args[1:], e)
 	case "export":
 		err = exportCmd(ctx, args[1:], e)
+	case "backup":
+		err = backupCmd(ctx, args[1:], e)
 	case "help", "-h", "--help":
 		fmt.Fprint(e.stdout, usage)
 		return 0
@@ -111,7 +116,7 @@ func serve(ctx context.Context, args []string, e env) error {
 	if err != nil {
 		return err
 	}
-	logger := slog.New(slog.NewTextHandler(e.stderr, nil))
+	logger := newLogger(e.stderr, cfg.LogFormat)
 	g, err := openDB(ctx, cfg.DB)
 	if err != nil {
 		return err
@@ -120,10 +125,23 @@ func serve(ctx context.Context, args []string, e env) error {
 	// The segmenter's dictionary takes seconds to load: beside the start-up, not in the
 	// first reviewer's request. Nothing is logged: the load may outlive serve.
 	go grading.LoadDictionary()
+	if db.DialectOf(g) == db.MySQL { // SQLite keeps its own pool: one writer at a time
+		if err := db.SetPool(g, cfg.DBPool); err != nil {
+			return err
+		}
+	}
+	sqlDB, err := g.DB()
+	if err != nil {
+		return err
+	}
+	metrics := web.NewMetrics()
+	metrics.Registry.MustRegister(collectors.NewDBStatsCollector(sqlDB, "csmexam"))
 
 	contents := content.NewStore(g, time.Now)
 	accounts := account.NewStore(g, time.Now)
-	exams := exam.NewService(g, contents, exam.Deps{Now: time.Now, Seed: rand.Int64, Grade: grading.Grade, Cohorts: accounts, Sessions: accounts})
+	exams := exam.NewService(g, contents, exam.Deps{Now: time.Now, Seed: rand.Int64, Grade: grading.Grade, Cohorts: accounts, Sessions: accounts,
+		HeadCacheBytes: int64(cfg.AttemptCacheMB) << 20, ObserveBatch: metrics.ObserveBatch})
+	metrics.WatchExams(exams)
 	var demo []demoAccount
 	// Servers starting at once (on different nodes of a Galera cluster, say) write the
 	// bundled rows one after the other: each later one finds them there and changes nothing.
@@ -138,14 +156,9 @@ func serve(ctx context.Context, args []string, e env) error {
 	srv := web.New(web.Deps{
 		Content: contents, Accounts: accounts, Exams: exams, Logger: logger,
 		ProxyHeader: cfg.ProxyHeader, TrustedProxies: cfg.TrustedProxies,
-		Grades: grading.NewService(g, exams, contents, accounts, time.Now),
-		Ping: func(ctx context.Context) error {
-			sqlDB, err := g.DB()
-			if err != nil {
-				return err
-			}
-			return sqlDB.PingContext(ctx)
-		},
+		Grades:         grading.NewService(g, exams, contents, accounts, time.Now),
+		Ping:           sqlDB.PingContext,
+		RequestTimeout: cfg.RequestTimeout, IdleTimeout: cfg.IdleTimeout, SaveLogSample: cfg.SaveLogSample, Metrics: metrics,
 	})
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
@@ -154,6 +167,13 @@ func serve(ctx context.Context, args []string, e env) error {
 	url := "http://" + ln.Addr().String()
 	printWelcome(e.stdout, url, demo)
 	logger.Info("csmexam is serving", "url", url, "db", db.Redact(cfg.DB))
+	if cfg.MetricsAddr != "" {
+		stopMetrics, err := serveMetrics(cfg.MetricsAddr, metrics, logger)
+		if err != nil {
+			return err
+		}
+		defer stopMetrics()
+	}
 	if e.ready != nil {
 		e.ready(ln.Addr().String())
 	}
@@ -163,6 +183,7 @@ func serve(ctx context.Context, args []string, e env) error {
 	sweepCtx, stopSweeper := context.WithCancel(ctx)
 	defer stopSweeper()
 	go exams.RunSweeper(sweepCtx, cfg.SweepInterval, func(n int, err error) {
+		metrics.ObserveSweep(n, err)
 		if err != nil {
 			logger.Error("sweeper", "err", err)
 		} else if n > 0 {
@@ -177,12 +198,42 @@ func serve(ctx context.Context, args []string, e env) error {
 		return err
 	case <-ctx.Done():
 	}
-	// Stop accepting, let in-flight requests (answer saves) finish.
+	// Stop accepting, let in-flight requests (answer saves) finish. Readiness answers 503
+	// from now, so a proxy still checking sends no new requests here.
+	srv.Drain()
 	logger.Info("shutting down", "timeout", cfg.ShutdownTimeout)
 	if err := srv.App.ShutdownWithTimeout(cfg.ShutdownTimeout); err != nil {
 		return fmt.Errorf("shutdown: %w", err)
 	}
 	return <-served
+}
+
+// newLogger logs as text or JSON lines; lines logged within a request name it (web.RequestLogHandler).
+func newLogger(w io.Writer, format string) *slog.Logger {
+	var h slog.Handler = slog.NewTextHandler(w, nil)
+	if format == "json" {
+		h = slog.NewJSONHandler(w, nil)
+	}
+	return slog.New(web.RequestLogHandler(h))
+}
+
+// serveMetrics serves /metrics on addr, apart from the public listener, until the
+// returned stop is called.
+func serveMetrics(addr string, m *web.Metrics, logger *slog.Logger) (stop func(), err error) {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, fmt.Errorf("--metrics-addr %s: %w", addr, err)
+	}
+	mux := http.NewServeMux()
+	mux.Handle("GET /metrics", m.Handler())
+	hs := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+	go func() {
+		if err := hs.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			logger.Error("metrics server", "err", err)
+		}
+	}()
+	logger.Info("metrics are served", "url", "http://"+ln.Addr().String()+"/metrics")
+	return func() { _ = hs.Close() }, nil
 }
 
 // demoAccount is one generated login, shown once.

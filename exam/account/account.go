@@ -118,6 +118,9 @@ func (n *NewUser) Validate() error {
 	if utf8.RuneCountInString(n.Name) > 64 {
 		return content.Invalid("name", "姓名不能超过 64 个字")
 	}
+	if err := content.CheckLine("name", n.Name); err != nil {
+		return err
+	}
 	if !n.Role.Valid() {
 		return content.Invalid("role", "角色必须是 candidate、instructor、center_admin 或 admin，而不是 %q", n.Role)
 	}

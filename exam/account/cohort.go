@@ -46,7 +46,7 @@ func checkCohortName(name string) (string, error) {
 	if name == "" || utf8.RuneCountInString(name) > 64 {
 		return "", content.Invalid("name", "班级名称需 1–64 个字")
 	}
-	return name, nil
+	return name, content.CheckLine("name", name)
 }
 
 func cohortConflict(name string) error {

@@ -25,11 +25,19 @@ func isCommonPassword(pw string) bool {
 	if commonPasswords[p] {
 		return true
 	}
-	// One character repeated, or a run of consecutive digits, is as weak as any list entry.
-	same, ascending := true, true
+	// One character repeated, or a run of consecutive characters either way (digits wrap
+	// from 9 to 0, as on a keyboard's number row: 12345678901, 9876543210), is as weak as
+	// any list entry.
+	same, up, down := true, true, true
 	for i := 1; i < len(p); i++ {
 		same = same && p[i] == p[0]
-		ascending = ascending && p[i] == p[i-1]+1
+		up = up && follows(p[i-1], p[i])
+		down = down && follows(p[i], p[i-1])
 	}
-	return same || ascending
+	return same || up || down
+}
+
+// follows reports whether b comes right after a: the next letter or digit, 0 after 9.
+func follows(a, b byte) bool {
+	return b == a+1 || (a == '9' && b == '0')
 }

@@ -166,6 +166,9 @@ func (s *Store) UpdateUser(ctx context.Context, actor *User, id int64, p UserPat
 		if name == "" || utf8.RuneCountInString(name) > 64 {
 			return nil, content.Invalid("name", "姓名需 1–64 个字")
 		}
+		if err := content.CheckLine("name", name); err != nil {
+			return nil, err
+		}
 		set["name"], u.Name = name, name
 	}
 	if p.Disabled != nil {

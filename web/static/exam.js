@@ -12,6 +12,7 @@
   const base = '/api/v1/attempts/' + id;
   const keys = { journal: 'csm-journal-' + id, flags: 'csm-flags-' + id, seq: 'csm-seq-' + id };
   const RETRY_MS = 3000;
+  const SUBMIT_TRIES = 3;
 
   let attempt = null;
   let items = []; // [{q, section, n}] in paper order
@@ -472,7 +473,7 @@
     }));
     saveJournal();
     try {
-      const res = await csm.api('POST', base + '/submit', {});
+      const res = await postSubmit();
       if (res.ok || res.status === 409) { finished(); return; }
       if (auto) { setTimeout(function () { submit(true); }, RETRY_MS); return; }
       csm.showError('confirm-error', csm.message(res, '交卷失败'));
@@ -482,6 +483,21 @@
       csm.showError('confirm-error', '网络断开，暂时无法交卷。答案已存本机，请恢复网络后再交卷。');
     }
     submitting = false;
+  }
+
+  // postSubmit closes the attempt. Submitting again returns the same result, so a request
+  // lost on the way (a keep-alive connection the server or a proxy closed under it, a 503
+  // while the database is busy) is sent again a few times before the candidate is told.
+  async function postSubmit() {
+    for (let i = 1; ; i++) {
+      try {
+        const res = await csm.api('POST', base + '/submit', {});
+        if (res.status < 500 || i === SUBMIT_TRIES) return res;
+      } catch (e) {
+        if (i === SUBMIT_TRIES) throw e;
+      }
+      await new Promise(function (resolve) { setTimeout(resolve, 1000 * i); });
+    }
   }
 
   init();
