@@ -8,6 +8,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"math"
 	"math/rand/v2"
 	"slices"
@@ -129,6 +130,7 @@ func sitting(r *rand.Rand, spec Spec, at time.Time) (attemptRow, []answerRow, er
 	var order []content.Type
 	res := exam.Result{Status: exam.Graded, PassScore: spec.PassScore, MaxScore: spec.PointsEach * content.Points(spec.PerPaper)}
 	var answers []answerRow
+	chapters := map[string]*exam.ScoreLine{}
 	for _, p := range picks {
 		q := &spec.Questions[p]
 		s := sec[q.Type]
@@ -143,6 +145,12 @@ func sitting(r *rand.Rand, spec Spec, at time.Time) (attemptRow, []answerRow, er
 		}
 		s.Items = append(s.Items, exam.Item{QuestionID: q.ID, Version: q.Version, Options: opts})
 		is := exam.ItemScore{QuestionID: q.ID, MaxScore: spec.PointsEach}
+		ch := chapters[content.ChapterOf(q.Unit)]
+		if ch == nil {
+			ch = &exam.ScoreLine{Code: content.ChapterOf(q.Unit), Title: "第 " + content.ChapterOf(q.Unit) + " 章"}
+			chapters[ch.Code] = ch
+		}
+		ch.MaxScore += spec.PointsEach
 		if r.Float64() < 0.05 {
 			res.Items = append(res.Items, is)
 			continue
@@ -179,11 +187,15 @@ func sitting(r *rand.Rand, spec Spec, at time.Time) (attemptRow, []answerRow, er
 		}
 		res.Score += is.Score
 		res.Items = append(res.Items, is)
+		ch.Score += is.Score
 		answers = append(answers, answerRow{QuestionID: q.ID, Choice: strings.Join(choice, ","), Seq: 1, SavedAt: at})
 	}
 	paper := exam.Paper{Blueprint: spec.Blueprint}
 	for _, t := range order {
 		paper.Sections = append(paper.Sections, *sec[t])
+	}
+	for _, code := range slices.SortedFunc(maps.Keys(chapters), exam.CompareCodes) {
+		res.Chapters = append(res.Chapters, *chapters[code])
 	}
 	res.Passed = res.Score >= spec.PassScore
 	pj, err := json.Marshal(paper)
