@@ -88,7 +88,7 @@ func (s *Service) ItemAnalysis(ctx context.Context, f exam.ResultFilter) (*ItemA
 	var refs []content.Ref // by index
 	var responses []itemstats.Response
 	err = s.exams.EachSitting(ctx, ids, func(st *exam.Sitting) error {
-		scored := make(map[int64]exam.ItemScore, len(st.Items))
+		scored := make(map[int64]exam.SittingScore, len(st.Items))
 		for _, is := range st.Items {
 			scored[is.QuestionID] = is
 		}
