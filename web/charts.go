@@ -31,6 +31,14 @@ func newSVG(w, h float64, label string) *svg {
 	return s
 }
 
+// newWideSVG is a chart drawn at its own size, for one that scales down past reading (a
+// heat map of many chapters): its box scrolls sideways instead.
+func newWideSVG(w, h float64, label string) *svg {
+	s := &svg{}
+	fmt.Fprintf(&s.b, `<svg class="chart natural" width="%g" height="%g" viewBox="0 0 %g %g" role="img" aria-label="%s" xmlns="http://www.w3.org/2000/svg">`, w, h, w, h, esc(label))
+	return s
+}
+
 func (s *svg) rect(x, y, w, h float64, fill, title string) {
 	fmt.Fprintf(&s.b, `<rect x="%.1f" y="%.1f" width="%.1f" height="%.1f" fill="%s">`, x, y, math.Max(w, 0), math.Max(h, 0), fill)
 	if title != "" {
@@ -91,7 +99,7 @@ func optionChart(opts []grading.OptionLine) template.HTML {
 
 // histogramChart draws the distribution of totals with the pass line.
 func histogramChart(cs *grading.ClassStats) template.HTML {
-	const w, h, left, bottom, top = 340.0, 200.0, 30.0, 28.0, 16.0
+	const w, h, left, bottom, top = 340.0, 214.0, 30.0, 28.0, 30.0
 	s := newSVG(w, h, fmt.Sprintf("成绩分布直方图，合格线 %g 分", cs.PassScore))
 	most := 1
 	for _, b := range cs.Histogram {
@@ -114,8 +122,8 @@ func histogramChart(cs *grading.ClassStats) template.HTML {
 	s.line(left, top+plotH, left+plotW, top+plotH, "#9ca3af", false)
 	if cs.MaxScore > 0 {
 		px := left + cs.PassScore/cs.MaxScore*plotW
-		s.line(px, top-6, px, top+plotH, colourPass, true)
-		s.text(px, top-8+2, "middle", colourPass, fmt.Sprintf("合格线 %g", cs.PassScore))
+		s.line(px, top-14, px, top+plotH, colourPass, true)
+		s.text(px, 12, "middle", colourPass, fmt.Sprintf("合格线 %g", cs.PassScore))
 	}
 	s.text(w/2, h-4, "middle", "#374151", "总分")
 	return s.html()
@@ -147,7 +155,7 @@ func heatmapChart(cs *grading.ClassStats) template.HTML {
 	const left, top, cell = 74.0, 22.0, 26.0
 	w := left + cell*float64(len(cs.Chapters)) + 4
 	h := top + cell*float64(len(cs.Candidates)) + 4
-	s := newSVG(w, h, "各章掌握度热力图")
+	s := newWideSVG(w, h, "各章掌握度热力图")
 	for j, ch := range cs.Chapters {
 		s.text(left+cell*float64(j)+cell/2, top-8, "middle", "#374151", ch.Code)
 	}
@@ -166,6 +174,9 @@ func heatmapChart(cs *grading.ClassStats) template.HTML {
 	}
 	return s.html()
 }
+
+// maxTrendDots is the most sittings a trend marks with a dot each; more would blot.
+const maxTrendDots = 30
 
 // trendChart is a candidate's scores over their mocks, with the pass line.
 func trendChart(t []grading.TrendPoint, pass, full float64) template.HTML {
@@ -188,6 +199,9 @@ func trendChart(t []grading.TrendPoint, pass, full float64) template.HTML {
 		pts[i] = fmt.Sprintf("%.1f,%.1f", x(i), y(p.Score))
 	}
 	fmt.Fprintf(&s.b, `<polyline points="%s" fill="none" stroke="%s" stroke-width="2"/>`, strings.Join(pts, " "), colourUpper)
+	if len(t) > maxTrendDots {
+		return s.html()
+	}
 	for i, p := range t {
 		fill := colourPass
 		if p.Passed {

@@ -162,7 +162,8 @@ func (s *Server) itemStatsPage(c *fiber.Ctx) error {
 // classRow is one candidate of the class page with their trend chart.
 type classRow struct {
 	grading.CandidateLine
-	Chart template.HTML
+	Chart  template.HTML
+	Recent []grading.TrendPoint // the last ten sittings, for the table
 }
 
 func (s *Server) classStatsPage(c *fiber.Ctx) error {
@@ -182,7 +183,7 @@ func (s *Server) classStatsPage(c *fiber.Ctx) error {
 		}
 		rows := make([]classRow, len(cs.Candidates))
 		for i, cl := range cs.Candidates {
-			rows[i] = classRow{CandidateLine: cl, Chart: trendChart(cl.Trend, cs.PassScore, cs.MaxScore)}
+			rows[i] = classRow{CandidateLine: cl, Chart: trendChart(cl.Trend, cs.PassScore, cs.MaxScore), Recent: cl.Trend[max(0, len(cl.Trend)-10):]}
 		}
 		data["Class"], data["Rows"] = cs, rows
 		if cs.N > 0 {

@@ -27,11 +27,16 @@ func (h *harness) seedStats(n int) (wrong content.Question, distractor string, c
 	if err != nil {
 		h.t.Fatal(err)
 	}
-	var pool []content.Question
+	// Fifty single-choice questions spread over the chapters, for a heat map with columns.
+	var singles []content.Question
 	for _, q := range bank {
-		if q.Type == content.Single && len(pool) < 50 {
-			pool = append(pool, q)
+		if q.Type == content.Single {
+			singles = append(singles, q)
 		}
+	}
+	var pool []content.Question
+	for i := 0; len(pool) < 50 && i < len(singles); i++ {
+		pool = append(pool, singles[i*len(singles)/50])
 	}
 	wrong = pool[0]
 	for _, k := range wrong.OptionKeys() {
