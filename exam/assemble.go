@@ -148,7 +148,7 @@ func Assemble(bank []content.Question, bp Blueprint, seed int64) (Paper, error) 
 	for i := range order {
 		order[i] = i
 	}
-	slices.SortFunc(order, func(a, b int) int { return compareCodes(chapters[a], chapters[b]) })
+	slices.SortFunc(order, func(a, b int) int { return CompareCodes(chapters[a], chapters[b]) })
 	rank := make([]int, len(chapters))
 	for k, c := range order {
 		rank[c] = k
@@ -263,7 +263,7 @@ func (s *sectionDraw) draw() ([]int, error) {
 
 	// 1. Quotas, the deepest unit first so a broad quota does not use up a narrow one's questions.
 	slices.SortStableFunc(s.quotas, func(a, b Quota) int {
-		return cmp.Or(cmp.Compare(strings.Count(b.Unit, "."), strings.Count(a.Unit, ".")), compareCodes(a.Unit, b.Unit))
+		return cmp.Or(cmp.Compare(strings.Count(b.Unit, "."), strings.Count(a.Unit, ".")), CompareCodes(a.Unit, b.Unit))
 	})
 	for _, q := range s.quotas {
 		var cands []int
@@ -459,8 +459,8 @@ func largestRemainder(total int, weights []int, rank []int) []int {
 	return out
 }
 
-// compareCodes orders syllabus codes segment by segment, numbers by value: L2.9 < L2.10.
-func compareCodes(a, b string) int {
+// CompareCodes orders syllabus codes segment by segment, numbers by value: L2.9 < L2.10.
+func CompareCodes(a, b string) int {
 	for a != "" || b != "" {
 		as, arest, _ := strings.Cut(a, ".")
 		bs, brest, _ := strings.Cut(b, ".")

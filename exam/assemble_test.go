@@ -655,7 +655,7 @@ func TestLargestRemainder(t *testing.T) {
 
 func TestCompareCodes(t *testing.T) {
 	codes := []string{"L2.10", "JC.1", "L2.9", "L2", "JC.10.1", "JC.2", "L2.9.1"}
-	slices.SortFunc(codes, compareCodes)
+	slices.SortFunc(codes, CompareCodes)
 	want := []string{"JC.1", "JC.2", "JC.10.1", "L2", "L2.9", "L2.9.1", "L2.10"}
 	if !slices.Equal(codes, want) {
 		t.Fatalf("sorted %v, want %v", codes, want)

@@ -389,22 +389,7 @@ func (st *store) stamp(ctx context.Context, id, assignment int64, decide func(a 
 // candidates a query.
 func (st *store) finalAttempts(ctx context.Context, f ResultFilter) ([]FinalAttempt, error) {
 	query := func() *gorm.DB {
-		q := st.db.WithContext(ctx).Table("attempts").
-			Select("id, candidate_id, center_id, blueprint, status, rules, started_at, submitted_at, result").
-			Where("mode = ? AND status IN ?", ModeExam, []Status{Submitted, PendingReview, Graded, Abandoned})
-		if f.Center != 0 {
-			q = q.Where("center_id = ?", f.Center)
-		}
-		if f.Blueprint != "" {
-			q = q.Where("blueprint = ?", f.Blueprint)
-		}
-		if !f.From.IsZero() {
-			q = q.Where("submitted_at >= ?", f.From.UTC())
-		}
-		if !f.To.IsZero() {
-			q = q.Where("submitted_at < ?", f.To.UTC())
-		}
-		return q
+		return st.finalQuery(ctx, f).Select("id, candidate_id, center_id, blueprint, status, rules, started_at, submitted_at, result")
 	}
 	var out []FinalAttempt
 	if f.Candidates == nil {
@@ -418,6 +403,28 @@ func (st *store) finalAttempts(ctx context.Context, f ResultFilter) ([]FinalAtte
 		}
 	}
 	return out, nil
+}
+
+// finalQuery selects the finalised exam attempts f selects, except by candidate.
+func (st *store) finalQuery(ctx context.Context, f ResultFilter) *gorm.DB {
+	q := st.db.WithContext(ctx).Table("attempts").
+		Where("mode = ? AND status IN ?", ModeExam, []Status{Submitted, PendingReview, Graded, Abandoned})
+	if f.Center != 0 {
+		q = q.Where("center_id = ?", f.Center)
+	}
+	if f.Blueprint != "" {
+		q = q.Where("blueprint = ?", f.Blueprint)
+	}
+	if f.Assignment != 0 {
+		q = q.Where("assignment_id = ?", f.Assignment)
+	}
+	if !f.From.IsZero() {
+		q = q.Where("submitted_at >= ?", f.From.UTC())
+	}
+	if !f.To.IsZero() {
+		q = q.Where("submitted_at < ?", f.To.UTC())
+	}
+	return q
 }
 
 func finalAttempts(q *gorm.DB, out *[]FinalAttempt) error {

@@ -11,6 +11,7 @@ type ResultFilter struct {
 	Center     int64 // 0: every center
 	Blueprint  string
 	Candidates []int64 // nil: anyone; non-nil: only these (empty: nobody)
+	Assignment int64   // 0: started from any assignment or none
 	From, To   time.Time
 }
 

@@ -17,14 +17,16 @@ type ResultQuery struct {
 	Center    string // an admin's choice of one center, by code; "": every center
 	Blueprint string // "": every blueprint
 	Cohort    int64  // only this cohort's members; 0: everyone
-	From, To  time.Time
+	// Assignment: only attempts started from this assignment; 0: any.
+	Assignment int64
+	From, To   time.Time
 }
 
 // ResultFilter is the attempts reader may export as q asks: staff their own center's
 // (q.Center is not theirs to choose); an admin every center's, or the one q names. An
 // unknown center, or a blueprint or cohort the chosen center lacks, is ErrNotFound.
 func (s *Service) ResultFilter(ctx context.Context, reader *account.User, q ResultQuery) (exam.ResultFilter, error) {
-	f := exam.ResultFilter{Center: reader.CenterID, Blueprint: q.Blueprint, From: q.From, To: q.To}
+	f := exam.ResultFilter{Center: reader.CenterID, Blueprint: q.Blueprint, Assignment: q.Assignment, From: q.From, To: q.To}
 	if reader.Role == account.Admin {
 		f.Center = 0
 		if q.Center != "" {

@@ -32,6 +32,8 @@ func (s *Server) registerPageRoutes(r fiber.Router) {
 	r.Get("/grading", append(staff, s.shellPage("grading", "阅卷"))...)
 	r.Get("/center", append(staff, s.centerPage)...)
 	r.Get("/center/:section", append(staff, s.centerPage)...)
+	r.Get("/stats/items", append(staff, s.itemStatsPage)...)
+	r.Get("/stats/class", append(staff, s.classStatsPage)...)
 }
 
 // shellPage is a page whose script loads everything from the API.

@@ -3,6 +3,7 @@ package web
 import (
 	"fmt"
 	"net/url"
+	"strconv"
 	"time"
 
 	"github.com/csmexam/csmexam/content"
@@ -27,6 +28,13 @@ func (s *Server) resultFilter(c *fiber.Ctx) (exam.ResultFilter, error) {
 			return exam.ResultFilter{}, err
 		}
 		q.Cohort = k.ID
+	}
+	if v := c.Query("assignment"); v != "" {
+		id, err := strconv.ParseInt(v, 10, 64)
+		if err != nil || id <= 0 {
+			return exam.ResultFilter{}, content.Invalid("assignment", "assignment 应为考试安排的编号")
+		}
+		q.Assignment = id
 	}
 	var err error
 	if q.From, err = dayQuery(c, "from", false); err != nil {

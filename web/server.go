@@ -117,6 +117,7 @@ func New(d Deps) *Server {
 	s.registerResultRoutes(api)
 	s.registerReportZipRoutes(api)
 	s.registerGradingRoutes(api)
+	s.registerStatsRoutes(api)
 	s.registerPageRoutes(s.App)
 	s.App.Use(func(c *fiber.Ctx) error { return fiber.ErrNotFound })
 	return s

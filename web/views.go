@@ -11,6 +11,7 @@ import (
 	"mime"
 	"path"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -100,6 +101,8 @@ func loadPageKit() (*pageKit, error) {
 			return int(p * 100 / max)
 		},
 		"shown": shownKeys,
+		"fig":   figure,
+		"pct":   percentOf,
 	}
 	layout, err := template.New("layout.html").Funcs(funcs).ParseFS(viewFiles, "views/layout.html")
 	if err != nil {
@@ -123,6 +126,22 @@ func loadPageKit() (*pageKit, error) {
 		k.views[strings.TrimSuffix(path.Base(n), ".html")] = t
 	}
 	return k, nil
+}
+
+// figure shows a statistic with digits decimals; an undefined one (nil) as a dash.
+func figure(f *float64, digits int) string {
+	if f == nil {
+		return "—"
+	}
+	return strconv.FormatFloat(*f, 'f', digits, 64)
+}
+
+// percentOf shows a share (0…1) as a whole percentage; an undefined one as a dash.
+func percentOf(f *float64) string {
+	if f == nil {
+		return "—"
+	}
+	return fmt.Sprintf("%.0f%%", *f*100)
 }
 
 func statusTitle(s exam.Status) string {
@@ -187,7 +206,7 @@ func navFor(u *account.User, current string) []navLink {
 	links := []navLink{{Href: "/", Label: "首页"}, {Href: "/syllabus", Label: "学习大纲"}}
 	if u.Can(staffRoles...) {
 		links = append(links, navLink{Href: "/questions", Label: "题库"}, navLink{Href: "/blueprints", Label: "试卷蓝图"},
-			navLink{Href: "/grading", Label: "阅卷"}, navLink{Href: "/center", Label: "培训中心"})
+			navLink{Href: "/grading", Label: "阅卷"}, navLink{Href: "/center", Label: "培训中心"}, navLink{Href: "/stats/items", Label: "统计"})
 	}
 	for i := range links {
 		l := &links[i]

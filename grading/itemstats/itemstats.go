@@ -40,7 +40,9 @@ type Response struct {
 	Item   int      // index into the items given to New
 	Slot   int      // position on the paper (0-based), for the paper's reliability
 	Score  float64  // points earned, fractional for partial credit and case parts
-	Choice []string // options chosen, in the bank's letters; empty: omitted
+	Choice []string // options chosen, in the bank's letters; empty: omitted, unless Written
+	// Written is a written answer (a case part) given: it chooses nothing, yet is no omission.
+	Written bool
 }
 
 // Sitting is one finalised attempt.
@@ -96,6 +98,17 @@ func New(items []Item, totals []float64, pass float64) *Analysis {
 	return a
 }
 
+// AddItem adds an item met only while sittings stream in (papers drawn from a bank show
+// which questions they hold only when read) and returns its index for Response.Item.
+func (a *Analysis) AddItem(it Item) int {
+	a.items = append(a.items, it)
+	a.acc = append(a.acc, itemAcc{chosen: map[string]int{}, upper: map[string]int{}, lower: map[string]int{}})
+	return len(a.items) - 1
+}
+
+// Item returns the item of index i.
+func (a *Analysis) Item(i int) Item { return a.items[i] }
+
 // Add takes the next sitting. It panics when more sittings come than totals were given:
 // that is a bug of the caller, never of the data.
 func (a *Analysis) Add(s Sitting) {
@@ -111,7 +124,7 @@ func (a *Analysis) Add(s Sitting) {
 		acc.st += t
 		acc.stt += t * t
 		acc.sxt += x * t
-		if len(r.Choice) == 0 {
+		if len(r.Choice) == 0 && !r.Written {
 			acc.omitted++
 		}
 		for _, o := range r.Choice {
