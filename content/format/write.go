@@ -24,6 +24,8 @@ var Exports = map[string]Export{
 	"json":   {".json", "application/json", writeBankJSON},
 	"gift":   {".gift", "text/plain; charset=utf-8", writeBankGIFT},
 	"moodle": {".xml", "application/xml", writeBankMoodleXML},
+	"qti21":  {".zip", "application/zip", writeBankQTI21},
+	"qti30":  {".zip", "application/zip", writeBankQTI30},
 }
 
 // WriteBank writes qs in the named format; an unknown format is an Invalid *errs.Error on
