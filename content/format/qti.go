@@ -144,27 +144,52 @@ func (v qtiVersion) spell(name string, element bool) string {
 	return kebab(name)
 }
 
-// encode writes n and its subtree.
-func (v qtiVersion) encode(enc *xml.Encoder, n *qnode) error {
-	if n.name == "" {
-		return enc.EncodeToken(xml.CharData(n.text))
-	}
-	if n.name == "!--" {
-		return enc.EncodeToken(xml.Comment(n.text))
-	}
-	start := xml.StartElement{Name: xml.Name{Local: v.spell(n.name, true)}}
-	for _, a := range n.attrs {
-		start.Attr = append(start.Attr, xml.Attr{Name: xml.Name{Local: v.spell(a[0], false)}, Value: a[1]})
-	}
-	if err := enc.EncodeToken(start); err != nil {
-		return err
-	}
-	for _, k := range n.kids {
-		if err := v.encode(enc, k); err != nil {
-			return err
+// write writes n and its subtree to b, each element on a line of its own at depth, except
+// in mixed content, where added whitespace would change the text.
+func (v qtiVersion) write(b *bytes.Buffer, n *qnode, depth int, inline bool) {
+	switch n.name {
+	case "":
+		xml.EscapeText(b, []byte(n.text))
+		return
+	case "!--":
+		if !inline {
+			b.WriteString(strings.Repeat("  ", depth))
 		}
+		b.WriteString("<!--" + n.text + "-->")
+		if !inline {
+			b.WriteByte('\n')
+		}
+		return
 	}
-	return enc.EncodeToken(start.End())
+	if !inline {
+		b.WriteString(strings.Repeat("  ", depth))
+	}
+	b.WriteString("<" + v.spell(n.name, true))
+	for _, a := range n.attrs {
+		b.WriteString(" " + v.spell(a[0], false) + `="`)
+		xml.EscapeText(b, []byte(a[1]))
+		b.WriteByte('"')
+	}
+	mixed := inline || slices.ContainsFunc(n.kids, func(k *qnode) bool { return k.name == "" }) || n.name == "p"
+	switch {
+	case len(n.kids) == 0:
+		b.WriteString("/>")
+	case mixed:
+		b.WriteByte('>')
+		for _, k := range n.kids {
+			v.write(b, k, depth+1, true)
+		}
+		b.WriteString("</" + v.spell(n.name, true) + ">")
+	default:
+		b.WriteString(">\n")
+		for _, k := range n.kids {
+			v.write(b, k, depth+1, false)
+		}
+		b.WriteString(strings.Repeat("  ", depth) + "</" + v.spell(n.name, true) + ">")
+	}
+	if !inline {
+		b.WriteByte('\n')
+	}
 }
 
 // rubricBlock is a rubric for view holding blocks; 3.0 says what it is for (use:
@@ -258,19 +283,11 @@ func optionText(q *content.Question, key string) string {
 }
 
 // xmlDoc is n as an XML document.
-func (v qtiVersion) xmlDoc(n *qnode) ([]byte, error) {
+func (v qtiVersion) xmlDoc(n *qnode) []byte {
 	var buf bytes.Buffer
 	buf.WriteString(xml.Header)
-	enc := xml.NewEncoder(&buf)
-	enc.Indent("", "  ")
-	if err := v.encode(enc, n); err != nil {
-		return nil, err
-	}
-	if err := enc.Flush(); err != nil {
-		return nil, err
-	}
-	buf.WriteString("\n")
-	return buf.Bytes(), nil
+	v.write(&buf, n, 0, false)
+	return buf.Bytes()
 }
 
 // writePackage writes qs as an IMS content package of items of version v.
@@ -284,15 +301,11 @@ func (v qtiVersion) writePackage(w io.Writer, qs []content.Question) error {
 		if err != nil {
 			return err
 		}
-		b, err := v.xmlDoc(item)
-		if err != nil {
-			return err
-		}
 		f, err := zw.Create(href)
 		if err != nil {
 			return err
 		}
-		if _, err := f.Write(b); err != nil {
+		if _, err := f.Write(v.xmlDoc(item)); err != nil {
 			return err
 		}
 		resources.add(qel("resource", "identifier", "RES-"+id, "type", v.resourceType, "href", href).add(qel("file", "href", href)))
@@ -301,15 +314,12 @@ func (v qtiVersion) writePackage(w io.Writer, qs []content.Question) error {
 		qel("metadata").add(qel("schema").add(&qnode{text: v.cpSchema}), qel("schemaversion").add(&qnode{text: map[bool]string{false: "2.1", true: "3.0.0"}[v.kebab]})),
 		qel("organizations"),
 		resources)
-	b, err := qtiVersion{}.xmlDoc(manifest) // the manifest is IMS CP's, spelled as is
-	if err != nil {
-		return err
-	}
 	f, err := zw.Create("imsmanifest.xml")
 	if err != nil {
 		return err
 	}
-	if _, err := f.Write(b); err != nil {
+	// The manifest is IMS CP's, spelled as is in both versions.
+	if _, err := f.Write(qtiVersion{}.xmlDoc(manifest)); err != nil {
 		return err
 	}
 	return zw.Close()
@@ -412,6 +422,9 @@ func textOf(n *qnode) (string, error) {
 		case "img", "object", "audio", "video", "math", "printedVariable", "include":
 			return reject("stem", "含有 <%s>（图片、媒体或公式），尚不能导入", n.name)
 		}
+		if strings.HasSuffix(n.name, "Interaction") {
+			return reject("type", "不支持 QTI 的 %s（只导入 choiceInteraction 与 extendedTextInteraction）", n.name)
+		}
 		block := slices.Contains([]string{"p", "div", "li", "tr", "pre", "blockquote", "h1", "h2", "h3", "h4", "h5", "h6", "prompt", "simpleChoice"}, n.name)
 		if block {
 			b.WriteByte('\n')
@@ -482,7 +495,7 @@ func (it *qtiItem) collect(n *qnode) error {
 				return err
 			}
 			it.material = append(it.material, t)
-		case k.name == "div" && k.attr("class") != "stem" && containsInteraction(k):
+		case k.attr("class") != "stem" && containsInteraction(k):
 			if err := it.collect(k); err != nil {
 				return err
 			}
