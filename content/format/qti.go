@@ -791,3 +791,43 @@ func readXML(b []byte, syl *Syllabus) (*Result, error) {
 		}
 	}
 }
+
+// ExportFor is the export format a file name's extension stands for: .xlsx, .csv,
+// .json and .gift their own, .xml Moodle XML, .zip a QTI 2.1 package; "" for none.
+func ExportFor(name string) string {
+	switch ext := strings.TrimPrefix(strings.ToLower(path.Ext(name)), "."); ext {
+	case "xml":
+		return "moodle"
+	case "zip":
+		return "qti21"
+	default:
+		if _, ok := Exports[ext]; ok {
+			return ext
+		}
+		return ""
+	}
+}
+
+// ImportName is the name under which Read reads a file named name that its sender says
+// is in format (an export's name: moodle, qti21, qti30, xlsx …): the format's extension,
+// except that a QTI file keeps .xml (one item) or .zip (a package). An empty format keeps
+// the name.
+func ImportName(name, format string) (string, error) {
+	if format == "" {
+		return name, nil
+	}
+	e, ok := Exports[format]
+	if !ok {
+		return "", content.Invalid("format", "format 必须是 %s，而不是“%s”", exportNames(), format)
+	}
+	ext := strings.ToLower(path.Ext(name))
+	if strings.HasPrefix(format, "qti") && (ext == ".xml" || ext == ".zip") {
+		return name, nil
+	}
+	return strings.TrimSuffix(name, path.Ext(name)) + e.Ext, nil
+}
+
+// exportNames lists the export formats for messages.
+func exportNames() string {
+	return "xlsx、csv、json、gift、moodle、qti21 或 qti30"
+}

@@ -33,7 +33,7 @@ var Exports = map[string]Export{
 func WriteBank(w io.Writer, format string, qs []content.Question) error {
 	e, ok := Exports[format]
 	if !ok {
-		return content.Invalid("format", "format 必须是 xlsx、csv、json、gift、moodle、qti21 或 qti30，而不是“%s”", format)
+		return content.Invalid("format", "format 必须是 %s，而不是“%s”", exportNames(), format)
 	}
 	return e.write(w, qs)
 }
