@@ -15,6 +15,7 @@ import (
 	"unicode"
 
 	"github.com/csmexam/csmexam/content"
+	"github.com/csmexam/csmexam/content/errs"
 )
 
 // QTI 2.1 and 3.0 (1EdTech Question and Test Interoperability), items in an IMS content
@@ -754,8 +755,7 @@ func readQTIPackage(b []byte, syl *Syllabus) (*Result, error) {
 	var problems []content.RowError
 	for i, href := range hrefs {
 		data, err := readFile(href)
-		var inv interface{ Unwrap() error }
-		if errors.As(err, &inv) || err != nil && strings.HasPrefix(err.Error(), "解压") {
+		if _, tooLarge := errs.As(err); tooLarge {
 			return nil, err
 		}
 		if err != nil {

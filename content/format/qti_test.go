@@ -262,6 +262,12 @@ func TestQTIReadErrors(t *testing.T) {
 			t.Errorf("%s: %v, want an error naming %s", name, err, c.want)
 		}
 	}
+	// A package that unzips past the limit is refused whole, however small the zip.
+	bomb := zipOf(map[string]string{"imsmanifest.xml": `<manifest><resources><resource type="imsqti_item_xmlv2p1" href="a.xml"/></resources></manifest>`,
+		"a.xml": strings.Repeat(" ", MaxFileBytes+1)})
+	if _, err := Read("bomb.zip", bytes.NewReader(bomb), syl); err == nil || !strings.Contains(err.Error(), "解压后超过") {
+		t.Errorf("bomb: %v", err)
+	}
 	var good bytes.Buffer
 	q := content.Question{Type: content.TrueFalse, Stem: "对吗？", Answer: []string{"T"}, Unit: "JC.1.2.1", Difficulty: 2}
 	if err := WriteBank(&good, "qti30", []content.Question{q}); err != nil {
@@ -305,4 +311,34 @@ func mustItem(t *testing.T, pkg []byte) []byte {
 	}
 	t.Fatal("no item")
 	return nil
+}
+
+// FuzzReadQTIItem: whatever an item file holds, reading it does not panic, and it is
+// either one question that validates or one row error with a message.
+func FuzzReadQTIItem(f *testing.F) {
+	for _, name := range []string{"qti21-choice.xml", "qti21-choice_multiple.xml", "qti30-essay.xml", "qti30-QTI3-inline-choice.xml"} {
+		b, err := os.ReadFile(filepath.Join("testdata", "qti", "samples", name))
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(b)
+	}
+	f.Add([]byte(`<assessmentItem><!-- csmexam: {"unit":"JC.1.2.1"} --><itemBody><div><p>甲<br/>乙</p><extendedTextInteraction><prompt>第1小题（2分）：问</prompt></extendedTextInteraction><rubricBlock view="scorer"><p>采分点（2分）：点；关键词：词</p></rubricBlock></div></itemBody></assessmentItem>`))
+	_, syl := bundled(f)
+	f.Fuzz(func(t *testing.T, b []byte) {
+		res, err := readQTIItem(b, syl)
+		if err != nil {
+			t.Fatalf("an item file is never an error of the file: %v", err)
+		}
+		switch {
+		case len(res.Items) == 1 && len(res.Errors) == 0:
+			q := res.Items[0].Question
+			if err := q.Validate(syl.IsPoint); err != nil {
+				t.Fatalf("imported an invalid question: %v", err)
+			}
+		case len(res.Items) == 0 && len(res.Errors) == 1 && res.Errors[0].Message != "":
+		default:
+			t.Fatalf("%d items, %d errors", len(res.Items), len(res.Errors))
+		}
+	})
 }
