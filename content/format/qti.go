@@ -575,6 +575,9 @@ func qtiQuestion(root *qnode) (content.Question, giftMeta, error) {
 			q.Parts, q.Material = meta.Parts, meta.Material
 			break
 		}
+		if q.Material == "" && q.Form == "" {
+			q.Form = content.Essay // asked on its own, as a 论述, not about material
+		}
 		for k, e := range it.essays {
 			prompt, err := textOf(qel("div").add(e.kids...))
 			if err != nil {

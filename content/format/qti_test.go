@@ -221,6 +221,11 @@ func TestQTIPublicSamples(t *testing.T) {
 		t.Fatalf("essay: %v %+v", err, q)
 	}
 	_, syl := bundled(t)
+	if _, rerr := withUnit(q, 1, "JC.1.2.1", nil, syl); rerr == nil || !strings.HasPrefix(rerr.Field, "parts") {
+		t.Errorf("the essay without points, given a knowledge point: %v", rerr)
+	} else {
+		t.Logf("essay verdict with a knowledge point: %v", rerr)
+	}
 	for _, name := range []string{"qti21-choice_multiple.xml", "qti30-essay.xml", "qti21-hotspot.xml"} {
 		f, err := os.Open(filepath.Join("testdata", "qti", "samples", name))
 		if err != nil {
