@@ -31,7 +31,11 @@ type importReport struct {
 func (s *Server) importQuestions(c *fiber.Ctx) error {
 	fh, err := c.FormFile("file")
 	if err != nil {
-		return content.Invalid("file", "请用表单字段 file 上传题目文件（.xlsx、.csv、.json、.yaml、.gift、Moodle .xml 或 Aiken .txt）")
+		return content.Invalid("file", "请用表单字段 file 上传题目文件（.xlsx、.csv、.json、.yaml、.gift、Moodle 或 QTI .xml、QTI 内容包 .zip 或 Aiken .txt）")
+	}
+	name, err := format.ImportName(fh.Filename, c.FormValue("format"))
+	if err != nil {
+		return err
 	}
 	f, err := fh.Open()
 	if err != nil {
@@ -39,7 +43,7 @@ func (s *Server) importQuestions(c *fiber.Ctx) error {
 	}
 	defer f.Close()
 	u := currentUser(c)
-	rep, err := format.Import(c.UserContext(), s.Content, fh.Filename, f, u.BankViewer().OwnerCenter(), u.ID, c.QueryBool("dry_run"))
+	rep, err := format.Import(c.UserContext(), s.Content, name, f, u.BankViewer().OwnerCenter(), u.ID, c.QueryBool("dry_run"))
 	if err != nil {
 		return err
 	}
@@ -56,7 +60,7 @@ func (s *Server) exportQuestions(c *fiber.Ctx) error {
 	name := utils.CopyString(c.Query("format", "xlsx"))
 	exp, ok := format.Exports[name]
 	if !ok {
-		return content.Invalid("format", "format 必须是 xlsx、csv、json 或 gift")
+		return content.Invalid("format", "format 必须是 xlsx、csv、json、gift、moodle、qti21 或 qti30")
 	}
 	u := currentUser(c)
 	centers := u.BankViewer().VisibleCenters()

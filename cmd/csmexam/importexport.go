@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"strings"
 	"time"
 
 	"github.com/csmexam/csmexam/content"
@@ -67,13 +66,18 @@ func (f bankFlags) open(ctx context.Context) (*gorm.DB, *content.Store, int64, e
 func importCmd(ctx context.Context, args []string, e env) error {
 	f := newBankFlags("csmexam import", e)
 	dryRun := f.fs.Bool("dry-run", false, "check the file, import nothing")
+	formatName := f.fs.String("format", "", "moodle, qti21, qti30, xlsx, csv, json or gift when FILE's extension does not say (default: the extension; .xml is Moodle XML or a QTI item, .zip a QTI package)")
 	if err := f.fs.Parse(args); err != nil {
 		return err
 	}
 	if f.fs.NArg() != 1 {
-		return errors.New("give exactly one FILE after the flags (.xlsx, .csv, .json, .yaml, .gift, Moodle .xml or Aiken .txt)")
+		return errors.New("give exactly one FILE after the flags (.xlsx, .csv, .json, .yaml, .gift, Moodle or QTI .xml, QTI package .zip or Aiken .txt)")
 	}
 	path := f.fs.Arg(0)
+	name, err := format.ImportName(filepath.Base(path), *formatName)
+	if err != nil {
+		return fmt.Errorf("--format: %w", err)
+	}
 	file, err := os.Open(path)
 	if err != nil {
 		return err
@@ -84,7 +88,7 @@ func importCmd(ctx context.Context, args []string, e env) error {
 		return err
 	}
 	defer db.Close(g)
-	rep, err := format.Import(ctx, store, filepath.Base(path), file, center, 0, *dryRun)
+	rep, err := format.Import(ctx, store, name, file, center, 0, *dryRun)
 	if err != nil {
 		return err
 	}
@@ -112,7 +116,7 @@ func bankName(center string) string {
 // exportCmd writes the bank of --center (or the shared bank) to OUT.
 func exportCmd(ctx context.Context, args []string, e env) error {
 	f := newBankFlags("csmexam export", e)
-	name := f.fs.String("format", "", "xlsx, csv, json or gift (default: from OUT's extension)")
+	name := f.fs.String("format", "", "xlsx, csv, json, gift, moodle, qti21 or qti30 (default: from OUT's extension; .xml is moodle, .zip qti21)")
 	if err := f.fs.Parse(args); err != nil {
 		return err
 	}
@@ -121,10 +125,10 @@ func exportCmd(ctx context.Context, args []string, e env) error {
 	}
 	out := f.fs.Arg(0)
 	if *name == "" {
-		*name = strings.TrimPrefix(strings.ToLower(filepath.Ext(out)), ".")
+		*name = format.ExportFor(out)
 	}
 	if _, ok := format.Exports[*name]; !ok {
-		return fmt.Errorf("--format %q: use xlsx, csv, json or gift", *name)
+		return fmt.Errorf("--format %q: use xlsx, csv, json, gift, moodle, qti21 or qti30", *name)
 	}
 	g, store, center, err := f.open(ctx)
 	if err != nil {

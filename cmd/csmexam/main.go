@@ -50,8 +50,8 @@ const usage = `csmexam — 客户服务管理师 mock-exam platform
 Usage:
   csmexam serve [--addr 127.0.0.1:8080] [--db DSN]
   csmexam user add --db DSN --role ROLE --center CODE [--name 显示名] USERNAME   (password on stdin)
-  csmexam import --db DSN [--center CODE] [--dry-run] FILE     (.xlsx .csv .json .yaml .gift .xml .txt)
-  csmexam export --db DSN --format xlsx|csv|gift|json [--center CODE] OUT   (OUT - is stdout)
+  csmexam import --db DSN [--center CODE] [--dry-run] [--format moodle|qti21|qti30] FILE   (.xlsx .csv .json .yaml .gift .xml .zip .txt)
+  csmexam export --db DSN --format xlsx|csv|gift|json|moodle|qti21|qti30 [--center CODE] OUT   (OUT - is stdout)
   csmexam backup --db sqlite:PATH OUT          (a consistent copy while servers run)
 
 DSN: sqlite:PATH (default sqlite:data/csmexam.db) or mysql://USER:PASS@tcp(HOST:PORT)/DB?parseTime=true

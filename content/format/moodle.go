@@ -2,6 +2,7 @@ package format
 
 import (
 	"bytes"
+	"encoding/json"
 	"encoding/xml"
 	"errors"
 	"fmt"
@@ -67,6 +68,8 @@ func readMoodleXML(b []byte, syl *Syllabus) (*Result, error) {
 	category := ""
 	root := ""
 	n := 0
+	pending := ""  // the csmexam comment before the next question
+	restParts := 0 // essays still to come of the case just read
 	for {
 		tok, err := dec.Token()
 		if errors.Is(err, io.EOF) {
@@ -75,6 +78,12 @@ func readMoodleXML(b []byte, syl *Syllabus) (*Result, error) {
 		if err != nil {
 			line, _ := dec.InputPos()
 			return nil, content.Invalid("file", "XML 格式错误（第 %d 行）：%s", line, err)
+		}
+		if c, ok := tok.(xml.Comment); ok {
+			if m, ok := strings.CutPrefix(strings.TrimSpace(string(c)), moodleMetaPrefix); ok {
+				pending = m
+			}
+			continue
 		}
 		start, ok := tok.(xml.StartElement)
 		if !ok {
@@ -99,10 +108,25 @@ func readMoodleXML(b []byte, syl *Syllabus) (*Result, error) {
 			category = mq.Category.plainText()
 			continue
 		}
+		meta, rerr := decodeMoodleMeta(pending, line)
+		pending = ""
+		if rerr == nil && mq.Type == "essay" && meta.Part > 1 {
+			// A later part of the case read at its first essay.
+			if restParts == 0 {
+				problems = append(problems, content.RowError{Row: line, Field: "csmexam", Message: fmt.Sprintf("第 %d 小题前面没有它所属案例的第 1 小题", meta.Part)})
+			}
+			restParts = max(0, restParts-1)
+			continue
+		}
+		restParts = max(0, len(meta.Parts)-1)
 		if n++; n > MaxRows {
 			return nil, tooManyRows()
 		}
-		q, rerr := mq.question(line, category, syl)
+		if rerr != nil {
+			problems = append(problems, *rerr)
+			continue
+		}
+		q, rerr := mq.question(line, category, meta, syl)
 		if rerr != nil {
 			problems = append(problems, *rerr)
 			continue
@@ -115,7 +139,7 @@ func readMoodleXML(b []byte, syl *Syllabus) (*Result, error) {
 	return dedupe(items, problems, "stem"), nil
 }
 
-func (mq *moodleQuestion) question(line int, category string, syl *Syllabus) (content.Question, *content.RowError) {
+func (mq *moodleQuestion) question(line int, category string, meta moodleMeta, syl *Syllabus) (content.Question, *content.RowError) {
 	fail := func(field, format string, args ...any) (content.Question, *content.RowError) {
 		return content.Question{}, &content.RowError{Row: line, Field: field, Message: fmt.Sprintf(format, args...)}
 	}
@@ -151,8 +175,21 @@ func (mq *moodleQuestion) question(line int, category string, syl *Syllabus) (co
 				q.Answer = append(q.Answer, key)
 			}
 		}
+	case "essay":
+		if meta.Part != 1 || len(meta.Parts) == 0 {
+			return fail("type", "Moodle 的 essay 题只能作为本系统导出的案例分析题导入（题前带 csmexam 注释）")
+		}
+		q.Type, q.Stem, q.Form, q.Material, q.Parts = content.Case, meta.Stem, meta.Form, meta.Material, meta.Parts
 	default:
 		return fail("type", "不支持 Moodle 的 %s 题型（只导入 multichoice 与 truefalse）", mq.Type)
+	}
+	if meta.Difficulty != 0 {
+		q.Difficulty = meta.Difficulty
+	}
+	q.Source = meta.Source
+	if meta.Unit != "" {
+		unit, err := syl.unit(meta.Unit)
+		return withUnit(q, line, unit, err, syl)
 	}
 	var tags []string
 	for _, t := range mq.Tags {
@@ -170,4 +207,18 @@ func moodleUnit(tags []string, name, category string, syl *Syllabus) (string, er
 		}
 	}
 	return giftUnit("", name, category, syl)
+}
+
+// decodeMoodleMeta reads the csmexam comment before the question at line, if any.
+func decodeMoodleMeta(s string, line int) (moodleMeta, *content.RowError) {
+	var meta moodleMeta
+	if s == "" {
+		return meta, nil
+	}
+	dec := json.NewDecoder(strings.NewReader(s))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&meta); err != nil {
+		return meta, &content.RowError{Row: line, Field: "csmexam", Message: "注释中的题目信息无法读取（" + jsonProblem(err) + "）"}
+	}
+	return meta, nil
 }

@@ -52,11 +52,13 @@ var importers = map[string]func(b []byte, syl *Syllabus) (*Result, error){
 	".txt":  readAiken,
 	".yaml": readPack,
 	".yml":  readPack,
-	".xml":  readMoodleXML,
+	".xml":  readXML,
+	".zip":  readQTIPackage,
 }
 
 // Read reads questions from a file named name; the extension picks the format (.xlsx,
-// .csv, .json, .yaml, .gift, .xml for Moodle XML, .txt for Aiken). Problems with single
+// .csv, .json, .yaml, .gift, .xml for Moodle XML or one QTI item, .zip for a QTI
+// content package, .txt for Aiken). Problems with single
 // rows are in the result; the error is for a file that cannot be read at all, an
 // Invalid *errs.Error on field "file" (too large, a text file not in UTF-8, not a spreadsheet, too
 // many rows).
@@ -64,7 +66,7 @@ func Read(name string, r io.Reader, syl *Syllabus) (*Result, error) {
 	ext := strings.ToLower(filepath.Ext(name))
 	imp, ok := importers[ext]
 	if !ok {
-		return nil, content.Invalid("file", "不支持的文件类型“%s”：请使用 .xlsx、.csv、.json、.yaml、.gift、.xml（Moodle）或 .txt（Aiken）；.xls 请在 Excel 中另存为 .xlsx", ext)
+		return nil, content.Invalid("file", "不支持的文件类型“%s”：请使用 .xlsx、.csv、.json、.yaml、.gift、.xml（Moodle 或 QTI）、.zip（QTI 内容包）或 .txt（Aiken）；.xls 请在 Excel 中另存为 .xlsx", ext)
 	}
 	b, err := readLimited(name, r)
 	if err != nil {

@@ -19,10 +19,13 @@ type Export struct {
 
 // Exports are the formats WriteBank knows.
 var Exports = map[string]Export{
-	"xlsx": {".xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", writeBankXLSX},
-	"csv":  {".csv", "text/csv; charset=utf-8", writeBankCSV},
-	"json": {".json", "application/json", writeBankJSON},
-	"gift": {".gift", "text/plain; charset=utf-8", writeBankGIFT},
+	"xlsx":   {".xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", writeBankXLSX},
+	"csv":    {".csv", "text/csv; charset=utf-8", writeBankCSV},
+	"json":   {".json", "application/json", writeBankJSON},
+	"gift":   {".gift", "text/plain; charset=utf-8", writeBankGIFT},
+	"moodle": {".xml", "application/xml", writeBankMoodleXML},
+	"qti21":  {".zip", "application/zip", writeBankQTI21},
+	"qti30":  {".zip", "application/zip", writeBankQTI30},
 }
 
 // WriteBank writes qs in the named format; an unknown format is an Invalid *errs.Error on
@@ -30,7 +33,7 @@ var Exports = map[string]Export{
 func WriteBank(w io.Writer, format string, qs []content.Question) error {
 	e, ok := Exports[format]
 	if !ok {
-		return content.Invalid("format", "format 必须是 xlsx、csv、json 或 gift，而不是“%s”", format)
+		return content.Invalid("format", "format 必须是 %s，而不是“%s”", exportNames(), format)
 	}
 	return e.write(w, qs)
 }
