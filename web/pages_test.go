@@ -68,7 +68,7 @@ func everyPageRenders(t *testing.T, h *harness) {
 		{"/", "instructor", 200, []string{"题库", "试卷蓝图", "阅卷", "培训中心"}},
 		{"/syllabus", "candidate", 200, []string{"学习大纲", "/syllabus/JC.1", "客户信息管理"}},
 		{"/syllabus/JC.1", "candidate", 200, []string{"data-blueprint=\"practice-JC.1\"", "练习本章", "class=\"text\""}},
-		{"/syllabus/L2.3.1", "candidate", 200, []string{"教材内容待补充"}},
+		{"/syllabus/L2.3.1", "candidate", 200, []string{"客户信息收集", "L2.3.1.1"}}, // a section the second edition filled
 		{"/exam/" + itoa(open.ID), "candidate", 200, []string{"data-attempt=\"" + itoa(open.ID) + "\"", "答题卡", "交卷", "exam.js", "id=\"confirm\""}},
 		{"/exam/" + itoa(done.ID), "candidate", 303, nil},
 		{"/exam/" + itoa(open.ID), "instructor", 403, []string{"只有考生本人可以作答"}},
