@@ -15,7 +15,9 @@ import (
 var (
 	ErrNotFound      = content.ErrNotFound
 	ErrAttemptClosed = errs.New(errs.Conflict, "作答已结束，答案未保存")
-	ErrStaleWrite    = errs.New(errs.Conflict, "这道题已有更新的答案（可能来自另一个窗口），本次保存被拒绝")
+	// ErrAnswerLocked is a practice answer changed after its key was shown.
+	ErrAnswerLocked = errs.New(errs.Conflict, "答案已提交并显示了解析，练习中不能再修改这道题的答案")
+	ErrStaleWrite   = errs.New(errs.Conflict, "这道题已有更新的答案（可能来自另一个窗口），本次保存被拒绝")
 	// ErrNotSubmitted is a review, a grade or a report asked of an attempt still in progress.
 	ErrNotSubmitted = errs.New(errs.Conflict, "作答尚未提交，还没有成绩")
 )

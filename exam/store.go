@@ -47,6 +47,7 @@ type bankSnapshot struct {
 // attemptHead is the immutable part of an attempt that every save needs.
 type attemptHead struct {
 	candidateID int64
+	mode        Mode
 	paper       Paper
 	caseParts   map[int64]int
 }
@@ -165,7 +166,7 @@ func (st *store) head(ctx context.Context, id int64) (*attemptHead, error) {
 		return h, nil
 	}
 	var row attemptRow
-	err := st.db.WithContext(ctx).Select("id, candidate_id, paper").Where("id = ?", id).Take(&row).Error
+	err := st.db.WithContext(ctx).Select("id, candidate_id, mode, paper").Where("id = ?", id).Take(&row).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
 		return nil, notFound(id)
 	}
@@ -176,12 +177,12 @@ func (st *store) head(ctx context.Context, id int64) (*attemptHead, error) {
 	if err := json.Unmarshal([]byte(row.Paper), &paper); err != nil {
 		return nil, fmt.Errorf("attempt %d: paper: %w", id, err)
 	}
-	return st.remember(ctx, id, row.CandidateID, paper)
+	return st.remember(ctx, id, row.CandidateID, Mode(row.Mode), paper)
 }
 
 // remember caches the head of attempt id.
-func (st *store) remember(ctx context.Context, id, candidate int64, paper Paper) (*attemptHead, error) {
-	h := &attemptHead{candidateID: candidate, paper: paper, caseParts: map[int64]int{}}
+func (st *store) remember(ctx context.Context, id, candidate int64, mode Mode, paper Paper) (*attemptHead, error) {
+	h := &attemptHead{candidateID: candidate, mode: mode, paper: paper, caseParts: map[int64]int{}}
 	qs, err := st.questions(ctx, &h.paper)
 	if err != nil {
 		return nil, err
