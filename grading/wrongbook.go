@@ -273,7 +273,9 @@ func (s *Service) PracticeReasons(ctx context.Context, a *exam.Attempt) (map[int
 	}
 	out := map[int64]string{}
 	for _, e := range append(book.Wrong, book.Unanswered...) {
-		out[e.QuestionID] = e.Reason
+		if _, _, ok := a.Paper.ItemOf(e.QuestionID); ok {
+			out[e.QuestionID] = e.Reason
+		}
 	}
 	return out, nil
 }
