@@ -1,0 +1,91 @@
+package web_test
+
+import (
+	"testing"
+
+	"github.com/chromedp/chromedp"
+
+	"github.com/csmexam/csmexam/exam"
+)
+
+// mockWithGaps sits a full L2 theory mock through the API as candidate: the first
+// wrong questions answered wrong, the next right ones answered right, the rest left
+// unanswered, and submits it. It returns the attempt's id and its questions in order.
+func (h *harness) mockWithGaps(wrong, right int) (int64, []questionJSON) {
+	h.t.Helper()
+	a, path := h.startAndPath("candidate", exam.L2Theory)
+	qs := a.questions()
+	for i, q := range qs[:wrong+right] {
+		choice := h.keyOf(q.ID)
+		if i < wrong {
+			choice = h.missOf(q.ID, q.Options)
+		}
+		if s, b := h.do("PUT", path+"/answers/"+itoa(q.ID), "candidate", map[string]any{"choice": choice}); s != 200 {
+			h.t.Fatalf("answer %d: %d %s", q.ID, s, b)
+		}
+	}
+	if s, b := h.do("POST", path+"/submit", "candidate", nil); s != 200 {
+		h.t.Fatalf("submit: %d %s", s, b)
+	}
+	return a.ID, qs
+}
+
+// TestBrowserResultPage: the result page of a 180-question mock with 20 wrong answers,
+// 3 right and the rest unanswered, on a phone and a desktop: summary first, the chapter
+// chart with its table for screen readers, the index, only the wrong answers by default,
+// collapsed until opened, and the unanswered or all of them on request.
+func TestBrowserResultPage(t *testing.T) {
+	b := newBrowser(t)
+	id, qs := b.h.mockWithGaps(20, 3)
+	b.login("candidate")
+	b.viewport(360, 740, true)
+	b.open("/attempts/" + itoa(id) + "/result")
+	b.until("the result page", `!!document.querySelector("#score")`)
+	wrongOnly := eval[int](b, `document.documentElement.scrollHeight`)
+	if !eval[bool](b, `document.querySelector("#summary").getBoundingClientRect().top < document.querySelector("#chapter-chart").getBoundingClientRect().top &&
+		document.querySelector("#chapter-chart").getBoundingClientRect().top < document.querySelector("#index").getBoundingClientRect().top &&
+		document.querySelector("#index").getBoundingClientRect().top < document.querySelector("#review-list").getBoundingClientRect().top`) {
+		t.Fatal("the result page is not summary, chart, index, review in that order")
+	}
+	if got := eval[string](b, `document.querySelector(".tally").innerText`); got != "答对 3 · 答错 20 · 未作答 157" {
+		t.Fatalf("tally %q", got)
+	}
+	// The chart is drawn on the server, hidden from screen readers, which read the table.
+	if !eval[bool](b, `document.querySelectorAll("#chapter-chart .chart-bar").length > 3 && document.querySelector("#chapter-chart").getAttribute("aria-hidden") === "true" &&
+		document.querySelectorAll(".sr-only table tbody tr").length === document.querySelectorAll("#chapter-chart .chart-bar").length &&
+		document.querySelector(".sr-only").getBoundingClientRect().width <= 1`) {
+		t.Fatalf("chapter chart or its table for screen readers: %v", eval[[]float64](b, `[document.querySelectorAll("#chapter-chart .chart-bar").length, document.querySelectorAll(".sr-only table tbody tr").length, document.querySelector(".sr-only").getBoundingClientRect().width]`))
+	}
+	// The index: every question, coloured by outcome.
+	counts := eval[map[string]int](b, `({all: document.querySelectorAll(".index-cells .cell").length, right: document.querySelectorAll(".index-cells .cell.right").length,
+		wrong: document.querySelectorAll(".index-cells .cell.wrong").length, unanswered: document.querySelectorAll(".index-cells .cell.unanswered").length})`)
+	if counts["all"] != len(qs) || counts["right"] != 3 || counts["wrong"] != 20 || counts["unanswered"] != len(qs)-23 {
+		t.Fatalf("index cells: %v", counts)
+	}
+	if eval[string](b, `getComputedStyle(document.querySelector(".index-cells .cell.wrong")).backgroundColor`) == eval[string](b, `getComputedStyle(document.querySelector(".index-cells .cell.right")).backgroundColor`) {
+		t.Fatal("wrong and right cells look the same")
+	}
+	// Only the wrong answers by default, collapsed.
+	if n := eval[int](b, `document.querySelectorAll("#review-list details.wrong").length`); n != 20 || eval[int](b, `document.querySelectorAll("#review-list details").length`) != 20 ||
+		eval[int](b, `document.querySelectorAll("#review-list details[open]").length`) != 0 ||
+		eval[string](b, `document.querySelector(".filters-nav [aria-current]").dataset.show`) != "wrong" {
+		t.Fatalf("the default filter shows %d wrong items", n)
+	}
+	b.shoot("result-wrong-only")
+	b.viewport(360, 740, true)
+	// Opening one shows the options, the two answers and the explanation.
+	b.steps("open the first item", chromedp.Click(chromedp.CSS(`#review-list details summary`)))
+	b.until("the item open", `document.querySelector("#review-list details").open && document.querySelector("#review-list details .review-options li.key") !== null`)
+	b.shoot("result-item-open")
+	b.viewport(360, 740, true)
+	// An unanswered question from the index: the page switches to all and opens it.
+	b.steps("index cell of an unanswered question", chromedp.Click(chromedp.CSS(`.index-cells .cell[data-n="100"]`)))
+	b.until("question 100 open", `location.search === "?show=all" && location.hash === "#q100" && document.querySelector("#q100 details").open`)
+	all := eval[int](b, `document.documentElement.scrollHeight`)
+	if n := eval[int](b, `document.querySelectorAll("#review-list details").length`); n != len(qs) {
+		t.Fatalf("all shows %d items", n)
+	}
+	b.open("/attempts/" + itoa(id) + "/result?show=unanswered")
+	b.until("the unanswered", `document.querySelectorAll("#review-list details.unanswered").length === 157 && document.querySelectorAll("#review-list details").length === 157`)
+	t.Logf("%d questions; page height at 360 px: %d px wrong only (default), %d px all (collapsed)", len(qs), wrongOnly, all)
+}
