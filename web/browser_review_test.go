@@ -73,6 +73,9 @@ func TestBrowserResultPage(t *testing.T) {
 	}
 	b.shoot("result-wrong-only")
 	b.viewport(360, 740, true)
+	eval[bool](b, `document.querySelector("#chapters-title").scrollIntoView(), true`)
+	b.shoot("result-chart-index")
+	b.viewport(360, 740, true)
 	// Opening one shows the options, the two answers and the explanation.
 	b.steps("open the first item", chromedp.Click(chromedp.CSS(`#review-list details summary`)))
 	b.until("the item open", `document.querySelector("#review-list details").open && document.querySelector("#review-list details .review-options li.key") !== null`)
