@@ -75,7 +75,8 @@ func TestBrowserResultPage(t *testing.T) {
 		eval[string](b, `document.querySelector(".filters-nav [aria-current]").dataset.show`) != "wrong" {
 		t.Fatalf("the default filter shows %d wrong items", n)
 	}
-	b.shoot("result-wrong-only")
+	b.shoot("result-wrong-only") // ends at 1280 px
+	desktop := eval[int](b, `document.documentElement.scrollHeight`)
 	b.viewport(360, 740, true)
 	eval[bool](b, `document.querySelector("#chapters-title").scrollIntoView(), true`)
 	b.shoot("result-chart-index")
@@ -94,7 +95,7 @@ func TestBrowserResultPage(t *testing.T) {
 	}
 	b.open("/attempts/" + itoa(id) + "/result?show=unanswered")
 	b.until("the unanswered", `document.querySelectorAll("#review-list details.unanswered").length === 157 && document.querySelectorAll("#review-list details").length === 157`)
-	t.Logf("%d questions; page height at 360 px: %d px wrong only (default), %d px all (collapsed)", len(qs), wrongOnly, all)
+	t.Logf("%d questions; page height: %d px at 360 px and %d px at 1280 px wrong only (the default), %d px at 360 px all (collapsed)", len(qs), wrongOnly, desktop, all)
 }
 
 // TestBrowserWrongBookAndPracticeLock: after a quick quiz with 3 wrong answers, 2 right
