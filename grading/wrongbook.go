@@ -29,7 +29,7 @@ type WrongEntry struct {
 	LastAttempt  int64        `json:"last_attempt"`
 	LastAt       time.Time    `json:"last_at"`
 	// The spaced review of a wrong question (mastery.Review): right answers in a row in
-	// separate sittings since the last miss, and when it is due again.
+	// separate practices since the last miss, and when it is due again.
 	RightInRow int       `json:"right_in_row"`
 	Due        time.Time `json:"due"`
 	IsDue      bool      `json:"is_due"`
@@ -47,9 +47,9 @@ type Book struct {
 // result) into their 错题本 at now:
 //   - a choice question answered wrong (anywhere) enters the book, or starts its review
 //     again, and leaves the 未作答 list;
-//   - answered right, it leaves the 未作答 list, and in the book takes one step of SM-2
-//     review (mastery.Review); mastery.Graduation right answers in a row, in separate
-//     sittings, take it out;
+//   - answered right, it leaves the 未作答 list, and in a practice takes one step of
+//     the book's SM-2 review (mastery.Review): mastery.Graduation right answers in a row,
+//     in separate practices, take it out (a right answer in an exam leaves it as it is);
 //   - left unanswered in a submitted exam, it goes to the 未作答 list unless it is in the
 //     book; unanswered in a practice, it adds nothing, and neither does an abandoned
 //     attempt;
@@ -96,7 +96,7 @@ func WrongBook(attempts []exam.Attempt, questions map[content.Ref]*content.Quest
 					}
 				case is.Correct:
 					delete(unanswered, q.ID)
-					if e != nil {
+					if e != nil && a.Mode == exam.ModePractice {
 						var graduated bool
 						if e.review, graduated = e.review.Answer(true, at); graduated {
 							delete(wrong, q.ID)

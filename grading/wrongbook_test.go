@@ -76,6 +76,11 @@ func TestWrongBookRules(t *testing.T) {
 	if b := grading.WrongBook([]exam.Attempt{mock, p1, p2, p3, p4}, qs, titles, time.Time{}, *p4.SubmittedAt); len(b.Wrong) != 0 {
 		t.Fatalf("right in two separate practices, still in the book: %+v", b.Wrong)
 	}
+	// A right answer in an exam is no review: the question stays where it was.
+	exam2 := sitting(t, 58, exam.ModeExam, 5, map[int64]exam.Answer{1: right1})
+	if b := grading.WrongBook([]exam.Attempt{mock, p1, p2, p3, exam2}, qs, titles, time.Time{}, *exam2.SubmittedAt); len(b.Wrong) != 1 || b.Wrong[0].RightInRow != 1 {
+		t.Fatalf("after a right answer in an exam: %+v", b.Wrong)
+	}
 	// Wrong in a practice enters the book too, and takes the question off 未作答.
 	p5 := sitting(t, 57, exam.ModePractice, 1, map[int64]exam.Answer{2: {Choice: []string{"C"}}})
 	b = grading.WrongBook([]exam.Attempt{mock, p5}, qs, titles, time.Time{}, *p5.SubmittedAt)
@@ -89,7 +94,7 @@ func TestWrongBookRules(t *testing.T) {
 func TestWrongBookDueFirst(t *testing.T) {
 	in := reviewedAttempt()
 	mock := sitting(t, 60, exam.ModeExam, 0, map[int64]exam.Answer{1: {Choice: []string{"B"}}})
-	miss2 := sitting(t, 61, exam.ModeExam, 2, map[int64]exam.Answer{1: {Choice: []string{"A"}}, 2: {Choice: []string{"A"}}})
+	miss2 := sitting(t, 61, exam.ModePractice, 2, map[int64]exam.Answer{1: {Choice: []string{"A"}}, 2: {Choice: []string{"A"}}})
 	// Day 2: q1 was answered right (due day 3), q2 missed (due at once).
 	b := grading.WrongBook([]exam.Attempt{mock, miss2}, in.Questions, in.Titles, time.Time{}, *miss2.SubmittedAt)
 	if len(b.Wrong) != 2 || b.Wrong[0].QuestionID != 2 || !b.Wrong[0].IsDue || b.Wrong[1].QuestionID != 1 || b.Wrong[1].IsDue {
