@@ -129,7 +129,7 @@ func (s *Service) insertAttempt(ctx context.Context, v Viewer, slot string, bp *
 	a.ID = row.ID
 	// The first saves of a class follow its starts: have the head ready for them. The
 	// attempt exists whatever happens here; a head not kept is read on the first save.
-	_ = s.store.remember(ctx, a.ID, v.UserID, paper, len(row.Paper))
+	_ = s.store.remember(ctx, a.ID, v.UserID, mode, paper, len(row.Paper))
 	return a, nil
 }
 
@@ -179,7 +179,9 @@ type Writer struct {
 // After the close of the attempt (deadline plus grace) or after submit it is
 // ErrAttemptClosed and nothing is stored; when w's session has ended (logout, a disabled
 // account) it is account.ErrUnauthorized and nothing is stored. A question not on the
-// paper is ErrNotFound; a malformed answer a *content.ValidationError.
+// paper is ErrNotFound; a malformed answer a *content.ValidationError. In practice, a
+// choice question's answer locks once stored (its key is then shown): a different answer
+// is ErrAnswerLocked.
 func (s *Service) Save(ctx context.Context, w Writer, attemptID, questionID int64, a Answer) (time.Time, error) {
 	h, err := s.store.head(ctx, attemptID, w.Candidate) // only the candidate saves answers
 	if err != nil {
@@ -196,6 +198,11 @@ func (s *Service) Save(ctx context.Context, w Writer, attemptID, questionID int6
 	if err != nil {
 		return time.Time{}, fmt.Errorf("attempt %d: %w", attemptID, err)
 	}
+	if h.mode == ModePractice && sec.Type != content.Case {
+		if at, same, err := s.lockedAnswer(ctx, attemptID, questionID, &a); err != nil || same {
+			return at, err
+		}
+	}
 	now := s.now().UTC().Truncate(time.Microsecond)
 	live, err := s.liveSession(w, now)
 	if err != nil {
@@ -211,6 +218,28 @@ func (s *Service) Save(ctx context.Context, w Writer, attemptID, questionID int6
 		return now, nil
 	}
 	return s.explainUnsaved(ctx, save, live)
+}
+
+// lockedAnswer checks a practice answer to a choice question against the stored one: a
+// stored choice was revealed, so another choice is ErrAnswerLocked, and the same choice
+// again (a retry) is the stored answer (same true, with its time). The check precedes the
+// write: only two windows of one candidate saving the same question at once could both
+// pass it.
+func (s *Service) lockedAnswer(ctx context.Context, attemptID, questionID int64, a *Answer) (time.Time, bool, error) {
+	stored, err := s.store.storedAnswer(ctx, attemptID, questionID)
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return time.Time{}, false, nil
+	}
+	if err != nil {
+		return time.Time{}, false, fmt.Errorf("save answer: %w", err)
+	}
+	if stored.Choice == "" {
+		return time.Time{}, false, nil
+	}
+	if stored.Choice == strings.Join(a.Choice, ",") {
+		return stored.SavedAt, true, nil
+	}
+	return time.Time{}, false, ErrAnswerLocked
 }
 
 // liveSession is the condition w's save proves its session with; nil when w names none.

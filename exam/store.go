@@ -47,6 +47,7 @@ type bankSnapshot struct {
 // attemptHead is the immutable part of an attempt that every save needs.
 type attemptHead struct {
 	candidateID int64
+	mode        Mode
 	paper       Paper
 	caseParts   map[int64]int
 }
@@ -176,7 +177,7 @@ func (st *store) head(ctx context.Context, id, candidate int64) (*attemptHead, e
 		return h, nil
 	}
 	var row attemptRow
-	err := st.db.WithContext(ctx).Select("id, candidate_id, status, paper").
+	err := st.db.WithContext(ctx).Select("id, candidate_id, status, mode, paper").
 		Where("id = ? AND candidate_id = ?", id, candidate).Take(&row).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
 		return nil, notFound(id)
@@ -188,7 +189,7 @@ func (st *store) head(ctx context.Context, id, candidate int64) (*attemptHead, e
 	if err := json.Unmarshal([]byte(row.Paper), &paper); err != nil {
 		return nil, fmt.Errorf("attempt %d: paper: %w", id, err)
 	}
-	h, err := st.newHead(ctx, candidate, paper)
+	h, err := st.newHead(ctx, candidate, Mode(row.Mode), paper)
 	if err != nil {
 		return nil, err
 	}
@@ -200,8 +201,8 @@ func (st *store) head(ctx context.Context, id, candidate int64) (*attemptHead, e
 
 // remember caches the head of the new open attempt id, whose paper's JSON is paperJSON
 // bytes long.
-func (st *store) remember(ctx context.Context, id, candidate int64, paper Paper, paperJSON int) error {
-	h, err := st.newHead(ctx, candidate, paper)
+func (st *store) remember(ctx context.Context, id, candidate int64, mode Mode, paper Paper, paperJSON int) error {
+	h, err := st.newHead(ctx, candidate, mode, paper)
 	if err != nil {
 		return err
 	}
@@ -212,8 +213,8 @@ func (st *store) remember(ctx context.Context, id, candidate int64, paper Paper,
 // forget drops attempt id's head: it has closed.
 func (st *store) forget(id int64) { st.heads.remove(id) }
 
-func (st *store) newHead(ctx context.Context, candidate int64, paper Paper) (*attemptHead, error) {
-	h := &attemptHead{candidateID: candidate, paper: paper, caseParts: map[int64]int{}}
+func (st *store) newHead(ctx context.Context, candidate int64, mode Mode, paper Paper) (*attemptHead, error) {
+	h := &attemptHead{candidateID: candidate, mode: mode, paper: paper, caseParts: map[int64]int{}}
 	qs, err := st.questions(ctx, &h.paper)
 	if err != nil {
 		return nil, err

@@ -70,27 +70,3 @@ func TestBuildReport(t *testing.T) {
 		t.Fatalf("verify code %s", r.VerifyCode)
 	}
 }
-
-func TestWrongBookKeepsQuestionsUntilAnsweredRight(t *testing.T) {
-	in := reviewedAttempt()
-	first := *in.Attempt
-	// A second sitting: q1 now wrong, q2 right.
-	again := first
-	again.ID = 43
-	later := first.SubmittedAt.Add(24 * time.Hour)
-	again.SubmittedAt = &later
-	in2 := in.GradeInput
-	in2.Attempt = &again
-	in2.Answers = map[int64]exam.Answer{1: {Choice: []string{"B"}}, 2: {Choice: []string{"B"}}}
-	res := grading.Rescore(in2, in.Review)
-	again.Result = &res
-	book := grading.WrongBook([]exam.Attempt{first, again}, in.Questions, in.Titles)
-	if len(book) != 1 || book[0].QuestionID != 1 || book[0].Count != 1 || book[0].Unanswered || book[0].LastAttempt != 43 ||
-		book[0].Chapter != "JC.1" || book[0].ChapterTitle != "客户服务概述" || !book[0].LastAt.Equal(later) {
-		t.Fatalf("book: %+v", book)
-	}
-	book = grading.WrongBook([]exam.Attempt{first}, in.Questions, in.Titles)
-	if len(book) != 1 || book[0].QuestionID != 2 || !book[0].Unanswered {
-		t.Fatalf("book after the first sitting: %+v", book)
-	}
-}

@@ -41,7 +41,7 @@ func TestGradesLiveInTheDatabase(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		if v, err := db.Version(ctx, g, "grading"); err != nil || v != 1 {
+		if v, err := db.Version(ctx, g, "grading"); err != nil || v != 2 {
 			t.Fatalf("grading schema version %d, %v", v, err)
 		}
 		p, err := pack.Bundled()

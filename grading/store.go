@@ -37,6 +37,13 @@ var migrations = []db.Migration{
 		// The structs' names give the table names.
 		return db.CreateTables(tx, &caseGrade{}, &regrade{})
 	}},
+	{Version: 2, Name: "the 错题本's cleared 未作答 list", Up: func(tx *gorm.DB) error {
+		type wrongbookClear struct {
+			CandidateID         int64 `gorm:"primaryKey;autoIncrement:false"`
+			UnansweredClearedAt time.Time
+		}
+		return db.CreateTables(tx, &wrongbookClear{})
+	}},
 }
 
 type caseGradeRow struct {
@@ -63,3 +70,11 @@ type regradeRow struct {
 }
 
 func (regradeRow) TableName() string { return "regrades" }
+
+// wrongBookClearRow is when a candidate last cleared their 未作答 list.
+type wrongBookClearRow struct {
+	CandidateID         int64 `gorm:"primaryKey"`
+	UnansweredClearedAt time.Time
+}
+
+func (wrongBookClearRow) TableName() string { return "wrongbook_clears" }

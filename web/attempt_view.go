@@ -27,6 +27,8 @@ type attemptView struct {
 	Sections   []sectionView          `json:"sections"`
 	Answers    map[string]exam.Answer `json:"answers"`
 	Result     *exam.Result           `json:"result,omitempty"`
+	// Reasons says why a practice of the 错题本 took each question, by question id.
+	Reasons map[string]string `json:"reasons,omitempty"`
 }
 
 type sectionView struct {
@@ -77,6 +79,16 @@ func (s *Server) attemptView(ctx context.Context, a *exam.Attempt) (*attemptView
 		MaxScore: a.Rules.MaxScore, PassScore: a.Rules.PassScore, Answers: make(map[string]exam.Answer, len(answers)), Result: a.Result}
 	for id, ans := range answers {
 		v.Answers[strconv.FormatInt(id, 10)] = ans
+	}
+	reasons, err := s.Grades.PracticeReasons(ctx, a)
+	if err != nil {
+		return nil, err
+	}
+	for id, r := range reasons {
+		if v.Reasons == nil {
+			v.Reasons = make(map[string]string, len(reasons))
+		}
+		v.Reasons[strconv.FormatInt(id, 10)] = r
 	}
 	for _, sec := range a.Paper.Sections {
 		sv := sectionView{Type: sec.Type, Title: sec.Title(), PointsEach: sec.PointsEach}

@@ -22,14 +22,25 @@ type attemptJSON struct {
 	Sections []struct {
 		Type       content.Type
 		PointsEach content.Points `json:"points_each"`
-		Questions  []struct {
-			ID      int64
-			Type    content.Type
-			Options []content.Option
-			Key     []string `json:"answer_key"`
-		}
+		Questions  []questionJSON
 	}
 	Answers map[string]exam.Answer
+}
+
+type questionJSON struct {
+	ID      int64
+	Type    content.Type
+	Options []content.Option
+	Key     []string `json:"answer_key"`
+}
+
+// questions lists the paper's questions in order, across its sections.
+func (a attemptJSON) questions() []questionJSON {
+	var out []questionJSON
+	for _, s := range a.Sections {
+		out = append(out, s.Questions...)
+	}
+	return out
 }
 
 func TestBlueprintsAPI(t *testing.T) {

@@ -347,9 +347,11 @@ func TestBrowserCandidateExam(t *testing.T) {
 	if a := b.serverAttempt(id); a.Status != string(exam.Graded) && a.Status != string(exam.Submitted) {
 		t.Fatalf("attempt status %s after submit", a.Status)
 	}
-	if n := eval[int](b, `document.querySelectorAll(".review-item").length`); n != 10 {
-		t.Fatalf("the review shows %d questions", n)
+	if n := eval[int](b, `document.querySelectorAll(".index-cells .cell").length`); n != 10 {
+		t.Fatalf("the index shows %d questions", n)
 	}
+	b.open("/attempts/" + itoa(id) + "/result?show=all")
+	b.until("all of the review", `document.querySelectorAll(".review-item").length === 10`)
 	if !eval[bool](b, `!!document.querySelector(".review-item .explanation")`) {
 		t.Fatal("the review shows no explanation")
 	}
@@ -365,13 +367,13 @@ func TestBrowserCandidateExam(t *testing.T) {
 	b.open("/")
 	b.until("the history", `document.body.innerText.includes("历史成绩") && !!document.querySelector('a[href="/attempts/`+itoa(id)+`/result"]')`)
 
-	// The five unanswered questions (and any wrong ones) are in the 错题本, counted by
-	// chapter; practising them opens an untimed paper of them.
-	b.until("the wrong-answer book", `!document.querySelector("#wrongbook").hidden && Number(document.querySelector("#wrongbook-count").textContent) >= 5 && document.querySelectorAll("#wrongbook-list li[data-chapter]").length > 0`)
-	b.steps("scroll to the book", chromedp.ScrollIntoView(chromedp.ID("wrongbook")))
+	// The five unanswered questions are on the 未作答 list (any wrong ones in the 错题本);
+	// practising them opens an untimed paper of them.
+	b.until("the unanswered list", `!document.querySelector("#unanswered").hidden && document.querySelector("#unanswered-count").textContent === "5"`)
+	b.steps("scroll to the list", chromedp.ScrollIntoView(chromedp.ID("unanswered")))
 	b.shoot("dashboard-wrongbook")
-	b.steps("practise the wrong answers", chromedp.Click(chromedp.ID("wrongbook-practice")))
-	b.until("the practice of wrong answers", `location.pathname.startsWith("/exam/") && document.querySelector("#timer").hidden && document.querySelectorAll("#sheet-cells .cell").length >= 5`)
+	b.steps("practise the unanswered", chromedp.Click(chromedp.ID("unanswered-practice")))
+	b.until("the practice of the unanswered", `location.pathname.startsWith("/exam/") && document.querySelector("#timer").hidden && document.querySelectorAll("#sheet-cells .cell").length === 5`)
 }
 
 // TestBrowserTimerAutoSubmits: the countdown runs on the server's clock (here more than

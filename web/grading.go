@@ -23,6 +23,7 @@ func (s *Server) registerGradingRoutes(r fiber.Router) {
 	r.Post("/grading/accept", s.authenticate, staff, s.acceptSuggestions)
 	r.Get("/wrongbook", s.authenticate, s.wrongBook)
 	r.Post("/wrongbook/practice", s.authenticate, s.practiceWrong)
+	r.Delete("/wrongbook/unanswered", s.authenticate, s.clearUnanswered)
 	// No login: whoever holds a printed report (an employer, say) checks it.
 	r.Get("/reports/verify/:code", s.verifyReport)
 }
@@ -102,16 +103,26 @@ func (s *Server) regradeQuestion(c *fiber.Ctx) error {
 }
 
 func (s *Server) wrongBook(c *fiber.Ctx) error {
-	list, err := s.Grades.WrongBook(c.UserContext(), viewer(c), utils.CopyString(c.Query("chapter")))
+	book, err := s.Grades.WrongBook(c.UserContext(), viewer(c), utils.CopyString(c.Query("chapter")))
 	if err != nil {
 		return err
 	}
-	return c.JSON(fiber.Map{"items": list})
+	return c.JSON(book)
 }
 
+func (s *Server) clearUnanswered(c *fiber.Ctx) error {
+	if err := s.Grades.ClearUnanswered(c.UserContext(), viewer(c)); err != nil {
+		return err
+	}
+	return c.SendStatus(fiber.StatusNoContent)
+}
+
+// practiceRequest starts a practice of the 错题本: of its wrong questions (list "wrong"
+// or empty) or of its 未作答 list ("unanswered").
 type practiceRequest struct {
 	Chapter string `json:"chapter"`
 	Count   int    `json:"count"`
+	List    string `json:"list"`
 }
 
 // defaultPracticeCount is a 错题本 practice's size when the request names none.
@@ -122,7 +133,10 @@ func (s *Server) practiceWrong(c *fiber.Ctx) error {
 	if err := decodeJSON(c, &req); err != nil {
 		return err
 	}
-	a, err := s.Grades.PracticeWrong(c.UserContext(), viewer(c), req.Chapter, req.Count)
+	if req.List != "" && req.List != "wrong" && req.List != "unanswered" {
+		return content.Invalid("list", "list 必须是 wrong 或 unanswered")
+	}
+	a, err := s.Grades.PracticeWrong(c.UserContext(), viewer(c), req.Chapter, req.Count, req.List == "unanswered")
 	if err != nil {
 		return err
 	}

@@ -6,6 +6,7 @@ import (
 	"github.com/csmexam/csmexam/content/errs"
 	"github.com/csmexam/csmexam/exam"
 	"github.com/gofiber/fiber/v2"
+	"github.com/gofiber/fiber/v2/utils"
 )
 
 // visibleAttempt loads the attempt named by :id as the current user may see it.
@@ -33,15 +34,6 @@ func (s *Server) examPage(c *fiber.Ctx) error {
 	return s.render(c, fiber.StatusOK, "exam", a.Rules.Title, a)
 }
 
-// resultItem is one question of the review: what was asked, answered and scored.
-type resultItem struct {
-	N        int
-	Q        questionView
-	Answer   exam.Answer
-	Score    *exam.ItemScore
-	Answered bool
-}
-
 func (s *Server) resultPage(c *fiber.Ctx) error {
 	a, err := s.visibleAttempt(c)
 	if err != nil {
@@ -54,18 +46,5 @@ func (s *Server) resultPage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	scores := map[int64]*exam.ItemScore{}
-	if a.Result != nil {
-		for i := range a.Result.Items {
-			scores[a.Result.Items[i].QuestionID] = &a.Result.Items[i]
-		}
-	}
-	var items []resultItem
-	for _, sec := range v.Sections {
-		for _, q := range sec.Questions {
-			ans, answered := v.Answers[fmt.Sprint(q.ID)]
-			items = append(items, resultItem{N: len(items) + 1, Q: q, Answer: ans, Answered: answered, Score: scores[q.ID]})
-		}
-	}
-	return s.render(c, fiber.StatusOK, "result", a.Rules.Title+" 成绩", fiber.Map{"Attempt": v, "Items": items})
+	return s.render(c, fiber.StatusOK, "result", a.Rules.Title+" 成绩", buildReview(v, utils.CopyString(c.Query("show"))))
 }

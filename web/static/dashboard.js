@@ -62,25 +62,53 @@
   }
 
   const wrongbook = document.getElementById('wrongbook');
+  const unanswered = document.getElementById('unanswered');
   if (wrongbook) {
     csm.optional(wrongbook, '/api/v1/wrongbook').then(function (data) {
       const items = (data && data.items) || [];
       wrongbook.hidden = items.length === 0;
       document.getElementById('wrongbook-count').textContent = String(items.length);
+      document.getElementById('wrongbook-due').textContent = String(items.filter(function (w) { return w.is_due; }).length);
       // Count per chapter, in the order of the syllabus codes.
       const chapters = {};
       items.forEach(function (w) {
-        const c = chapters[w.chapter] || (chapters[w.chapter] = { code: w.chapter, title: w.chapter_title, n: 0 });
+        const c = chapters[w.chapter] || (chapters[w.chapter] = { code: w.chapter, title: w.chapter_title, n: 0, due: 0 });
         c.n++;
+        if (w.is_due) c.due++;
       });
       const list = document.getElementById('wrongbook-list');
       Object.keys(chapters).sort(function (a, b) { return a.localeCompare(b, 'en', { numeric: true }); }).forEach(function (code) {
         const c = chapters[code];
         list.appendChild(el('li', { 'data-chapter': code },
-          el('span', null, code + ' ' + c.title, el('span', { className: 'muted' }, c.n + ' 道错题')),
+          el('span', null, c.title, el('span', { className: 'muted' }, c.n + ' 道错题' + (c.due ? '，' + c.due + ' 道该复习' : ''))),
           startButton('练习本章错题', '', '/api/v1/wrongbook/practice', { chapter: code }, 'wrongbook-error')));
       });
+      const rest = (data && data.unanswered) || [];
+      unanswered.hidden = rest.length === 0;
+      document.getElementById('unanswered-count').textContent = String(rest.length);
     });
     starts(document.getElementById('wrongbook-practice'), '/api/v1/wrongbook/practice', {}, 'wrongbook-error');
+    starts(document.getElementById('unanswered-practice'), '/api/v1/wrongbook/practice', { list: 'unanswered' }, 'unanswered-error');
+    // Clearing asks once more: the second press within a few seconds clears.
+    const clear = document.getElementById('unanswered-clear');
+    let armedUntil = 0;
+    clear.addEventListener('click', async function () {
+      if (Date.now() > armedUntil) {
+        armedUntil = Date.now() + 5000;
+        clear.classList.add('armed');
+        clear.textContent = '再点一次确认清空';
+        setTimeout(function () { clear.classList.remove('armed'); clear.textContent = '清空'; }, 5000);
+        return;
+      }
+      clear.disabled = true;
+      try {
+        const res = await csm.api('DELETE', '/api/v1/wrongbook/unanswered');
+        if (res.ok) { unanswered.hidden = true; return; }
+        csm.showError('unanswered-error', csm.message(res, '未能清空'));
+      } catch (e) {
+        csm.showError('unanswered-error', '网络不通，请检查网络后重试');
+      }
+      clear.disabled = false;
+    });
   }
 })();

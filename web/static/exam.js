@@ -187,7 +187,8 @@
       if (fresh.ok) {
         const a = fresh.data.answers[qid];
         if (a) answers[qid] = a;
-        status[qid] = { state: 'saved', at: a && a.saved_at, text: '已采用另一窗口更新的答案' };
+        // In practice a revealed answer is locked: the server keeps the first one.
+        status[qid] = { state: 'saved', at: a && a.saved_at, text: practice ? csm.message(res, '答案已锁定') : '已采用另一窗口更新的答案' };
         if (items[current] && String(items[current].q.id) === qid) show(current);
         return;
       }
@@ -227,7 +228,7 @@
           it.q.answer_key = q.answer_key;
           it.q.explanation = q.explanation;
           it.q.reference = q.reference;
-          if (items[current] === it) paintReveal(it);
+          if (items[current] === it) show(current); // locks the answer and marks it
         });
       });
     } catch (e) { /* the key shows on the next answer */ }
@@ -257,6 +258,8 @@
       el('span', null, '第 ' + it.n + ' / ' + items.length + ' 题 · ' + it.section.title + '（' + it.section.points_each + ' 分）'),
       el('span', { className: 'q-status', id: 'q-status' })));
     if (q.material) box.appendChild(el('div', { className: 'material' }, q.material));
+    const reason = attempt.reasons && attempt.reasons[qid];
+    if (reason) box.appendChild(el('p', { className: 'reason' }, '选题原因：' + reason));
     box.appendChild(el('p', { className: 'stem' }, q.stem));
     const a = answers[qid] || {};
     if (q.type === 'case') {
@@ -276,18 +279,32 @@
       });
     } else {
       const multiple = q.type === 'multiple';
+      // In practice an answer locks once its key is shown (the server refuses a change),
+      // and a multiple choice is sent by its own button, not at the first tick.
+      const locked = practice && !!q.answer_key && isAnswered(qid);
+      const confirmed = !practice || !multiple;
       const list = el('div', { className: 'options', role: multiple ? 'group' : 'radiogroup' });
+      const chosen = function () { return Array.from(list.querySelectorAll('input:checked')).map(function (x) { return x.value; }); };
       q.options.forEach(function (o, k) {
-        const input = el('input', { type: multiple ? 'checkbox' : 'radio', name: 'q' + qid, value: o.key,
-          checked: !!(a.choice && a.choice.indexOf(o.key) >= 0) });
+        const picked = !!(a.choice && a.choice.indexOf(o.key) >= 0);
+        const input = el('input', { type: multiple ? 'checkbox' : 'radio', name: 'q' + qid, value: o.key, checked: picked, disabled: locked });
         input.addEventListener('change', function () {
-          const choice = Array.from(list.querySelectorAll('input:checked')).map(function (x) { return x.value; });
-          record(qid, { choice: choice });
+          if (confirmed) record(qid, { choice: chosen() });
+          else confirmButton.disabled = chosen().length === 0;
         });
         const text = q.type === 'truefalse' ? o.text : LETTERS[k] + '. ' + o.text;
-        list.appendChild(el('label', { className: 'option' }, input, el('span', null, text)));
+        const inKey = locked && q.answer_key.indexOf(o.key) >= 0;
+        const mark = inKey ? (picked ? '  ✓ 正确答案，你选了' : '  ✓ 正确答案') : (locked && picked ? '  ✗ 你的选择' : '');
+        list.appendChild(el('label', { className: 'option' + (inKey ? ' key' : '') + (locked && picked && !inKey ? ' miss' : '') }, input,
+          el('span', null, text, mark ? el('strong', { className: 'mark' }, mark) : '')));
       });
       box.appendChild(list);
+      const confirmButton = el('button', { type: 'button', className: 'primary', id: 'confirm-answer', disabled: true }, '确认答案');
+      if (!confirmed && !locked) {
+        confirmButton.disabled = chosen().length === 0;
+        confirmButton.addEventListener('click', function () { confirmButton.disabled = true; record(qid, { choice: chosen() }); });
+        box.appendChild(el('p', null, confirmButton, el('span', { className: 'muted small' }, ' 多选题选好后点“确认答案”，确认后显示解析，不能再改')));
+      }
     }
     box.appendChild(el('div', { id: 'reveal', className: 'reveal', hidden: true }));
     paintReveal(it);
@@ -305,6 +322,12 @@
     const r = document.getElementById('reveal');
     if (!r || !practice || !it.q.answer_key && !it.q.reference) return;
     r.textContent = '';
+    const a = answers[String(it.q.id)] || {};
+    if (it.q.answer_key && it.q.type !== 'case') {
+      const right = (a.choice || []).slice().sort().join(',') === it.q.answer_key.slice().sort().join(',');
+      r.className = 'reveal ' + (right ? 'right' : 'wrong');
+      r.appendChild(el('p', { className: 'verdict' }, right ? '回答正确' : '回答错误，你的答案：' + ((a.choice || []).map(function (k) { return shown(it.q, k); }).join('、') || '未作答')));
+    }
     if (it.q.answer_key) r.appendChild(el('p', null, el('strong', null, '答案：'), it.q.answer_key.map(function (k) { return shown(it.q, k); }).join('、')));
     (it.q.reference || []).forEach(function (p, k) {
       r.appendChild(el('p', null, el('strong', null, '第 ' + (k + 1) + ' 小题参考答案：'), p.reference));
