@@ -260,6 +260,7 @@ func TestQTIReadErrors(t *testing.T) {
 		"empty.zip":    {zipOf(map[string]string{"imsmanifest.xml": `<manifest><resources/></manifest>`}), "没有列出 QTI 题目"},
 		"notzip.zip":   {[]byte("PK no"), "zip"},
 		"manifest.xml": {[]byte(`<manifest xmlns="http://www.imsglobal.org/xsd/imscp_v1p1"/>`), ".zip"},
+		"other.xml":    {[]byte(`<assessmentTest/>`), "QTI 题目（根元素 assessmentItem）"},
 	} {
 		_, err := Read(name, bytes.NewReader(c.file), syl)
 		if err == nil || !strings.Contains(err.Error(), c.want) {
