@@ -18,7 +18,8 @@ import (
 // Moodle XML (<quiz><question type="…">): multichoice (single or multiple by <single>),
 // truefalse; category entries set the category. The knowledge point comes from a tag,
 // the question's name or the last part of the category, as for GIFT. HTML in texts is
-// reduced to plain text. Other question types are row errors; QTI is not read.
+// reduced to plain text. An essay is read only as part of a case this program exported
+// (moodlexml_write.go); other question types are row errors. QTI is read in qti.go.
 type moodleText struct {
 	Format string `xml:"format,attr"`
 	Text   string `xml:"text"`
@@ -92,7 +93,7 @@ func readMoodleXML(b []byte, syl *Syllabus) (*Result, error) {
 		if root == "" {
 			root = start.Name.Local
 			if root != "quiz" {
-				return nil, content.Invalid("file", "只支持 Moodle XML（根元素 <quiz>），而这个文件的根元素是 <%s>（QTI 尚不支持）", root)
+				return nil, content.Invalid("file", "只支持 Moodle XML（根元素 <quiz>）或 QTI 题目（根元素 assessmentItem），而这个文件的根元素是 <%s>", root)
 			}
 			continue
 		}
