@@ -29,7 +29,7 @@ type ShortageError struct {
 
 // Error reads, in Chinese, "单选题：需要 140 道，范围内只有 120 道" for a section and
 // "知识点 JC.1 的多选题：需要 5 道，只有 3 道" for a quota.
-func (e *ShortageError) Error() string {
+func (e ShortageError) Error() string {
 	if e.Unit == "" {
 		return fmt.Sprintf("%s：需要 %d 道，范围内只有 %d 道", e.Type.Name(), e.Need, e.Have)
 	}

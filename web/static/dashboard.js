@@ -29,8 +29,9 @@
     return starts(el('button', { type: 'button', className: className }, label), path, body, errorId);
   }
 
+  // Each start shows its refusal next to its own button.
   document.querySelectorAll('button.start').forEach(function (b) {
-    starts(b, '/api/v1/attempts', { blueprint: b.dataset.blueprint }, 'start-error');
+    starts(b, '/api/v1/attempts', { blueprint: b.dataset.blueprint }, 'start-error-' + b.dataset.blueprint);
   });
 
   const statusTitle = { upcoming: '未开放', open: '可作答', in_progress: '作答中', used_up: '次数已用完', closed: '已截止' };
@@ -47,8 +48,11 @@
         let action = null;
         if (a.status === 'in_progress' && a.open_attempt) {
           action = el('a', { className: 'button primary', href: '/exam/' + a.open_attempt }, '继续作答');
-        } else if (a.status === 'open' || a.status === 'upcoming') {
-          action = startButton('开始考试', a.status === 'open' ? 'primary' : '', '/api/v1/attempts', { assignment: a.id }, errId);
+        } else if (a.status === 'open') {
+          // An open exam starts on its instructions page, where the clock starts.
+          action = el('a', { className: 'button primary', href: '/start?assignment=' + a.id }, '开始考试');
+        } else if (a.status === 'upcoming') {
+          action = startButton('开始考试', '', '/api/v1/attempts', { assignment: a.id }, errId);
         }
         list.appendChild(el('li', { className: 'assignment', 'data-assignment': String(a.id) },
           el('span', null,
