@@ -24,7 +24,8 @@ window.csm = (function () {
     if (r.status === 401 && path !== '/api/v1/session') {
       location.href = '/login?next=' + encodeURIComponent(location.pathname + location.search);
     }
-    return { ok: r.ok, status: r.status, data: data };
+    // offline: the exam's service worker answered from its copy (see exam-sw.js).
+    return { ok: r.ok, status: r.status, data: data, offline: r.headers.get('X-Offline-Copy') === '1' };
   }
 
   // el builds an element: attrs are properties (className, href, dataset via data-*),
