@@ -63,7 +63,9 @@ func (s *Service) CreateBlueprint(ctx context.Context, bp *Blueprint, center, by
 	if err := bp.CheckUnits(func(c string) bool { return codes[c] }); err != nil {
 		return err
 	}
-	bank, err := s.store.bank(ctx, center, s.now())
+	// The bank as it is now, not the snapshot papers draw from: questions added a moment
+	// ago count.
+	bank, err := s.store.content.Bank(ctx, []int64{0, center})
 	if err != nil {
 		return err
 	}
