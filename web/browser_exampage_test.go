@@ -43,7 +43,24 @@ func (b *browser) serviceWorker() context.Context {
 // with its buttons on screen.
 func TestBrowserExamPageInstructionsAndSubmit(t *testing.T) {
 	b := newBrowser(t)
-	b.login("candidate")
+	// A blueprint the bank cannot fill is refused by the editor, naming the shortage.
+	b.login("instructor")
+	b.viewport(360, 740, true)
+	b.open("/blueprints/new")
+	b.steps("fill an unfillable blueprint",
+		chromedp.SetValue(chromedp.CSS(`input[name=code]`), "too-many"),
+		chromedp.SetValue(chromedp.CSS(`input[name=title]`), "超量单选"),
+		chromedp.SetValue(chromedp.CSS(`input[name=pass_score]`), "1"),
+		chromedp.SetValue(chromedp.CSS(`tr[data-type="single"] input.count`), "500"),
+		chromedp.Evaluate[chromedp.Void](`document.querySelector('select[name=units] option[value="JC.1"]').selected = true`),
+		chromedp.Click(chromedp.CSS(`#blueprint-form button[type=submit]`)))
+	b.until("the refusal", `/单选题：需要 500 道，范围内只有 \d+ 道/.test(document.querySelector("#form-error").textContent)`)
+	b.steps("scroll to the refusal", chromedp.ScrollIntoView(chromedp.ID("form-error")))
+	b.shoot("blueprint-unfillable")
+	b.switchUser("candidate")
+	if eval[bool](b, `!!document.querySelector('[data-blueprint="too-many"]')`) {
+		t.Fatal("the refused blueprint is on the dashboard")
+	}
 	for _, v := range []struct {
 		name  string
 		w, h  int64

@@ -80,9 +80,11 @@
       const list = document.getElementById('wrongbook-list');
       Object.keys(chapters).sort(function (a, b) { return a.localeCompare(b, 'en', { numeric: true }); }).forEach(function (code) {
         const c = chapters[code];
+        const errId = 'wrongbook-error-' + code;
         list.appendChild(el('li', { 'data-chapter': code },
-          el('span', null, code + ' ' + c.title, el('span', { className: 'muted' }, c.n + ' 道错题')),
-          startButton('练习本章错题', '', '/api/v1/wrongbook/practice', { chapter: code }, 'wrongbook-error')));
+          el('span', null, code + ' ' + c.title, el('span', { className: 'muted' }, c.n + ' 道错题'),
+            el('span', { className: 'error-message', id: errId, role: 'alert', hidden: true })),
+          startButton('练习本章错题', '', '/api/v1/wrongbook/practice', { chapter: code }, errId)));
       });
     });
     starts(document.getElementById('wrongbook-practice'), '/api/v1/wrongbook/practice', {}, 'wrongbook-error');
