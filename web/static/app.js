@@ -73,6 +73,8 @@ window.csm = (function () {
   if (logout) {
     logout.addEventListener('click', async function () {
       try { await api('DELETE', '/api/v1/session'); } catch (e) { /* the cookie goes on the next login */ }
+      // The exam pages kept for a reload offline (exam-sw.js) are this user's: drop them.
+      if (window.caches) await caches.delete('csm-exam-v1').catch(function () { /* nothing kept */ });
       location.href = '/login';
     });
   }
