@@ -30,7 +30,7 @@ type ShortageError struct {
 
 // Error reads, in Chinese, "单选题：需要 140 道，范围内只有 120 道" for a section and
 // "知识点 JC.1 的多选题：需要 5 道，只有 3 道" for a quota.
-func (e *ShortageError) Error() string {
+func (e ShortageError) Error() string {
 	if e.Unit == "" {
 		name := e.Type.Name()
 		if e.Form != "" {

@@ -44,8 +44,9 @@ func (s *Service) Blueprint(ctx context.Context, code string, center int64) (*Bl
 	return &bp, nil
 }
 
-// CreateBlueprint validates bp against the syllabus and stores it for center (0: shared).
-// A taken code is ErrConflict; an invalid field a *content.ValidationError.
+// CreateBlueprint validates bp against the syllabus and the bank and stores it for center
+// (0: shared). A taken code is ErrConflict; an invalid field a *content.ValidationError; a
+// bank that cannot fill it ErrBankShort naming every shortage.
 func (s *Service) CreateBlueprint(ctx context.Context, bp *Blueprint, center, by int64) error {
 	bp.Normalize()
 	if err := bp.Validate(); err != nil {
@@ -60,6 +61,15 @@ func (s *Service) CreateBlueprint(ctx context.Context, bp *Blueprint, center, by
 		codes[n.Code] = true
 	}
 	if err := bp.CheckUnits(func(c string) bool { return codes[c] }); err != nil {
+		return err
+	}
+	// The bank as it is now, not the snapshot papers draw from: questions added a moment
+	// ago count.
+	bank, err := s.store.content.Bank(ctx, []int64{0, center})
+	if err != nil {
+		return err
+	}
+	if err := checkFillable(bank, bp); err != nil {
 		return err
 	}
 	row, err := newBlueprintRow(bp, center, by, false, s.now().UTC())

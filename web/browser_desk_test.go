@@ -184,7 +184,9 @@ func TestBrowserCenter(t *testing.T) {
 	b.shoot("dashboard-assignments")
 	b.steps("start the early one", chromedp.Click(chromedp.CSS(early+` button`)))
 	b.until("the server's reason", `document.querySelector('`+early+` .error-message').textContent.includes("尚未开放")`)
-	b.steps("start the open one", chromedp.Click(chromedp.CSS(open+` button`)))
+	b.steps("start the open one", chromedp.Click(chromedp.CSS(open+` a.button`)))
+	b.until("the instructions", `location.pathname === "/start" && !!document.querySelector("#begin")`)
+	b.steps("begin", chromedp.Click(chromedp.ID("begin")))
 	b.until("the exam", `location.pathname.startsWith("/exam/") && !!document.querySelector("#question .stem")`)
 	var id int64
 	fmt.Sscanf(b.path(), "/exam/%d", &id)

@@ -209,9 +209,18 @@ func (b *browser) shootAt(name, selector string) {
 		b.until("layout after resize", `new Promise(r => requestAnimationFrame(() => requestAnimationFrame(() => r(true))))`)
 		png, err := chromedp.Run(b.ctx, chromedp.CaptureScreenshot())
 		b.do("screenshot "+name, err)
-		if err := os.WriteFile(filepath.Join(screenshotDir, name+"-"+v.suffix+".png"), png, 0o644); err != nil {
-			b.t.Fatal(err)
-		}
+		b.save(name+"-"+v.suffix, png)
+	}
+}
+
+// save writes a screenshot as name.png in screenshotDir.
+func (b *browser) save(name string, png []byte) {
+	b.t.Helper()
+	if err := os.MkdirAll(screenshotDir, 0o755); err != nil {
+		b.t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(screenshotDir, name+".png"), png, 0o644); err != nil {
+		b.t.Fatal(err)
 	}
 }
 
@@ -219,13 +228,20 @@ func (b *browser) shootAt(name, selector string) {
 // matching pattern; online restores it.
 func (b *browser) network(offline bool, pattern string) {
 	b.t.Helper()
+	b.networkIn(b.ctx, offline, pattern)
+}
+
+// networkIn is network for the target of ctx: a page, or a service worker, whose
+// requests the page's conditions leave be.
+func (b *browser) networkIn(ctx context.Context, offline bool, pattern string) {
+	b.t.Helper()
 	var rules []*network.Conditions
 	if offline || pattern != "" {
 		rules = []*network.Conditions{{URLPattern: pattern, Offline: true, DownloadThroughput: -1, UploadThroughput: -1}}
 	}
-	_, err := chromedp.Call(b.ctx, network.EmulateNetworkConditionsByRule, network.EmulateNetworkConditionsByRuleParams{MatchedNetworkConditions: rules})
+	_, err := chromedp.Call(ctx, network.EmulateNetworkConditionsByRule, network.EmulateNetworkConditionsByRuleParams{MatchedNetworkConditions: rules})
 	b.do("network conditions", err)
-	_, err = chromedp.Call(b.ctx, network.OverrideNetworkState, network.OverrideNetworkStateParams{Offline: offline, DownloadThroughput: -1, UploadThroughput: -1})
+	_, err = chromedp.Call(ctx, network.OverrideNetworkState, network.OverrideNetworkStateParams{Offline: offline, DownloadThroughput: -1, UploadThroughput: -1})
 	b.do("navigator.onLine", err)
 }
 
@@ -265,7 +281,9 @@ func TestBrowserCandidateExam(t *testing.T) {
 	b.until("the refusal", `!document.querySelector("#login-error").hidden && document.querySelector("#login-error").textContent === "用户名或密码不正确"`)
 	b.login("candidate")
 	b.shoot("dashboard-candidate")
-	b.steps("start the quick quiz", chromedp.Click(chromedp.CSS(`button[data-blueprint="quick-quiz"]`)))
+	b.steps("start the quick quiz", chromedp.Click(chromedp.CSS(`a[data-blueprint="quick-quiz"]`)))
+	b.until("the instructions", `location.pathname === "/start" && !!document.querySelector("#begin")`)
+	b.steps("begin", chromedp.Click(chromedp.ID("begin")))
 	b.until("the exam page", `location.pathname.startsWith("/exam/") && !!document.querySelector("#question .stem")`)
 	var id int64
 	fmt.Sscanf(b.path(), "/exam/%d", &id)

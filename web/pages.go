@@ -20,6 +20,8 @@ func (s *Server) registerPageRoutes(r fiber.Router) {
 	r.Get("/", s.pageUser, s.dashboardPage)
 	r.Get("/syllabus", s.pageUser, s.syllabusPage)
 	r.Get("/syllabus/:code", s.pageUser, s.syllabusNodePage)
+	r.Get("/start", s.pageUser, s.startPage)
+	r.Get("/exam/sw.js", s.examServiceWorker)
 	r.Get("/exam/:id", s.pageUser, s.examPage)
 	r.Get("/attempts/:id/result", s.pageUser, s.resultPage)
 	staff := []fiber.Handler{s.pageUser, allow(staffRoles...)}

@@ -6,11 +6,17 @@ import (
 )
 
 func (s *Server) blueprintsPage(c *fiber.Ctx) error {
-	bps, err := s.Exams.Blueprints(c.UserContext(), currentUser(c).CenterID)
+	center := currentUser(c).CenterID
+	bps, err := s.Exams.Blueprints(c.UserContext(), center)
 	if err != nil {
 		return err
 	}
-	return s.render(c, fiber.StatusOK, "blueprints", "试卷蓝图", bps)
+	// Blueprints the bank cannot fill now are flagged here and offered to no candidate.
+	unfillable, err := s.Exams.Unfillable(c.UserContext(), center)
+	if err != nil {
+		return err
+	}
+	return s.render(c, fiber.StatusOK, "blueprints", "试卷蓝图", fiber.Map{"Blueprints": bps, "Unfillable": unfillable})
 }
 
 func (s *Server) blueprintFormPage(c *fiber.Ctx) error {

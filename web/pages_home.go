@@ -16,18 +16,11 @@ type dashboardData struct {
 func (s *Server) dashboardPage(c *fiber.Ctx) error {
 	ctx := c.UserContext()
 	u := currentUser(c)
-	bps, err := s.Exams.Blueprints(ctx, u.CenterID)
+	offer, err := s.Exams.Offered(ctx, viewer(c))
 	if err != nil {
 		return err
 	}
-	d := dashboardData{Staff: u.Can(staffRoles...)}
-	for _, bp := range bps {
-		if bp.Mode == exam.ModePractice {
-			d.Practice = append(d.Practice, bp)
-		} else {
-			d.Exams = append(d.Exams, bp)
-		}
-	}
+	d := dashboardData{Staff: u.Can(staffRoles...), Exams: offer.Exams, Practice: offer.Practice}
 	as, err := s.Exams.Attempts(ctx, viewer(c))
 	if err != nil {
 		return err

@@ -70,6 +70,8 @@ func everyPageRenders(t *testing.T, h *harness) {
 		{"/syllabus/JC.1", "candidate", 200, []string{"data-blueprint=\"practice-JC.1\"", "练习本章", "class=\"text\""}},
 		{"/syllabus/L2.3.1", "candidate", 200, []string{"客户信息收集", "L2.3.1.1"}}, // a section the second edition filled
 		{"/exam/" + itoa(open.ID), "candidate", 200, []string{"data-attempt=\"" + itoa(open.ID) + "\"", "答题卡", "交卷", "exam.js", "id=\"confirm\""}},
+		{"/start?blueprint=L2-theory", "candidate", 200, []string{"考试须知", "共 <strong id=\"start-count\">180</strong> 题", "90 分钟", "id=\"begin\"", "start.js"}},
+		{"/start?blueprint=nothing-here", "candidate", 404, nil},
 		{"/exam/" + itoa(done.ID), "candidate", 303, nil},
 		{"/exam/" + itoa(open.ID), "instructor", 403, []string{"只有考生本人可以作答"}},
 		{"/attempts/" + itoa(done.ID) + "/result", "candidate", 200, []string{"成绩", "按题型", "按章节", "答题回顾", "解析", "/api/v1/attempts/" + itoa(done.ID) + "/report.pdf", "不合格"}},

@@ -24,7 +24,8 @@ window.csm = (function () {
     if (r.status === 401 && path !== '/api/v1/session') {
       location.href = '/login?next=' + encodeURIComponent(location.pathname + location.search);
     }
-    return { ok: r.ok, status: r.status, data: data };
+    // offline: the exam's service worker answered from its copy (see exam-sw.js).
+    return { ok: r.ok, status: r.status, data: data, offline: r.headers.get('X-Offline-Copy') === '1' };
   }
 
   // el builds an element: attrs are properties (className, href, dataset via data-*),
@@ -72,6 +73,8 @@ window.csm = (function () {
   if (logout) {
     logout.addEventListener('click', async function () {
       try { await api('DELETE', '/api/v1/session'); } catch (e) { /* the cookie goes on the next login */ }
+      // The exam pages kept for a reload offline (exam-sw.js) are this user's: drop them.
+      if (window.caches) await caches.delete('csm-exam-v1').catch(function () { /* nothing kept */ });
       location.href = '/login';
     });
   }

@@ -29,8 +29,9 @@
     return starts(el('button', { type: 'button', className: className }, label), path, body, errorId);
   }
 
+  // Each start shows its refusal next to its own button.
   document.querySelectorAll('button.start').forEach(function (b) {
-    starts(b, '/api/v1/attempts', { blueprint: b.dataset.blueprint }, 'start-error');
+    starts(b, '/api/v1/attempts', { blueprint: b.dataset.blueprint }, 'start-error-' + b.dataset.blueprint);
   });
 
   const statusTitle = { upcoming: '未开放', open: '可作答', in_progress: '作答中', used_up: '次数已用完', closed: '已截止' };
@@ -47,8 +48,11 @@
         let action = null;
         if (a.status === 'in_progress' && a.open_attempt) {
           action = el('a', { className: 'button primary', href: '/exam/' + a.open_attempt }, '继续作答');
-        } else if (a.status === 'open' || a.status === 'upcoming') {
-          action = startButton('开始考试', a.status === 'open' ? 'primary' : '', '/api/v1/attempts', { assignment: a.id }, errId);
+        } else if (a.status === 'open') {
+          // An open exam starts on its instructions page, where the clock starts.
+          action = el('a', { className: 'button primary', href: '/start?assignment=' + a.id }, '开始考试');
+        } else if (a.status === 'upcoming') {
+          action = startButton('开始考试', '', '/api/v1/attempts', { assignment: a.id }, errId);
         }
         list.appendChild(el('li', { className: 'assignment', 'data-assignment': String(a.id) },
           el('span', null,
@@ -79,9 +83,11 @@
       const list = document.getElementById('wrongbook-list');
       Object.keys(chapters).sort(function (a, b) { return a.localeCompare(b, 'en', { numeric: true }); }).forEach(function (code) {
         const c = chapters[code];
+        const errId = 'wrongbook-error-' + code;
         list.appendChild(el('li', { 'data-chapter': code },
-          el('span', null, c.title, el('span', { className: 'muted' }, c.n + ' 道错题' + (c.due ? '，' + c.due + ' 道该复习' : ''))),
-          startButton('练习本章错题', '', '/api/v1/wrongbook/practice', { chapter: code }, 'wrongbook-error')));
+          el('span', null, c.title, el('span', { className: 'muted' }, c.n + ' 道错题' + (c.due ? '，' + c.due + ' 道该复习' : '')),
+            el('span', { className: 'error-message', id: errId, role: 'alert', hidden: true })),
+          startButton('练习本章错题', '', '/api/v1/wrongbook/practice', { chapter: code }, errId)));
       });
       const rest = (data && data.unanswered) || [];
       unanswered.hidden = rest.length === 0;

@@ -10,7 +10,8 @@
   const id = root.dataset.attempt;
   const practice = root.dataset.mode === 'practice';
   const base = '/api/v1/attempts/' + id;
-  const keys = { journal: 'csm-journal-' + id, flags: 'csm-flags-' + id, seq: 'csm-seq-' + id };
+  const keys = { journal: 'csm-journal-' + id, flags: 'csm-flags-' + id, seq: 'csm-seq-' + id, offset: 'csm-offset-' + id };
+  const OFFLINE_CACHE = 'csm-exam-v1'; // the cache of exam-sw.js
   const RETRY_MS = 3000;
   const SUBMIT_TRIES = 3;
 
@@ -51,12 +52,40 @@
 
   function serverNow() { return Date.now() + offsetMs; }
 
+  // fetchAttempt reads the attempt. A copy from the service worker (res.offline) has an
+  // old server_time: the clock then keeps the offset measured on the last load online.
   async function fetchAttempt() {
     const t0 = Date.now();
     const res = await csm.api('GET', base);
     const t1 = Date.now();
-    if (res.ok) offsetMs = Date.parse(res.data.server_time) - (t0 + t1) / 2;
+    if (res.ok && !res.offline) {
+      offsetMs = Date.parse(res.data.server_time) - (t0 + t1) / 2;
+      store(keys.offset, offsetMs);
+    } else if (res.ok) {
+      offsetMs = load(keys.offset, 0);
+    }
     return res;
+  }
+
+  // keepForOffline registers the exam's service worker, and on the first load (before it
+  // governs the page) stores the page, its files and the paper for a reload offline.
+  function keepForOffline() {
+    if (!('serviceWorker' in navigator) || !window.caches) return;
+    navigator.serviceWorker.register('/exam/sw.js', { scope: '/exam/' }).then(function () {
+      if (navigator.serviceWorker.controller) return; // the worker keeps what the page loads
+      const files = Array.from(document.querySelectorAll('script[src], link[rel=stylesheet]')).map(function (e) { return e.getAttribute('src') || e.getAttribute('href'); });
+      return caches.open(OFFLINE_CACHE).then(function (c) { return c.addAll([location.pathname, base].concat(files)); });
+    }).catch(function () { /* without the worker the page still works online */ });
+  }
+
+  // awaitServer runs while the page shows the offline copy: once the server answers, a
+  // reload shows what it holds and replays the journal.
+  function awaitServer() {
+    setTimeout(function () {
+      csm.api('GET', base).then(function (r) {
+        if (r.offline) awaitServer(); else location.reload();
+      }).catch(awaitServer);
+    }, RETRY_MS);
   }
 
   async function init() {
@@ -71,6 +100,7 @@
     if (!res.ok) { showLoadError(csm.message(res, '试卷未能载入')); return; }
     if (res.data.status !== 'in_progress') { finished(); return; }
     attempt = res.data;
+    const offlineCopy = res.offline;
     deadline = attempt.deadline ? Date.parse(attempt.deadline) : null;
     attempt.sections.forEach(function (sec) {
       sec.questions.forEach(function (q) { items.push({ q: q, section: sec, n: items.length + 1 }); });
@@ -80,7 +110,7 @@
       const saved = attempt.answers[qid];
       if (saved) {
         answers[qid] = saved;
-        status[qid] = { state: 'saved', at: saved.saved_at };
+        status[qid] = offlineCopy ? { state: 'saved', text: '离线：上次联网时服务器已有此答案' } : { state: 'saved', at: saved.saved_at };
         seqFloor = Math.max(seqFloor, saved.seq || 0);
       }
       // The journal holds what this browser changed and the server has not confirmed.
@@ -99,6 +129,12 @@
     show(current);
     tick();
     setInterval(tick, 500);
+    if (offlineCopy) {
+      csm.setFailing(true);
+      awaitServer();
+    } else {
+      keepForOffline();
+    }
     flush();
   }
 
@@ -111,8 +147,12 @@
 
   function finished() {
     closed = true;
-    [keys.journal, keys.flags, keys.seq].forEach(function (k) { try { localStorage.removeItem(k); } catch (e) { /* ignore */ } });
-    location.href = '/attempts/' + id + '/result';
+    [keys.journal, keys.flags, keys.seq, keys.offset].forEach(function (k) { try { localStorage.removeItem(k); } catch (e) { /* ignore */ } });
+    // The offline copy of a closed attempt is of no more use: drop it, then leave.
+    const drop = window.caches ? caches.open(OFFLINE_CACHE).then(function (c) {
+      return Promise.all([c.delete(location.pathname), c.delete(base)]);
+    }) : Promise.resolve();
+    drop.catch(function () { /* nothing kept */ }).then(function () { location.href = '/attempts/' + id + '/result'; });
   }
 
   // ---- answers and saving ----
@@ -380,6 +420,8 @@
   }
 
   function paintSheet() {
+    const done = items.filter(function (it) { return isAnswered(String(it.q.id)); }).length;
+    document.getElementById('answered-count').textContent = '已答 ' + done + '/' + items.length;
     const cells = document.querySelectorAll('#sheet-cells .cell');
     items.forEach(function (it, i) {
       const qid = String(it.q.id);
@@ -464,18 +506,30 @@
 
   const dialog = document.getElementById('confirm');
 
-  function openConfirm() {
-    const missing = items.filter(function (it) { return !isAnswered(String(it.q.id)); });
-    const flagged = items.filter(function (it) { return flags.has(String(it.q.id)); });
-    const summary = missing.length ? '还有 ' + missing.length + ' 题未作答：' : '所有题目都已作答。';
-    document.getElementById('confirm-summary').textContent = summary + (flagged.length ? ' 另有 ' + flagged.length + ' 题标记待检查。' : '');
-    const box = document.getElementById('confirm-unanswered');
+  // listCells fills the dialog's list id with a button per question, each going to it.
+  function listCells(id, list) {
+    const box = document.getElementById(id);
     box.textContent = '';
-    missing.forEach(function (it) {
-      const b = el('button', { type: 'button', className: 'cell' }, String(it.n));
+    document.getElementById(id + '-box').hidden = list.length === 0;
+    list.forEach(function (it) {
+      const b = el('button', { type: 'button', className: 'cell', 'aria-label': '第 ' + it.n + ' 题' }, String(it.n));
       b.addEventListener('click', function () { dialog.close(); go(it.n - 1); });
       box.appendChild(b);
     });
+  }
+
+  function openConfirm() {
+    const missing = items.filter(function (it) { return !isAnswered(String(it.q.id)); });
+    const flagged = items.filter(function (it) { return flags.has(String(it.q.id)); });
+    const done = items.length - missing.length;
+    let summary = '已答 ' + done + ' / ' + items.length + ' 题。';
+    summary += missing.length ? '还有 ' + missing.length + ' 题未作答，未作答的题不得分。' : '所有题目都已作答。';
+    if (flagged.length) summary += '有 ' + flagged.length + ' 题标记待检查。';
+    const unsaved = Object.keys(journal).length;
+    if (unsaved) summary += '另有 ' + unsaved + ' 题尚未保存到服务器，交卷时会先补交。';
+    document.getElementById('confirm-summary').textContent = summary;
+    listCells('confirm-unanswered', missing);
+    listCells('confirm-flagged', flagged);
     csm.showError('confirm-error', '');
     dialog.showModal();
   }
