@@ -108,6 +108,9 @@ type Question struct {
 	Explanation string     `json:"explanation"`
 	Unit        string     `json:"unit"`
 	Difficulty  int        `json:"difficulty"`
+	// Calibrated is the observed difficulty (1–5) from item analysis, filled by whoever
+	// computed it (never stored with the question); 0: not enough responses or not known.
+	Calibrated int `json:"calibrated_difficulty,omitempty"`
 	Source      string     `json:"source"`
 	Form        Form       `json:"form,omitempty"` // case only; empty is Analysis
 	Material    string     `json:"material,omitempty"`
