@@ -123,7 +123,7 @@ type Blueprint struct {
 	// has calibrated it, else authored; 1–5) lies within Tolerance of it; 0: no target.
 	TargetDifficulty float64 `json:"target_difficulty,omitempty"`
 	Tolerance        float64 `json:"tolerance,omitempty"`
-	Scope         Scope             `json:"scope,omitzero"`
+	Scope            Scope   `json:"scope,omitzero"`
 }
 
 // Total is what a paper of the blueprint is worth: the sum of its sections, exactly.

@@ -93,4 +93,3 @@ func (bp *Blueprint) validateTarget() error {
 	}
 	return nil
 }
-
