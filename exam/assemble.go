@@ -158,9 +158,9 @@ func Assemble(bank []content.Question, bp Blueprint, seed int64) (Paper, error) 
 	}
 
 	paper := Paper{Blueprint: bp.Code, Seed: seed, Sections: make([]PaperSection, 0, len(bp.Sections))}
-	buf := make([]candidate, 0, len(eligible))
+	draws := make([]drawn, 0, len(bp.Sections))
 	for _, sec := range bp.Sections {
-		pool := buf[:0] // one section at a time: the buffer is free again once its items are made
+		var pool []candidate
 		for _, q := range eligible {
 			if sec.Takes(q) {
 				pool = append(pool, candidate{q: q, chapter: unitChapter[q.Unit], level: level(q)})
@@ -182,14 +182,23 @@ func Assemble(bank []content.Question, bp Blueprint, seed int64) (Paper, error) 
 		if err != nil {
 			return Paper{}, err
 		}
+		draws = append(draws, drawn{pool: pool, picked: picked, r: s.r, sec: sec, quotas: len(quotas) > 0})
+	}
+	if bp.TargetDifficulty > 0 {
+		if err := meetTarget(draws, bp.TargetDifficulty, bp.Tolerance); err != nil {
+			return Paper{}, fmt.Errorf("assemble %s: %w", bp.Code, err)
+		}
+	}
+	for _, d := range draws {
+		pool, picked := d.pool, d.picked
 		if bp.ShuffleQuestions {
-			shuffle(s.r, picked)
+			shuffle(d.r, picked)
 		} else {
 			slices.SortFunc(picked, func(a, b int) int {
 				return cmp.Or(cmp.Compare(pool[a].chapter, pool[b].chapter), cmp.Compare(a, b))
 			})
 		}
-		ps := PaperSection{Type: sec.Type, Form: sec.Form, PointsEach: sec.PointsEach, Items: make([]Item, len(picked))}
+		ps := PaperSection{Type: d.sec.Type, Form: d.sec.Form, PointsEach: d.sec.PointsEach, Items: make([]Item, len(picked))}
 		for i, p := range picked {
 			ps.Items[i] = item(pool[p].q, bp.ShuffleOptions, seed)
 		}

@@ -674,3 +674,54 @@ func BenchmarkAssembleL2Theory(b *testing.B) {
 		}
 	}
 }
+
+// TestAssembleMeetsATargetDifficulty: a blueprint asking for a mean difficulty gets one
+// within its tolerance, counting observed (calibrated) difficulty where a question has
+// one, keeping its quotas and chapter spread; a target the bank cannot reach names the
+// field; a target with a difficulty mix is refused.
+func TestAssembleMeetsATargetDifficulty(t *testing.T) {
+	bank := mixedBank() // authored levels cycle 1..5 in every unit
+	// Authors called some level-1 questions easy, but candidates found them hard.
+	for i := range bank {
+		if bank[i].Difficulty == 1 && i%2 == 0 {
+			bank[i].Calibrated = 5
+		}
+	}
+	byID := index(bank)
+	observed := func(q *content.Question) float64 {
+		if q.Calibrated > 0 {
+			return float64(q.Calibrated)
+		}
+		return float64(q.Difficulty)
+	}
+	bp := testBlueprint(Section{Type: content.Single, Count: 30, PointsEach: content.Pts(1)})
+	bp.Quotas = []Quota{{Unit: "A.1.2", Type: content.Single, Count: 4}}
+	unbiased := mustAssemble(t, bank, bp, 1)
+	for _, target := range []float64{2.0, 2.5, 3.8} {
+		bp.TargetDifficulty, bp.Tolerance = target, 0.1
+		for seed := range int64(10) {
+			p := mustAssemble(t, bank, bp, seed)
+			checkPaper(t, p, bp, byID)
+			var sum float64
+			for _, it := range p.Sections[0].Items {
+				sum += observed(byID[it.QuestionID])
+			}
+			if mean := sum / 30; mean < target-0.1 || mean > target+0.1 {
+				t.Fatalf("target %.1f, seed %d: mean %.2f", target, seed, mean)
+			}
+			if got, want := countBy(p.Sections[0], byID, chapterKey), countBy(unbiased.Sections[0], byID, chapterKey); !reflect.DeepEqual(got, want) {
+				t.Fatalf("target %.1f: chapters %v, without a target %v", target, got, want)
+			}
+		}
+	}
+	bp.TargetDifficulty, bp.Tolerance = 5, 0.01
+	if _, err := Assemble(bank, bp, 1); !errors.Is(err, content.ErrInvalid) || !strings.Contains(err.Error(), "平均难度") {
+		t.Fatalf("an unreachable target: %v", err)
+	}
+	bp.TargetDifficulty, bp.Tolerance = 3, 0.2
+	bp.DifficultyMix = []DifficultyShare{{Level: 3, SharePercent: 100}}
+	var ve *content.ValidationError
+	if _, err := Assemble(bank, bp, 1); !errors.As(err, &ve) || ve.Field != "target_difficulty" {
+		t.Fatalf("a target with a mix: %v", err)
+	}
+}

@@ -137,7 +137,11 @@ type Blueprint struct {
 
 	Quotas        []Quota           `json:"quotas,omitempty"`
 	DifficultyMix []DifficultyShare `json:"difficulty_mix,omitempty"`
-	Scope         Scope             `json:"scope,omitzero"`
+	// TargetDifficulty asks for a paper whose mean difficulty (observed where item analysis
+	// has calibrated it, else authored; 1–5) lies within Tolerance of it; 0: no target.
+	TargetDifficulty float64 `json:"target_difficulty,omitempty"`
+	Tolerance        float64 `json:"tolerance,omitempty"`
+	Scope            Scope   `json:"scope,omitzero"`
 }
 
 // Total is what a paper of the blueprint is worth: the sum of its sections, exactly.
@@ -269,7 +273,10 @@ func (bp *Blueprint) Validate() error {
 	if err := bp.validateQuotas(); err != nil {
 		return err
 	}
-	return bp.validateMix()
+	if err := bp.validateMix(); err != nil {
+		return err
+	}
+	return bp.validateTarget()
 }
 
 func (bp *Blueprint) validateSections() error {

@@ -3,10 +3,13 @@ package web_test
 import (
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/chromedp/chromedp"
+	"github.com/csmexam/csmexam/content"
 	"github.com/csmexam/csmexam/exam"
 )
 
@@ -71,5 +74,37 @@ func (b *browser) shootHere(name string) {
 	}
 	if err := os.WriteFile(filepath.Join(screenshotDir, name+"-phone.png"), png, 0o644); err != nil {
 		b.t.Fatal(err)
+	}
+}
+
+// TestBrowserWeakPractice: a candidate with seeded mocks sees their weakest knowledge
+// points on the dashboard, asks for 薄弱点练习, reads why each question was chosen and
+// starts it; every question of the practice lies beneath one of the weak points.
+func TestBrowserWeakPractice(t *testing.T) {
+	b := newBrowser(t)
+	b.h.seedStats(60)
+	b.login("candidate")
+	b.until("the weak points", `!document.querySelector("#weakpoints").hidden && document.querySelectorAll("#weak-list li").length > 0`)
+	units := eval[[]string](b, `Array.from(document.querySelectorAll("#weak-list li")).map(li => li.dataset.unit)`)
+	b.steps("ask for the practice", chromedp.Click(chromedp.ID("weak-practice")))
+	b.until("the picks with their reasons", `!document.querySelector("#weak-picks").hidden && Array.from(document.querySelectorAll("#weak-pick-list li")).every(li => li.textContent.includes("掌握度"))`)
+	b.shoot("weak-practice")
+	b.steps("start it", chromedp.Click(chromedp.ID("weak-start")))
+	b.until("the practice paper", `location.pathname.startsWith("/exam/") && document.querySelectorAll(".options").length > 0`)
+	id, _ := strconv.ParseInt(strings.TrimPrefix(b.path(), "/exam/"), 10, 64)
+	a := b.serverAttempt(id)
+	n := 0
+	for _, sec := range a.Sections {
+		for _, q := range sec.Questions {
+			n++
+			_, body := b.h.do("GET", "/api/v1/questions/"+itoa(q.ID), "instructor", nil)
+			unit := decode[content.Question](t, body).Unit
+			if !slices.ContainsFunc(units, func(u string) bool { return content.Beneath(unit, u) }) {
+				t.Errorf("question %d (%s) is beneath none of the weak points %v", q.ID, unit, units)
+			}
+		}
+	}
+	if n == 0 {
+		t.Fatal("the practice holds no questions")
 	}
 }

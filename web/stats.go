@@ -18,9 +18,31 @@ import (
 // pages with server-drawn charts under /stats. Both read the query of GET /results
 // (blueprint, center, cohort, assignment, from, to), so staff see their own center only.
 
+// registerStatsRoutes registers the statistics for staff and, for everyone, their own
+// weak points and the practice of them.
 func (s *Server) registerStatsRoutes(r fiber.Router) {
 	r.Get("/stats/items", s.authenticate, allow(staffRoles...), s.itemStats)
 	r.Get("/stats/class", s.authenticate, allow(staffRoles...), s.classStats)
+	r.Get("/weakpoints", s.authenticate, s.weakPoints)
+	r.Post("/weakpoints/practice", s.authenticate, s.practiceWeak)
+}
+
+func (s *Server) weakPoints(c *fiber.Ctx) error {
+	points, _, err := s.Grades.WeakPoints(c.UserContext(), viewer(c))
+	if err != nil {
+		return err
+	}
+	return c.JSON(fiber.Map{"items": points})
+}
+
+// practiceWeak starts (or returns the open) 薄弱点练习: 201 with the attempt's id, the weak
+// points and why each question was chosen.
+func (s *Server) practiceWeak(c *fiber.Ctx) error {
+	p, err := s.Grades.PracticeWeak(c.UserContext(), viewer(c))
+	if err != nil {
+		return err
+	}
+	return c.Status(fiber.StatusCreated).JSON(p)
 }
 
 // statsFormat is the format query of a statistics endpoint: json (default) or xlsx.

@@ -222,3 +222,20 @@ func BenchmarkClass(b *testing.B) {
 		a.Result()
 	}
 }
+
+// TestItemsMetWhileStreaming: items added as sittings stream in count like items given to
+// New, and a written answer (a case) is no omission though it chooses nothing.
+func TestItemsMetWhileStreaming(t *testing.T) {
+	a := New(nil, []float64{10, 4}, 6)
+	choice := a.AddItem(Item{Options: []string{"A", "B"}, Key: []string{"A"}, MaxScore: 2})
+	written := a.AddItem(Item{MaxScore: 8})
+	a.Add(Sitting{Responses: []Response{{Item: choice, Slot: 0, Score: 2, Choice: []string{"A"}}, {Item: written, Slot: 1, Score: 8, Written: true}}})
+	a.Add(Sitting{Responses: []Response{{Item: choice, Slot: 0, Score: 0}, {Item: written, Slot: 1, Score: 4, Written: true}}})
+	items, paper := a.Result()
+	if a.Item(written).MaxScore != 8 || items[choice].N != 2 || items[choice].OmitRate != 0.5 || items[written].OmitRate != 0 {
+		t.Fatalf("items %+v", items)
+	}
+	if items[written].Facility != 0.75 || paper.N != 2 || paper.PassRate != 0.5 {
+		t.Fatalf("facility %v, paper %+v", items[written].Facility, paper)
+	}
+}
