@@ -24,7 +24,7 @@ func TestRenderOptionRefs(t *testing.T) {
 	}
 	for in, want := range map[string]string{
 		"{{opt:2}} 错在垄断，{{opt:1}}、{{ opt:3 }} 正确。": "A 错在垄断，C、D 正确。",
-		"没有引用": "没有引用",
+		"没有引用":          "没有引用",
 		"{{opt:9}} 不存在": "{{opt:9}} 不存在",
 		"{{opt:0}} 不存在": "{{opt:0}} 不存在",
 	} {
