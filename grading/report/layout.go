@@ -3,6 +3,8 @@ package report
 import (
 	"fmt"
 
+	"github.com/csmexam/csmexam/content"
+
 	"github.com/jung-kurt/gofpdf"
 )
 
@@ -232,10 +234,42 @@ func (d *doc) footers(left string) {
 	}
 }
 
-// percent is score as a whole percentage of max, or "—" when there is nothing to score.
-func percent(score, max int64) string {
-	if max <= 0 {
+// percent is score as a whole percentage of max by content.Percent (the pages' rule),
+// or "—" when there is nothing to score.
+func percent(score, max content.Points) string {
+	pct, ok := content.Percent(score, max)
+	if !ok {
 		return "—"
 	}
-	return fmt.Sprintf("%d%%", (score*100+max/2)/max)
+	return fmt.Sprintf("%d%%", pct)
+}
+
+// flow writes runs left to right from x over width w, each in its colour, breaking lines
+// between runs and, for a run longer than a line, inside it. It leaves d.y below the last
+// line.
+func (d *doc) flow(x, w float64, runs []cell, size float64) {
+	lh := lineHeight(size)
+	width := d.runeWidth(size)
+	at := 0.0 // used width of the current line
+	d.need(lh)
+	for _, r := range runs {
+		text := clean(d.fonts, r.text)
+		rw := d.measure(text, size)
+		if at > 0 && at+rw > w {
+			d.y += lh
+			d.need(lh)
+			at = 0
+		}
+		d.color(r.color)
+		for i, line := range lines(text, w-at, width) {
+			if i > 0 {
+				d.y += lh
+				d.need(lh)
+				at = 0
+			}
+			d.text(x+at, baseline(d.y, size), line, size)
+			at += d.measure(line, size)
+		}
+	}
+	d.y += lh
 }

@@ -224,6 +224,7 @@
           if (String(q.id) !== qid) return;
           const it = items.find(function (x) { return String(x.q.id) === qid; });
           it.q.answer_key = q.answer_key;
+          it.q.answer_letters = q.answer_letters;
           it.q.explanation = q.explanation;
           it.q.reference = q.reference;
           if (items[current] === it) paintReveal(it);
@@ -234,15 +235,9 @@
 
   // ---- rendering ----
 
-  // A paper shows its options lettered A, B, C… in its own (shuffled) order; the stored
-  // key travels in the input's value. shown names a stored key as the candidate saw it.
+  // The server names each option as this paper shows it (o.letter, exam.Letters); the
+  // stored key travels in the input's value. LETTERS only maps a pressed key to a position.
   const LETTERS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ';
-  function shown(q, key) {
-    if (key === 'T') return '正确';
-    if (key === 'F') return '错误';
-    const i = (q.options || []).findIndex(function (o) { return o.key === key; });
-    return i >= 0 ? LETTERS[i] : key;
-  }
 
   function show(i) {
     current = i;
@@ -276,14 +271,14 @@
     } else {
       const multiple = q.type === 'multiple';
       const list = el('div', { className: 'options', role: multiple ? 'group' : 'radiogroup' });
-      q.options.forEach(function (o, k) {
+      q.options.forEach(function (o) {
         const input = el('input', { type: multiple ? 'checkbox' : 'radio', name: 'q' + qid, value: o.key,
           checked: !!(a.choice && a.choice.indexOf(o.key) >= 0) });
         input.addEventListener('change', function () {
           const choice = Array.from(list.querySelectorAll('input:checked')).map(function (x) { return x.value; });
           record(qid, { choice: choice });
         });
-        const text = q.type === 'truefalse' ? o.text : LETTERS[k] + '. ' + o.text;
+        const text = o.letter ? o.letter + '. ' + o.text : o.text;
         list.appendChild(el('label', { className: 'option' }, input, el('span', null, text)));
       });
       box.appendChild(list);
@@ -304,7 +299,7 @@
     const r = document.getElementById('reveal');
     if (!r || !practice || !it.q.answer_key && !it.q.reference) return;
     r.textContent = '';
-    if (it.q.answer_key) r.appendChild(el('p', null, el('strong', null, '答案：'), it.q.answer_key.map(function (k) { return shown(it.q, k); }).join('、')));
+    if (it.q.answer_letters) r.appendChild(el('p', null, el('strong', null, '答案：'), it.q.answer_letters));
     (it.q.reference || []).forEach(function (p, k) {
       r.appendChild(el('p', null, el('strong', null, '第 ' + (k + 1) + ' 小题参考答案：'), p.reference));
     });
