@@ -63,16 +63,21 @@ type LetterCitation struct {
 	Letters    string // as written, e.g. "B" or "ABD"
 }
 
-// letterRun finds runs of Latin capitals (half- or full-width) not inside a Latin word or
-// number: "A、B 均错" has two, "KPI" and "5S" none of interest.
+// letterRun finds runs of Latin capitals (half- or full-width); CitedLetters drops those
+// inside or after a Latin word or number (KPI, 5C, Erlang C).
 var letterRun = regexp.MustCompile(`[A-HＡ-Ｈ]+`)
+
+// quotes before a letter make it the letter itself (MAN 法则中“A”是…), not an option.
+const quotes = "“‘「『\"'"
 
 // notCitation follows a letter that names a thing, not an option: A 类客户, B 级, ABC 分类法.
 const notCitation = "类级型档等角分股轮套区栋座号"
 
 // CitedLetters lists the runs of option letters in text: each a run of one or more of
 // the question's option keys standing alone (not part of a longer Latin word or code and
-// not followed by a word such as 类 or 级). The caller decides what to do with them.
+// not followed by a word such as 类 or 级). A run of several letters counts only where it
+// reads as an answer (选 ACD, 答案为 AB, AB 项, ACD 均正确): otherwise it is taken for a
+// name such as ACD (自动呼叫分配). The caller decides what to do with them.
 func (q *Question) CitedLetters(text string) []LetterCitation {
 	keys := map[rune]bool{}
 	for _, o := range q.Options {
@@ -83,10 +88,14 @@ func (q *Question) CitedLetters(text string) []LetterCitation {
 	var out []LetterCitation
 	for _, loc := range letterRun.FindAllStringIndex(text, -1) {
 		before, after := lastRune(text[:loc[0]]), firstRune(strings.TrimLeft(text[loc[1]:], " "))
-		if isLatinOrDigit(before) || isLatinOrDigit(firstRune(text[loc[1]:])) || strings.ContainsRune(notCitation, after) {
+		if isLatinOrDigit(before) || isLatinOrDigit(lastRune(strings.TrimRight(text[:loc[0]], " "))) || isLatinOrDigit(firstRune(text[loc[1]:])) || strings.ContainsRune(notCitation, after) ||
+			strings.ContainsRune(quotes, before) {
 			continue
 		}
 		run := text[loc[0]:loc[1]]
+		if len([]rune(run)) > 1 && !answerContext(text[:loc[0]], text[loc[1]:]) {
+			continue
+		}
 		all := true
 		for _, r := range run {
 			if !keys[halfWidth(r)] {
@@ -123,6 +132,22 @@ func (q *Question) CiteByReference(text string) (string, bool) {
 	}
 	b.WriteString(text[at:])
 	return b.String(), true
+}
+
+// answerContext tells whether the text around a run of letters reads as naming options.
+func answerContext(before, after string) bool {
+	before, after = strings.TrimRight(before, " "), strings.TrimLeft(after, " ")
+	for _, p := range []string{"选", "答案", "答案为", "答案是", "选项"} {
+		if strings.HasSuffix(before, p) {
+			return true
+		}
+	}
+	for _, p := range []string{"项", "选项", "正确", "错误", "均", "都", "说法", "各项"} {
+		if strings.HasPrefix(after, p) {
+			return true
+		}
+	}
+	return false
 }
 
 func (q *Question) optionIndex(key string) int {

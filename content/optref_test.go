@@ -66,6 +66,10 @@ func TestCiteByReference(t *testing.T) {
 		{"E 不是选项。", "E 不是选项。", true},
 		{"故选 ACD。", "故选 ACD。", false}, // several letters: a person decides
 		{"ABC 分类法。", "ABC 分类法。", true},
+		{"来电由自动呼叫分配（ACD）完成，ACD 按技能分配。", "来电由自动呼叫分配（ACD）完成，ACD 按技能分配。", true}, // a name
+		{"ABD 均正确。", "ABD 均正确。", false},
+		{"按 Erlang C 换算。", "按 Erlang C 换算。", true},
+		{"MAN 法则中“A”是决策权。", "MAN 法则中“A”是决策权。", true}, // the letter itself
 	} {
 		got, ok := q.CiteByReference(c.in)
 		if got != c.want || ok != c.ok {

@@ -167,7 +167,7 @@ func (st *store) head(ctx context.Context, id int64) (*attemptHead, error) {
 	var row attemptRow
 	err := st.db.WithContext(ctx).Select("id, candidate_id, paper").Where("id = ?", id).Take(&row).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
-		return nil, notFound(id)
+		return nil, notFound()
 	}
 	if err != nil {
 		return nil, err

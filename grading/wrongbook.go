@@ -145,9 +145,10 @@ func (s *Service) PracticeWrong(ctx context.Context, v exam.Viewer, unit string,
 	for _, e := range entries[:min(count, len(entries))] {
 		ids = append(ids, e.QuestionID)
 	}
+	// The title names the chapter in words: candidates read it, and codes (L2.8) are ours.
 	title := "错题练习"
-	if unit != "" {
-		title += "：" + unit
+	if unit != "" && entries[0].ChapterTitle != "" {
+		title += "：" + entries[0].ChapterTitle
 	}
 	return s.exams.StartPractice(ctx, v, exam.Practice{Code: WrongBookCode, Title: title, Questions: ids})
 }

@@ -262,6 +262,10 @@ func TestWrongBookAPI(t *testing.T) {
 		if s != 201 || p.Deadline != nil || len(p.Sections) != 1 || len(p.Sections[0].Questions) != 1 || p.Sections[0].Questions[0].ID != inChapter[0].QuestionID {
 			t.Fatalf("practice: %d %s", s, b)
 		}
+		// Its title names the chapter in words, not by code.
+		if title := decode[struct{ Title string }](t, b).Title; title != "错题练习："+inChapter[0].ChapterTitle {
+			t.Fatalf("practice title %q, want 错题练习：%s", title, inChapter[0].ChapterTitle)
+		}
 		if s, b := h.do("POST", "/api/v1/wrongbook/practice", "candidate", map[string]any{"count": 5}); s != 201 || decode[attemptJSON](t, b).ID != p.ID {
 			t.Fatalf("second practice start: %d %s", s, b)
 		}

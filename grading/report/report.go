@@ -126,7 +126,7 @@ func Encode(w io.Writer, r *Report) error {
 	d.wrong(r.Wrong)
 	d.unanswered(r.Unanswered)
 	d.cases(r)
-	d.footers(clean(fs, fmt.Sprintf("答卷编号 %d · 验证码 %s", r.AttemptID, r.VerifyCode)))
+	d.footers(clean(fs, "验证码 "+r.VerifyCode))
 	if d.err != nil {
 		return d.err
 	}

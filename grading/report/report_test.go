@@ -200,7 +200,7 @@ func TestEncodeAnswers(t *testing.T) {
 	}
 }
 
-var footer = regexp.MustCompile(`第\d+页/共\d+页答卷编号\d+·验证码[0-9A-Z-]+`)
+var footer = regexp.MustCompile(`第\d+页/共\d+页验证码[0-9A-Z-]+`)
 
 // A long report breaks across many pages; every stem must survive the breaks whole and
 // every page must carry its footer.

@@ -8,7 +8,7 @@ import (
 
 // labels holds every fixed word the report prints, so their glyphs join the subsets.
 var labels = strings.Join([]string{
-	"成绩报告", "考生", "交卷时间", "试卷", "用时", "答卷编号", "验证码", "小时分秒",
+	"成绩报告", "考生", "交卷时间", "试卷", "用时", "验证码", "小时分秒",
 	"合格", "不合格", "待阅卷", "合格线", "得分率", "满分", "案例分析题尚待讲师阅卷，总分与是否合格以阅卷完成后为准。",
 	"分题型得分", "题型", "题数", "答对", "得分", "分章得分", "竖线为合格线（）",
 	"错题（道）", "未作答（道）", "本次没有答错的客观题。", "得", "你的答案", "正确答案", "解析：", "✓✗",
@@ -30,7 +30,7 @@ func (d *doc) header(r *Report) {
 	d.table([]column{{24, "L", ""}, {63, "L", ""}, {24, "L", ""}, {63, "L", ""}}, [][]cell{
 		{m("考生"), v(name), m("交卷时间"), v(r.Date.Format("2006-01-02 15:04"))},
 		{m("试卷"), v(r.Blueprint), m("用时"), v(duration(r.TimeUsed))},
-		{m("答卷编号"), v(fmt.Sprint(r.AttemptID)), m("验证码"), v(r.VerifyCode)},
+		{m("验证码"), v(r.VerifyCode), m(""), v("")},
 	}, body)
 }
 
