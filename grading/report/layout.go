@@ -2,6 +2,7 @@ package report
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/csmexam/csmexam/content"
 
@@ -244,28 +245,34 @@ func percent(score, max content.Points) string {
 	return fmt.Sprintf("%d%%", pct)
 }
 
-// flow writes runs left to right from x over width w, each in its colour, breaking lines
-// between runs and, for a run longer than a line, inside it. It leaves d.y below the last
-// line.
+// flow writes runs left to right from x over width w, each in its colour. A run that does
+// not fit the rest of the line starts the next line, unless it is longer than a whole line:
+// then it begins right here and wraps on. It leaves d.y below the last line.
 func (d *doc) flow(x, w float64, runs []cell, size float64) {
 	lh := lineHeight(size)
 	width := d.runeWidth(size)
 	at := 0.0 // used width of the current line
+	newLine := func() {
+		d.y += lh
+		d.need(lh)
+		at = 0
+	}
 	d.need(lh)
 	for _, r := range runs {
 		text := clean(d.fonts, r.text)
-		rw := d.measure(text, size)
-		if at > 0 && at+rw > w {
-			d.y += lh
-			d.need(lh)
-			at = 0
-		}
 		d.color(r.color)
+		if rw := d.measure(text, size); at > 0 && at+rw > w {
+			if first := wrap(text, w-at, width); rw <= w || w-at < 20 || len(first) == 0 || first[0] == "" || !strings.HasPrefix(text, first[0]) {
+				newLine()
+			} else {
+				d.text(x+at, baseline(d.y, size), first[0], size)
+				text = strings.TrimLeft(text[len(first[0]):], " ")
+				newLine()
+			}
+		}
 		for i, line := range lines(text, w-at, width) {
 			if i > 0 {
-				d.y += lh
-				d.need(lh)
-				at = 0
+				newLine()
 			}
 			d.text(x+at, baseline(d.y, size), line, size)
 			at += d.measure(line, size)

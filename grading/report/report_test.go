@@ -186,11 +186,11 @@ func TestEncodeVerdicts(t *testing.T) {
 func TestEncodeAnswers(t *testing.T) {
 	text := pdfText(t, encodeFile(t, sampleReport()), "-raw")
 	for _, w := range []string{
-		"单项选择题·你的答案B正确答案C得0/1分", // single choice: the two letters on the question's line
-		"B.围绕产品的交易和使用而展开的服务✗",   // the wrong choice marked
-		"C.提供产品和服务以满足客户需要的行为✓",  // the right option marked
-		"你的答案A、B正确答案A、B、C、D",    // multiple choice
-		"你的答案正确正确答案错误",          // true/false shows words, not T/F
+		"你的答案B·正确答案C",          // single choice
+		"B.围绕产品的交易和使用而展开的服务✗",  // the wrong choice marked
+		"C.提供产品和服务以满足客户需要的行为✓", // the right option marked
+		"你的答案A、B·正确答案A、B、C、D",  // multiple choice
+		"你的答案正确·正确答案错误",        // true/false shows words, not T/F
 		"错题（9道）", "未作答（3道）",
 		"指出服务渠道（呼叫中心）能力不足22", // per-point score table row
 	} {

@@ -148,9 +148,10 @@ func (d *doc) chapters(r *Report) {
 	d.para(marginX, contentW, fmt.Sprintf("竖线为合格线（%s）", percent(r.PassScore, r.MaxScore)), small, muted)
 }
 
-// wrong lists the questions answered wrong compactly: number, type, the two answers and
-// the score on one line, the stem, the options flowed side by side (the right ones ✓ in
-// green, the candidate's wrong choice ✗ in red) and the explanation, in a smaller size.
+// wrong lists the questions answered wrong compactly, under a line per question type:
+// the number and stem, the options flowed side by side (the right ones ✓ in green, the
+// candidate's wrong choice ✗ in red), then the two answers and the explanation in one
+// paragraph, all in the small size.
 func (d *doc) wrong(items []Item) {
 	if len(items) == 0 {
 		d.heading("错题")
@@ -158,19 +159,25 @@ func (d *doc) wrong(items []Item) {
 		return
 	}
 	d.heading(fmt.Sprintf("错题（%d 道）", len(items)))
-	const indent = 4.0
+	const indent = 5.0
+	section := ""
 	for i, it := range items {
-		if i > 0 {
-			d.gap(1)
+		if it.Section != section {
+			section = it.Section
+			if i > 0 {
+				d.gap(1.5)
+			}
+			d.need(4 * lineHeight(small))
+			d.para(marginX, contentW, section, body, accent)
+			d.gap(0.5)
+		} else {
+			d.gap(0.6)
 			d.hrule()
-			d.gap(1)
+			d.gap(0.6)
 		}
 		d.need(3 * lineHeight(small))
-		d.flow(marginX, contentW, []cell{
-			{fmt.Sprintf("%d. ", it.No), accent}, {it.Section + " · ", muted},
-			{"你的答案 ", muted}, {it.Given + "  ", bad}, {"正确答案 ", muted}, {it.Key + "  ", good},
-			{fmt.Sprintf("得 %s / %s 分", it.Score, it.MaxScore), muted},
-		}, small)
+		d.color(accent)
+		d.text(marginX, baseline(d.y, small), fmt.Sprintf("%d.", it.No), small)
 		d.para(marginX+indent, contentW-indent, it.Stem, small, ink)
 		var opts []cell
 		for _, o := range it.Options {
@@ -188,9 +195,14 @@ func (d *doc) wrong(items []Item) {
 			opts = append(opts, cell{label + mark + "    ", c})
 		}
 		d.flow(marginX+indent, contentW-indent, opts, small)
-		if it.Explanation != "" {
-			d.para(marginX+indent, contentW-indent, "解析："+it.Explanation, small, muted)
+		verdict := []cell{{"你的答案 ", muted}, {it.Given, bad}, {" · 正确答案 ", muted}, {it.Key, good}}
+		if it.Score > 0 { // partial credit
+			verdict = append(verdict, cell{fmt.Sprintf(" · 得 %s / %s 分", it.Score, it.MaxScore), muted})
 		}
+		if it.Explanation != "" {
+			verdict = append(verdict, cell{"    解析：" + it.Explanation, muted})
+		}
+		d.flow(marginX+indent, contentW-indent, verdict, small)
 	}
 }
 
