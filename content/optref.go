@@ -9,14 +9,15 @@ import (
 // An explanation names an option by reference, {{opt:N}}, N being the option's 1-based
 // position in the bank's order. Options are shuffled per paper, so a bare letter ("B 项错在…")
 // written against the bank's order points at another option on most papers; a reference
-// is rendered as the letter the reader sees (see exam.Letters and BankOptionLetter).
+// is rendered as the letter the reader sees (exam.Letters: the paper's letter for a
+// candidate, the bank's order on the bank pages).
 var optionRef = regexp.MustCompile(`\{\{\s*opt\s*:\s*(\d+)\s*\}\}`)
 
 // OptionRef writes the reference to the option at position i (from 0).
 func OptionRef(i int) string { return "{{opt:" + strconv.Itoa(i+1) + "}}" }
 
-// RenderOptionRefs replaces each {{opt:N}} in text with name(N-1). A reference name
-// cannot resolve (name returns "") stays as written, so a fault shows rather than vanishes.
+// RenderOptionRefs replaces each {{opt:N}} in text with name(N-1). A reference that
+// name cannot resolve (it returns "") stays as written, so a fault shows rather than vanishes.
 func RenderOptionRefs(text string, name func(i int) string) string {
 	if !strings.Contains(text, "{{") {
 		return text
@@ -31,15 +32,6 @@ func RenderOptionRefs(text string, name func(i int) string) string {
 		}
 		return m
 	})
-}
-
-// BankOptionLetter names option i as the bank lists it (A, B, …): what staff read in the
-// bank pages and exports, where no paper has shuffled the options.
-func (q *Question) BankOptionLetter(i int) string {
-	if i < 0 || i >= len(q.Options) {
-		return ""
-	}
-	return q.Options[i].Key
 }
 
 // validateOptionRefs checks that every {{opt:N}} in the explanation names an option of a

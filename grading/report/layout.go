@@ -264,6 +264,7 @@ func (d *doc) flow(x, w float64, runs []cell, size float64) {
 		if rw := d.measure(text, size); at > 0 && at+rw > w {
 			if first := wrap(text, w-at, width); rw <= w || w-at < 20 || len(first) == 0 || first[0] == "" || !strings.HasPrefix(text, first[0]) {
 				newLine()
+				text = strings.TrimLeft(text, " ") // a separator is not indentation
 			} else {
 				d.text(x+at, baseline(d.y, size), first[0], size)
 				text = strings.TrimLeft(text[len(first[0]):], " ")

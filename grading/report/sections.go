@@ -159,7 +159,7 @@ func (d *doc) wrong(items []Item) {
 		return
 	}
 	d.heading(fmt.Sprintf("错题（%d 道）", len(items)))
-	const indent = 5.0
+	const indent = 7.0 // room for "180."
 	section := ""
 	for i, it := range items {
 		if it.Section != section {
