@@ -28,3 +28,19 @@ func TestOptionReferencesInExplanations(t *testing.T) {
 		}
 	})
 }
+
+// Candidates read the syllabus without sources (出处：000 …), on the page and in the API;
+// staff still see them.
+func TestCandidatesSeeNoSources(t *testing.T) {
+	h := newHarness(t, dbtest.SQLiteDSN(t))
+	for who, want := range map[string]bool{"candidate": false, "instructor": true} {
+		_, html, _ := h.page("/syllabus/JC.1", who)
+		if strings.Contains(html, "出处") != want {
+			t.Errorf("%s: 出处 on the study page is %v, want %v", who, !want, want)
+		}
+		_, b := h.do("GET", "/api/v1/syllabus/JC.1", who, nil)
+		if strings.Contains(string(b), `"source"`) != want {
+			t.Errorf("%s: source in the API is %v, want %v", who, !want, want)
+		}
+	}
+}
