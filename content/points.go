@@ -106,3 +106,16 @@ func allDigits(s string) bool {
 	}
 	return s != ""
 }
+
+// Percent is p as a whole percentage of max, rounded half up (72.5% → 73%): the one
+// rounding rule of every page, export and report, so they never disagree by a point.
+// ok is false when max is not positive (nothing to score).
+func Percent(p, max Points) (pct int, ok bool) {
+	if max <= 0 {
+		return 0, false
+	}
+	if p <= 0 {
+		return int(-((-int64(p)*100 + int64(max)/2) / int64(max))), true
+	}
+	return int((int64(p)*100 + int64(max)/2) / int64(max)), true
+}

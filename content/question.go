@@ -239,6 +239,9 @@ func (q *Question) Validate(unitExists func(code string) bool) error {
 	if err := q.validatePlainText(); err != nil {
 		return err
 	}
+	if err := q.validateOptionRefs(); err != nil {
+		return err
+	}
 	if q.Difficulty < 1 || q.Difficulty > 5 {
 		return Invalid("difficulty", "难度必须是 1 到 5，而不是 %d", q.Difficulty)
 	}

@@ -1,6 +1,7 @@
 package content
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -120,4 +121,15 @@ func Find(roots []*Node, code string) *Node {
 		}
 	}
 	return nil
+}
+
+// WithoutSources is a copy of nodes without their sources: where the facts come from is
+// an editor's reference (file numbers such as 000 第一单元), for staff; candidates read the
+// text alone.
+func WithoutSources(nodes []Node) []Node {
+	out := slices.Clone(nodes)
+	for i := range out {
+		out[i].Source = ""
+	}
+	return out
 }

@@ -145,7 +145,7 @@ func (s *Service) Attempt(ctx context.Context, v Viewer, id int64) (*Attempt, er
 		return nil, err
 	}
 	if !v.sees(a) {
-		return nil, notFound(id)
+		return nil, notFound()
 	}
 	return a, nil
 }
@@ -194,7 +194,7 @@ func (s *Service) Save(ctx context.Context, w Writer, attemptID, questionID int6
 	}
 	sec, it, ok := h.paper.ItemOf(questionID)
 	if !ok {
-		return time.Time{}, errs.New(errs.NotFound, "题目 %d 不在本次作答中", questionID)
+		return time.Time{}, errs.New(errs.NotFound, "这道题不在本次作答中")
 	}
 	if err := CheckAnswer(sec, it, h.caseParts[questionID], &a); err != nil {
 		return time.Time{}, err
@@ -314,7 +314,7 @@ func (s *Service) finalize(ctx context.Context, id int64, allowed func(*Attempt)
 		return nil, false, err
 	}
 	if !allowed(a) {
-		return nil, false, notFound(id)
+		return nil, false, notFound()
 	}
 	if a.Status != InProgress {
 		s.store.forget(id)
@@ -356,7 +356,7 @@ func (s *Service) Extend(ctx context.Context, v Viewer, id int64, seconds int, r
 	g := grant{seconds: seconds, reason: strings.TrimSpace(reason), by: v.UserID, at: s.now().UTC()}
 	return s.store.extend(ctx, id, g, func(a *Attempt) error {
 		if !(v.Staff && a.CenterID == v.CenterID) {
-			return notFound(id)
+			return notFound()
 		}
 		if a.Status != InProgress {
 			return errs.New(errs.Conflict, "作答已结束，不能再延长时间")

@@ -41,7 +41,7 @@ func (st *store) attempt(ctx context.Context, id int64) (*Attempt, error) {
 	var row attemptRow
 	err := st.db.WithContext(ctx).Where("id = ?", id).Take(&row).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
-		return nil, notFound(id)
+		return nil, notFound()
 	}
 	if err != nil {
 		return nil, err
@@ -76,7 +76,7 @@ func (st *store) finalisedAttempt(ctx context.Context, id int64) (*Attempt, erro
 		return nil, err
 	}
 	if len(as) == 0 {
-		return nil, notFound(id)
+		return nil, notFound()
 	}
 	return &as[0], nil
 }
@@ -229,7 +229,7 @@ func lockAttempt(tx *gorm.DB, id int64, columns ...string) (*attemptRow, error) 
 	var row attemptRow
 	err := q.Where("id = ?", id).Take(&row).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
-		return nil, notFound(id)
+		return nil, notFound()
 	}
 	return &row, err
 }

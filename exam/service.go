@@ -103,4 +103,7 @@ func (v Viewer) sees(a *Attempt) bool {
 // member is the viewer as a candidate: staff start and see assignments as members too.
 func (v Viewer) member() Viewer { return Viewer{UserID: v.UserID, CenterID: v.CenterID} }
 
-func notFound(id int64) error { return errs.New(errs.NotFound, "作答 %d 不存在", id) }
+// notFound names no id: a candidate reads this message, and ids are internal.
+func notFound() error {
+	return errs.New(errs.NotFound, "找不到这次作答（作答记录不存在或无权查看）")
+}

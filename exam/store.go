@@ -172,7 +172,7 @@ func (st *store) titles(ctx context.Context, now time.Time) (map[string]string, 
 func (st *store) head(ctx context.Context, id, candidate int64) (*attemptHead, error) {
 	if h, ok := st.heads.get(id); ok {
 		if h.candidateID != candidate {
-			return nil, notFound(id)
+			return nil, notFound()
 		}
 		return h, nil
 	}
@@ -180,7 +180,7 @@ func (st *store) head(ctx context.Context, id, candidate int64) (*attemptHead, e
 	err := st.db.WithContext(ctx).Select("id, candidate_id, status, mode, paper").
 		Where("id = ? AND candidate_id = ?", id, candidate).Take(&row).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
-		return nil, notFound(id)
+		return nil, notFound()
 	}
 	if err != nil {
 		return nil, err

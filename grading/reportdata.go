@@ -6,6 +6,7 @@ import (
 	"crypto/subtle"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -29,9 +30,9 @@ type ReportInput struct {
 
 // BuildReport turns a finalised attempt into the values a score report prints: the
 // stored result's totals, sections and chapters (with counts of questions and correct
-// ones), the wrong or unanswered objective questions with the candidate's choice, the key
-// and the explanation, and the case analyses per part and 采分点 with the instructor's
-// comment. Numbers (No) are positions on the paper, from 1. BuildReport is pure.
+// ones), the objective questions answered wrong with the candidate's choice, the key
+// and the explanation as the candidate saw them, the unanswered ones by stem, and the
+// case analyses per part and 采分点 with the instructor's comment. Numbers (No) are positions on the paper, from 1. BuildReport is pure.
 func BuildReport(in ReportInput) *report.Report {
 	a := in.Attempt
 	res := a.Result
@@ -80,6 +81,8 @@ func BuildReport(in ReportInput) *report.Report {
 			switch {
 			case sec.Type == content.Case:
 				r.Cases = append(r.Cases, reportCase(no, q, ans, is))
+			case len(ans.Choice) == 0:
+				r.Unanswered = append(r.Unanswered, report.Unanswered{No: no, Stem: q.Stem})
 			case !is.Correct:
 				r.Wrong = append(r.Wrong, reportItem(no, sec, it, q, ans, is))
 			}
@@ -99,18 +102,15 @@ func BuildReport(in ReportInput) *report.Report {
 	return r
 }
 
+// reportItem is a wrong answer as the candidate saw it: options in the paper's order
+// under the paper's letters (exam.Letters, as on the result page).
 func reportItem(no int, sec exam.PaperSection, it exam.Item, q *content.Question, ans exam.Answer, is exam.ItemScore) report.Item {
-	text := make(map[string]string, len(q.Options))
-	for _, o := range q.Options {
-		text[o.Key] = o.Text
-	}
-	item := report.Item{No: no, Section: sec.Title(), Stem: q.Stem, Given: ans.Choice, Key: q.Answer,
-		Explanation: q.Explanation, Score: is.Score, MaxScore: is.MaxScore}
-	if len(item.Given) == 0 {
-		item.Given = nil
-	}
-	for _, k := range it.Options { // the paper's display order
-		item.Options = append(item.Options, content.Option{Key: k, Text: text[k]})
+	l := exam.LettersOf(it, q.Type)
+	item := report.Item{No: no, Section: sec.Title(), Stem: q.Stem, Given: l.Join(ans.Choice), Key: l.Join(q.Answer),
+		Explanation: l.Explain(q), Score: is.Score, MaxScore: is.MaxScore}
+	for _, o := range l.Options(q) {
+		item.Options = append(item.Options, report.Option{Letter: o.Letter, Text: o.Text,
+			Key: slices.Contains(q.Answer, o.Key), Given: slices.Contains(ans.Choice, o.Key)})
 	}
 	return item
 }

@@ -34,7 +34,10 @@ func NewService(g *gorm.DB, exams *exam.Service, cs *content.Store, accounts *ac
 	return &Service{db: g, exams: exams, content: cs, accounts: accounts, now: now}
 }
 
-func notFound(id int64) error { return errs.New(errs.NotFound, "作答 %d 不存在", id) }
+// notFound names no id: a candidate reads this message, and ids are internal.
+func notFound() error {
+	return errs.New(errs.NotFound, "找不到这次作答（作答记录不存在或无权查看）")
+}
 
 // staffAttempt returns an attempt for staff of its center; anyone else gets ErrNotFound.
 func (s *Service) staffAttempt(ctx context.Context, v exam.Viewer, id int64) (*exam.Attempt, error) {
@@ -43,7 +46,7 @@ func (s *Service) staffAttempt(ctx context.Context, v exam.Viewer, id int64) (*e
 		return nil, err
 	}
 	if !v.Staff || a.CenterID != v.CenterID {
-		return nil, notFound(id)
+		return nil, notFound()
 	}
 	return a, nil
 }
@@ -91,7 +94,7 @@ func (s *Service) grade(ctx context.Context, v exam.Viewer, attemptID, questionI
 	}
 	sec, _, ok := a.Paper.ItemOf(questionID)
 	if !ok {
-		return nil, row, errs.New(errs.NotFound, "题目 %d 不在本次作答中", questionID)
+		return nil, row, errs.New(errs.NotFound, "这道题不在本次作答中")
 	}
 	if sec.Type != content.Case {
 		return nil, row, content.Invalid("question_id", "只有案例分析题需要人工评分，%s由系统自动评分", sec.Type.Title())

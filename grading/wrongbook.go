@@ -254,7 +254,8 @@ func (s *Service) PracticeWrong(ctx context.Context, v exam.Viewer, unit string,
 	for _, e := range entries[:min(count, len(entries))] {
 		ids = append(ids, e.QuestionID)
 	}
-	if unit != "" {
+	// The title names the chapter in words: candidates read it, and codes (L2.8) are ours.
+	if unit != "" && entries[0].ChapterTitle != "" {
 		title += "：" + entries[0].ChapterTitle
 	}
 	return s.exams.StartPractice(ctx, v, exam.Practice{Code: code, Title: title, Questions: ids})

@@ -39,16 +39,23 @@ type sectionView struct {
 }
 
 type questionView struct {
-	ID       int64            `json:"id"`
-	Type     content.Type     `json:"type"`
-	Stem     string           `json:"stem"`
-	Options  []content.Option `json:"options,omitempty"`
-	Material string           `json:"material,omitempty"`
-	Parts    []partView       `json:"parts,omitempty"`
-	// Revealed only when allowed (see attemptView).
+	ID       int64              `json:"id"`
+	Type     content.Type       `json:"type"`
+	Stem     string             `json:"stem"`
+	Options  []exam.ShownOption `json:"options,omitempty"` // the paper's order, with the letters shown
+	Material string             `json:"material,omitempty"`
+	Parts    []partView         `json:"parts,omitempty"`
+	// ChoiceLetters is the saved answer as the candidate saw it ("A、C", 正确; "" unanswered).
+	ChoiceLetters string `json:"choice_letters,omitempty"`
+	// Revealed only when allowed (see attemptView). The key is in the bank's keys (what
+	// answers store) and, in KeyLetters, as shown; the explanation's option references
+	// are rendered as shown.
 	Key         []string           `json:"answer_key,omitempty"`
+	KeyLetters  string             `json:"answer_letters,omitempty"`
 	Explanation string             `json:"explanation,omitempty"`
 	Reference   []content.CasePart `json:"reference,omitempty"`
+	// Letters names this question's options as its paper shows them (for the pages).
+	Letters exam.Letters `json:"-"`
 }
 
 type partView struct {
@@ -94,20 +101,23 @@ func (s *Server) attemptView(ctx context.Context, a *exam.Attempt) (*attemptView
 		sv := sectionView{Type: sec.Type, Title: sec.Title(), PointsEach: sec.PointsEach}
 		for _, it := range sec.Items {
 			q := qs[content.Ref{ID: it.QuestionID, Version: it.Version}]
-			qv := questionView{ID: q.ID, Type: q.Type, Stem: q.Stem, Material: q.Material}
-			text := make(map[string]string, len(q.Options))
-			for _, o := range q.Options {
-				text[o.Key] = o.Text
-			}
-			for _, k := range it.Options { // the paper's display order
-				qv.Options = append(qv.Options, content.Option{Key: k, Text: text[k]})
+			letters := exam.LettersOf(it, q.Type)
+			qv := questionView{ID: q.ID, Type: q.Type, Stem: q.Stem, Material: q.Material, Letters: letters}
+			if len(it.Options) > 0 {
+				qv.Options = letters.Options(q)
 			}
 			for _, p := range q.Parts {
 				qv.Parts = append(qv.Parts, partView{Prompt: p.Prompt, Points: p.Points})
 			}
-			_, answered := answers[q.ID]
+			ans, answered := answers[q.ID]
+			if len(it.Options) > 0 {
+				qv.ChoiceLetters = letters.Join(ans.Choice)
+			}
 			if a.RevealsKey(answered) {
-				qv.Key, qv.Explanation, qv.Reference = q.Answer, q.Explanation, q.Parts
+				qv.Key, qv.Explanation, qv.Reference = q.Answer, letters.Explain(q), q.Parts
+				if len(it.Options) > 0 {
+					qv.KeyLetters = letters.Join(q.Answer)
+				}
 			}
 			sv.Questions = append(sv.Questions, qv)
 		}

@@ -7,10 +7,14 @@ import (
 	"github.com/gofiber/fiber/v2/utils"
 )
 
+// syllabusTree is the syllabus as the current user reads it: staff with the sources.
 func (s *Server) syllabusTree(c *fiber.Ctx) ([]*content.Node, error) {
 	nodes, err := s.Content.Syllabus(c.UserContext())
 	if err != nil {
 		return nil, err
+	}
+	if !currentUser(c).Can(staffRoles...) {
+		nodes = content.WithoutSources(nodes)
 	}
 	return content.Tree(nodes), nil
 }

@@ -106,7 +106,7 @@ func everyPageRenders(t *testing.T, h *harness) {
 		{"/grading", "candidate", 403, []string{"无权访问"}},
 		{"/center", "candidate", 403, []string{"无权访问"}},
 		// Other people's things are not there at all.
-		{"/exam/" + itoa(open.ID), "candidate2", 404, []string{"页面不存在", "作答 " + itoa(open.ID) + " 不存在"}},
+		{"/exam/" + itoa(open.ID), "candidate2", 404, []string{"页面不存在", "找不到这次作答"}},
 		{"/questions/" + mine, "instructor-b", 404, []string{"题目 " + mine + " 不存在"}},
 		{"/questions/" + itoa(open.Sections[0].Questions[0].ID) + "/edit", "instructor", 403, []string{"内置题库为只读"}},
 		{"/syllabus/XX.9", "candidate", 404, []string{"大纲节点 XX.9 不存在"}},

@@ -17,21 +17,21 @@ type syllabusResponse struct {
 }
 
 func (s *Server) syllabus(c *fiber.Ctx) error {
-	nodes, err := s.Content.Syllabus(c.UserContext())
+	tree, err := s.syllabusTree(c)
 	if err != nil {
 		return err
 	}
-	return c.JSON(syllabusResponse{Nodes: content.Tree(nodes)})
+	return c.JSON(syllabusResponse{Nodes: tree})
 }
 
 // syllabusNode returns one node with its subtree.
 func (s *Server) syllabusNode(c *fiber.Ctx) error {
 	code := utils.CopyString(c.Params("code"))
-	nodes, err := s.Content.Syllabus(c.UserContext())
+	tree, err := s.syllabusTree(c)
 	if err != nil {
 		return err
 	}
-	n := content.Find(content.Tree(nodes), code)
+	n := content.Find(tree, code)
 	if n == nil {
 		return errs.New(errs.NotFound, "大纲节点 %s 不存在", code)
 	}

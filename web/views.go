@@ -94,15 +94,13 @@ func loadPageKit() (*pageKit, error) {
 		"inc":         func(i int) int { return i + 1 },
 		"typeTitle":   func(t any) string { return content.Type(fmt.Sprint(t)).Title() },
 		"statusTitle": statusTitle,
+		"bankLetters": bankLetters,
 		"percent": func(p, max content.Points) int {
-			if max <= 0 {
-				return 0
-			}
-			return int(p * 100 / max)
+			pct, _ := content.Percent(p, max)
+			return pct
 		},
-		"shown": shownKeys,
-		"fig":   figure,
-		"pct":   percentOf,
+		"fig": figure,
+		"pct": percentOf,
 	}
 	layout, err := template.New("layout.html").Funcs(funcs).ParseFS(viewFiles, "views/layout.html")
 	if err != nil {
@@ -169,23 +167,10 @@ func choiceTitle(k string) string {
 	return k
 }
 
-// shownKeys names keys as the candidate saw them: a paper shuffles the options and shows
-// them lettered A, B, C… in its order, so stored key "C" may have been shown as "A".
-// True/false keys read 正确 and 错误.
-func shownKeys(options []content.Option, keys []string) string {
-	out := make([]string, 0, len(keys))
-	for _, k := range keys {
-		name := choiceTitle(k)
-		if name == k {
-			for i, o := range options {
-				if o.Key == k && i < 26 {
-					name = string(rune('A' + i))
-				}
-			}
-		}
-		out = append(out, name)
-	}
-	return strings.Join(out, "、")
+// bankLetters names a question's options in the bank's own order, as staff read the
+// bank where no paper has shuffled them.
+func bankLetters(q content.Question) exam.Letters {
+	return exam.LettersOf(exam.Item{Options: q.OptionKeys()}, q.Type)
 }
 
 // page is what the layout needs, plus the page's own Data.

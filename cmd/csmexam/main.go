@@ -270,6 +270,10 @@ func createDemoAccounts(ctx context.Context, accounts *account.Store) ([]demoAcc
 	if err != nil || n > 0 {
 		return nil, err
 	}
+	// The center's name heads its score reports; the code is only a login detail.
+	if _, err := accounts.EnsureCenter(ctx, demoCenter, "演示培训中心"); err != nil {
+		return nil, err
+	}
 	var out []demoAccount
 	for _, r := range account.Roles {
 		d := demoAccount{Role: r, Username: "demo-" + strings.ReplaceAll(string(r), "_", "-"), Password: account.GeneratePassword()}

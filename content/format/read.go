@@ -164,11 +164,15 @@ func checkItem(q *content.Question, n int, syl *Syllabus) *content.RowError {
 	return checkRow(q, n, syl)
 }
 
-// checkRow normalizes and validates q, the question at row of a file; a problem names
-// the API field.
+// checkRow normalizes and validates q, the question at row of a file, and cites its
+// options by reference (citeByReference); a problem names the API field.
 func checkRow(q *content.Question, row int, syl *Syllabus) *content.RowError {
 	q.Normalize()
-	if err := q.Validate(syl.IsPoint); err != nil {
+	err := q.Validate(syl.IsPoint)
+	if err == nil {
+		err = citeByReference(q)
+	}
+	if err != nil {
 		return &content.RowError{Row: row, Field: validationField(err), Message: validationMessage(err)}
 	}
 	return nil

@@ -338,7 +338,11 @@ func parseRow(c columns, cells []string, row int, syl *Syllabus) (content.Questi
 		q.Parts = parts
 	}
 	q.Normalize()
-	if err := q.Validate(syl.IsPoint); err != nil {
+	err = q.Validate(syl.IsPoint)
+	if err == nil {
+		err = citeByReference(&q)
+	}
+	if err != nil {
 		var ve *errs.Error
 		if errors.As(err, &ve) {
 			return fail(fieldColumn(ve.Field), "%s", ve.Message)

@@ -2,6 +2,7 @@ package report
 
 import (
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/csmexam/csmexam/content"
@@ -9,52 +10,49 @@ import (
 
 // sampleReport is a realistic failed 二级 theory-and-skills attempt: long Chinese stems,
 // mixed Latin and digits, unanswered and true/false questions, two reviewed cases. It
-// lays out to five A4 pages and is what BenchmarkEncode5Pages encodes.
+// lays out to four A4 pages and is what BenchmarkEncodeSample encodes.
 func sampleReport() *Report {
-	abcd := func(texts ...string) []content.Option {
-		var o []content.Option
+	// abcd letters texts A, B, … and marks the right and the chosen ones.
+	abcd := func(key, given string, texts ...string) []Option {
+		var o []Option
 		for i, t := range texts {
-			o = append(o, content.Option{Key: string(rune('A' + i)), Text: t})
+			l := string(rune('A' + i))
+			o = append(o, Option{Letter: l, Text: t, Key: strings.Contains(key, l), Given: strings.Contains(given, l)})
 		}
 		return o
 	}
+	trueFalse := func(key, given string) []Option {
+		return []Option{{Text: "正确", Key: key == "正确", Given: given == "正确"}, {Text: "错误", Key: key == "错误", Given: given == "错误"}}
+	}
 	wrong := []Item{
 		{No: 3, Section: "单项选择题", Stem: "客户服务是指企业通过其员工提供产品和服务以满足客户需求的行为。对客户服务演变的认识中，把客户服务看作“服务产品+产品服务”的观点，强调的是（ ）。",
-			Options: abcd("客户服务就是售后服务", "围绕产品的交易和使用而展开的服务", "提供产品和服务以满足客户需要的行为", "以价格竞争为核心的促销活动"),
-			Given:   []string{"B"}, Key: []string{"C"}, Explanation: "客户服务的演变经历了三种认识：售后服务、“产品服务”，以及“提供产品和服务以满足客户需要的行为”，即“服务产品+产品服务”。", MaxScore: content.Pts(1)},
-		{No: 7, Section: "单项选择题", Stem: "对于约定的服务要求，能按质按量按时提供和完成服务；对于临时性的服务要求，能在合理的时间内提供和完成服务。这体现了客户服务的（ ）。",
-			Options: abcd("层次性", "系统性", "及时性", "多样性"), Given: nil, Key: []string{"C"},
-			Explanation: "客户服务的特点包括层次性、系统性、及时性、多样性和变革性；题干描述的是及时性，它既是客户的需要，也是企业的需要。", MaxScore: content.Pts(1)},
+			Options: abcd("C", "B", "客户服务就是售后服务", "围绕产品的交易和使用而展开的服务", "提供产品和服务以满足客户需要的行为", "以价格竞争为核心的促销活动"),
+			Given:   "B", Key: "C", Explanation: "客户服务的演变经历了三种认识：售后服务、“产品服务”，以及“提供产品和服务以满足客户需要的行为”，即“服务产品+产品服务”。", MaxScore: content.Pts(1)},
 		{No: 12, Section: "单项选择题", Stem: "客户服务环境是指与企业营销活动有潜在关系的所有外部力量和相关因素的集合。在宏观环境分析中，被称为构成市场的第一要素的是（ ）。",
-			Options: abcd("经济环境", "市场人口", "政治法律环境", "技术环境"), Given: []string{"A"}, Key: []string{"B"},
+			Options: abcd("B", "A", "经济环境", "市场人口", "政治法律环境", "技术环境"), Given: "A", Key: "B",
 			Explanation: "宏观环境包括市场人口、经济环境、政治法律环境、技术环境和社会文化环境，其中人口是构成市场的第一要素；科学技术是社会生产力最新和最活跃的因素。", MaxScore: content.Pts(1)},
 		{No: 18, Section: "单项选择题", Stem: "某电信企业 2025 年第 3 季度的客户满意度调查显示，CSAT 由 86% 下降到 79%，NPS 由 32 降到 18。客户服务部经理首先应当做的是（ ）。",
-			Options: abcd("立即调整全部服务流程", "分析满意度下降的根本原因并评估各环节", "增加呼叫中心座席人数", "对一线员工进行处罚"), Given: []string{"C"}, Key: []string{"B"},
+			Options: abcd("B", "C", "立即调整全部服务流程", "分析满意度下降的根本原因并评估各环节", "增加呼叫中心座席人数", "对一线员工进行处罚"), Given: "C", Key: "B",
 			Explanation: "发现问题后应先找到请求的根本原因，再对客户的需求作出反应，采取有成效的行动并积极反馈，最后评估客户满意度。", MaxScore: content.Pts(1)},
 		{No: 23, Section: "单项选择题", Stem: "客户服务代理是指客户服务代理人以被代理人的名义，在代理权限内代理客户服务活动的行为。下列关于客户服务代理的说法中，错误的是（ ）。",
-			Options: abcd("代理人可以是一个人，也可以是数人", "代理人要取得代理权", "代理人可以根据客户需要超越代理权限", "代理人的代理后果由企业承担责任"), Given: []string{"D"}, Key: []string{"C"},
+			Options: abcd("C", "D", "代理人可以是一个人，也可以是数人", "代理人要取得代理权", "代理人可以根据客户需要超越代理权限", "代理人的代理后果由企业承担责任"), Given: "D", Key: "C",
 			Explanation: "代理人不得超越代理权限代理，更不得滥用代理权，损害被代理人的利益。", MaxScore: content.Pts(1)},
 		{No: 26, Section: "单项选择题", Stem: "客户服务的多样性源自客户对不同服务形式的需要。客户服务变革的目的是推陈出新，变革的要求是（ ）。",
-			Options: abcd("降低成本", "与时俱进", "统一标准", "扩大规模"), Given: []string{"C"}, Key: []string{"B"},
+			Options: abcd("B", "C", "降低成本", "与时俱进", "统一标准", "扩大规模"), Given: "C", Key: "B",
 			Explanation: "客户服务的变革性：变革的目的是推陈出新，变革的要求是与时俱进，包括改革和创新两个方面。", MaxScore: content.Pts(1)},
 		{No: 28, Section: "单项选择题", Stem: "企业作为提供服务的主体即服务的操作者，在客户服务中的主体作用不包括（ ）。",
-			Options: abcd("企业是客户服务的组织者", "企业是客户服务成功的保证", "企业是客户服务的责任人", "企业是客户服务的最终评价者"), Given: []string{"B"}, Key: []string{"D"},
+			Options: abcd("D", "B", "企业是客户服务的组织者", "企业是客户服务成功的保证", "企业是客户服务的责任人", "企业是客户服务的最终评价者"), Given: "B", Key: "D",
 			Explanation: "企业的主体作用表现在：企业是客户服务的组织者，是客户服务成功的保证，是客户服务的责任人；服务的评价者是客户。", MaxScore: content.Pts(1)},
 		{No: 31, Section: "多项选择题", Stem: "制订客户服务工作的规章制度，将各岗位上客户服务人员的责任和权利更加具体地予以规定或说明。客户服务部门建立的规章制度主要应该有（ ）。",
-			Options: abcd("各类服务业务规程和操作规程", "岗位责任制度", "售后服务规程和培训制度", "客户服务人员考勤制度和奖惩制度", "企业年度财务预算制度"),
-			Given:   []string{"A", "B"}, Key: []string{"A", "B", "C", "D"},
+			Options: abcd("ABCD", "AB", "各类服务业务规程和操作规程", "岗位责任制度", "售后服务规程和培训制度", "客户服务人员考勤制度和奖惩制度", "企业年度财务预算制度"),
+			Given:   "A、B", Key: "A、B、C、D",
 			Explanation: "主要有各类服务业务规程、操作规程、岗位责任制度、售后服务规程、培训制度、客户服务人员考勤制度和奖惩制度等，以便于执行和监督检查。", MaxScore: content.Pts(2)},
-		{No: 34, Section: "多项选择题", Stem: "客户信息管理主要是对客户资料和客户信用两个方面进行管理。下列属于客户信用管理工作内容的有（ ）。",
-			Options: abcd("制订客户信用调查办法", "确定客户信用限度", "评估客户信用度", "分析客户信用状况的变化", "制订客户名册管理制度"), Given: nil, Key: []string{"A", "B", "C", "D"},
-			Explanation: "客户名册管理制度属于客户资料管理；信用管理负责调查办法、信用限度确定办法、信用度评估办法以及信用状况变化分析办法，使信用管理更加科学化、规范化。", MaxScore: content.Pts(2)},
 		{No: 38, Section: "多项选择题", Stem: "微观环境分析中，企业之所以要重视营销环境，是因为（ ）。",
-			Options: abcd("市场营销环境是一个动态系统", "构成营销环境的诸多元素都受众多因素的影响", "环境因素的变化速度呈加快趋势", "营销环境与企业经营活动没有关系"), Given: []string{"A", "D"}, Key: []string{"A", "B", "C"},
+			Options: abcd("ABC", "AD", "市场营销环境是一个动态系统", "构成营销环境的诸多元素都受众多因素的影响", "环境因素的变化速度呈加快趋势", "营销环境与企业经营活动没有关系"), Given: "A、D", Key: "A、B、C",
 			Explanation: "营销环境是在一定的时间和空间发生的、对企业营销活动有影响的各项因素，每一环境因素都随着社会经济的发展而不断变化。", MaxScore: content.Pts(2)},
 		{No: 45, Section: "判断题", Stem: "客户服务员工“覆盖企业的各个等级”，既可以是企业员工的总体，也可以是企业员工的一部分，但不包括企业的代理人。",
-			Options: content.TrueFalseOptions, Given: []string{"T"}, Key: []string{"F"},
+			Options: trueFalse("错误", "正确"), Given: "正确", Key: "错误",
 			Explanation: "客户服务员工可能“是企业的代表，亦可能是企业的代理”，并且包括所有直接或间接参加企业活动的人。", MaxScore: content.Pts(0.5)},
-		{No: 49, Section: "判断题", Stem: "服务质量差距分析中，客户期望与管理者对客户期望的认知之间的差距，通常可以通过加强市场调研和改进向上沟通来缩小。",
-			Options: content.TrueFalseOptions, Given: nil, Key: []string{"T"}, Explanation: "", MaxScore: content.Pts(0.5)},
 	}
 	return &Report{
 		Center:     "上海浦东新区职业技能培训中心（客户服务管理师鉴定站）",
@@ -81,6 +79,11 @@ func sampleReport() *Report {
 			{Title: "第六章 售后服务与客户承诺管理", Score: content.Pts(11), MaxScore: content.Pts(25)},
 		},
 		Wrong: wrong,
+		Unanswered: []Unanswered{
+			{No: 7, Stem: "对于约定的服务要求，能按质按量按时提供和完成服务；对于临时性的服务要求，能在合理的时间内提供和完成服务。这体现了客户服务的（ ）。"},
+			{No: 34, Stem: "客户信息管理主要是对客户资料和客户信用两个方面进行管理。下列属于客户信用管理工作内容的有（ ）。"},
+			{No: 49, Stem: "服务质量差距分析中，客户期望与管理者对客户期望的认知之间的差距，通常可以通过加强市场调研和改进向上沟通来缩小。"},
+		},
 		Cases: []CaseItem{sampleCase(1, 6), sampleCase(2, 4)},
 	}
 }

@@ -2,6 +2,9 @@ package report
 
 import (
 	"fmt"
+	"strings"
+
+	"github.com/csmexam/csmexam/content"
 
 	"github.com/jung-kurt/gofpdf"
 )
@@ -232,10 +235,49 @@ func (d *doc) footers(left string) {
 	}
 }
 
-// percent is score as a whole percentage of max, or "—" when there is nothing to score.
-func percent(score, max int64) string {
-	if max <= 0 {
+// percent is score as a whole percentage of max by content.Percent (the pages' rule),
+// or "—" when there is nothing to score.
+func percent(score, max content.Points) string {
+	pct, ok := content.Percent(score, max)
+	if !ok {
 		return "—"
 	}
-	return fmt.Sprintf("%d%%", (score*100+max/2)/max)
+	return fmt.Sprintf("%d%%", pct)
+}
+
+// flow writes runs left to right from x over width w, each in its colour. A run that does
+// not fit the rest of the line starts the next line, unless it is longer than a whole line:
+// then it begins right here and wraps on. It leaves d.y below the last line.
+func (d *doc) flow(x, w float64, runs []cell, size float64) {
+	lh := lineHeight(size)
+	width := d.runeWidth(size)
+	at := 0.0 // used width of the current line
+	newLine := func() {
+		d.y += lh
+		d.need(lh)
+		at = 0
+	}
+	d.need(lh)
+	for _, r := range runs {
+		text := clean(d.fonts, r.text)
+		d.color(r.color)
+		if rw := d.measure(text, size); at > 0 && at+rw > w {
+			if first := wrap(text, w-at, width); rw <= w || w-at < 20 || len(first) == 0 || first[0] == "" || !strings.HasPrefix(text, first[0]) {
+				newLine()
+				text = strings.TrimLeft(text, " ") // a separator is not indentation
+			} else {
+				d.text(x+at, baseline(d.y, size), first[0], size)
+				text = strings.TrimLeft(text[len(first[0]):], " ")
+				newLine()
+			}
+		}
+		for i, line := range lines(text, w-at, width) {
+			if i > 0 {
+				newLine()
+			}
+			d.text(x+at, baseline(d.y, size), line, size)
+			at += d.measure(line, size)
+		}
+	}
+	d.y += lh
 }

@@ -88,12 +88,13 @@ func (d *doc) embedFonts(r *Report) error {
 		add(l.Title)
 	}
 	for _, it := range r.Wrong {
-		add(it.Section, it.Stem, it.Explanation)
-		add(it.Given...)
-		add(it.Key...)
+		add(it.Section, it.Stem, it.Explanation, it.Given, it.Key)
 		for _, o := range it.Options {
-			add(o.Key, o.Text)
+			add(o.Letter, o.Text)
 		}
+	}
+	for _, u := range r.Unanswered {
+		add(u.Stem)
 	}
 	for _, c := range r.Cases {
 		add(c.Stem, c.Material, c.Comment)

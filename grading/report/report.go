@@ -27,10 +27,11 @@ type Report struct {
 	Pending                    bool // case analyses still await review
 	TimeUsed                   time.Duration
 
-	Sections []Line     // per question type
-	Chapters []Line     // per chapter (the bar chart)
-	Wrong    []Item     // wrong or unanswered objective questions, in paper order
-	Cases    []CaseItem // case analyses with their per-point scores
+	Sections   []Line       // per question type
+	Chapters   []Line       // per chapter (the bar chart)
+	Wrong      []Item       // objective questions answered wrong, in paper order
+	Unanswered []Unanswered // objective questions left unanswered, in paper order
+	Cases      []CaseItem   // case analyses with their per-point scores
 }
 
 // Line is one row of the section table or one bar of the chapter chart.
@@ -40,16 +41,29 @@ type Line struct {
 	Count, Correct  int
 }
 
-// Item is one wrong or unanswered objective question.
+// Item is one objective question answered wrong, named as the candidate saw it.
 type Item struct {
 	No              int
 	Section         string
 	Stem            string
-	Options         []content.Option
-	Given           []string // nil: unanswered
-	Key             []string
-	Explanation     string
+	Options         []Option // in the paper's order
+	Given, Key      string   // the letters shown ("A、C", 正确)
+	Explanation     string   // option references already rendered as shown
 	Score, MaxScore content.Points
+}
+
+// Option is one option of a wrong question under the letter the candidate saw (empty
+// for true/false, whose texts 正确/错误 name themselves).
+type Option struct {
+	Letter, Text string
+	Key          bool // a right option
+	Given        bool // chosen by the candidate
+}
+
+// Unanswered is one objective question left unanswered: listed by number and stem only.
+type Unanswered struct {
+	No   int
+	Stem string
 }
 
 // CaseItem is one case analysis with its parts.
@@ -110,8 +124,9 @@ func Encode(w io.Writer, r *Report) error {
 	d.sections(r.Sections)
 	d.chapters(r)
 	d.wrong(r.Wrong)
+	d.unanswered(r.Unanswered)
 	d.cases(r)
-	d.footers(clean(fs, fmt.Sprintf("答卷编号 %d · 验证码 %s", r.AttemptID, r.VerifyCode)))
+	d.footers(clean(fs, "验证码 "+r.VerifyCode))
 	if d.err != nil {
 		return d.err
 	}

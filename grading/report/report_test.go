@@ -70,8 +70,8 @@ func squeeze(s string) string {
 func TestEncodeSampleText(t *testing.T) {
 	r := sampleReport()
 	path := encodeFile(t, r)
-	if info := run(t, "pdfinfo", path); !strings.Contains(info, "Pages:           5") {
-		t.Errorf("sample should lay out to 5 pages:\n%s", info)
+	if info := run(t, "pdfinfo", path); !strings.Contains(info, "Pages:           4") {
+		t.Errorf("sample should lay out to 4 pages:\n%s", info)
 	}
 	for _, mode := range []string{"-layout", "-raw"} {
 		text := pdfText(t, path, mode)
@@ -89,14 +89,17 @@ func TestEncodeSampleText(t *testing.T) {
 				want = append(want, it.Explanation)
 			}
 		}
+		for _, u := range r.Unanswered {
+			want = append(want, fmt.Sprintf("%d.%s", u.No, u.Stem))
+		}
 		for _, c := range r.Cases {
 			want = append(want, c.Material, c.Comment)
 			for _, p := range c.Parts {
 				want = append(want, p.Prompt, p.Answer)
 			}
 		}
-		for p := 1; p <= 5; p++ {
-			want = append(want, fmt.Sprintf("第%d页/共5页", p))
+		for p := 1; p <= 4; p++ {
+			want = append(want, fmt.Sprintf("第%d页/共4页", p))
 		}
 		for _, w := range want {
 			if !strings.Contains(text, squeeze(w)) {
@@ -183,11 +186,12 @@ func TestEncodeVerdicts(t *testing.T) {
 func TestEncodeAnswers(t *testing.T) {
 	text := pdfText(t, encodeFile(t, sampleReport()), "-raw")
 	for _, w := range []string{
-		"你的答案：B正确答案：C",       // single choice
-		"你的答案：未作答正确答案：C",     // unanswered
-		"你的答案：AB正确答案：ABCD",   // multiple choice
-		"你的答案：正确正确答案：错误",     // true/false shows words, not T/F
-		"你的答案：未作答正确答案：正确",    // unanswered true/false
+		"你的答案B·正确答案C",          // single choice
+		"B.围绕产品的交易和使用而展开的服务✗",  // the wrong choice marked
+		"C.提供产品和服务以满足客户需要的行为✓", // the right option marked
+		"你的答案A、B·正确答案A、B、C、D",  // multiple choice
+		"你的答案正确·正确答案错误",        // true/false shows words, not T/F
+		"错题（9道）", "未作答（3道）",
 		"指出服务渠道（呼叫中心）能力不足22", // per-point score table row
 	} {
 		if !strings.Contains(text, w) {
@@ -196,7 +200,7 @@ func TestEncodeAnswers(t *testing.T) {
 	}
 }
 
-var footer = regexp.MustCompile(`第\d+页/共\d+页答卷编号\d+·验证码[0-9A-Z-]+`)
+var footer = regexp.MustCompile(`第\d+页/共\d+页验证码[0-9A-Z-]+`)
 
 // A long report breaks across many pages; every stem must survive the breaks whole and
 // every page must carry its footer.

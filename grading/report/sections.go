@@ -2,19 +2,16 @@ package report
 
 import (
 	"fmt"
-	"slices"
 	"strings"
 	"time"
-
-	"github.com/csmexam/csmexam/content"
 )
 
 // labels holds every fixed word the report prints, so their glyphs join the subsets.
 var labels = strings.Join([]string{
-	"成绩报告", "考生", "交卷时间", "试卷", "用时", "答卷编号", "验证码", "小时分秒",
+	"成绩报告", "考生", "交卷时间", "试卷", "用时", "验证码", "小时分秒",
 	"合格", "不合格", "待阅卷", "合格线", "得分率", "满分", "案例分析题尚待讲师阅卷，总分与是否合格以阅卷完成后为准。",
 	"分题型得分", "题型", "题数", "答对", "得分", "分章得分", "竖线为合格线（）",
-	"错题与未答题（道）", "本次没有答错或未作答的客观题。", "第题", "得", "你的答案：", "未作答", "正确答案：", "解析：",
+	"错题（道）", "未作答（道）", "本次没有答错的客观题。", "得", "你的答案", "正确答案", "解析：", "✓✗",
 	"案例分析", "案例", "材料：", "问题：", "考生作答：", "采分点", "本问得分：", "讲师评语：", "（暂无）",
 	"第页共", "·／/—", "正确错误", "、",
 }, "")
@@ -33,7 +30,7 @@ func (d *doc) header(r *Report) {
 	d.table([]column{{24, "L", ""}, {63, "L", ""}, {24, "L", ""}, {63, "L", ""}}, [][]cell{
 		{m("考生"), v(name), m("交卷时间"), v(r.Date.Format("2006-01-02 15:04"))},
 		{m("试卷"), v(r.Blueprint), m("用时"), v(duration(r.TimeUsed))},
-		{m("答卷编号"), v(fmt.Sprint(r.AttemptID)), m("验证码"), v(r.VerifyCode)},
+		{m("验证码"), v(r.VerifyCode), m(""), v("")},
 	}, body)
 }
 
@@ -61,7 +58,7 @@ func (d *doc) score(r *Report) {
 	d.text(marginX+8, y+17, score, big)
 	d.color(muted)
 	d.text(marginX+8+d.measure(score, big)+2, y+17, "/ "+r.MaxScore.String()+" 分", 14)
-	d.text(marginX+8, y+25, fmt.Sprintf("合格线 %s 分 · 得分率 %s", r.PassScore, percent(int64(r.Score), int64(r.MaxScore))), body)
+	d.text(marginX+8, y+25, fmt.Sprintf("合格线 %s 分 · 得分率 %s", r.PassScore, percent(r.Score, r.MaxScore)), body)
 
 	verdict, c := "不合格", bad
 	switch {
@@ -91,7 +88,7 @@ func (d *doc) sections(ls []Line) {
 	for _, l := range ls {
 		rows = append(rows, []cell{
 			{l.Title, ink}, {fmt.Sprint(l.Count), ink}, {fmt.Sprint(l.Correct), ink},
-			{l.Score.String(), ink}, {l.MaxScore.String(), ink}, {percent(int64(l.Score), int64(l.MaxScore)), ink},
+			{l.Score.String(), ink}, {l.MaxScore.String(), ink}, {percent(l.Score, l.MaxScore), ink},
 		})
 	}
 	d.table([]column{{64, "L", "题型"}, {20, "R", "题数"}, {20, "R", "答对"}, {24, "R", "得分"}, {24, "R", "满分"}, {22, "R", "得分率"}}, rows, body)
@@ -142,84 +139,86 @@ func (d *doc) chapters(r *Report) {
 		d.pdf.SetDrawColor(ink.r, ink.g, ink.b)
 		d.pdf.SetLineWidth(0.3)
 		d.pdf.Line(barX+barW*pass, by-0.8, barX+barW*pass, by+barH+0.8)
-		value := fmt.Sprintf("%s/%s · %s", l.Score, l.MaxScore, percent(int64(l.Score), int64(l.MaxScore)))
+		value := fmt.Sprintf("%s/%s · %s", l.Score, l.MaxScore, percent(l.Score, l.MaxScore))
 		d.color(muted)
 		d.text(pageW-marginX-d.measure(value, size), baseline(d.y, size), value, size)
 		d.y += h
 	}
 	d.gap(1)
-	d.para(marginX, contentW, fmt.Sprintf("竖线为合格线（%s）", percent(int64(r.PassScore), int64(r.MaxScore))), small, muted)
+	d.para(marginX, contentW, fmt.Sprintf("竖线为合格线（%s）", percent(r.PassScore, r.MaxScore)), small, muted)
 }
 
+// wrong lists the questions answered wrong compactly, under a line per question type:
+// the number and stem, the options flowed side by side (the right ones ✓ in green, the
+// candidate's wrong choice ✗ in red), then the two answers and the explanation in one
+// paragraph, all in the small size.
 func (d *doc) wrong(items []Item) {
-	d.heading(fmt.Sprintf("错题与未答题（%d 道）", len(items)))
 	if len(items) == 0 {
-		d.para(marginX, contentW, "本次没有答错或未作答的客观题。", body, muted)
+		d.heading("错题")
+		d.para(marginX, contentW, "本次没有答错的客观题。", body, muted)
 		return
 	}
+	d.heading(fmt.Sprintf("错题（%d 道）", len(items)))
+	const indent = 7.0 // room for "180."
+	section := ""
 	for i, it := range items {
-		if i > 0 {
-			d.gap(1.5)
-			d.hrule()
-			d.gap(1.5)
-		}
-		d.need(3 * lineHeight(body))
-		no := fmt.Sprintf("第 %d 题", it.No)
-		d.color(accent)
-		d.text(marginX, baseline(d.y, body), no, body)
-		d.para(marginX+d.measure(no, body)+3, contentW-d.measure(no, body)-3,
-			fmt.Sprintf("%s · 得 %s / %s 分", it.Section, it.Score, it.MaxScore), body, muted)
-		d.para(marginX, contentW, it.Stem, body, ink)
-		for _, o := range it.Options {
-			c := ink
-			switch {
-			case slices.Contains(it.Key, o.Key):
-				c = good
-			case slices.Contains(it.Given, o.Key):
-				c = bad
+		if it.Section != section {
+			section = it.Section
+			if i > 0 {
+				d.gap(1.5)
 			}
-			d.need(lineHeight(body))
-			d.color(c)
-			d.text(marginX+4, baseline(d.y, body), clean(d.fonts, o.Key)+".", body)
-			d.para(marginX+11, contentW-11, o.Text, body, c)
+			d.need(4 * lineHeight(small))
+			d.para(marginX, contentW, section, body, accent)
+			d.gap(0.5)
+		} else {
+			d.gap(0.6)
+			d.hrule()
+			d.gap(0.6)
 		}
-		given := answer(it.Given, it.Options)
-		if len(it.Given) == 0 { // nil by contract; an empty choice is no answer either
-			given = "未作答"
+		d.need(3 * lineHeight(small))
+		d.color(accent)
+		d.text(marginX, baseline(d.y, small), fmt.Sprintf("%d.", it.No), small)
+		d.para(marginX+indent, contentW-indent, it.Stem, small, ink)
+		var opts []cell
+		for _, o := range it.Options {
+			c, mark := ink, ""
+			switch {
+			case o.Key:
+				c, mark = good, "✓"
+			case o.Given:
+				c, mark = bad, "✗"
+			}
+			label := o.Text
+			if o.Letter != "" {
+				label = o.Letter + ". " + o.Text
+			}
+			opts = append(opts, cell{label + mark + "    ", c})
 		}
-		d.need(lineHeight(body))
-		y := baseline(d.y, body)
-		x := marginX
-		for _, part := range []cell{{"你的答案：", muted}, {given + "    ", bad}, {"正确答案：", muted}, {answer(it.Key, it.Options), good}} {
-			s := clean(d.fonts, part.text)
-			d.color(part.color)
-			d.text(x, y, s, body)
-			x += d.measure(s, body)
+		d.flow(marginX+indent, contentW-indent, opts, small)
+		verdict := []cell{{"你的答案 ", muted}, {it.Given, bad}, {" · 正确答案 ", muted}, {it.Key, good}}
+		if it.Score > 0 { // partial credit
+			verdict = append(verdict, cell{fmt.Sprintf(" · 得 %s / %s 分", it.Score, it.MaxScore), muted})
 		}
-		d.y += lineHeight(body)
 		if it.Explanation != "" {
-			d.labelled("解析：", it.Explanation, muted)
+			verdict = append(verdict, cell{"    解析：" + it.Explanation, muted})
 		}
+		d.flow(marginX+indent, contentW-indent, verdict, small)
 	}
 }
 
-// answer prints option keys as a candidate knows them: "ACD", or 正确/错误 for a
-// true/false question.
-func answer(keys []string, opts []content.Option) string {
-	trueFalse := slices.Equal(opts, content.TrueFalseOptions)
-	var b strings.Builder
-	for i, k := range keys {
-		if trueFalse {
-			if i > 0 {
-				b.WriteString("、")
-			}
-			if j := slices.IndexFunc(opts, func(o content.Option) bool { return o.Key == k }); j >= 0 {
-				k = opts[j].Text
-			}
-		}
-		b.WriteString(k)
+// unanswered lists the questions left unanswered as a numbered list of stems.
+func (d *doc) unanswered(items []Unanswered) {
+	if len(items) == 0 {
+		return
 	}
-	return b.String()
+	d.heading(fmt.Sprintf("未作答（%d 道）", len(items)))
+	const numW = 9.0
+	for _, u := range items {
+		d.need(lineHeight(small))
+		d.color(accent)
+		d.text(marginX, baseline(d.y, small), fmt.Sprintf("%d.", u.No), small)
+		d.para(marginX+numW, contentW-numW, u.Stem, small, ink)
+	}
 }
 
 func (d *doc) cases(r *Report) {

@@ -266,6 +266,7 @@
           if (String(q.id) !== qid) return;
           const it = items.find(function (x) { return String(x.q.id) === qid; });
           it.q.answer_key = q.answer_key;
+          it.q.answer_letters = q.answer_letters;
           it.q.explanation = q.explanation;
           it.q.reference = q.reference;
           if (items[current] === it) show(current); // locks the answer and marks it
@@ -276,14 +277,16 @@
 
   // ---- rendering ----
 
-  // A paper shows its options lettered A, B, C… in its own (shuffled) order; the stored
-  // key travels in the input's value. shown names a stored key as the candidate saw it.
+  // The server names each option as this paper shows it (o.letter, exam.Letters); the
+  // stored key travels in the input's value. LETTERS only maps a pressed key to a position.
   const LETTERS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ';
+  // shown names a stored key as the candidate saw it: the letter the server gave the
+  // option on this paper (exam.Letters), 正确/错误 for true/false.
   function shown(q, key) {
     if (key === 'T') return '正确';
     if (key === 'F') return '错误';
-    const i = (q.options || []).findIndex(function (o) { return o.key === key; });
-    return i >= 0 ? LETTERS[i] : key;
+    const o = (q.options || []).find(function (x) { return x.key === key; });
+    return o && o.letter ? o.letter : key;
   }
 
   function show(i) {
@@ -332,7 +335,7 @@
           if (confirmed) record(qid, { choice: chosen() });
           else confirmButton.disabled = chosen().length === 0;
         });
-        const text = q.type === 'truefalse' ? o.text : LETTERS[k] + '. ' + o.text;
+        const text = o.letter && q.type !== 'truefalse' ? o.letter + '. ' + o.text : o.text;
         const inKey = locked && q.answer_key.indexOf(o.key) >= 0;
         const mark = inKey ? (picked ? '  ✓ 正确答案，你选了' : '  ✓ 正确答案') : (locked && picked ? '  ✗ 你的选择' : '');
         list.appendChild(el('label', { className: 'option' + (inKey ? ' key' : '') + (locked && picked && !inKey ? ' miss' : '') }, input,
