@@ -113,25 +113,26 @@ type CasePart struct {
 // Question is one version of a bank question. An edit makes a new version; earlier
 // versions stay readable so an attempt keeps exactly what the candidate saw.
 type Question struct {
-	ID          int64    `json:"id"`
-	Version     int      `json:"version"`
-	CenterID    int64    `json:"center_id,omitempty"` // 0: the bundled bank, shared read-only
-	PackKey     string   `json:"pack_key,omitempty"`
-	Type        Type     `json:"type"`
-	Stem        string   `json:"stem"`
-	Options     []Option `json:"options,omitempty"`
-	Answer      []string `json:"answer,omitempty"`
-	Explanation string   `json:"explanation"`
-	Unit        string   `json:"unit"`
-	Difficulty  int      `json:"difficulty"`
+	ID          int64      `json:"id"`
+	Version     int        `json:"version"`
+	CenterID    int64      `json:"center_id,omitempty"` // 0: the bundled bank, shared read-only
+	PackKey     string     `json:"pack_key,omitempty"`
+	Type        Type       `json:"type"`
+	Stem        string     `json:"stem"`
+	Options     []Option   `json:"options,omitempty"`
+	Answer      []string   `json:"answer,omitempty"`
+	Explanation string     `json:"explanation"`
+	Unit        string     `json:"unit"`
+	Difficulty  int        `json:"difficulty"`
+	Source      string     `json:"source"`
+	Form        Form       `json:"form,omitempty"` // case only; empty is Analysis
+	Material    string     `json:"material,omitempty"`
+	Parts       []CasePart `json:"parts,omitempty"`
+	CreatedAt   time.Time  `json:"created_at"`
+
 	// Calibrated is the observed difficulty (1–5) from item analysis, filled by whoever
 	// computed it (never stored with the question); 0: not enough responses or not known.
-	Calibrated int        `json:"calibrated_difficulty,omitempty"`
-	Source     string     `json:"source"`
-	Form       Form       `json:"form,omitempty"` // case only; empty is Analysis
-	Material   string     `json:"material,omitempty"`
-	Parts      []CasePart `json:"parts,omitempty"`
-	CreatedAt  time.Time  `json:"created_at"`
+	Calibrated int `json:"calibrated_difficulty,omitempty"`
 }
 
 // MaxPoints is what the question is worth on its own scale: the sum of a case's parts;
