@@ -17,7 +17,7 @@ var (
 	ErrAttemptClosed = errs.New(errs.Conflict, "作答已结束，答案未保存")
 	// ErrAnswerLocked is a practice answer changed after its key was shown.
 	ErrAnswerLocked = errs.New(errs.Conflict, "答案已提交并显示了解析，练习中不能再修改这道题的答案")
-	ErrStaleWrite    = errs.New(errs.Conflict, "这道题已有更新的答案（可能来自另一个窗口），本次保存被拒绝")
+	ErrStaleWrite   = errs.New(errs.Conflict, "这道题已有更新的答案（可能来自另一个窗口），本次保存被拒绝")
 	// ErrSeqReused is a save whose seq the stored answer already has, with another choice:
 	// a client numbering its writes wrongly, told so rather than answered 200 for nothing.
 	ErrSeqReused = errs.New(errs.Conflict, "这道题的保存序号已用于另一个答案，本次保存被拒绝，请刷新页面")

@@ -3,6 +3,7 @@ package exam
 import (
 	"context"
 	"errors"
+	"slices"
 	"strings"
 
 	"github.com/csmexam/csmexam/content"
@@ -15,14 +16,18 @@ import (
 // can be met on its own; Assemble may still find nested quotas that together ask too
 // much. It is pure: the bank and the blueprint in, the shortages out.
 func Shortages(bank []content.Question, bp Blueprint) []ShortageError {
-	have := make(map[content.Type]int, len(bp.Sections))
+	have := make([]int, len(bp.Sections)) // per section: a case section may take one form only
 	quotaHave := make([]int, len(bp.Quotas))
 	for i := range bank {
 		q := &bank[i]
-		if _, ok := bp.Section(q.Type); !ok || !bp.inScope(q.Unit) {
+		if !bp.inScope(q.Unit) {
 			continue
 		}
-		have[q.Type]++
+		for k, s := range bp.Sections {
+			if s.Takes(q) {
+				have[k]++
+			}
+		}
 		for k, quota := range bp.Quotas {
 			if quota.Type == q.Type && content.Beneath(q.Unit, quota.Unit) {
 				quotaHave[k]++
@@ -30,9 +35,9 @@ func Shortages(bank []content.Question, bp Blueprint) []ShortageError {
 		}
 	}
 	var short []ShortageError
-	for _, s := range bp.Sections {
-		if have[s.Type] < s.Count {
-			short = append(short, ShortageError{Type: s.Type, Need: s.Count, Have: have[s.Type]})
+	for k, s := range bp.Sections {
+		if have[k] < s.Count {
+			short = append(short, ShortageError{Type: s.Type, Form: s.Form, Need: s.Count, Have: have[k]})
 		}
 	}
 	for k, quota := range bp.Quotas {
@@ -79,6 +84,21 @@ func (s *Service) Unfillable(ctx context.Context, center int64) (map[string][]Sh
 		return nil, err
 	}
 	return s.unfillable(ctx, center, bps)
+}
+
+// Listed is the blueprints v sees listed: staff every one of their center (the page flags
+// those the bank cannot fill), anyone else only those the bank can fill now, so an
+// unfillable blueprint is never offered to a candidate.
+func (s *Service) Listed(ctx context.Context, v Viewer) ([]Blueprint, error) {
+	bps, err := s.Blueprints(ctx, v.CenterID)
+	if err != nil || v.Staff {
+		return bps, err
+	}
+	unfillable, err := s.unfillable(ctx, v.CenterID, bps)
+	if err != nil {
+		return nil, err
+	}
+	return slices.DeleteFunc(bps, func(bp Blueprint) bool { return unfillable[bp.Code] != nil }), nil
 }
 
 func (s *Service) unfillable(ctx context.Context, center int64, bps []Blueprint) (map[string][]ShortageError, error) {

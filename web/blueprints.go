@@ -14,7 +14,7 @@ func (s *Server) registerBlueprintRoutes(r fiber.Router) {
 }
 
 func (s *Server) listBlueprints(c *fiber.Ctx) error {
-	bps, err := s.Exams.Blueprints(c.UserContext(), currentUser(c).CenterID)
+	bps, err := s.Exams.Listed(c.UserContext(), viewer(c))
 	if err != nil {
 		return err
 	}
