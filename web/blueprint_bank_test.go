@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -61,6 +62,13 @@ func TestBlueprintsFillableByTheBank(t *testing.T) {
 		shortage := "单选题：需要 " + strconv.Itoa(have+1) + " 道，范围内只有 " + strconv.Itoa(have) + " 道"
 		if _, home, _ := h.page("/", "candidate"); strings.Contains(home, `data-blueprint="jc121"`) {
 			t.Fatal("an unfillable blueprint is offered on the dashboard")
+		}
+		listed := func(who string) bool {
+			_, b := h.do("GET", "/api/v1/blueprints", who, nil)
+			return slices.ContainsFunc(decode[[]exam.Blueprint](t, b), func(bp exam.Blueprint) bool { return bp.Code == "jc121" })
+		}
+		if listed("candidate") || !listed("instructor") {
+			t.Fatal("the API lists an unfillable blueprint to a candidate, or hides it from staff")
 		}
 		if _, list, _ := h.page("/blueprints", "instructor"); !strings.Contains(list, "题库不足") || !strings.Contains(list, shortage) {
 			t.Fatal("the blueprints page does not flag the unfillable blueprint")
