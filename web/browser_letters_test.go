@@ -92,7 +92,7 @@ func TestBrowserSameLettersEverywhere(t *testing.T) {
 
 	// The result page shows the same letters for every question.
 	b.login("candidate")
-	b.open("/attempts/" + itoa(a.ID) + "/result")
+	b.open("/attempts/" + itoa(a.ID) + "/result?show=all") // every question, not only the wrong ones
 	b.until("the review", `document.querySelectorAll(".review-item").length > 0`)
 	page := eval[[][]string](b, `Array.from(document.querySelectorAll(".review-item")).map(li => [
 		(li.querySelector(".given-letters") || {}).textContent || "", (li.querySelector(".key-letters") || {}).textContent || ""])`)

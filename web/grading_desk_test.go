@@ -37,7 +37,7 @@ type batchErrorJSON struct {
 func TestGradingDeskAPI(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, dsn string) {
 		h := newHarness(t, dsn)
-		a, path := h.startAndPath("candidate", exam.L2Skills)
+		a, path := h.startAndPath("candidate", h.caseExam())
 		cases := a.Sections[0].Questions
 		_, b := h.do("GET", "/api/v1/questions/"+itoa(cases[0].ID), "instructor", nil)
 		q := decode[content.Question](t, b)
@@ -45,7 +45,7 @@ func TestGradingDeskAPI(t *testing.T) {
 		if s, b := h.do("PUT", path+"/answers/"+itoa(q.ID), "candidate", map[string]any{"parts": []string{answer}}); s != 200 {
 			t.Fatalf("save case: %d %s", s, b)
 		}
-		other, _ := h.startAndPath("candidate2", exam.L2Skills) // stays in progress
+		other, _ := h.startAndPath("candidate2", h.caseExam()) // stays in progress
 		if s, b := h.do("POST", path+"/submit", "candidate", nil); s != 200 {
 			t.Fatalf("submit: %d %s", s, b)
 		}
@@ -54,8 +54,8 @@ func TestGradingDeskAPI(t *testing.T) {
 
 		_, b = h.do("GET", "/api/v1/grading/pending", "instructor", nil)
 		queue := decode[queueJSON](t, b)
-		if len(queue.ByBlueprint) != 1 || queue.ByBlueprint[0].Key != exam.L2Skills || queue.ByBlueprint[0].Cases != 5 || queue.ByBlueprint[0].Attempts != 1 ||
-			len(queue.ByCase) != 5 || queue.ByCase[0].Key != itoa(q.ID) || queue.ByCase[0].Cases != 1 || queue.ByCase[0].Title == "" {
+		if len(queue.ByBlueprint) != 1 || queue.ByBlueprint[0].Key != h.caseExam() || queue.ByBlueprint[0].Cases != a.questionCount() || queue.ByBlueprint[0].Attempts != 1 ||
+			len(queue.ByCase) != a.questionCount() || queue.ByCase[0].Key != itoa(q.ID) || queue.ByCase[0].Cases != 1 || queue.ByCase[0].Title == "" {
 			t.Fatalf("remaining: %+v %+v", queue.ByBlueprint, queue.ByCase)
 		}
 		suggested := grading.Suggested(&q, []string{answer})

@@ -15,6 +15,29 @@ import (
 	"github.com/csmexam/csmexam/grading"
 )
 
+// caseExam creates (once) and names a paper of five 解析题 at 20 points each, as L2-skills
+// was before it mirrored the skills paper's three forms: the grading tests need cases
+// with material and several parts.
+func (h *harness) caseExam() string {
+	h.t.Helper()
+	bp := map[string]any{"code": "case-exam", "title": "案例分析练习", "mode": "exam", "duration_s": 7200, "pass_score": 60,
+		"sections": []map[string]any{{"type": "case", "form": "analysis", "count": 5, "points_each": 20}}, "overdue": "autosubmit"}
+	if s, b := h.do("POST", "/api/v1/blueprints", "instructor", bp); s != 201 && s != 409 {
+		h.t.Fatalf("blueprint case-exam: %d %s", s, b)
+	}
+	return "case-exam"
+}
+
+// questionCount is how many questions the paper holds over all its sections (the skills
+// paper: 问题, 论述 and 解析题).
+func (a attemptJSON) questionCount() int {
+	n := 0
+	for _, s := range a.Sections {
+		n += len(s.Questions)
+	}
+	return n
+}
+
 // startAndPath starts an attempt of blueprint as who and returns it and its path.
 func (h *harness) startAndPath(who, blueprint string) (attemptJSON, string) {
 	h.t.Helper()
@@ -37,7 +60,7 @@ type pendingJSON struct {
 func TestCaseGradingAPI(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, dsn string) {
 		h := newHarness(t, dsn)
-		a, path := h.startAndPath("candidate", exam.L2Skills)
+		a, path := h.startAndPath("candidate", h.caseExam())
 		cases := a.Sections[0].Questions
 		if len(cases) != 5 {
 			t.Fatalf("L2-skills paper: %d cases", len(cases))
@@ -76,7 +99,7 @@ func TestCaseGradingAPI(t *testing.T) {
 		// The review queue: the center's staff see it with answers, suggestions and hits.
 		s, b = h.do("GET", "/api/v1/grading/pending", "instructor", nil)
 		pending := decode[pendingJSON](t, b)
-		if s != 200 || len(pending.Items) != 1 || pending.Items[0].Attempt != a.ID || pending.Items[0].Candidate.Username != "candidate" || len(pending.Items[0].Cases) != 5 {
+		if s != 200 || len(pending.Items) != 1 || pending.Items[0].Attempt != a.ID || pending.Items[0].Candidate.Username != "candidate" || len(pending.Items[0].Cases) != a.questionCount() {
 			t.Fatalf("pending: %d %s", s, b)
 		}
 		first := pending.Items[0].Cases[0]
@@ -258,7 +281,7 @@ func TestReportAPIRefusals(t *testing.T) {
 func TestParallelGradesAllCount(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, dsn string) {
 		h := newHarness(t, dsn)
-		a, path := h.startAndPath("candidate", exam.L2Skills)
+		a, path := h.startAndPath("candidate", h.caseExam())
 		h.do("POST", path+"/submit", "candidate", nil)
 		_, b := h.do("GET", "/api/v1/grading/pending", "instructor", nil)
 		cases := decode[pendingJSON](t, b).Items[0].Cases
