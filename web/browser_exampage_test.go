@@ -163,8 +163,15 @@ func TestBrowserExamPageOfflineReload(t *testing.T) {
 	b.open("/exam/" + itoa(id))
 	b.until("the exam", `!!document.querySelector("#question .stem")`)
 	b.answerCurrent()
-	b.until("the service worker and its copy", `navigator.serviceWorker.controller !== null &&
-		caches.open("csm-exam-v1").then(c => Promise.all([c.match(location.pathname), c.match("/api/v1/attempts/`+itoa(id)+`")])).then(r => r.every(Boolean))`)
+	b.until("the first answer saved", `document.querySelector("#q-status").classList.contains("saved")`)
+	// The worker keeps the copy the page last loaded; load once more online so that copy
+	// holds the saved answer, as it would for a candidate who has been answering a while.
+	b.steps("reload online", chromedp.Reload())
+	b.until("the exam", `!!document.querySelector("#question .stem")`)
+	b.until("the service worker and its copy with the saved answer", `navigator.serviceWorker.controller !== null &&
+		caches.open("csm-exam-v1").then(c => Promise.all([c.match(location.pathname), c.match("/api/v1/attempts/`+itoa(id)+`")])).then(r =>
+			r.every(Boolean) && r[1].clone().json().then(a => Object.keys(a.answers || {}).length === 1))`)
+	b.until("question 1", `(location.hash === "#q=1" || location.hash === "") && !!document.querySelector("#question .stem")`)
 
 	worker := b.serviceWorker()
 	b.network(true, "")
