@@ -396,13 +396,25 @@ func (q *Question) validateCase() error {
 			}
 			// A blank keyword would match every answer and award the point to anyone.
 			for k, w := range append(slices.Clone(r.Keywords), r.Synonyms...) {
+				field := fmt.Sprintf("%s.keywords[%d]", rf, k)
+				if k >= len(r.Keywords) {
+					field = fmt.Sprintf("%s.synonyms[%d]", rf, k-len(r.Keywords))
+				}
 				if w == "" {
-					return Invalid(fmt.Sprintf("%s.keywords[%d]", rf, k), "关键词不能为空")
+					return Invalid(field, "关键词不能为空")
+				}
+				if err := CheckLine(field, w); err != nil {
+					return err
 				}
 			}
 			for k, pair := range r.Pairs {
 				if len(pair) != 2 || pair[0] == "" || pair[1] == "" || pair[0] == pair[1] {
 					return Invalid(fmt.Sprintf("%s.pairs[%d]", rf, k), "配对须是两个不同的非空词语，如 [价格竞争者, 某公司]")
+				}
+				for _, w := range pair {
+					if err := CheckLine(fmt.Sprintf("%s.pairs[%d]", rf, k), w); err != nil {
+						return err
+					}
 				}
 			}
 			sum += r.Score

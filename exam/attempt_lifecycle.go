@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/csmexam/csmexam/content"
 	"github.com/csmexam/csmexam/content/db"
@@ -347,13 +348,29 @@ func (s *Service) finalize(ctx context.Context, id int64, allowed func(*Attempt)
 // MaxExtensionS bounds one extension.
 const MaxExtensionS = 24 * 60 * 60
 
+// MaxReasonRunes bounds the reason recorded with an extension (its column holds 500
+// bytes, 166 Chinese characters in utf8mb4's three bytes each).
+const MaxReasonRunes = 160
+
+// checkReason refuses a reason too long to store or with control characters in it.
+func checkReason(reason string) error {
+	if utf8.RuneCountInString(reason) > MaxReasonRunes {
+		return content.Invalid("reason", "原因不能超过 %d 字", MaxReasonRunes)
+	}
+	return content.CheckLine("reason", reason)
+}
+
 // Extend gives an open, timed attempt more time and records who granted it and why. Only
 // staff of the attempt's center may; others get ErrNotFound.
 func (s *Service) Extend(ctx context.Context, v Viewer, id int64, seconds int, reason string) (*Attempt, error) {
 	if seconds <= 0 || seconds > MaxExtensionS {
 		return nil, content.Invalid("seconds", "延长时间必须在 1 到 %d 秒之间", MaxExtensionS)
 	}
-	g := grant{seconds: seconds, reason: strings.TrimSpace(reason), by: v.UserID, at: s.now().UTC()}
+	reason = strings.TrimSpace(reason)
+	if err := checkReason(reason); err != nil {
+		return nil, err
+	}
+	g := grant{seconds: seconds, reason: reason, by: v.UserID, at: s.now().UTC()}
 	return s.store.extend(ctx, id, g, func(a *Attempt) error {
 		if !(v.Staff && a.CenterID == v.CenterID) {
 			return notFound()

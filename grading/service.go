@@ -67,6 +67,9 @@ func (s *Service) SetGrade(ctx context.Context, v exam.Viewer, attemptID, questi
 	if utf8.RuneCountInString(g.Comment) > MaxCommentRunes {
 		return nil, content.Invalid("comment", "评语不能超过 %d 字", MaxCommentRunes)
 	}
+	if err := content.CheckText("comment", g.Comment); err != nil {
+		return nil, err
+	}
 	res, _, err := s.grade(ctx, v, attemptID, questionID, func(q *content.Question, suggested []content.Points) (CaseGrade, error) {
 		if err := CheckGrade(q, g.Scores); err != nil {
 			return g, err

@@ -68,6 +68,7 @@ func TestGradingDeskAPI(t *testing.T) {
 		gradePath := path + "/grades/" + itoa(q.ID)
 		h.expectError(422, "comment", "PUT", gradePath, "instructor", map[string]any{"scores": changed})
 		h.expectError(422, "comment", "PUT", gradePath, "instructor", map[string]any{"scores": changed, "comment": " \n "})
+		h.expectError(422, "comment", "PUT", gradePath, "instructor", map[string]any{"scores": changed, "comment": "只列了词\x1b[31m"})
 		if s, b := h.do("PUT", gradePath, "instructor", map[string]any{"scores": changed, "comment": "只列了词，没有说明"}); s != 200 {
 			t.Fatalf("a changed score with a comment: %d %s", s, b)
 		}

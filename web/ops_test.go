@@ -347,9 +347,10 @@ func TestIdleConnectionOutlivesClientKeepAlive(t *testing.T) {
 	}
 }
 
-// TestControlCharactersRefused: NUL, CR, LF, ESC and their kind are refused in names and
-// one-line question fields, line feeds kept in multi-line question text, and a name
-// stored before (straight into the database) is cleaned in reports.zip's entry names.
+// TestControlCharactersRefused: NUL, CR, LF, ESC and their kind are refused in names,
+// one-line question fields, rubric keywords and extension reasons (and too long a reason),
+// line feeds kept in multi-line question text, and a name stored before (straight into the
+// database) is cleaned in reports.zip's entry names. Grading comments: TestGradingDeskAPI.
 func TestControlCharactersRefused(t *testing.T) {
 	h := newHarness(t, dbtest.SQLiteDSN(t))
 	for _, bad := range []string{"张\x00三", "张\r三", "张\n三", "张\x1b[31m三", "张\u0085三"} {
@@ -367,6 +368,15 @@ func TestControlCharactersRefused(t *testing.T) {
 		t.Fatalf("a two-line stem: %d %s", s, b)
 	}
 
+	cs := map[string]any{"type": "case", "stem": "阅读案例，回答问题。", "unit": "JC.1.2.1", "difficulty": 3, "source": "讲师自编",
+		"material": "某超市的客服中心只处理退换货。", "explanation": "考查服务观念。",
+		"parts": []map[string]any{{"prompt": "存在什么问题？", "points": 5, "reference": "服务观念停留在售后。", "rubric": []map[string]any{
+			{"point": "服务观念停留在售后", "score": 5, "keywords": []string{"售后", "退\x1b换"}}}}}}
+	h.expectError(422, "parts[0].rubric[0].keywords[1]", "POST", "/api/v1/questions", "instructor", cs)
+	rubric := cs["parts"].([]map[string]any)[0]["rubric"].([]map[string]any)[0]
+	rubric["keywords"], rubric["synonyms"] = []string{"售后"}, []string{"售\x00后服务"}
+	h.expectError(422, "parts[0].rubric[0].synonyms[0]", "POST", "/api/v1/questions", "instructor", cs)
+
 	h.sit("candidate", exam.QuickQuiz)
 	if err := h.g.Exec("UPDATE users SET name = ? WHERE username = ?", "坏\x00名\n字", "candidate").Error; err != nil {
 		t.Fatal(err)
@@ -378,5 +388,12 @@ func TestControlCharactersRefused(t *testing.T) {
 	}
 	if name := zr.File[0].Name; strings.ContainsFunc(name, unicode.IsControl) || !strings.Contains(name, "坏_名_字") {
 		t.Fatalf("entry name %q", name)
+	}
+
+	a, path := h.startAndPath("candidate", exam.L2Theory)
+	h.expectError(422, "reason", "POST", path+"/extensions", "instructor", map[string]any{"seconds": 600, "reason": "停电\r\n重启"})
+	h.expectError(422, "reason", "POST", path+"/extensions", "instructor", map[string]any{"seconds": 600, "reason": strings.Repeat("停电", 100)})
+	if _, b := h.do("GET", path, "candidate", nil); decode[attemptJSON](t, b).ID != a.ID || strings.Contains(string(b), `"extension_s":600`) {
+		t.Fatalf("a refused extension was granted: %s", b)
 	}
 }
