@@ -18,9 +18,9 @@ func (s *Server) registerPaperRoutes(r fiber.Router) {
 	r.Get("/attempts/:id/paper.pdf", s.authenticate, allow(staffRoles...), s.attemptPaper)
 }
 
-// MaxSeed bounds a paper's seed to what a JavaScript number holds exactly, so a seed
+// maxSeed bounds a paper's seed to what a JavaScript number holds exactly, so a seed
 // shown on a page and typed back prints the same paper.
-const MaxSeed = 1<<53 - 1
+const maxSeed = 1<<53 - 1
 
 func (s *Server) blueprintPaper(c *fiber.Ctx) error {
 	part, err := paperPart(c)
@@ -32,8 +32,8 @@ func (s *Server) blueprintPaper(c *fiber.Ctx) error {
 		return content.Invalid("seed", "请给出种子（seed）：同一种子可再次打印同一份试卷")
 	}
 	seed, err := strconv.ParseInt(text, 10, 64)
-	if err != nil || seed < 0 || seed > MaxSeed {
-		return content.Invalid("seed", "种子（seed）必须是 0 到 %d 之间的整数", int64(MaxSeed))
+	if err != nil || seed < 0 || seed > maxSeed {
+		return content.Invalid("seed", "种子（seed）必须是 0 到 %d 之间的整数", int64(maxSeed))
 	}
 	code := utils.CopyString(c.Params("code"))
 	p, err := s.Grades.BlueprintPaper(c.UserContext(), viewer(c), code, seed)
