@@ -93,12 +93,7 @@ func (s *Service) startFree(ctx context.Context, v Viewer, code string, mode Mod
 	if err != nil {
 		return nil, err
 	}
-	paper, err := Assemble(bank, *bp, s.seed())
-	if errors.Is(err, ErrBankShort) {
-		if short := Shortages(bank, *bp); len(short) > 0 {
-			return nil, shortageError(bp, short) // every shortage, not just the first
-		}
-	}
+	paper, err := assemble(bank, bp, s.seed())
 	if err != nil {
 		return nil, err
 	}

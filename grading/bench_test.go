@@ -11,9 +11,9 @@ import (
 	"github.com/csmexam/csmexam/grading"
 )
 
-// l2TheoryInput is a full L2-theory paper drawn from the bundled bank, every question
-// answered (the first option shown), as finalize hands it to the grader.
-func l2TheoryInput(tb testing.TB) exam.GradeInput {
+// bundledBank is the bundled pack's questions numbered 1..n as a fresh database numbers
+// them, indexed by version, and the syllabus titles by code.
+func bundledBank(tb testing.TB) ([]content.Question, map[content.Ref]*content.Question, map[string]string) {
 	p, err := pack.Bundled()
 	if err != nil {
 		tb.Fatal(err)
@@ -29,6 +29,13 @@ func l2TheoryInput(tb testing.TB) exam.GradeInput {
 	for _, n := range p.Nodes {
 		titles[n.Code] = n.Title
 	}
+	return bank, qs, titles
+}
+
+// l2TheoryInput is a full L2-theory paper drawn from the bundled bank, every question
+// answered (the first option shown), as finalize hands it to the grader.
+func l2TheoryInput(tb testing.TB) exam.GradeInput {
+	bank, qs, titles := bundledBank(tb)
 	bp := exam.Bundled()[0]
 	paper, err := exam.Assemble(bank, bp, 42)
 	if err != nil {

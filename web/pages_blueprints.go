@@ -1,7 +1,10 @@
 package web
 
 import (
+	"math/rand/v2"
+
 	"github.com/csmexam/csmexam/content"
+	"github.com/csmexam/csmexam/exam"
 	"github.com/gofiber/fiber/v2"
 )
 
@@ -16,8 +19,19 @@ func (s *Server) blueprintsPage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return s.render(c, fiber.StatusOK, "blueprints", "试卷蓝图", fiber.Map{"Blueprints": bps, "Unfillable": unfillable})
+	var printable []exam.Blueprint
+	for _, bp := range bps {
+		if unfillable[bp.Code] == nil {
+			printable = append(printable, bp)
+		}
+	}
+	return s.render(c, fiber.StatusOK, "blueprints", "试卷蓝图", fiber.Map{"Blueprints": bps, "Unfillable": unfillable,
+		"Printable": printable, "Seed": newSeed()})
 }
+
+// newSeed is the seed the print form offers: six digits, easy to note down and type
+// again to print the same paper.
+func newSeed() int { return 100000 + rand.IntN(900000) }
 
 func (s *Server) blueprintFormPage(c *fiber.Ctx) error {
 	tree, err := s.syllabusTree(c)

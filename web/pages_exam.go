@@ -46,5 +46,7 @@ func (s *Server) resultPage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return s.render(c, fiber.StatusOK, "result", a.Rules.Title+" 成绩", buildReview(v, utils.CopyString(c.Query("show"))))
+	review := buildReview(v, utils.CopyString(c.Query("show")))
+	review.Print = viewer(c).Staff
+	return s.render(c, fiber.StatusOK, "result", a.Rules.Title+" 成绩", review)
 }

@@ -79,6 +79,7 @@ type resultReview struct {
 	Chart       []chartBar
 	ChartHeight int
 	Counts      map[string]int // by outcome
+	Print       bool           // staff: links to print the attempt's paper, key and 答题卡
 }
 
 // buildReview lays out v's review under the filter show ("" takes the default: the wrong

@@ -110,6 +110,7 @@ func New(d Deps) *Server {
 	s.registerSyllabusRoutes(api)
 	s.registerQuestionRoutes(api)
 	s.registerBlueprintRoutes(api)
+	s.registerPaperRoutes(api)
 	s.registerAttemptRoutes(api)
 	s.registerUserRoutes(api)
 	s.registerCohortRoutes(api)

@@ -53,6 +53,8 @@ Usage:
   csmexam import --db DSN [--center CODE] [--dry-run] [--format moodle|qti21|qti30] FILE   (.xlsx .csv .json .yaml .gift .xml .zip .txt)
   csmexam export --db DSN --format xlsx|csv|gift|json|moodle|qti21|qti30 [--center CODE] OUT   (OUT - is stdout)
   csmexam backup --db sqlite:PATH OUT          (a consistent copy while servers run)
+  csmexam paper --db DSN [--center CODE] --blueprint CODE [--seed N] [--part paper|key|sheet] -o OUT.pdf
+                                               (a printable 试卷, 参考答案及评分标准 or 答题卡; OUT - is stdout)
 
 DSN: sqlite:PATH (default sqlite:data/csmexam.db) or mysql://USER:PASS@tcp(HOST:PORT)/DB?parseTime=true
 Environment: CSMEXAM_DB, CSMEXAM_ADDR.
@@ -80,6 +82,8 @@ func run(ctx context.Context, args []string, e env) int {
 		err = exportCmd(ctx, args[1:], e)
 	case "backup":
 		err = backupCmd(ctx, args[1:], e)
+	case "paper":
+		err = paperCmd(ctx, args[1:], e)
 	case "help", "-h", "--help":
 		fmt.Fprint(e.stdout, usage)
 		return 0

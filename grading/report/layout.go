@@ -221,17 +221,19 @@ func tableWidth(cols []column) float64 {
 	return w
 }
 
-// footers writes "第 x 页 / 共 y 页" on every page once the page count is known.
-func (d *doc) footers(left string) {
+// footers writes the page number (pages, a format of the page and the count, centred),
+// left and right on every page once the page count is known.
+func (d *doc) footers(pages, left, right string) {
 	n := d.pdf.PageCount()
 	for p := 1; p <= n; p++ {
 		d.pdf.SetPage(p)
 		d.pdf.SetFontSize(small + 1) // gofpdf skips a font it thinks is set; this page's stream may not have it
 		y := baseline(pageH-14, small)
 		d.color(muted)
-		footer := fmt.Sprintf("第 %d 页 / 共 %d 页", p, n)
+		footer := fmt.Sprintf(pages, p, n)
 		d.text((pageW-d.measure(footer, small))/2, y, footer, small)
 		d.text(marginX, y, left, small)
+		d.text(pageW-marginX-d.measure(right, small), y, right, small)
 	}
 }
 

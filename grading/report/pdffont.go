@@ -67,43 +67,20 @@ func deflate(b []byte) []byte {
 	return out.Bytes()
 }
 
-// embedFonts collects every character the report will draw, cuts one font file holding
-// just those (font.go) and registers the single-byte fonts that address it.
-func (d *doc) embedFonts(r *Report) error {
+// embedFonts collects every character of texts (with printable ASCII and missingGlyph),
+// cuts one font file holding just those (font.go) and registers the single-byte fonts
+// that address it.
+func (d *doc) embedFonts(texts []string) error {
 	used := map[rune]int{} // how often each character occurs
-	add := func(ss ...string) {
-		for _, s := range ss {
-			for _, c := range clean(d.fonts, s) {
-				if c != '\n' {
-					used[c]++
-				}
+	for _, s := range append(texts, string(missingGlyph)) {
+		for _, c := range clean(d.fonts, s) {
+			if c != '\n' {
+				used[c]++
 			}
 		}
 	}
-	add(labels, string(missingGlyph), r.Center, r.Candidate, r.Username, r.Blueprint, r.VerifyCode)
 	for c := rune(0x20); c < 0x7F; c++ {
 		used[c] += 0 // numbers and dates are formatted while drawing
-	}
-	for _, l := range slices.Concat(r.Sections, r.Chapters) {
-		add(l.Title)
-	}
-	for _, it := range r.Wrong {
-		add(it.Section, it.Stem, it.Explanation, it.Given, it.Key)
-		for _, o := range it.Options {
-			add(o.Letter, o.Text)
-		}
-	}
-	for _, u := range r.Unanswered {
-		add(u.Stem)
-	}
-	for _, c := range r.Cases {
-		add(c.Stem, c.Material, c.Comment)
-		for _, p := range c.Parts {
-			add(p.Prompt, p.Answer)
-			for _, ps := range p.Points {
-				add(ps.Point)
-			}
-		}
 	}
 
 	runes := make([]rune, 0, len(used))

@@ -6,6 +6,7 @@ package report
 import (
 	"fmt"
 	"io"
+	"slices"
 	"time"
 
 	"github.com/csmexam/csmexam/content"
@@ -94,30 +95,10 @@ type PointScore struct {
 // It returns w's write error, or an error if the embedded fonts cannot be used (a
 // defect of the build, not of the report). Encode is safe for concurrent use.
 func Encode(w io.Writer, r *Report) error {
-	fs, err := fonts()
+	d, err := newDoc(r.Blueprint+" 成绩报告", r.Center, r.Date, r.texts())
 	if err != nil {
-		return fmt.Errorf("report: embedded font: %w", err)
+		return err
 	}
-	d := &doc{fonts: fs, codes: map[rune]fontCode{}}
-	d.pdf = gofpdf.NewCustom(&gofpdf.InitType{UnitStr: "mm", Size: gofpdf.SizeType{Wd: pageW, Ht: pageH}})
-	d.pdf.SetAutoPageBreak(false, 0)
-	d.pdf.SetCatalogSort(true)
-	// gofpdf makes a fresh ~1 MB zlib writer per page. Uncompressed, a page is 20-40 KB
-	// (one byte per character); the font file is compressed (pdffont.go).
-	d.pdf.SetCompression(false)
-	stamp := r.Date
-	if stamp.IsZero() {
-		stamp = time.Unix(0, 0).UTC() // gofpdf would read the clock for a zero date
-	}
-	d.pdf.SetCreationDate(stamp)
-	d.pdf.SetModificationDate(stamp)
-	d.pdf.SetTitle(r.Blueprint+" 成绩报告", true)
-	d.pdf.SetAuthor(r.Center, true)
-	d.pdf.SetCreator("csmexam", false)
-	if err := d.embedFonts(r); err != nil {
-		return fmt.Errorf("report: font: %w", err)
-	}
-
 	d.newPage()
 	d.header(r)
 	d.score(r)
@@ -126,7 +107,72 @@ func Encode(w io.Writer, r *Report) error {
 	d.wrong(r.Wrong)
 	d.unanswered(r.Unanswered)
 	d.cases(r)
-	d.footers(clean(fs, "验证码 "+r.VerifyCode))
+	d.footers(reportPages, clean(d.fonts, "验证码 "+r.VerifyCode), "")
+	return d.output(w)
+}
+
+// reportPages is how a score report numbers its pages.
+const reportPages = "第 %d 页 / 共 %d 页"
+
+// texts is every text the report draws besides numbers, for the font subset.
+func (r *Report) texts() []string {
+	t := []string{labels, r.Center, r.Candidate, r.Username, r.Blueprint, r.VerifyCode}
+	for _, l := range slices.Concat(r.Sections, r.Chapters) {
+		t = append(t, l.Title)
+	}
+	for _, it := range r.Wrong {
+		t = append(t, it.Section, it.Stem, it.Explanation, it.Given, it.Key)
+		for _, o := range it.Options {
+			t = append(t, o.Letter, o.Text)
+		}
+	}
+	for _, u := range r.Unanswered {
+		t = append(t, u.Stem)
+	}
+	for _, c := range r.Cases {
+		t = append(t, c.Stem, c.Material, c.Comment)
+		for _, p := range c.Parts {
+			t = append(t, p.Prompt, p.Answer)
+			for _, ps := range p.Points {
+				t = append(t, ps.Point)
+			}
+		}
+	}
+	return t
+}
+
+// newDoc starts an A4 document titled title whose fonts draw every character of texts
+// and printable ASCII (numbers are formatted while drawing), dated stamp: no clock is
+// read, so equal inputs give equal bytes. An error means the embedded fonts cannot be
+// used, a defect of the build.
+func newDoc(title, author string, stamp time.Time, texts []string) (*doc, error) {
+	fs, err := fonts()
+	if err != nil {
+		return nil, fmt.Errorf("report: embedded font: %w", err)
+	}
+	d := &doc{fonts: fs, codes: map[rune]fontCode{}}
+	d.pdf = gofpdf.NewCustom(&gofpdf.InitType{UnitStr: "mm", Size: gofpdf.SizeType{Wd: pageW, Ht: pageH}})
+	d.pdf.SetAutoPageBreak(false, 0)
+	d.pdf.SetCatalogSort(true)
+	// gofpdf makes a fresh ~1 MB zlib writer per page. Uncompressed, a page is 20-40 KB
+	// (one byte per character); the font file is compressed (pdffont.go).
+	d.pdf.SetCompression(false)
+	if stamp.IsZero() {
+		stamp = time.Unix(0, 0).UTC() // gofpdf would read the clock for a zero date
+	}
+	d.pdf.SetCreationDate(stamp)
+	d.pdf.SetModificationDate(stamp)
+	d.pdf.SetTitle(title, true)
+	d.pdf.SetAuthor(author, true)
+	d.pdf.SetCreator("csmexam", false)
+	if err := d.embedFonts(texts); err != nil {
+		return nil, fmt.Errorf("report: font: %w", err)
+	}
+	return d, nil
+}
+
+// output writes the finished document to w, or the first drawing error.
+func (d *doc) output(w io.Writer) error {
 	if d.err != nil {
 		return d.err
 	}

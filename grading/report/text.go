@@ -112,10 +112,10 @@ func breakable(a, b rune) bool {
 	switch {
 	case b == ' ':
 		return false // spaces hang at the end of the line
+	case strings.ContainsRune(noLineStart, b), strings.ContainsRune(noLineEnd, a):
+		return false // even after a space: a blank （  ） stays whole
 	case a == ' ':
 		return true
-	case strings.ContainsRune(noLineStart, b), strings.ContainsRune(noLineEnd, a):
-		return false
 	case isWordRune(a) && isWordRune(b):
 		return false
 	}
