@@ -39,9 +39,10 @@ type Report struct {
 }
 
 // Failed reports whether the import stored nothing because of the file's problems: any
-// problem without Partial, or, with Partial, problems and not one good question.
+// problem without Partial, or, with Partial, problems and not one good question (new or
+// already in the bank).
 func (r *Report) Failed() bool {
-	return len(r.Errors) > 0 && (!r.Partial || r.Valid == 0)
+	return len(r.Errors) > 0 && (!r.Partial || r.Valid == 0 && len(r.Repeats) == 0)
 }
 
 // Skipped is how many questions the problems are about (a row may have several).
