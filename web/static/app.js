@@ -114,7 +114,7 @@ window.csm = (function () {
     if (res.ok) {
       let text = d.dry_run ? '检查通过：共 ' + d.valid + ' ' + noun + '，可以导入' : '已导入 ' + d.imported + ' ' + noun;
       if (errs.length) text += (d.dry_run ? '；将跳过有错的 ' : '；跳过有错的 ') + skipped(errs) + ' ' + noun;
-      if (repeats.length) text += '；' + repeats.length + ' ' + noun + '与题库中已有的相同，' + (d.dry_run ? '将跳过' : '已跳过');
+      if (repeats.length) text += '；' + repeats.length + ' ' + noun + '重复（题库或文件中已有），' + (d.dry_run ? '将跳过' : '已跳过');
       box.appendChild(el('p', { className: 'tag ok report-summary' }, text));
     } else {
       box.appendChild(el('p', { className: 'error-message report-summary' }, message(res)));
