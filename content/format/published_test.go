@@ -1,6 +1,8 @@
 package format
 
 import (
+	"archive/zip"
+	"bytes"
 	"os"
 	"path/filepath"
 	"strings"
@@ -181,5 +183,39 @@ func TestJoinedOptions(t *testing.T) {
 	}
 	if _, err := splitJoinedOptions("A.甲丨C.丙"); err == nil {
 		t.Error("a skipped letter accepted")
+	}
+}
+
+// TestQTIPackageFolders: an item's folder in a QTI package is its category, mapped to a
+// knowledge point like Moodle's.
+func TestQTIPackageFolders(t *testing.T) {
+	t.Parallel()
+	item := `<?xml version="1.0" encoding="UTF-8"?>
+<assessmentItem xmlns="http://www.imsglobal.org/xsd/imsqti_v2p1" identifier="q1" title="Greeting" adaptive="false" timeDependent="false">
+  <responseDeclaration identifier="RESPONSE" cardinality="single" baseType="identifier"><correctResponse><value>B</value></correctResponse></responseDeclaration>
+  <itemBody><p>客户服务的核心是（  ）。</p>
+    <choiceInteraction responseIdentifier="RESPONSE" shuffle="false" maxChoices="1"><simpleChoice identifier="A">产品</simpleChoice><simpleChoice identifier="B">客户</simpleChoice></choiceInteraction>
+  </itemBody>
+  <responseProcessing template="http://www.imsglobal.org/question/qti_v2p1/rptemplates/match_correct"/>
+</assessmentItem>`
+	manifest := `<?xml version="1.0" encoding="UTF-8"?>
+<manifest xmlns="http://www.imsglobal.org/xsd/imscp_v1p1" identifier="m"><organizations/><resources>
+<resource identifier="r1" type="imsqti_item_xmlv2p1" href="items/客户服务概述/q1.xml"><file href="items/客户服务概述/q1.xml"/></resource>
+</resources></manifest>`
+	var buf bytes.Buffer
+	zw := zip.NewWriter(&buf)
+	for name, body := range map[string]string{"imsmanifest.xml": manifest, "items/客户服务概述/q1.xml": item} {
+		w, _ := zw.Create(name)
+		w.Write([]byte(body))
+	}
+	zw.Close()
+	_, base := bundled(t)
+	syl, err := base.ForFile("", map[string]string{"客户服务概述": "JC.1.2.2"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := Read("pkg.zip", bytes.NewReader(buf.Bytes()), syl)
+	if err != nil || len(res.Items) != 1 || res.Items[0].Question.Unit != "JC.1.2.2" || res.Items[0].Question.Answer[0] != "B" {
+		t.Fatalf("%v %+v %s", err, res.Items, errorText(res))
 	}
 }

@@ -286,9 +286,9 @@ func parseRow(c columns, cells []string, row int, syl *Syllabus) (content.Questi
 			q.Difficulty = n
 		}
 	}
-	unit, err := rowUnit(c, cells, syl)
+	unit, unitCol, err := rowUnit(c, cells, syl)
 	if err != nil {
-		fault(colUnit, "%s", err)
+		fault(unitCol, "%s", err)
 	}
 	q.Unit = unit
 
@@ -375,18 +375,20 @@ func parseRow(c columns, cells []string, row int, syl *Syllabus) (content.Questi
 
 // rowUnit is a row's knowledge point: its 知识点 cell (a code, a point's name, or a name
 // the file's mapping knows), else its 分类 cell through the mapping, else the file's
-// default.
-func rowUnit(c columns, cells []string, syl *Syllabus) (string, error) {
+// default; and the column a problem with it is about.
+func rowUnit(c columns, cells []string, syl *Syllabus) (string, string, error) {
 	if cell := c.cell(cells, colUnit); cell != "" {
-		return syl.namedUnit(cell)
+		code, err := syl.namedUnit(cell)
+		return code, colUnit, err
 	}
 	if cat := c.cell(cells, colCategory); cat != "" {
-		return syl.categoryUnit(cat)
+		code, err := syl.categoryUnit(cat)
+		return code, colCategory, err
 	}
 	if u := syl.defaultUnit(); u != "" {
-		return u, nil
+		return u, colUnit, nil
 	}
-	return "", fmt.Errorf("知识点不能为空")
+	return "", colUnit, fmt.Errorf("知识点不能为空")
 }
 
 // rowOptions reads the filled 选项 columns, without gaps, or else one 选项 cell holding
