@@ -1,10 +1,9 @@
 package format
 
 import (
-	"bufio"
 	"cmp"
+	"errors"
 	"fmt"
-	"io"
 	"slices"
 	"strings"
 
@@ -106,7 +105,7 @@ func (s *Syllabus) categoryUnit(category string) (string, error) {
 
 // errNoUnit is the problem of a question that names no knowledge point in a file
 // imported without a default.
-var errNoUnit = fmt.Errorf("找不到知识点：请在导入时给出默认知识点，或把题目名称写成知识点编码（如 JC.1.2.1）")
+var errNoUnit = errors.New("找不到知识点：请在导入时给出默认知识点，或把题目名称写成知识点编码（如 JC.1.2.1）")
 
 // defaultUnit is the file's default point, or "" for none.
 func (s *Syllabus) defaultUnit() string {
@@ -157,17 +156,4 @@ func ParseCategoryMap(lines []string) (map[string]string, error) {
 		m[strings.TrimSpace(l[:eq])] = strings.TrimSpace(l[eq+1:])
 	}
 	return m, nil
-}
-
-// ReadCategoryMap reads a mapping file: one "Category path=code" a line.
-func ReadCategoryMap(r io.Reader) (map[string]string, error) {
-	var lines []string
-	sc := bufio.NewScanner(r)
-	for sc.Scan() {
-		lines = append(lines, strings.TrimPrefix(sc.Text(), bom))
-	}
-	if err := sc.Err(); err != nil {
-		return nil, err
-	}
-	return ParseCategoryMap(lines)
 }
