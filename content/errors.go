@@ -29,13 +29,18 @@ func Invalid(field, format string, args ...any) error {
 // RowError is one problem of an imported file, questions or candidates: the row as the
 // spreadsheet numbers it (the header is row 1; for JSON, the item's position from 1),
 // the column header as the file wrote it (or the API field), and what is wrong, in
-// Chinese.
+// Chinese. Name, when the file gives one, is the question's name there (a GIFT or
+// Moodle title), so a skipped question can be found by more than its line.
 type RowError struct {
 	Row     int    `json:"row"`
 	Field   string `json:"field"`
 	Message string `json:"message"`
+	Name    string `json:"name,omitempty"`
 }
 
 func (e RowError) Error() string {
+	if e.Name != "" {
+		return fmt.Sprintf("第 %d 行（%s）%s：%s", e.Row, e.Name, e.Field, e.Message)
+	}
 	return fmt.Sprintf("第 %d 行 %s：%s", e.Row, e.Field, e.Message)
 }

@@ -3,6 +3,7 @@ package web
 import (
 	"bytes"
 	"fmt"
+	"strings"
 
 	"github.com/csmexam/csmexam/content"
 	"github.com/csmexam/csmexam/content/format"
@@ -26,8 +27,10 @@ type importReport struct {
 }
 
 // importQuestions reads the uploaded file into the caller's bank (an admin's into the
-// shared bank). Any bad row, or a question already in that bank, imports nothing: 422
-// with the report.
+// shared bank). Form fields: unit (default knowledge point), map (category mapping, one
+// "分类=编码" a line; repeatable), partial (import the good questions, skip the rest).
+// Without partial any bad row imports nothing: 422 with the report; with it, 422 only
+// when not one question could be imported. Repeats of bank questions are skipped.
 func (s *Server) importQuestions(c *fiber.Ctx) error {
 	fh, err := c.FormFile("file")
 	if err != nil {
@@ -42,16 +45,42 @@ func (s *Server) importQuestions(c *fiber.Ctx) error {
 		return fmt.Errorf("open upload: %w", err)
 	}
 	defer f.Close()
-	u := currentUser(c)
-	rep, err := format.Import(c.UserContext(), s.Content, name, f, u.BankViewer().OwnerCenter(), u.ID, c.QueryBool("dry_run"))
+	opts, err := importOptions(c)
 	if err != nil {
 		return err
 	}
-	if len(rep.Errors) > 0 {
+	u := currentUser(c)
+	rep, err := format.Import(c.UserContext(), s.Content, name, f, u.BankViewer().OwnerCenter(), u.ID, opts)
+	if err != nil {
+		return err
+	}
+	if rep.Failed() {
 		msg := fmt.Sprintf("文件中有 %d 处错误，未导入任何题目", len(rep.Errors))
 		return c.Status(fiber.StatusUnprocessableEntity).JSON(importReport{Error: msg, Report: rep})
 	}
 	return c.JSON(importReport{Report: rep})
+}
+
+// importOptions reads an import's options from the form (or the query, for dry_run and
+// partial); the strings are copied, since Fiber reuses its buffers.
+func importOptions(c *fiber.Ctx) (format.Options, error) {
+	flag := func(key string) bool {
+		v := utils.CopyString(c.FormValue(key, c.Query(key)))
+		return v == "1" || v == "true" || v == "on"
+	}
+	opts := format.Options{DryRun: flag("dry_run"), Partial: flag("partial"), Unit: utils.CopyString(c.FormValue("unit"))}
+	var lines []string
+	if form, err := c.MultipartForm(); err == nil {
+		for _, v := range form.Value["map"] {
+			lines = append(lines, strings.Split(utils.CopyString(v), "\n")...)
+		}
+	}
+	m, err := format.ParseCategoryMap(lines)
+	if err != nil {
+		return opts, err
+	}
+	opts.Categories = m
+	return opts, nil
 }
 
 // exportQuestions sends the bank the caller can read (the shared bank and their

@@ -36,15 +36,17 @@ func (h *harness) upload(path, who, filename string, body []byte) (int, []byte) 
 // importReport is the answer of both imports: questions and candidates (who also get
 // their generated passwords).
 type importReport struct {
-	Error    string `json:"error"`
-	Imported int    `json:"imported"`
-	Valid    int    `json:"valid"`
-	DryRun   bool   `json:"dry_run"`
-	Errors   []struct {
-		Row     int    `json:"row"`
-		Field   string `json:"field"`
-		Message string `json:"message"`
-	} `json:"errors"`
+	Error    string             `json:"error"`
+	Imported int                `json:"imported"`
+	Valid    int                `json:"valid"`
+	DryRun   bool               `json:"dry_run"`
+	Partial  bool               `json:"partial"`
+	Errors   []content.RowError `json:"errors"`
+	Repeats  []content.RowError `json:"repeats"`
+	Unmapped []struct {
+		Category  string `json:"category"`
+		Questions int    `json:"questions"`
+	} `json:"unmapped"`
 	Passwords []struct {
 		Row                int
 		Username, Password string
@@ -64,11 +66,12 @@ func TestImportAPI(t *testing.T) {
 			return decode[struct{ Total int }](t, b).Total
 		}
 
-		// A bad row: the report names row and column, and nothing is imported.
+		// A bad row: the report names row and column of each of its faults, and nothing
+		// is imported.
 		bad := importCSV + "单选,中心导入：坏题,甲,乙,,D,,9,JC.1.2.1\n"
 		s, b := h.upload("/api/v1/questions/import", "instructor", "题库.csv", []byte(bad))
 		r := decode[importReport](t, b)
-		if s != 422 || r.Imported != 0 || len(r.Errors) != 1 || decode[apiError](t, b).Error == "" || r.Errors[0].Row != 5 || r.Errors[0].Field != "正确答案" && r.Errors[0].Field != "难度" {
+		if s != 422 || r.Imported != 0 || len(r.Errors) != 2 || decode[apiError](t, b).Error == "" || r.Errors[0].Row != 5 || r.Errors[1].Row != 5 || r.Errors[0].Field+r.Errors[1].Field != "难度正确答案" && r.Errors[0].Field+r.Errors[1].Field != "正确答案难度" {
 			t.Fatalf("bad file: %d %s", s, b)
 		}
 		if n := count("instructor"); n != 0 {
@@ -96,10 +99,13 @@ func TestImportAPI(t *testing.T) {
 			t.Fatalf("imported true/false: %s", b)
 		}
 
-		// The same file again: every row is already in the bank.
+		// The same file again: every row is already in the bank, skipped and counted.
 		s, b = h.upload("/api/v1/questions/import", "instructor", "题库.csv", []byte(importCSV))
-		if r := decode[importReport](t, b); s != 422 || len(r.Errors) != 3 || !strings.Contains(r.Errors[0].Message, "题库中已有") {
+		if r := decode[importReport](t, b); s != 200 || r.Imported != 0 || len(r.Errors) != 0 || len(r.Repeats) != 3 || !strings.Contains(r.Repeats[0].Message, "题库中已有") {
 			t.Fatalf("re-import: %d %s", s, b)
+		}
+		if n := count("instructor"); n != 3 {
+			t.Fatalf("re-import left %d questions", n)
 		}
 		// Another center may import the same questions into its own bank.
 		if s, b := h.upload("/api/v1/questions/import", "instructor-b", "q.csv", []byte(importCSV)); s != 200 {

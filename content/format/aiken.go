@@ -24,7 +24,7 @@ import (
 // Options may be marked A. A) A、 or A．; the answer line may read 答案：. Beyond Aiken,
 // two or more answer letters make a multiple choice, a question without options answered
 // 对/错 is true/false, and the lines 知识点：, 难度：, 解析： and 来源： after the answer
-// fill those fields (知识点 is required). A question ends at a blank line or at the first
+// fill those fields (知识点 is required unless the import gives a default). A question ends at a blank line or at the first
 // line after its answer that is none of those.
 var (
 	aikenOption = regexp.MustCompile(`^([A-Ha-h])\s*[.)．、）]\s*(.*)$`)
@@ -110,6 +110,9 @@ func (a *aikenQuestion) question(syl *Syllabus) (content.Question, *content.RowE
 	}
 	q := content.Question{Stem: strings.Join(a.stem, "\n"), Options: a.options, Explanation: a.meta["解析"],
 		Source: a.meta["来源"], Difficulty: DefaultDifficulty}
+	if len(a.stem) == 0 {
+		return fail("answer", "这一行 ANSWER 前面没有题目：题干与选项应写在它前面，中间不空行")
+	}
 	if a.answer == "" {
 		return fail("answer", "缺少答案行（ANSWER: B 或 答案：B）")
 	}
@@ -137,8 +140,11 @@ func (a *aikenQuestion) question(syl *Syllabus) (content.Question, *content.RowE
 		q.Difficulty = n
 	}
 	if a.meta["知识点"] == "" {
-		return fail("unit", "缺少“知识点：”行（在答案行之后写，如 知识点：JC.1.2.1）")
+		if unit := syl.defaultUnit(); unit != "" {
+			return withUnit(q, a.line, unit, nil, syl)
+		}
+		return fail("unit", "缺少“知识点：”行（在答案行之后写，如 知识点：JC.1.2.1），导入时也没有给出默认知识点")
 	}
-	unit, err := syl.unit(a.meta["知识点"])
+	unit, err := syl.namedUnit(a.meta["知识点"])
 	return withUnit(q, a.line, unit, err, syl)
 }

@@ -30,16 +30,18 @@ func FuzzParseRow(f *testing.F) {
 	}
 	_, syl := bundled(f)
 	header := bankHeader(len(optionLetters))
-	cols, herrs := parseHeader(header)
+	cols, herrs := parseHeader(header, syl)
 	if len(herrs) > 0 {
 		f.Fatal(herrs)
 	}
 	f.Fuzz(func(t *testing.T, line string) {
 		cells := strings.Split(line, "|")
-		q, rerr := parseRow(cols, cells, 7, syl)
-		if rerr != nil {
-			if rerr.Row != 7 || rerr.Field == "" || rerr.Message == "" {
-				t.Fatalf("bad row error %+v", rerr)
+		q, faults := parseRow(cols, cells, 7, syl)
+		if len(faults) > 0 {
+			for _, f := range faults {
+				if f.Row != 7 || f.Field == "" || f.Message == "" {
+					t.Fatalf("bad row error %+v", f)
+				}
 			}
 			return
 		}

@@ -238,8 +238,9 @@ func readGIFT(b []byte, syl *Syllabus) (*Result, error) {
 
 // parseGIFT reads one question; errors name the API field and the line it starts on.
 func parseGIFT(g giftQuestion, syl *Syllabus) (content.Question, *content.RowError) {
+	title := giftTitle(g.text)
 	fail := func(field, format string, args ...any) (content.Question, *content.RowError) {
-		return content.Question{}, &content.RowError{Row: g.line, Field: field, Message: fmt.Sprintf(format, args...)}
+		return content.Question{}, &content.RowError{Row: g.line, Field: field, Message: fmt.Sprintf(format, args...), Name: title}
 	}
 	var meta giftMeta
 	if g.meta != "" {
@@ -250,13 +251,12 @@ func parseGIFT(g giftQuestion, syl *Syllabus) (content.Question, *content.RowErr
 		}
 	}
 	text := strings.TrimSpace(g.text)
-	title := ""
 	if strings.HasPrefix(text, "::") {
-		t, rest, ok := strings.Cut(text[2:], "::")
+		_, rest, ok := strings.Cut(text[2:], "::")
 		if !ok {
 			return fail("stem", "题目名称缺少结尾的 ::")
 		}
-		title, text = giftUnescape(strings.TrimSpace(t)), strings.TrimSpace(rest)
+		text = strings.TrimSpace(rest)
 	}
 	for _, f := range []string{"[html]", "[moodle]", "[plain]", "[markdown]"} {
 		text = strings.TrimPrefix(text, f)
@@ -281,9 +281,12 @@ func parseGIFT(g giftQuestion, syl *Syllabus) (content.Question, *content.RowErr
 	q.Explanation = giftUnescape(strings.TrimSpace(general))
 	head, answers := splitAnswers(block)
 	switch word := strings.ToUpper(strings.TrimSpace(head)); {
+	case strings.HasPrefix(strings.TrimSpace(block), "#"):
+		// {#3:2}, {#=1:0 =%50%2:1}: a number answer, not an option.
+		return fail("type", "不支持的题型：数值题")
 	case len(answers) == 0 && strings.TrimSpace(block) == "":
 		if len(meta.Parts) == 0 {
-			return fail("type", "论述题（{}）只能作为本系统导出的案例分析题导入")
+			return fail("type", "不支持的题型：论述题（{} 只能作为本系统导出的案例分析题导入）")
 		}
 		q.Type, q.Form, q.Material, q.Parts = content.Case, meta.Form, meta.Material, meta.Parts
 	case len(answers) == 0:
@@ -301,11 +304,29 @@ func parseGIFT(g giftQuestion, syl *Syllabus) (content.Question, *content.RowErr
 	default:
 		var rerr *content.RowError
 		if q, rerr = giftChoice(q, answers, g.line); rerr != nil {
+			rerr.Name = title
 			return content.Question{}, rerr
 		}
 	}
 	unit, err := giftUnit(meta.Unit, title, g.category, syl)
-	return withUnit(q, g.line, unit, err, syl)
+	q, rerr := withUnit(q, g.line, unit, err, syl)
+	if rerr != nil {
+		rerr.Name = title
+	}
+	return q, rerr
+}
+
+// giftTitle is the ::title:: a question's text starts with, or "".
+func giftTitle(text string) string {
+	text = strings.TrimSpace(text)
+	if !strings.HasPrefix(text, "::") {
+		return ""
+	}
+	t, _, ok := strings.Cut(text[2:], "::")
+	if !ok {
+		return ""
+	}
+	return giftUnescape(strings.TrimSpace(t))
 }
 
 // giftChoice reads = and ~ answers: one = is single choice; positive %weights% are the
@@ -330,20 +351,22 @@ func giftChoice(q content.Question, answers []string, line int) (content.Questio
 			}
 			right, body = weight > 0, rest
 		}
-		if strings.Contains(body, "->") {
-			return q, &content.RowError{Row: line, Field: "type", Message: "不支持 GIFT 的匹配题"}
-		}
+		// -> makes a matching pair only in the answer, not in its #feedback.
 		text, _, _ := cutUnescaped(body, '#')
+		if strings.Contains(text, "->") {
+			return q, &content.RowError{Row: line, Field: "type", Message: "不支持的题型：匹配题"}
+		}
 		q.Options = append(q.Options, content.Option{Key: key, Text: strings.TrimSpace(giftUnescape(text))})
 		if right {
 			q.Answer = append(q.Answer, key)
 		}
 	}
 	switch {
+	case single == len(answers):
+		// Only = answers: each is an accepted text, not an option.
+		return q, &content.RowError{Row: line, Field: "type", Message: "不支持的题型：填空/简答题"}
 	case single == 1 && len(q.Answer) == 1:
 		q.Type = content.Single
-	case single == len(answers):
-		return q, &content.RowError{Row: line, Field: "type", Message: "不支持 GIFT 的填空题（只有 = 答案）"}
 	case single == 0:
 		q.Type = content.Multiple
 	default:
@@ -352,8 +375,8 @@ func giftChoice(q content.Question, answers []string, line int) (content.Questio
 	return q, nil
 }
 
-// giftUnit is the knowledge point from our comment, else the question's title, else the
-// last part of $CATEGORY.
+// giftUnit is the knowledge point from our comment, else the question's title, else its
+// category (mapped, or its last part) or the file's default (Syllabus.categoryUnit).
 func giftUnit(meta, title, category string, syl *Syllabus) (string, error) {
 	if meta != "" {
 		return syl.unit(meta)
@@ -363,9 +386,5 @@ func giftUnit(meta, title, category string, syl *Syllabus) (string, error) {
 			return u, nil
 		}
 	}
-	if category != "" {
-		parts := strings.Split(category, "/")
-		return syl.unit(strings.TrimSpace(parts[len(parts)-1]))
-	}
-	return "", fmt.Errorf("找不到知识点：请把题目名称写成知识点编码（如 JC.1.2.1），或用知识点名称作分类")
+	return syl.categoryUnit(category)
 }

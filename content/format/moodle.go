@@ -129,6 +129,7 @@ func readMoodleXML(b []byte, syl *Syllabus) (*Result, error) {
 		}
 		q, rerr := mq.question(line, category, meta, syl)
 		if rerr != nil {
+			rerr.Name = mq.Name.plainText()
 			problems = append(problems, *rerr)
 			continue
 		}
@@ -178,11 +179,15 @@ func (mq *moodleQuestion) question(line int, category string, meta moodleMeta, s
 		}
 	case "essay":
 		if meta.Part != 1 || len(meta.Parts) == 0 {
-			return fail("type", "Moodle 的 essay 题只能作为本系统导出的案例分析题导入（题前带 csmexam 注释）")
+			return fail("type", "不支持的题型：论述题（Moodle essay 只能作为本系统导出的案例分析题导入，题前带 csmexam 注释）")
 		}
 		q.Type, q.Stem, q.Form, q.Material, q.Parts = content.Case, meta.Stem, meta.Form, meta.Material, meta.Parts
 	default:
-		return fail("type", "不支持 Moodle 的 %s 题型（只导入 multichoice 与 truefalse）", mq.Type)
+		name, ok := moodleTypeNames[mq.Type]
+		if !ok {
+			name = mq.Type
+		}
+		return fail("type", "不支持的题型：%s（Moodle %s；只导入 multichoice 与 truefalse）", name, mq.Type)
 	}
 	if meta.Difficulty != 0 {
 		q.Difficulty = meta.Difficulty
@@ -198,6 +203,14 @@ func (mq *moodleQuestion) question(line int, category string, meta moodleMeta, s
 	}
 	unit, err := moodleUnit(tags, mq.Name.plainText(), category, syl)
 	return withUnit(q, line, unit, err, syl)
+}
+
+// moodleTypeNames name Moodle's other question types in the report.
+var moodleTypeNames = map[string]string{
+	"matching": "匹配题", "cloze": "完形填空题", "multianswer": "完形填空题", "numerical": "数值题",
+	"shortanswer": "填空/简答题", "description": "说明（不是题目）", "calculated": "计算题",
+	"calculatedsimple": "计算题", "calculatedmulti": "计算题", "ddwtos": "拖放题", "ddimageortext": "拖放题",
+	"ddmarker": "拖放题", "gapselect": "选词填空题", "randomsamatch": "随机匹配题", "ordering": "排序题",
 }
 
 // moodleUnit is the first tag naming a knowledge point, else as for GIFT.

@@ -681,7 +681,12 @@ func qtiRow(b []byte, name string, row int, syl *Syllabus) (Item, *content.RowEr
 	if err != nil {
 		return fail("file", err.Error())
 	}
-	unit, uerr := giftUnit(meta.Unit, root.attr("title"), "", syl)
+	// A package's folder is the item's category.
+	category := path.Dir(name)
+	if category == "." || name == "" {
+		category = ""
+	}
+	unit, uerr := giftUnit(meta.Unit, root.attr("title"), category, syl)
 	q, rerr := withUnit(q, row, unit, uerr, syl)
 	if rerr != nil {
 		return fail(rerr.Field, rerr.Message)

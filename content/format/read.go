@@ -2,7 +2,6 @@ package format
 
 import (
 	"bytes"
-	"cmp"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -17,11 +16,12 @@ import (
 	"github.com/csmexam/csmexam/content/pack"
 )
 
-// Result is what reading a file found: the questions that are fine and a report of every
-// row that is not. A file with any error must import nothing.
+// Result is what reading a file found: the questions that are fine, a report of every
+// row that is not, and the questions the file holds twice (the later ones, skipped).
 type Result struct {
-	Items  []Item
-	Errors []content.RowError
+	Items   []Item
+	Errors  []content.RowError
+	Repeats []content.RowError
 	// stemField is what the file calls the stem, for errors about a whole question.
 	stemField string
 }
@@ -33,14 +33,6 @@ func (r *Result) Questions() []content.Question {
 		qs[i] = it.Question
 	}
 	return qs
-}
-
-// Problems lists every error of the file and every item already in bank (the same type,
-// stem, options and material), by row. Nothing may be imported unless it is empty.
-func (r *Result) Problems(bank []content.Question) []content.RowError {
-	problems := append(slices.Clone(r.Errors), duplicates(r.Items, bank, r.stemField)...)
-	slices.SortStableFunc(problems, func(a, b content.RowError) int { return cmp.Compare(a.Row, b.Row) })
-	return problems
 }
 
 // Import formats by file extension.
@@ -154,9 +146,11 @@ func readJSON(b []byte, syl *Syllabus) (*Result, error) {
 // validates q, item n of a JSON or YAML file; a problem names the API field.
 func checkItem(q *content.Question, n int, syl *Syllabus) *content.RowError {
 	if q.Unit != "" {
-		if code, err := syl.unit(q.Unit); err == nil {
+		if code, err := syl.namedUnit(q.Unit); err == nil {
 			q.Unit = code
 		}
+	} else {
+		q.Unit = syl.defaultUnit()
 	}
 	if q.Difficulty == 0 {
 		q.Difficulty = DefaultDifficulty
@@ -279,19 +273,25 @@ func validationField(err error) string {
 	return ""
 }
 
-// dedupe reports the second of two identical questions in one file.
+// dedupe keeps the first of two identical questions (sameKey) in one file and lists the
+// second as a repeat.
 func dedupe(items []Item, problems []content.RowError, field string) *Result {
-	seen := map[string]int{}
+	seen := map[string]Item{}
 	var kept []Item
+	var repeats []content.RowError
 	for _, it := range items {
 		k := sameKey(&it.Question)
 		if first, dup := seen[k]; dup {
-			problems = append(problems, content.RowError{Row: it.Row, Field: field, Message: fmt.Sprintf("与第 %d 行是同一道题（题干与选项都相同）", first)})
+			if sameAnswer(&first.Question, &it.Question) {
+				repeats = append(repeats, content.RowError{Row: it.Row, Field: field, Message: fmt.Sprintf("与第 %d 行是同一道题（题干、选项与答案都相同），已跳过", first.Row)})
+			} else {
+				problems = append(problems, content.RowError{Row: it.Row, Field: field, Message: fmt.Sprintf("与第 %d 行题干与选项相同，答案却不同：请删去错的一道", first.Row)})
+			}
 			continue
 		}
-		seen[k] = it.Row
+		seen[k] = it
 		kept = append(kept, it)
 	}
 	slices.SortStableFunc(problems, func(a, b content.RowError) int { return a.Row - b.Row })
-	return &Result{Items: kept, Errors: problems, stemField: field}
+	return &Result{Items: kept, Errors: problems, Repeats: repeats, stemField: field}
 }

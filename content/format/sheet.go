@@ -67,10 +67,11 @@ var headerAliases = func() map[string]string {
 	add(colSource, "出处")
 	add(colMaterial, "材料", "案例")
 	add(colParts, "小题JSON", "小题(JSON)")
-	add(ignoredColumn, "序号", "题号", "编号", "ID")
-	for _, l := range optionLetters {
-		add(optionColumn(string(l)), string(l)+"选项")
+	add(ignoredColumn, "序号", "题号", "编号", "ID", "分值", "分数", "试题分数", "选项数量", "questionselectnumber")
+	for i, l := range optionLetters {
+		add(optionColumn(string(l)), string(l)+"选项", fmt.Sprintf("选项%d", i+1))
 	}
+	addTemplateAliases(add)
 	return m
 }()
 
@@ -135,6 +136,7 @@ type Item struct {
 type Syllabus struct {
 	kind    map[string]content.Kind
 	byTitle map[string][]string // point title → codes
+	file    *fileUnits          // the import's default point and category mapping, if any
 }
 
 // NewSyllabus indexes nodes (any order).
@@ -202,8 +204,9 @@ func (c columns) name(col string) string {
 }
 
 // parseHeader reads row 1. Unknown and repeated headers are errors: a misspelt 答按
-// would otherwise drop a column silently. Empty headers are ignored.
-func parseHeader(header []string) (columns, []content.RowError) {
+// would otherwise drop a column silently. Empty headers are ignored. The 知识点 column
+// may be missing when a 分类 column or the file's default point stands in for it.
+func parseHeader(header []string, syl *Syllabus) (columns, []content.RowError) {
 	c := columns{index: map[string]int{}, written: map[string]string{}, ignored: map[int]bool{}, headers: header}
 	var problems []content.RowError
 	for i, h := range header {
@@ -223,19 +226,24 @@ func parseHeader(header []string) (columns, []content.RowError) {
 			c.index[canon], c.written[canon] = i, h
 		}
 	}
-	for _, need := range []string{colType, colStem, colUnit} {
-		if _, ok := c.index[need]; !ok {
-			problems = append(problems, content.RowError{Row: 1, Field: need, Message: "缺少“" + need + "”列"})
+	need := []string{colType, colStem}
+	if _, ok := c.index[colCategory]; !ok && syl.defaultUnit() == "" {
+		need = append(need, colUnit)
+	}
+	for _, col := range need {
+		if _, ok := c.index[col]; !ok {
+			problems = append(problems, content.RowError{Row: 1, Field: col, Message: "缺少“" + col + "”列"})
 		}
 	}
 	return c, problems
 }
 
-// parseRow reads one data row into a normalized, validated question. The error names
-// the column as the file wrote it.
-func parseRow(c columns, cells []string, row int, syl *Syllabus) (content.Question, *content.RowError) {
-	fail := func(col, format string, args ...any) (content.Question, *content.RowError) {
-		return content.Question{}, &content.RowError{Row: row, Field: c.name(col), Message: fmt.Sprintf(format, args...)}
+// parseRow reads one data row into a normalized, validated question. Every fault of the
+// row is reported, each naming the column as the file wrote it.
+func parseRow(c columns, cells []string, row int, syl *Syllabus) (content.Question, []content.RowError) {
+	var faults []content.RowError
+	fault := func(col, format string, args ...any) {
+		faults = append(faults, content.RowError{Row: row, Field: c.name(col), Message: fmt.Sprintf(format, args...)})
 	}
 	cells = slices.Clone(cells)
 	for i := range cells {
@@ -244,22 +252,22 @@ func parseRow(c columns, cells []string, row int, syl *Syllabus) (content.Questi
 			if i < len(c.headers) && strings.TrimSpace(c.headers[i]) != "" {
 				col = strings.TrimSpace(c.headers[i])
 			}
-			return content.Question{}, &content.RowError{Row: row, Field: col, Message: "含有无效的文字编码（文件须为 UTF-8）"}
+			return content.Question{}, []content.RowError{{Row: row, Field: col, Message: "含有无效的文字编码（文件须为 UTF-8）"}}
 		}
 		cells[i] = UnescapeCell(cells[i])
 	}
 	var q content.Question
 	typ := c.cell(cells, colType)
 	typeName := strings.ToLower(strings.ReplaceAll(width.Fold.String(typ), " ", ""))
-	t, ok := typeNames[typeName]
+	t, typeKnown := typeNames[typeName]
 	if form, isForm := caseFormNames[typeName]; isForm {
-		t, ok, q.Form = content.Case, true, form
+		t, typeKnown, q.Form = content.Case, true, form
 	}
-	if !ok {
-		if typ == "" {
-			return fail(colType, "题型不能为空")
-		}
-		return fail(colType, "无法识别的题型“%s”：应为 单选题、多选题、判断题、案例分析、简答题 或 论述题", typ)
+	switch {
+	case !typeKnown && typ == "":
+		fault(colType, "题型不能为空")
+	case !typeKnown:
+		fault(colType, "无法识别的题型“%s”：应为 单选题、多选题、判断题、案例分析、简答题 或 论述题", typ)
 	}
 	q.Type = t
 	q.Stem = c.cell(cells, colStem)
@@ -269,22 +277,126 @@ func parseRow(c columns, cells []string, row int, syl *Syllabus) (content.Questi
 	q.Difficulty = DefaultDifficulty
 	if d := width.Fold.String(c.cell(cells, colDifficulty)); d != "" {
 		n, err := strconv.Atoi(strings.TrimSuffix(d, ".0"))
-		if err != nil || n < 1 || n > 5 {
-			return fail(colDifficulty, "难度应为 1 到 5 的整数（留空为 %d），而不是“%s”", DefaultDifficulty, d)
+		if level, ok := difficultyWords[d]; ok {
+			n, err = level, nil
 		}
-		q.Difficulty = n
+		if err != nil || n < 1 || n > 5 {
+			fault(colDifficulty, "难度应为 1 到 5 的整数（留空为 %d），而不是“%s”", DefaultDifficulty, d)
+		} else {
+			q.Difficulty = n
+		}
 	}
-	unitCell := c.cell(cells, colUnit)
-	if unitCell == "" {
-		return fail(colUnit, "知识点不能为空")
-	}
-	unit, err := syl.unit(unitCell)
+	unit, unitCol, err := rowUnit(c, cells, syl)
 	if err != nil {
-		return fail(colUnit, "%s", err)
+		fault(unitCol, "%s", err)
 	}
 	q.Unit = unit
 
-	// Options: the filled 选项 columns, without gaps.
+	options, optionFaults := rowOptions(c, cells)
+	q.Options = options
+	for _, f := range optionFaults {
+		fault(f[0], "%s", f[1])
+	}
+	answer := c.cell(cells, colAnswer)
+	// A fault in the options or the answer makes the checks that follow from them (the
+	// answer's letters, how many options) say nothing new.
+	answerOK := len(optionFaults) == 0
+	switch q.Type {
+	case content.Single, content.Multiple:
+		keys, err := choiceAnswer(answer)
+		if err != nil {
+			fault(colAnswer, "%s", err)
+			answerOK = false
+		}
+		q.Answer = keys
+	case content.TrueFalse:
+		for _, o := range q.Options {
+			if _, ok := trueFalseWords[strings.ToUpper(width.Fold.String(o.Text))]; !ok || len(q.Options) != 2 {
+				fault(optionColumn(o.Key), "判断题不填选项（或只填“正确”“错误”两项）")
+				answerOK = false
+				break
+			}
+		}
+		a, err := trueFalseAnswer(answer, q.Options)
+		if err != nil && answerOK {
+			fault(colAnswer, "%s", err)
+			answerOK = false
+		}
+		q.Answer, q.Options = []string{a}, nil
+	case content.Case:
+		if len(q.Options) > 0 {
+			fault(optionColumn(q.Options[0].Key), "案例分析题不填选项，小题写在“%s”列", c.name(colParts))
+		}
+		if answer != "" {
+			fault(colAnswer, "案例分析题不填答案，参考答案与采分点写在“%s”列", c.name(colParts))
+		}
+		q.Material = c.cell(cells, colMaterial)
+		if q.Material == "" && q.CaseForm() == content.Analysis {
+			// A sheet without a material column puts the case text in 题干.
+			q.Material, q.Stem = q.Stem, defaultCaseStem
+		}
+		parts, err := caseParts(c.cell(cells, colParts))
+		if err != nil {
+			fault(colParts, "%s", err)
+			answerOK = false
+		}
+		q.Parts = parts
+	}
+	if !typeKnown {
+		return content.Question{}, faults
+	}
+	// Validation finds what the cells alone do not (an empty stem, too few options, an
+	// answer that is no option); a column already at fault is not reported twice.
+	q.Normalize()
+	check := q
+	if check.Unit == "" {
+		check.Unit = "-" // its fault is reported above
+	}
+	err = check.Validate(func(code string) bool { return code == "-" || syl.IsPoint(code) })
+	if err == nil {
+		err = citeByReference(&q)
+	}
+	if err != nil {
+		col := colStem
+		var ve *errs.Error
+		if errors.As(err, &ve) {
+			col = fieldColumn(ve.Field)
+		}
+		reported := slices.ContainsFunc(faults, func(f content.RowError) bool { return f.Field == c.name(col) })
+		if !reported && (answerOK || col != colAnswer && !strings.HasPrefix(col, colJoinedOptions)) {
+			fault(col, "%s", validationMessage(err))
+		}
+	}
+	if len(faults) > 0 {
+		return content.Question{}, faults
+	}
+	return q, nil
+}
+
+// rowUnit is a row's knowledge point: its 知识点 cell (a code, a point's name, or a name
+// the file's mapping knows), else its 分类 cell through the mapping, else the file's
+// default; and the column a problem with it is about.
+func rowUnit(c columns, cells []string, syl *Syllabus) (string, string, error) {
+	if cell := c.cell(cells, colUnit); cell != "" {
+		code, err := syl.namedUnit(cell)
+		return code, colUnit, err
+	}
+	if cat := c.cell(cells, colCategory); cat != "" {
+		code, err := syl.categoryUnit(cat)
+		return code, colCategory, err
+	}
+	if u := syl.defaultUnit(); u != "" {
+		return u, colUnit, nil
+	}
+	return "", colUnit, fmt.Errorf("知识点不能为空")
+}
+
+// rowOptions reads the filled 选项 columns, without gaps, or else one 选项 cell holding
+// them all (PHPEMS: "A.甲丨B.乙", one per line, or "A.甲 B.乙"). Faults are pairs of
+// column and message.
+func rowOptions(c columns, cells []string) ([]content.Option, [][2]string) {
+	var options []content.Option
+	var faults [][2]string
 	gap := ""
 	for _, l := range optionLetters {
 		key := string(l)
@@ -296,60 +408,26 @@ func parseRow(c columns, cells []string, row int, syl *Syllabus) (content.Questi
 			continue
 		}
 		if gap != "" {
-			return fail(optionColumn(key), "选项%s为空，但后面还有选项%s：选项须从 A 起连续填写", gap, key)
+			faults = append(faults, [2]string{optionColumn(key), fmt.Sprintf("选项%s为空，但后面还有选项%s：选项须从 A 起连续填写", gap, key)})
+			gap = "" // one fault for one gap
+			continue
 		}
-		q.Options = append(q.Options, content.Option{Key: key, Text: text})
+		options = append(options, content.Option{Key: key, Text: text})
 	}
-	answer := c.cell(cells, colAnswer)
-	switch q.Type {
-	case content.Single, content.Multiple:
-		keys, err := choiceAnswer(answer)
+	if joined := c.cell(cells, colJoinedOptions); joined != "" {
+		if len(options) > 0 {
+			faults = append(faults, [2]string{colJoinedOptions, "选项已分列填写，“选项”列应留空"})
+			return options, faults
+		}
+		texts, err := splitJoinedOptions(joined)
 		if err != nil {
-			return fail(colAnswer, "%s", err)
+			faults = append(faults, [2]string{colJoinedOptions, err.Error()})
 		}
-		q.Answer = keys
-	case content.TrueFalse:
-		for _, o := range q.Options {
-			if _, ok := trueFalseWords[strings.ToUpper(width.Fold.String(o.Text))]; !ok || len(q.Options) != 2 {
-				return fail(optionColumn(o.Key), "判断题不填选项（或只填“正确”“错误”两项）")
-			}
+		for i, t := range texts {
+			options = append(options, content.Option{Key: optionLetters[i : i+1], Text: t})
 		}
-		a, err := trueFalseAnswer(answer, q.Options)
-		if err != nil {
-			return fail(colAnswer, "%s", err)
-		}
-		q.Answer, q.Options = []string{a}, nil
-	case content.Case:
-		if len(q.Options) > 0 {
-			return fail(optionColumn(q.Options[0].Key), "案例分析题不填选项，小题写在“%s”列", c.name(colParts))
-		}
-		if answer != "" {
-			return fail(colAnswer, "案例分析题不填答案，参考答案与采分点写在“%s”列", c.name(colParts))
-		}
-		q.Material = c.cell(cells, colMaterial)
-		if q.Material == "" && q.CaseForm() == content.Analysis {
-			// A sheet without a material column puts the case text in 题干.
-			q.Material, q.Stem = q.Stem, defaultCaseStem
-		}
-		parts, err := caseParts(c.cell(cells, colParts))
-		if err != nil {
-			return fail(colParts, "%s", err)
-		}
-		q.Parts = parts
 	}
-	q.Normalize()
-	err = q.Validate(syl.IsPoint)
-	if err == nil {
-		err = citeByReference(&q)
-	}
-	if err != nil {
-		var ve *errs.Error
-		if errors.As(err, &ve) {
-			return fail(fieldColumn(ve.Field), "%s", ve.Message)
-		}
-		return fail(colStem, "%s", err)
-	}
-	return q, nil
+	return options, faults
 }
 
 // defaultCaseStem is the stem of a case whose material was written in 题干.
@@ -458,36 +536,48 @@ func jsonProblem(err error) string {
 	return err.Error()
 }
 
-// sameKey identifies a question for duplicate detection: the same type, stem, options
-// and material. Many stems ("下列说法正确的是（ ）") repeat with other options.
+// sameKey identifies a question for repeat detection: the same type, stem, options and
+// material, compared with spaces collapsed and full-width letters folded (the key is
+// compared apart: sameAnswer). Many stems ("下列说法正确的是（ ）") repeat with other
+// options.
 func sameKey(q *content.Question) string {
+	norm := func(s string) string { return strings.Join(strings.Fields(width.Fold.String(s)), " ") }
 	var b strings.Builder
-	b.WriteString(string(q.Type) + "\x00" + q.Stem + "\x00" + q.Material)
+	b.WriteString(string(q.Type) + "\x00" + norm(q.Stem) + "\x00" + norm(q.Material))
 	for _, o := range q.Options {
-		b.WriteString("\x00" + o.Text)
+		b.WriteString("\x00" + norm(o.Text))
 	}
 	return b.String()
+}
+
+// sameAnswer reports whether two questions of the same sameKey have the same key: then
+// one repeats the other; else they contradict each other.
+func sameAnswer(a, b *content.Question) bool {
+	return slices.Equal(a.Answer, b.Answer)
 }
 
 // readTable turns a header and data rows into questions and row errors. rows[i] is
 // spreadsheet row i+2; empty rows are skipped.
 func readTable(header []string, rows [][]string, syl *Syllabus) *Result {
-	c, problems := parseHeader(header)
+	table := numbered(rows)
+	if isOptionRows(header) {
+		header, table = groupOptionRows(header, table)
+	}
+	c, problems := parseHeader(header, syl)
 	if len(problems) > 0 {
 		return &Result{Errors: problems}
 	}
 	var items []Item
-	for i, cells := range rows {
-		if c.blank(cells) {
+	for _, r := range table {
+		if c.blank(r.cells) && len(r.faults) == 0 {
 			continue
 		}
-		row := i + 2
-		q, rerr := parseRow(c, cells, row, syl)
-		if rerr != nil {
-			problems = append(problems, *rerr)
+		q, faults := parseRow(c, r.cells, r.n, syl)
+		if faults = append(r.faults, faults...); len(faults) > 0 {
+			problems = append(problems, faults...)
 			continue
 		}
-		items = append(items, Item{Row: row, Question: q})
+		items = append(items, Item{Row: r.n, Question: q})
 	}
 	return dedupe(items, problems, c.name(colStem))
 }
@@ -500,20 +590,4 @@ func (c columns) blank(cells []string) bool {
 		}
 	}
 	return true
-}
-
-// duplicates reports the items that are already in bank (same type, stem, options and
-// material), on field: importing the same file twice would otherwise double the bank.
-func duplicates(items []Item, bank []content.Question, field string) []content.RowError {
-	have := make(map[string]int64, len(bank))
-	for i := range bank {
-		have[sameKey(&bank[i])] = bank[i].ID
-	}
-	var problems []content.RowError
-	for _, it := range items {
-		if id, ok := have[sameKey(&it.Question)]; ok {
-			problems = append(problems, content.RowError{Row: it.Row, Field: field, Message: fmt.Sprintf("题库中已有这道题（编号 %d）", id)})
-		}
-	}
-	return problems
 }

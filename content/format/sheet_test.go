@@ -118,7 +118,7 @@ func TestReadRowErrors(t *testing.T) {
 	want := []content.RowError{
 		{Row: 2, Field: "题干", Message: ""}, {Row: 3, Field: "答案", Message: ""}, {Row: 4, Field: "答案", Message: "答案 D 不在选项中"}, {Row: 5, Field: "答案", Message: ""}, {Row: 6, Field: "题型", Message: ""}, {Row: 7, Field: "答案", Message: ""},
 		{Row: 8, Field: "难度", Message: ""}, {Row: 9, Field: "章节", Message: ""}, {Row: 10, Field: "章节", Message: "JC.1.2 不是知识点（它是节），请填写其下某个知识点的编码"}, {Row: 11, Field: "选项C", Message: ""},
-		{Row: 12, Field: "选项B", Message: ""}, {Row: 13, Field: "小题", Message: ""}, {Row: 14, Field: "小题", Message: ""}, {Row: 16, Field: "题干", Message: "与第 15 行是同一道题（题干与选项都相同）"}, {Row: 17, Field: "答案", Message: ""},
+		{Row: 12, Field: "选项B", Message: ""}, {Row: 13, Field: "小题", Message: ""}, {Row: 14, Field: "小题", Message: ""}, {Row: 16, Field: "题干", Message: "与第 15 行题干与选项相同，答案却不同：请删去错的一道"}, {Row: 17, Field: "答案", Message: ""},
 		{Row: 18, Field: "选项A", Message: "判断题不填选项（或只填“正确”“错误”两项）"},
 	}
 	if len(res.Errors) != len(want) {
@@ -137,10 +137,10 @@ func TestReadRowErrors(t *testing.T) {
 
 func TestParseRowInvalidUTF8(t *testing.T) {
 	_, syl := bundled(t)
-	c, _ := parseHeader([]string{"题型", "题干", "知识点"})
-	_, rerr := parseRow(c, []string{"判断题", "坏\xff", "JC.1.2.1"}, 9, syl)
-	if rerr == nil || rerr.Row != 9 || rerr.Field != "题干" {
-		t.Fatalf("%+v", rerr)
+	c, _ := parseHeader([]string{"题型", "题干", "知识点"}, syl)
+	_, faults := parseRow(c, []string{"判断题", "坏\xff", "JC.1.2.1"}, 9, syl)
+	if len(faults) != 1 || faults[0].Row != 9 || faults[0].Field != "题干" {
+		t.Fatalf("%+v", faults)
 	}
 }
 
@@ -352,9 +352,9 @@ func TestDuplicatesAgainstBank(t *testing.T) {
 	}
 	bank := slices.Clone(p.Questions[1:2])
 	bank[0].ID = 42
-	errs := res.Problems(bank)
-	if len(errs) != 1 || errs[0].Row != 3 || errs[0].Field != "题干" || !strings.Contains(errs[0].Message, "42") {
-		t.Fatalf("duplicates %v", errs)
+	items, repeats := res.withoutRepeats(bank)
+	if len(repeats) != 1 || repeats[0].Row != 3 || repeats[0].Field != "题干" || !strings.Contains(repeats[0].Message, "42") || len(items) != 2 || len(res.Errors) != 0 {
+		t.Fatalf("repeats %v, items %v, errors %v", repeats, items, res.Errors)
 	}
 }
 

@@ -104,23 +104,43 @@ window.csm = (function () {
   // importReport shows an import's answer in box: what it found or stored, and every
   // problem as a table of row, column and message. The question and account imports
   // answer in the same shape.
+  // A question import may also skip questions (partial mode), skip repeats of the bank's
+  // questions and name the categories no mapping covered; each is listed.
   function importReport(box, res, noun) {
     box.textContent = '';
     const d = res.data || {};
-    if (res.ok) {
-      box.appendChild(el('p', { className: 'tag ok report-summary' }, d.dry_run
-        ? '检查通过：共 ' + d.valid + ' ' + noun + '，可以导入'
-        : '已导入 ' + d.imported + ' ' + noun));
-      return;
-    }
-    box.appendChild(el('p', { className: 'error-message report-summary' }, message(res)));
     const errs = d.errors || [];
-    if (!errs.length) return;
-    box.appendChild(el('table', { className: 'table report' },
+    const repeats = d.repeats || [];
+    if (res.ok) {
+      let text = d.dry_run ? '检查通过：共 ' + d.valid + ' ' + noun + '，可以导入' : '已导入 ' + d.imported + ' ' + noun;
+      if (errs.length) text += (d.dry_run ? '；将跳过有错的 ' : '；跳过有错的 ') + skipped(errs) + ' ' + noun;
+      if (repeats.length) text += '；' + repeats.length + ' ' + noun + '重复（题库或文件中已有），' + (d.dry_run ? '将跳过' : '已跳过');
+      box.appendChild(el('p', { className: 'tag ok report-summary' }, text));
+    } else {
+      box.appendChild(el('p', { className: 'error-message report-summary' }, message(res)));
+    }
+    if (errs.length) box.appendChild(rowTable(errs));
+    if (repeats.length) {
+      box.appendChild(el('p', { className: 'muted' }, '重复的题（已跳过）：'));
+      box.appendChild(rowTable(repeats));
+    }
+    const unmapped = d.unmapped || [];
+    if (unmapped.length) {
+      box.appendChild(el('p', { className: 'muted' }, '未映射的分类（可在“分类映射”中写 分类=知识点编码）：'));
+      box.appendChild(el('ul', { className: 'unmapped' }, unmapped.map(function (u) {
+        return el('li', null, u.category + '：' + u.questions + ' ' + noun);
+      })));
+    }
+  }
+  function skipped(errs) {
+    return new Set(errs.map(function (e) { return e.row; })).size;
+  }
+  function rowTable(rows) {
+    return el('table', { className: 'table report' },
       el('thead', null, el('tr', null, el('th', null, '行'), el('th', null, '列'), el('th', null, '问题'))),
-      el('tbody', null, errs.map(function (e) {
-        return el('tr', null, el('td', { 'data-label': '行' }, String(e.row)), el('td', { 'data-label': '列' }, e.field || ''), el('td', null, e.message));
-      }))));
+      el('tbody', null, rows.map(function (e) {
+        return el('tr', null, el('td', { 'data-label': '行' }, String(e.row) + (e.name ? '（' + e.name + '）' : '')), el('td', { 'data-label': '列' }, e.field || ''), el('td', null, e.message));
+      })));
   }
 
   // Times are shown and entered in Beijing time, as the server-rendered pages, the
