@@ -124,7 +124,9 @@ type Blueprint struct {
 	// readable, and their attempts keep their results.
 	Retired bool `json:"retired,omitempty"`
 	// Bundled blueprints ship with the program and are read-only.
-	Bundled   bool           `json:"bundled,omitempty"`
+	Bundled bool `json:"bundled,omitempty"`
+	// CenterID owns the blueprint; 0: shared (bundled, or an administrator's).
+	CenterID  int64          `json:"center_id,omitempty"`
 	Title     string         `json:"title"`
 	Mode      Mode           `json:"mode"`
 	DurationS int            `json:"duration_s"` // 0 in practice mode: untimed

@@ -58,7 +58,7 @@ func (s *Service) CreateBlueprint(ctx context.Context, bp *Blueprint, center, by
 	if err := s.store.createBlueprint(ctx, &row); err != nil {
 		return err
 	}
-	bp.Version, bp.Retired, bp.Bundled = 1, false, false
+	bp.Version, bp.Retired, bp.Bundled, bp.CenterID = 1, false, false, center
 	return nil
 }
 

@@ -80,7 +80,7 @@ func (s *Service) UpdateBlueprint(ctx context.Context, code string, bp *Blueprin
 	if err != nil {
 		return err
 	}
-	bp.Version, bp.Retired, bp.Bundled = saved.Version, saved.RetiredAt != nil, false
+	bp.Version, bp.Retired, bp.Bundled, bp.CenterID = saved.Version, saved.RetiredAt != nil, false, center
 	return nil
 }
 

@@ -30,7 +30,7 @@ func (r *blueprintRow) blueprint() (*Blueprint, error) {
 	if err := json.Unmarshal([]byte(r.Body), &bp); err != nil {
 		return nil, fmt.Errorf("blueprint %s: stored body: %w", r.Code, err)
 	}
-	bp.Version, bp.Retired, bp.Bundled = max(r.Version, 1), r.RetiredAt != nil, r.Bundled
+	bp.Version, bp.Retired, bp.Bundled, bp.CenterID = max(r.Version, 1), r.RetiredAt != nil, r.Bundled, r.CenterID
 	return &bp, nil
 }
 
@@ -46,7 +46,7 @@ func newBlueprintRow(bp *Blueprint, center, by int64, bundled bool, now time.Tim
 // blueprintBody is bp as stored: its version and state live in their own columns.
 func blueprintBody(bp *Blueprint) (string, error) {
 	c := *bp
-	c.Version, c.Retired, c.Bundled = 0, false, false
+	c.Version, c.Retired, c.Bundled, c.CenterID = 0, false, false, 0
 	b, err := json.Marshal(c)
 	if err != nil {
 		return "", fmt.Errorf("blueprint %s: %w", bp.Code, err)
