@@ -25,7 +25,10 @@ func TestBrowserCopyBuiltinQuestion(t *testing.T) {
 		` && document.querySelector("#origin").innerText.includes("复制自内置题目 `+strconv.FormatInt(orig.ID, 10)+`") && !!document.querySelector("#origin-status")`)
 	editPath := b.path()
 
-	b.h.upgradePack(orig.PackKey, func(q *content.Question) { q.Stem = "（新版）" + q.Stem; q.Explanation = "新版解析：" + q.Explanation })
+	b.h.upgradePack(orig.PackKey, func(q *content.Question) {
+		q.Stem = "（新版）" + q.Stem
+		q.Explanation = "新版解析：" + q.Explanation
+	})
 	b.open(editPath)
 	b.until("the diff", `document.querySelectorAll("#origin table.diff tbody tr").length === 2 && !!document.querySelector('#origin tr[data-field=stem] ins')`+
 		` && document.querySelector('#origin tr[data-field=stem] ins').textContent.startsWith("（新版）") && !!document.querySelector('#origin tr[data-field=explanation]')`)
