@@ -3,6 +3,7 @@ package web_test
 import (
 	"bytes"
 	"context"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -236,6 +237,9 @@ func TestBlueprintVersions(t *testing.T) {
 		s, b = h.do("POST", "/api/v1/attempts", "candidate", map[string]any{"blueprint": "weekly"})
 		if e := decode[apiError](t, b); s != 409 || e.Field != "blueprint" || !strings.Contains(e.Error, "已停用") {
 			t.Fatalf("a new start of a retired blueprint: %d %s", s, b)
+		}
+		if _, page, _ := h.page("/start?blueprint=weekly", "candidate"); !strings.Contains(page, "这份试卷已停用") || !regexp.MustCompile(`id="begin"[^>]* disabled`).MatchString(page) {
+			t.Fatal("the instructions page of a retired blueprint offers to begin")
 		}
 		h.expectError(409, "blueprint", "POST", "/api/v1/assignments", "instructor", map[string]any{"blueprint": "weekly",
 			"cohort": h.cohortOf("instructor", "周测班", "candidate"), "opens_at": time.Now(), "closes_at": time.Now().Add(time.Hour)})
