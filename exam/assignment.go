@@ -133,6 +133,9 @@ func (s *Service) CreateAssignment(ctx context.Context, v Viewer, in AssignmentI
 	if err != nil {
 		return nil, err
 	}
+	if bp.Retired {
+		return nil, retiredError(bp)
+	}
 	now := s.now().UTC()
 	row := assignmentRow{CenterID: v.CenterID, Blueprint: bp.Code, CohortID: in.Cohort, OpensAt: in.OpensAt.UTC(), ClosesAt: in.ClosesAt.UTC(),
 		AttemptsAllowed: *in.AttemptsAllowed, CreatedBy: v.UserID, CreatedAt: now, UpdatedAt: now}

@@ -80,6 +80,9 @@ func (s *Service) startFree(ctx context.Context, v Viewer, code string, mode Mod
 			return a, err
 		}
 	}
+	if bp.Retired {
+		return nil, retiredError(bp) // an open attempt above still returns: only new starts stop
+	}
 	if bp.AttemptsAllowed > 0 {
 		n, err := s.store.countAttempts(ctx, v.UserID, bp.Code)
 		if err != nil {

@@ -116,7 +116,17 @@ type Scope struct {
 // Blueprint describes a paper: its sections, its clock and its scoring rules. Assemble
 // turns a blueprint and a seed into a Paper.
 type Blueprint struct {
-	Code      string         `json:"code"`
+	Code string `json:"code"`
+	// Version counts the saves of a center's blueprint: 1, then one more per edit. An
+	// attempt keeps the blueprint as it was at its start (Attempt.Rules), version included.
+	Version int `json:"version,omitempty"`
+	// Retired blueprints are not offered for new starts or assignments; they stay
+	// readable, and their attempts keep their results.
+	Retired bool `json:"retired,omitempty"`
+	// Bundled blueprints ship with the program and are read-only.
+	Bundled bool `json:"bundled,omitempty"`
+	// CenterID owns the blueprint; 0: shared (bundled, or an administrator's).
+	CenterID  int64          `json:"center_id,omitempty"`
 	Title     string         `json:"title"`
 	Mode      Mode           `json:"mode"`
 	DurationS int            `json:"duration_s"` // 0 in practice mode: untimed

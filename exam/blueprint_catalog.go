@@ -45,22 +45,31 @@ func (s *Service) Blueprint(ctx context.Context, code string, center int64) (*Bl
 }
 
 // CreateBlueprint validates bp against the syllabus and the bank and stores it for center
-// (0: shared). A taken code is ErrConflict; an invalid field a *content.ValidationError; a
-// bank that cannot fill it ErrBankShort naming every shortage.
+// (0: shared) as version 1. A taken code is ErrConflict; an invalid field a
+// *content.ValidationError; a bank that cannot fill it ErrBankShort naming every shortage.
 func (s *Service) CreateBlueprint(ctx context.Context, bp *Blueprint, center, by int64) error {
+	if err := s.checkBlueprint(ctx, bp, center); err != nil {
+		return err
+	}
+	row, err := newBlueprintRow(bp, center, by, false, s.now().UTC())
+	if err != nil {
+		return err
+	}
+	if err := s.store.createBlueprint(ctx, &row); err != nil {
+		return err
+	}
+	bp.Version, bp.Retired, bp.Bundled, bp.CenterID = 1, false, false, center
+	return nil
+}
+
+// checkBlueprint normalizes bp and checks it against the syllabus and the bank center
+// draws from, as a save does.
+func (s *Service) checkBlueprint(ctx context.Context, bp *Blueprint, center int64) error {
 	bp.Normalize()
 	if err := bp.Validate(); err != nil {
 		return err
 	}
-	nodes, err := s.store.content.Syllabus(ctx)
-	if err != nil {
-		return err
-	}
-	codes := make(map[string]bool, len(nodes))
-	for _, n := range nodes {
-		codes[n.Code] = true
-	}
-	if err := bp.CheckUnits(func(c string) bool { return codes[c] }); err != nil {
+	if err := s.checkUnits(ctx, bp); err != nil {
 		return err
 	}
 	// The bank as it is now, not the snapshot papers draw from: questions added a moment
@@ -69,12 +78,17 @@ func (s *Service) CreateBlueprint(ctx context.Context, bp *Blueprint, center, by
 	if err != nil {
 		return err
 	}
-	if err := checkFillable(bank, bp); err != nil {
-		return err
-	}
-	row, err := newBlueprintRow(bp, center, by, false, s.now().UTC())
+	return checkFillable(bank, bp)
+}
+
+func (s *Service) checkUnits(ctx context.Context, bp *Blueprint) error {
+	nodes, err := s.store.content.Syllabus(ctx)
 	if err != nil {
 		return err
 	}
-	return s.store.createBlueprint(ctx, &row)
+	codes := make(map[string]bool, len(nodes))
+	for _, n := range nodes {
+		codes[n.Code] = true
+	}
+	return bp.CheckUnits(func(c string) bool { return codes[c] })
 }

@@ -7,9 +7,9 @@ import (
 )
 
 // recentTTL is how long the service trusts a read of data that changes only when a
-// server starts or content is imported: blueprints (immutable once created, except the
-// bundled ones SyncBundled rewrites at start-up) and syllabus titles. Every server sees
-// such a change within this time.
+// server starts or content is imported: blueprints (rewritten by SyncBundled at start-up,
+// and by a center's edit, retirement or deletion, which clears this server's copy) and
+// syllabus titles. Every other server sees such a change within this time.
 const recentTTL = 30 * time.Second
 
 // recent keeps values read from the database for recentTTL, so the hot paths do not

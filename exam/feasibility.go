@@ -87,8 +87,8 @@ func (s *Service) Unfillable(ctx context.Context, center int64) (map[string][]Sh
 }
 
 // Listed is the blueprints v sees listed: staff every one of their center (the page flags
-// those the bank cannot fill), anyone else only those the bank can fill now, so an
-// unfillable blueprint is never offered to a candidate.
+// those the bank cannot fill and those retired), anyone else only those the bank can fill
+// now and not retired, so such a blueprint is never offered to a candidate.
 func (s *Service) Listed(ctx context.Context, v Viewer) ([]Blueprint, error) {
 	bps, err := s.Blueprints(ctx, v.CenterID)
 	if err != nil || v.Staff {
@@ -98,7 +98,7 @@ func (s *Service) Listed(ctx context.Context, v Viewer) ([]Blueprint, error) {
 	if err != nil {
 		return nil, err
 	}
-	return slices.DeleteFunc(bps, func(bp Blueprint) bool { return unfillable[bp.Code] != nil }), nil
+	return slices.DeleteFunc(bps, func(bp Blueprint) bool { return unfillable[bp.Code] != nil || bp.Retired }), nil
 }
 
 func (s *Service) unfillable(ctx context.Context, center int64, bps []Blueprint) (map[string][]ShortageError, error) {

@@ -99,4 +99,21 @@ var migrations = []db.Migration{
 		}
 		return nil
 	}},
+	// Ids of issue 19's authoring part start at 1901, clear of the other parts' steps.
+	{Version: 1901, Name: "authoring: blueprint versions and retirement", Up: func(tx *gorm.DB) error {
+		// blueprint gains its version (each save of an edit adds one) and when it was
+		// retired (nil: offered).
+		type blueprint struct {
+			Version   int `gorm:"not null;default:1"`
+			RetiredAt *time.Time
+		}
+		for _, col := range []string{"Version", "RetiredAt"} {
+			if !tx.Migrator().HasColumn(&blueprint{}, col) {
+				if err := tx.Migrator().AddColumn(&blueprint{}, col); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	}},
 }

@@ -11,7 +11,8 @@ type Offer struct {
 	Practice []Blueprint
 }
 
-// Offered lists the blueprints of the viewer's center that the bank can fill now. A
+// Offered lists the blueprints of the viewer's center that the bank can fill now and that
+// are not retired. A
 // candidate's exam that is assigned to one of their cohorts is left out: it is started
 // through its assignment, listed with the assignments, and would otherwise show twice.
 func (s *Service) Offered(ctx context.Context, v Viewer) (Offer, error) {
@@ -42,7 +43,7 @@ func (s *Service) Offered(ctx context.Context, v Viewer) (Offer, error) {
 	var o Offer
 	for _, bp := range bps {
 		switch {
-		case unfillable[bp.Code] != nil:
+		case unfillable[bp.Code] != nil, bp.Retired:
 		case bp.Mode == ModePractice:
 			o.Practice = append(o.Practice, bp)
 		case !assigned[bp.Code]:

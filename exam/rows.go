@@ -16,6 +16,8 @@ type blueprintRow struct {
 	Title     string
 	Body      string
 	Bundled   bool
+	Version   int        // 1, and one more for each saved edit
+	RetiredAt *time.Time // nil: offered for new starts and assignments
 	CreatedBy int64
 	CreatedAt time.Time
 	UpdatedAt time.Time
@@ -28,16 +30,28 @@ func (r *blueprintRow) blueprint() (*Blueprint, error) {
 	if err := json.Unmarshal([]byte(r.Body), &bp); err != nil {
 		return nil, fmt.Errorf("blueprint %s: stored body: %w", r.Code, err)
 	}
+	bp.Version, bp.Retired, bp.Bundled, bp.CenterID = max(r.Version, 1), r.RetiredAt != nil, r.Bundled, r.CenterID
 	return &bp, nil
 }
 
 // newBlueprintRow is bp stored for center (0: shared) by user by at now.
 func newBlueprintRow(bp *Blueprint, center, by int64, bundled bool, now time.Time) (blueprintRow, error) {
-	b, err := json.Marshal(bp)
+	b, err := blueprintBody(bp)
 	if err != nil {
 		return blueprintRow{}, fmt.Errorf("blueprint %s: %w", bp.Code, err)
 	}
-	return blueprintRow{Code: bp.Code, CenterID: center, Title: bp.Title, Body: string(b), Bundled: bundled, CreatedBy: by, CreatedAt: now, UpdatedAt: now}, nil
+	return blueprintRow{Code: bp.Code, CenterID: center, Title: bp.Title, Body: b, Bundled: bundled, Version: 1, CreatedBy: by, CreatedAt: now, UpdatedAt: now}, nil
+}
+
+// blueprintBody is bp as stored: its version and state live in their own columns.
+func blueprintBody(bp *Blueprint) (string, error) {
+	c := *bp
+	c.Version, c.Retired, c.Bundled, c.CenterID = 0, false, false, 0
+	b, err := json.Marshal(c)
+	if err != nil {
+		return "", fmt.Errorf("blueprint %s: %w", bp.Code, err)
+	}
+	return string(b), nil
 }
 
 type attemptRow struct {

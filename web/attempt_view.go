@@ -13,20 +13,24 @@ import (
 // attemptView is an attempt as a candidate sees it: answer keys, explanations and rubrics
 // only as exam.Attempt.RevealsKey allows.
 type attemptView struct {
-	ID         int64                  `json:"id"`
-	Blueprint  string                 `json:"blueprint"`
-	Title      string                 `json:"title"`
-	Mode       exam.Mode              `json:"mode"`
-	Status     exam.Status            `json:"status"`
-	StartedAt  time.Time              `json:"started_at"`
-	Deadline   *time.Time             `json:"deadline"`
-	ServerTime time.Time              `json:"server_time"`
-	ExtensionS int                    `json:"extension_s,omitempty"`
-	MaxScore   content.Points         `json:"max_score"`
-	PassScore  content.Points         `json:"pass_score"`
-	Sections   []sectionView          `json:"sections"`
-	Answers    map[string]exam.Answer `json:"answers"`
-	Result     *exam.Result           `json:"result,omitempty"`
+	ID        int64  `json:"id"`
+	Blueprint string `json:"blueprint"`
+	Title     string `json:"title"`
+	// BlueprintVersion is the version of the blueprint the attempt was started from and
+	// keeps (sections, points, duration, pass line); 0 for attempts started before blueprints
+	// had versions.
+	BlueprintVersion int                    `json:"blueprint_version,omitempty"`
+	Mode             exam.Mode              `json:"mode"`
+	Status           exam.Status            `json:"status"`
+	StartedAt        time.Time              `json:"started_at"`
+	Deadline         *time.Time             `json:"deadline"`
+	ServerTime       time.Time              `json:"server_time"`
+	ExtensionS       int                    `json:"extension_s,omitempty"`
+	MaxScore         content.Points         `json:"max_score"`
+	PassScore        content.Points         `json:"pass_score"`
+	Sections         []sectionView          `json:"sections"`
+	Answers          map[string]exam.Answer `json:"answers"`
+	Result           *exam.Result           `json:"result,omitempty"`
 	// Reasons says why a practice of the 错题本 took each question, by question id.
 	Reasons map[string]string `json:"reasons,omitempty"`
 }
@@ -81,7 +85,7 @@ func (s *Server) attemptView(ctx context.Context, a *exam.Attempt) (*attemptView
 	if err != nil {
 		return nil, err
 	}
-	v := attemptView{ID: a.ID, Blueprint: a.Rules.Code, Title: a.Rules.Title, Mode: a.Mode, Status: a.Status,
+	v := attemptView{ID: a.ID, Blueprint: a.Rules.Code, Title: a.Rules.Title, Mode: a.Mode, Status: a.Status, BlueprintVersion: a.Rules.Version,
 		StartedAt: a.StartedAt, Deadline: a.Deadline, ServerTime: s.Exams.Now(), ExtensionS: a.ExtensionS,
 		MaxScore: a.Rules.MaxScore, PassScore: a.Rules.PassScore, Answers: make(map[string]exam.Answer, len(answers)), Result: a.Result}
 	for id, ans := range answers {

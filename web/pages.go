@@ -31,6 +31,7 @@ func (s *Server) registerPageRoutes(r fiber.Router) {
 	r.Get("/questions/:id/edit", append(staff, s.questionFormPage)...)
 	r.Get("/blueprints", append(staff, s.blueprintsPage)...)
 	r.Get("/blueprints/new", append(staff, s.blueprintFormPage)...)
+	r.Get("/blueprints/:code/edit", append(staff, s.blueprintFormPage)...)
 	r.Get("/grading", append(staff, s.shellPage("grading", "阅卷"))...)
 	r.Get("/center", append(staff, s.centerPage)...)
 	r.Get("/center/:section", append(staff, s.centerPage)...)

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"errors"
 	"fmt"
 	"net/url"
 
@@ -59,21 +60,39 @@ func (s *Server) questionPage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	editable := currentUser(c).BankViewer().CheckEdit(q) == nil
-	return s.render(c, fiber.StatusOK, "question", fmt.Sprintf("题目 %d", q.ID), fiber.Map{"Q": q, "Versions": vs, "Editable": editable})
+	v := currentUser(c).BankViewer()
+	copied, err := s.isCopy(c, v, q.ID)
+	if err != nil {
+		return err
+	}
+	return s.render(c, fiber.StatusOK, "question", fmt.Sprintf("题目 %d", q.ID), fiber.Map{"Q": q, "Versions": vs,
+		"Editable": v.CheckEdit(q) == nil, "Copyable": q.CenterID == 0 && v.OwnerCenter() != 0, "Copied": copied})
+}
+
+// isCopy reports whether question id was copied from the bundled bank, so its pages show
+// the origin panel (origin.js fills it from the API).
+func (s *Server) isCopy(c *fiber.Ctx, v content.Viewer, id int64) (bool, error) {
+	_, err := s.Content.QuestionOrigin(c.UserContext(), v, id)
+	if errors.Is(err, content.ErrNotFound) {
+		return false, nil
+	}
+	return err == nil, err
 }
 
 // questionFormPage is the editor for a new question and for an existing one (question.js
 // loads it from the API); the knowledge points are rendered for the unit picker.
 func (s *Server) questionFormPage(c *fiber.Ctx) error {
 	var id int64
-	title := "新建题目"
+	title, copied := "新建题目", false
 	if c.Params("id") != "" {
 		q, err := s.editableQuestion(c)
 		if err != nil {
 			return err
 		}
 		id, title = q.ID, fmt.Sprintf("编辑题目 %d", q.ID)
+		if copied, err = s.isCopy(c, currentUser(c).BankViewer(), q.ID); err != nil {
+			return err
+		}
 	}
 	nodes, err := s.Content.Syllabus(c.UserContext())
 	if err != nil {
@@ -85,5 +104,5 @@ func (s *Server) questionFormPage(c *fiber.Ctx) error {
 			points = append(points, n)
 		}
 	}
-	return s.render(c, fiber.StatusOK, "question_form", title, fiber.Map{"ID": id, "Points": points, "Types": content.Types})
+	return s.render(c, fiber.StatusOK, "question_form", title, fiber.Map{"ID": id, "Points": points, "Types": content.Types, "Copied": copied})
 }

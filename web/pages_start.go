@@ -15,7 +15,7 @@ type startData struct {
 	Assignment int64 // 0: a free start of the blueprint
 	ExtraS     int   // the candidate's extension under the assignment
 	Questions  int
-	Shortage   string // why the bank cannot fill the paper now; the button is then off
+	Shortage   string // why no attempt can start now (the bank cannot fill the paper, or the blueprint is retired); the button is then off
 }
 
 // startPage shows the instructions of an exam named by ?blueprint=code or
@@ -51,6 +51,9 @@ func (s *Server) startPage(c *fiber.Ctx) error {
 	}
 	if short := unfillable[bp.Code]; len(short) > 0 {
 		d.Shortage = "题库暂时组不出这份试卷（" + short[0].Error() + "），请联系老师。"
+	}
+	if bp.Retired {
+		d.Shortage = "这份试卷已停用，不能开始新的作答，请联系老师。"
 	}
 	return s.render(c, fiber.StatusOK, "start", bp.Title+" 考试须知", d)
 }

@@ -20,6 +20,10 @@ func (s *Server) registerQuestionRoutes(r fiber.Router) {
 	g.Put("/:id", s.updateQuestion)
 	g.Delete("/:id", s.deleteQuestion)
 	g.Post("/:id/regrade", s.regradeQuestion)
+	g.Post("/:id/copy", s.copyQuestion)
+	g.Get("/:id/origin", s.questionOrigin)
+	g.Post("/:id/origin/accept", s.acceptOrigin)
+	g.Post("/:id/origin/dismiss", s.dismissOrigin)
 }
 
 type questionList struct {
@@ -170,4 +174,55 @@ func (s *Server) deleteQuestion(c *fiber.Ctx) error {
 		return err
 	}
 	return c.SendStatus(fiber.StatusNoContent)
+}
+
+// copyQuestion copies a bundled question into the user's center bank.
+func (s *Server) copyQuestion(c *fiber.Ctx) error {
+	id, err := pathID(c, "id", "题目")
+	if err != nil {
+		return err
+	}
+	u := currentUser(c)
+	q, err := s.Content.CopyQuestion(c.UserContext(), u.BankViewer(), id, u.ID)
+	if err != nil {
+		return err
+	}
+	return c.Status(fiber.StatusCreated).JSON(q)
+}
+
+func (s *Server) questionOrigin(c *fiber.Ctx) error {
+	id, err := pathID(c, "id", "题目")
+	if err != nil {
+		return err
+	}
+	o, err := s.Content.QuestionOrigin(c.UserContext(), currentUser(c).BankViewer(), id)
+	if err != nil {
+		return err
+	}
+	return c.JSON(o)
+}
+
+func (s *Server) acceptOrigin(c *fiber.Ctx) error {
+	id, err := pathID(c, "id", "题目")
+	if err != nil {
+		return err
+	}
+	u := currentUser(c)
+	q, err := s.Content.AcceptOrigin(c.UserContext(), u.BankViewer(), id, u.ID)
+	if err != nil {
+		return err
+	}
+	return c.JSON(q)
+}
+
+func (s *Server) dismissOrigin(c *fiber.Ctx) error {
+	id, err := pathID(c, "id", "题目")
+	if err != nil {
+		return err
+	}
+	o, err := s.Content.DismissOrigin(c.UserContext(), currentUser(c).BankViewer(), id)
+	if err != nil {
+		return err
+	}
+	return c.JSON(o)
 }
