@@ -166,6 +166,7 @@ type assignmentRow struct {
 	ID              int64 `gorm:"primaryKey"`
 	CenterID        int64
 	Blueprint       string
+	Title           string // '': the blueprint's
 	CohortID        int64
 	OpensAt         time.Time
 	ClosesAt        time.Time
@@ -184,3 +185,20 @@ type assignmentExtensionRow struct {
 }
 
 func (assignmentExtensionRow) TableName() string { return "assignment_extensions" }
+
+// proctorActionRow is one extension or close of an attempt by staff.
+type proctorActionRow struct {
+	ID        int64 `gorm:"primaryKey"`
+	AttemptID int64
+	Kind      string
+	Seconds   int
+	Reason    string
+	ActorID   int64
+	CreatedAt time.Time
+}
+
+func (proctorActionRow) TableName() string { return "proctor_actions" }
+
+func (r *proctorActionRow) action() ProctorAction {
+	return ProctorAction{ID: r.ID, Attempt: r.AttemptID, Kind: ProctorKind(r.Kind), Seconds: r.Seconds, Reason: r.Reason, Actor: r.ActorID, At: r.CreatedAt.UTC()}
+}
