@@ -21,13 +21,17 @@ const (
 // ProctorAction is one thing staff did to a running attempt, kept for the record: who
 // (Actor, a user id), when, why.
 type ProctorAction struct {
-	ID      int64       `json:"id"`
-	Attempt int64       `json:"attempt"`
-	Kind    ProctorKind `json:"kind"`
-	Seconds int         `json:"seconds,omitempty"`
-	Reason  string      `json:"reason"`
-	Actor   int64       `json:"actor"`
-	At      time.Time   `json:"at"`
+	ID      int64 `json:"id"`
+	Attempt int64 `json:"attempt"`
+	// Candidate is whose attempt it was, where the caller reads attempts of several.
+	Candidate int64       `json:"candidate,omitempty"`
+	Kind      ProctorKind `json:"kind"`
+	Seconds   int         `json:"seconds,omitempty"`
+	Reason    string      `json:"reason"`
+	Actor     int64       `json:"actor"`
+	// ActorName is the actor's name, for the caller who reads accounts to fill in.
+	ActorName string    `json:"actor_name,omitempty"`
+	At        time.Time `json:"at"`
 }
 
 // MaxReasonRunes bounds a proctor's reason.

@@ -168,12 +168,13 @@ func (s *Service) Live(ctx context.Context, v Viewer, id int64, members []Member
 	}
 	ids := make([]int64, len(rows))
 	byCandidate := map[int64][]*Attempt{}
+	owner := map[int64]int64{}
 	for i := range rows {
 		at, err := rows[i].attempt()
 		if err != nil {
 			return nil, err
 		}
-		ids[i] = at.ID
+		ids[i], owner[at.ID] = at.ID, at.CandidateID
 		byCandidate[at.CandidateID] = append(byCandidate[at.CandidateID], at)
 	}
 	saves, err := s.store.answerCounts(ctx, ids)
@@ -183,6 +184,9 @@ func (s *Service) Live(ctx context.Context, v Viewer, id int64, members []Member
 	actions, err := s.store.proctorActions(ctx, ids)
 	if err != nil {
 		return nil, err
+	}
+	for i := range actions {
+		actions[i].Candidate = owner[actions[i].Attempt]
 	}
 	now := s.now().UTC()
 	view := &LiveView{Assignment: *a, ServerTime: now, Candidates: make([]LiveEntry, len(members)), Actions: actions}

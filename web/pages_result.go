@@ -79,6 +79,20 @@ type resultReview struct {
 	Chart       []chartBar
 	ChartHeight int
 	Counts      map[string]int // by outcome
+	// Proctor is what proctors did to the attempt: all of it for staff (StaffView), the
+	// close and its reason for the candidate.
+	Proctor   []exam.ProctorAction
+	StaffView bool
+}
+
+// ClosedBy is the proctor's close of the attempt, if a proctor closed it.
+func (r resultReview) ClosedBy() *exam.ProctorAction {
+	for i := range r.Proctor {
+		if r.Proctor[i].Kind == exam.ProctorClose {
+			return &r.Proctor[i]
+		}
+	}
+	return nil
 }
 
 // buildReview lays out v's review under the filter show ("" takes the default: the wrong
