@@ -53,7 +53,7 @@ func TestBrowserAssignmentPage(t *testing.T) {
 		chromedp.SetValue(chromedp.CSS(`#assignment-edit input[name=title]`), "周六模考"),
 		chromedp.SetValue(chromedp.CSS(`#assignment-edit input[name=closes_at]`), "2020-01-01T08:00"),
 		chromedp.Click(chromedp.CSS(`#assignment-edit button[type=submit]`)))
-	b.until("the refusal", `!document.querySelector("#edit-error").hidden && document.querySelector("#edit-error").textContent.startsWith("截止时间") &&
+	b.until("the refusal", `!document.querySelector("#edit-error").hidden && document.querySelector("#edit-error").textContent === "截止时间必须晚于开放时间" &&
 		document.querySelector("#assignment-edit input[name=closes_at]").getAttribute("aria-invalid") === "true"`)
 	b.shootAt("assignment-edit-refused", "#assignment-edit")
 	if _, body := h.do("GET", "/api/v1/assignments/"+itoa(x.ID), "instructor", nil); decode[exam.Assignment](t, body).Title != "快速小测" {
@@ -163,4 +163,25 @@ func TestBrowserLiveView(t *testing.T) {
 		t.Fatal("the candidate sees the staff's proctor log")
 	}
 	b.shoot("result-closed-by-proctor")
+}
+
+// TestBrowserExamFollowsExtension: a candidate's exam page, seconds before its deadline,
+// asks the server before submitting at the deadline; a proctor's extension given meanwhile
+// keeps the attempt open, the countdown follows it and the candidate is told.
+func TestBrowserExamFollowsExtension(t *testing.T) {
+	b := newBrowser(t)
+	a, path := b.h.startAndPath("candidate", exam.QuickQuiz)
+	b.login("candidate")
+	b.clock.set(600*time.Second - 8*time.Second) // the page loads with 8 seconds left
+	b.open("/exam/" + itoa(a.ID))
+	b.until("the countdown near its end", `/^00:0\d$/.test(document.querySelector("#timer").textContent)`)
+	if s, body := b.h.do("POST", path+"/extensions", "instructor", map[string]any{"seconds": 300, "reason": "停电"}); s != 200 {
+		t.Fatalf("extend %d %s", s, body)
+	}
+	b.until("the extension shown", `document.querySelector("#time-warning").textContent.includes("监考老师已延长考试时间") && /^0[45]:\d\d$/.test(document.querySelector("#timer").textContent)`)
+	if st := b.serverAttempt(a.ID).Status; st != "in_progress" {
+		t.Fatalf("the page submitted at the old deadline: %s", st)
+	}
+	b.answerCurrent()
+	b.shoot("exam-extended")
 }

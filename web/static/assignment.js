@@ -52,7 +52,8 @@
           closes_at: csm.fromBeijingInput(form.closes_at.value), attempts_allowed: Number(form.attempts_allowed.value) });
         if (!res.ok) {
           const field = res.data && res.data.field;
-          csm.showError('edit-error', (fieldLabels[field] ? fieldLabels[field] + '：' : '') + csm.message(res));
+          const text = csm.message(res), label = fieldLabels[field];
+          csm.showError('edit-error', label && text.indexOf(label) < 0 ? label + '：' + text : text);
           if (field && form[field]) { form[field].setAttribute('aria-invalid', 'true'); form[field].focus(); }
           return;
         }
@@ -169,6 +170,8 @@
       const m = Math.floor(s / 60);
       return m >= 60 ? Math.floor(m / 60) + ' 小时 ' + (m % 60) + ' 分' : m + ' 分 ' + (s % 60) + ' 秒';
     };
+    // clockTime is a moment of today as 北京时间 hours, minutes and seconds.
+    const clockTime = function (t) { return new Date(t).toLocaleTimeString('zh-CN', { timeZone: 'Asia/Shanghai', hour12: false }); };
     const optional = function (n) { return n === null || n === undefined ? '—' : String(n); };
     const open = function (kind, e) {
       acting = { kind: kind, entry: e };
@@ -180,6 +183,7 @@
       $('proctor-note').textContent = kind === 'close'
         ? '立即替考生交卷并评分，与考生自己交卷相同；考生页面会显示“监考老师已收卷”和原因。此操作不能撤销。'
         : '延长本次作答的交卷时间；考生页面会在下次同步时显示新的交卷时间。';
+      pform.reason.placeholder = kind === 'close' ? '例如：考生违规使用手机' : '例如：机器故障，重新登录耽误 10 分钟';
       $('proctor-submit').textContent = kind === 'close' ? '确认收卷' : '确认延长';
       $('proctor-submit').className = kind === 'close' ? 'danger' : 'primary';
       dialog.showModal();
@@ -210,7 +214,7 @@
       v.candidates.forEach(function (e) { names[e.candidate.id] = person(e.candidate); count[e.state] = (count[e.state] || 0) + 1; });
       $('live-counts').textContent = '共 ' + v.candidates.length + ' 人 · 作答中 ' + (count.in_progress || 0) + ' · 未开始 ' + (count.not_started || 0) +
         ' · 已交卷 ' + (v.candidates.length - (count.in_progress || 0) - (count.not_started || 0));
-      $('live-refreshed').textContent = '更新于 ' + new Date(v.server_time).toLocaleTimeString('zh-CN', { timeZone: 'Asia/Shanghai', hour12: false });
+      $('live-refreshed').textContent = '更新于 ' + clockTime(v.server_time);
       fill($('live-rows'), v.candidates, 8, function (e) {
         const sitting = e.state === 'in_progress';
         const low = sitting && e.time_left_s !== undefined && e.time_left_s <= 300;
@@ -219,8 +223,9 @@
           el('td', null, tag(e.state)),
           el('td', { 'data-label': '已答', className: 'answered' }, e.attempt ? e.answered + ' / ' + e.questions : '—'),
           el('td', { 'data-label': '剩余', className: 'time-left' + (low ? ' low' : '') },
-            sitting && e.time_left_s !== undefined ? timeLeft(e.time_left_s) + (e.extension_s ? '（已延长 ' + minutes(e.extension_s) + '）' : '') : '—'),
-          el('td', { 'data-label': '最后保存', className: 'last-save' }, e.last_saved_at ? csm.when(e.last_saved_at).slice(-5) : '—'),
+            sitting && e.time_left_s !== undefined ? timeLeft(e.time_left_s) + (e.extension_s ? '（已延长 ' + minutes(e.extension_s) + '）' : '')
+              : e.submitted_at ? clockTime(e.submitted_at) + ' 交卷' : '—'),
+          el('td', { 'data-label': '最后保存', className: 'last-save' }, e.last_saved_at ? clockTime(e.last_saved_at) : '—'),
           el('td', { 'data-label': '切屏' }, optional(e.focus_losses)),
           el('td', { 'data-label': '换设备' }, optional(e.device_changes)),
           el('td', null, sitting && e.deadline ? button('延长', 'extend', e) : '', sitting ? button('收卷', 'close', e, 'danger') : ''));

@@ -497,8 +497,11 @@
       if (r.data.status !== 'in_progress') { finished(); return false; }
       const next = r.data.deadline ? Date.parse(r.data.deadline) : null;
       if (next !== null && deadline !== null && next > deadline) {
-        Object.keys(warned).forEach(function (k) { delete warned[k]; });
-        warn('监考老师已延长考试时间，现在的交卷时间为 ' + csm.when(r.data.deadline) + '。');
+        // The warnings start over from the new deadline; one due already is this message.
+        const left = (next - serverNow()) / 1000;
+        warned[5] = left <= 300;
+        warned[1] = left <= 60;
+        warn('监考老师已延长考试时间，现在的交卷时间为 ' + csm.when(r.data.deadline) + '（北京时间）。');
       }
       deadline = next;
       return true;
