@@ -74,11 +74,12 @@ func (s *Service) Roster(ctx context.Context, v Viewer, id int64, members []Memb
 func rosterEntry(m Member, attempts []*Attempt, extensionS int) RosterEntry {
 	e := RosterEntry{Candidate: m, State: RosterNotStarted, AttemptsUsed: len(attempts), ExtensionS: extensionS}
 	var best *Result
+	var open int64
 	for _, at := range attempts {
 		e.Attempt = at.ID
 		e.MaxScore = at.Rules.MaxScore
 		if at.Status == InProgress {
-			e.State = RosterSitting
+			e.State, open = RosterSitting, at.ID
 			continue
 		}
 		res := at.Result
@@ -98,10 +99,8 @@ func rosterEntry(m Member, attempts []*Attempt, extensionS int) RosterEntry {
 		score, passed := best.Score, best.Passed
 		e.BestScore, e.Passed = &score, &passed
 	}
-	for _, at := range attempts { // the open attempt is the one to watch
-		if at.Status == InProgress {
-			e.Attempt = at.ID
-		}
+	if open != 0 { // the open attempt is the one to watch
+		e.Attempt = open
 	}
 	return e
 }
