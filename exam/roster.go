@@ -87,7 +87,7 @@ func rosterEntry(m Member, attempts []*Attempt, extensionS int) RosterEntry {
 			continue
 		}
 		if e.State != RosterSitting {
-			e.State = finalState(res)
+			e.State = finalState(res.Status, handGraded(res))
 		}
 		score := res.Score
 		e.LastScore, e.SubmittedAt = &score, at.SubmittedAt
@@ -105,20 +105,28 @@ func rosterEntry(m Member, attempts []*Attempt, extensionS int) RosterEntry {
 	return e
 }
 
-// finalState is the roster state of a finalised attempt with result res.
-func finalState(res *Result) RosterState {
-	switch res.Status {
-	case PendingReview:
+// finalState is the roster state of a finalised attempt of status st; handGraded tells
+// whether an instructor graded any of it.
+func finalState(st Status, handGraded bool) RosterState {
+	switch {
+	case st == PendingReview:
 		return RosterPending
-	case Abandoned:
+	case st == Abandoned:
 		return RosterAbandoned
-	}
-	for _, it := range res.Items {
-		if len(it.Parts) > 0 {
-			return RosterGraded
-		}
+	case handGraded:
+		return RosterGraded
 	}
 	return RosterSubmitted
+}
+
+// handGraded tells whether res has cases, which an instructor grades.
+func handGraded(res *Result) bool {
+	for _, it := range res.Items {
+		if len(it.Parts) > 0 {
+			return true
+		}
+	}
+	return false
 }
 
 // LiveEntry is one member of an assignment's cohort during the exam: their open attempt,
@@ -161,7 +169,9 @@ func (s *Service) Live(ctx context.Context, v Viewer, id int64, members []Member
 	if err != nil {
 		return nil, err
 	}
-	rows, err := s.store.assignmentAttempts(ctx, id)
+	// Polled every few seconds by each proctor: the attempts' clocks and rules, not their
+	// papers and results.
+	rows, err := s.store.assignmentClocks(ctx, id)
 	if err != nil {
 		return nil, err
 	}
@@ -169,7 +179,7 @@ func (s *Service) Live(ctx context.Context, v Viewer, id int64, members []Member
 	byCandidate := map[int64][]*Attempt{}
 	owner := map[int64]int64{}
 	for i := range rows {
-		at, err := rows[i].attempt()
+		at, err := rows[i].clock()
 		if err != nil {
 			return nil, err
 		}
@@ -195,8 +205,8 @@ func (s *Service) Live(ctx context.Context, v Viewer, id int64, members []Member
 	return view, nil
 }
 
-// liveEntry is member's live line given their attempts of one assignment (oldest first)
-// and the answer counts of attempts, at now. It is pure.
+// liveEntry is member's live line given their attempts of one assignment (oldest first;
+// status, rules and clock are read) and the answer counts of attempts, at now. It is pure.
 func liveEntry(m Member, attempts []*Attempt, saves map[int64]answerCount, now time.Time) LiveEntry {
 	e := LiveEntry{Candidate: m, State: RosterNotStarted, AttemptsUsed: len(attempts)}
 	var shown *Attempt
@@ -209,18 +219,15 @@ func liveEntry(m Member, attempts []*Attempt, saves map[int64]answerCount, now t
 		return e
 	}
 	e.Attempt, e.StartedAt, e.Deadline, e.ExtensionS, e.SubmittedAt = shown.ID, &shown.StartedAt, shown.Deadline, shown.ExtensionS, shown.SubmittedAt
-	for _, sec := range shown.Paper.Sections {
-		e.Questions += len(sec.Items)
+	for _, sec := range shown.Rules.Sections { // a paper fills its blueprint exactly
+		e.Questions += sec.Count
 	}
 	if c, ok := saves[shown.ID]; ok {
 		e.Answered, e.LastSavedAt = c.answered, &c.last
 	}
 	e.State = RosterSitting
 	if shown.Status != InProgress {
-		e.State = RosterSubmitted
-		if shown.Result != nil {
-			e.State = finalState(shown.Result)
-		}
+		e.State = finalState(shown.Status, false) // the roster tells hand-graded apart
 	} else if shown.Deadline != nil {
 		left := max(int64(shown.Deadline.Sub(now)/time.Second), 0)
 		e.TimeLeftS = &left

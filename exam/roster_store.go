@@ -14,6 +14,15 @@ func (st *store) assignmentAttempts(ctx context.Context, id int64) ([]attemptRow
 	return rows, err
 }
 
+// assignmentClocks lists the attempts started through assignment id, oldest first, with
+// their owner, status, rules and clock only.
+func (st *store) assignmentClocks(ctx context.Context, id int64) ([]attemptRow, error) {
+	var rows []attemptRow
+	err := st.db.WithContext(ctx).Select("id, candidate_id, center_id, mode, status, rules, started_at, deadline, closes_at, extension_s, submitted_at").
+		Where("assignment_id = ?", id).Order("started_at, id").Find(&rows).Error
+	return rows, err
+}
+
 // answerCount is how many questions of an attempt have an answer, and when the last
 // save (of an answer or of its clearing) was.
 type answerCount struct {

@@ -79,10 +79,9 @@ func newAttemptRow(a *Attempt, blueprint string, assignment int64, slot string) 
 }
 
 func (r *attemptRow) attempt() (*Attempt, error) {
-	a := &Attempt{ID: r.ID, CandidateID: r.CandidateID, CenterID: r.CenterID, Mode: Mode(r.Mode), Status: Status(r.Status),
-		StartedAt: r.StartedAt, Deadline: r.Deadline, ClosesAt: r.ClosesAt, ExtensionS: r.ExtensionS, SubmittedAt: r.SubmittedAt}
-	if err := json.Unmarshal([]byte(r.Rules), &a.Rules); err != nil {
-		return nil, fmt.Errorf("attempt %d: rules: %w", r.ID, err)
+	a, err := r.clock()
+	if err != nil {
+		return nil, err
 	}
 	if err := json.Unmarshal([]byte(r.Paper), &a.Paper); err != nil {
 		return nil, fmt.Errorf("attempt %d: paper: %w", r.ID, err)
@@ -90,6 +89,17 @@ func (r *attemptRow) attempt() (*Attempt, error) {
 	res, err := r.attemptResult()
 	a.Result = res
 	return a, err
+}
+
+// clock is the attempt of a row read with its owner, status, rules and clock only (no
+// paper or result).
+func (r *attemptRow) clock() (*Attempt, error) {
+	a := &Attempt{ID: r.ID, CandidateID: r.CandidateID, CenterID: r.CenterID, Mode: Mode(r.Mode), Status: Status(r.Status),
+		StartedAt: r.StartedAt, Deadline: r.Deadline, ClosesAt: r.ClosesAt, ExtensionS: r.ExtensionS, SubmittedAt: r.SubmittedAt}
+	if err := json.Unmarshal([]byte(r.Rules), &a.Rules); err != nil {
+		return nil, fmt.Errorf("attempt %d: rules: %w", r.ID, err)
+	}
+	return a, nil
 }
 
 // attemptResult is the stored result; nil (no error) for an attempt still in progress,

@@ -153,6 +153,9 @@ func TestBrowserLiveView(t *testing.T) {
 		t.Fatalf("live after the close %d %s", s, body)
 	}
 	b.shoot("live-after")
+	b.open("/attempts/" + itoa(at.ID) + "/result")
+	b.until("the proctor log on the staff's result page", `document.querySelector("#proctor-actions").textContent.includes("考生使用手机")`)
+	b.shootAt("result-proctor-log", "#proctor-actions")
 
 	// The candidate's exam page goes to the result, which says who closed it and why.
 	b.switchUser("candidate")
