@@ -49,8 +49,7 @@ var migrations = []db.Migration{
 		// The structs' names give the table names.
 		return db.CreateTables(tx, &syllabusNode{}, &question{}, &questionVersion{})
 	}},
-	// Ids of issue 19's authoring part start at 1901, clear of the other parts' steps.
-	{Version: 1901, Name: "authoring: origins of copied questions", Up: func(tx *gorm.DB) error {
+	{Version: 2, Name: "authoring: origins of copied questions", Up: func(tx *gorm.DB) error {
 		// questionOrigin: a center's question copied from the bundled bank, and the
 		// version of the origin the copy follows (as copied, or as last taken or dismissed).
 		type questionOrigin struct {

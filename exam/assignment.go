@@ -5,7 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/csmexam/csmexam/content"
 	"github.com/csmexam/csmexam/content/errs"
@@ -19,10 +21,13 @@ var Beijing = content.Beijing
 // attempt started inside the window keeps its full duration even past the window's
 // close: the window governs when one may start, never cuts an exam short.
 type Assignment struct {
-	ID              int64     `json:"id"`
-	CenterID        int64     `json:"-"`
-	Blueprint       string    `json:"blueprint"`
-	Title           string    `json:"title"`
+	ID        int64  `json:"id"`
+	CenterID  int64  `json:"-"`
+	Blueprint string `json:"blueprint"`
+	Title     string `json:"title"`
+	// OwnTitle is the title staff gave it ("": Title is the blueprint's, BlueprintTitle).
+	OwnTitle        string    `json:"own_title"`
+	BlueprintTitle  string    `json:"blueprint_title"`
 	Cohort          int64     `json:"cohort"`
 	OpensAt         time.Time `json:"opens_at"`
 	ClosesAt        time.Time `json:"closes_at"`
@@ -41,10 +46,11 @@ type AssignmentStatus struct {
 }
 
 // AssignmentInput is what creating or changing an assignment takes; nil fields of a
-// change stay as they are.
+// change stay as they are. An empty Title shows the blueprint's.
 type AssignmentInput struct {
 	Blueprint       string
 	Cohort          int64
+	Title           *string
 	OpensAt         *time.Time
 	ClosesAt        *time.Time
 	AttemptsAllowed *int
@@ -52,6 +58,9 @@ type AssignmentInput struct {
 
 // MaxAttemptsAllowed bounds attempts per assignment.
 const MaxAttemptsAllowed = 100
+
+// MaxAssignmentTitleRunes bounds an assignment's own title.
+const MaxAssignmentTitleRunes = 200
 
 // Window tells where now falls: before, inside or after [OpensAt, ClosesAt).
 func (a *Assignment) Window(now time.Time) string {
@@ -90,6 +99,13 @@ func (a *Assignment) usedUp() error {
 }
 
 func (in *AssignmentInput) validate() error {
+	if in.Title != nil {
+		t := strings.TrimSpace(*in.Title)
+		if utf8.RuneCountInString(t) > MaxAssignmentTitleRunes {
+			return content.Invalid("title", "名称不能超过 %d 字", MaxAssignmentTitleRunes)
+		}
+		in.Title = &t
+	}
 	if in.OpensAt == nil {
 		return content.Invalid("opens_at", "请指定开放时间")
 	}
@@ -137,7 +153,11 @@ func (s *Service) CreateAssignment(ctx context.Context, v Viewer, in AssignmentI
 		return nil, retiredError(bp)
 	}
 	now := s.now().UTC()
-	row := assignmentRow{CenterID: v.CenterID, Blueprint: bp.Code, CohortID: in.Cohort, OpensAt: in.OpensAt.UTC(), ClosesAt: in.ClosesAt.UTC(),
+	title := ""
+	if in.Title != nil {
+		title = *in.Title
+	}
+	row := assignmentRow{CenterID: v.CenterID, Blueprint: bp.Code, Title: title, CohortID: in.Cohort, OpensAt: in.OpensAt.UTC(), ClosesAt: in.ClosesAt.UTC(),
 		AttemptsAllowed: *in.AttemptsAllowed, CreatedBy: v.UserID, CreatedAt: now, UpdatedAt: now}
 	if err := s.store.createAssignment(ctx, &row); err != nil {
 		return nil, err
@@ -158,14 +178,18 @@ func (s *Service) assignmentFor(ctx context.Context, v Viewer, cohorts []int64, 
 	return s.assignment(ctx, row)
 }
 
-// assignment is row with its blueprint's title (its code when the blueprint is gone).
+// assignment is row with its own title, else its blueprint's (its code when the
+// blueprint is gone).
 func (s *Service) assignment(ctx context.Context, row *assignmentRow) (*Assignment, error) {
 	a := &Assignment{ID: row.ID, CenterID: row.CenterID, Blueprint: row.Blueprint, Cohort: row.CohortID,
-		OpensAt: row.OpensAt.UTC(), ClosesAt: row.ClosesAt.UTC(), AttemptsAllowed: row.AttemptsAllowed, Title: row.Blueprint}
+		OpensAt: row.OpensAt.UTC(), ClosesAt: row.ClosesAt.UTC(), AttemptsAllowed: row.AttemptsAllowed, Title: row.Blueprint, OwnTitle: row.Title}
 	if bp, err := s.Blueprint(ctx, row.Blueprint, row.CenterID); err == nil {
-		a.Title = bp.Title
+		a.Title, a.BlueprintTitle = bp.Title, bp.Title
 	} else if !errors.Is(err, ErrNotFound) {
 		return nil, err
+	}
+	if row.Title != "" {
+		a.Title = row.Title
 	}
 	return a, nil
 }
@@ -315,12 +339,19 @@ func standing(a *Assignment, attempts []attemptBrief, extraS int, now time.Time)
 	return st
 }
 
-// UpdateAssignment changes the window or the attempts allowed of assignment id; errors
-// as Assignment and CreateAssignment.
+// UpdateAssignment changes the title, the window or the attempts allowed of assignment
+// id; errors as Assignment and CreateAssignment, and attempts allowed below what a
+// candidate has used already names "attempts_allowed". Nothing is saved on an error.
+// Closing the window earlier, even before now, cuts no attempt short: the window governs
+// when one may start, and an attempt in progress keeps its deadline (staff close one
+// through CloseAttempt).
 func (s *Service) UpdateAssignment(ctx context.Context, v Viewer, id int64, in AssignmentInput) (*Assignment, error) {
 	a, err := s.Assignment(ctx, v, id)
 	if err != nil {
 		return nil, err
+	}
+	if in.Title == nil {
+		in.Title = &a.OwnTitle
 	}
 	if in.OpensAt == nil {
 		in.OpensAt = &a.OpensAt
@@ -333,6 +364,13 @@ func (s *Service) UpdateAssignment(ctx context.Context, v Viewer, id int64, in A
 	}
 	if err := in.validate(); err != nil {
 		return nil, err
+	}
+	used, err := s.store.mostAttemptsUsed(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if *in.AttemptsAllowed < used {
+		return nil, content.Invalid("attempts_allowed", "已有考生作答了 %d 次，可作答次数不能少于 %d", used, used)
 	}
 	if err := s.store.updateAssignment(ctx, id, in, s.now().UTC()); err != nil {
 		return nil, err

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/csmexam/csmexam/content/db"
@@ -112,10 +113,18 @@ func (st *store) assignedAttempts(ctx context.Context, candidate int64, ids []in
 	return out, err
 }
 
-// updateAssignment stores a changed window and attempts allowed.
+// updateAssignment stores a changed title, window and attempts allowed.
 func (st *store) updateAssignment(ctx context.Context, id int64, in AssignmentInput, now time.Time) error {
-	return st.db.WithContext(ctx).Model(&assignmentRow{}).Where("id = ?", id).Updates(map[string]any{
+	return st.db.WithContext(ctx).Model(&assignmentRow{}).Where("id = ?", id).Updates(map[string]any{"title": *in.Title,
 		"opens_at": in.OpensAt.UTC(), "closes_at": in.ClosesAt.UTC(), "attempts_allowed": *in.AttemptsAllowed, "updated_at": now}).Error
+}
+
+// mostAttemptsUsed is the most attempts one candidate started through assignment id.
+func (st *store) mostAttemptsUsed(ctx context.Context, id int64) (int, error) {
+	var counts []int
+	err := st.db.WithContext(ctx).Model(&attemptRow{}).Select("COUNT(*)").Where("assignment_id = ?", id).
+		Group("candidate_id").Pluck("COUNT(*)", &counts).Error
+	return slices.Max(append(counts, 0)), err
 }
 
 // deleteAssignment removes assignment id and its extensions, in one transaction that

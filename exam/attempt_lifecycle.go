@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/csmexam/csmexam/content"
 	"github.com/csmexam/csmexam/content/db"
@@ -277,7 +276,7 @@ func (s *Service) explainUnsaved(ctx context.Context, save savedAnswer, live *cl
 		return time.Time{}, err
 	}
 	if !a.Open(now) {
-		return time.Time{}, ErrAttemptClosed
+		return time.Time{}, s.closedError(ctx, attemptID)
 	}
 	ans, err := s.store.storedAnswer(ctx, attemptID, questionID)
 	if err != nil {
@@ -295,15 +294,16 @@ func (s *Service) explainUnsaved(ctx context.Context, save savedAnswer, live *cl
 // Submit closes the attempt and grades it; submitting again returns the same result.
 // Only the candidate submits.
 func (s *Service) Submit(ctx context.Context, candidate, id int64) (*Result, error) {
-	res, _, err := s.finalize(ctx, id, func(a *Attempt) bool { return a.CandidateID == candidate })
+	res, _, err := s.finalize(ctx, id, nil, func(a *Attempt) bool { return a.CandidateID == candidate })
 	return res, err
 }
 
 // finalize grades an open attempt in one transaction, or returns the result it already
 // has; it reports whether this call finalised the attempt (not another request or
 // server). allowed guards who may; a refused caller gets ErrNotFound. Under the abandon
-// policy an attempt finalised after its close is abandoned, ungraded.
-func (s *Service) finalize(ctx context.Context, id int64, allowed func(*Attempt) bool) (*Result, bool, error) {
+// policy an attempt finalised after its close is abandoned, ungraded. closing, when not
+// nil, is a proctor's close, recorded with the result.
+func (s *Service) finalize(ctx context.Context, id int64, closing *proctorActionRow, allowed func(*Attempt) bool) (*Result, bool, error) {
 	if s.grade == nil {
 		return nil, false, errNoGrader
 	}
@@ -327,7 +327,7 @@ func (s *Service) finalize(ctx context.Context, id int64, allowed func(*Attempt)
 	if err != nil {
 		return nil, false, err
 	}
-	return s.store.finish(ctx, id, func(answers func() (map[int64]Answer, error)) (*Result, time.Time, error) {
+	return s.store.finish(ctx, id, closing, func(answers func() (map[int64]Answer, error)) (*Result, time.Time, error) {
 		now := s.now().UTC().Truncate(time.Millisecond)
 		a.SubmittedAt = &now
 		if a.Rules.Overdue == OverdueAbandon && a.Overdue(now) {
@@ -346,29 +346,18 @@ func (s *Service) finalize(ctx context.Context, id int64, allowed func(*Attempt)
 // MaxExtensionS bounds one extension.
 const MaxExtensionS = 24 * 60 * 60
 
-// MaxReasonRunes bounds the reason recorded with an extension (its column holds 500
-// bytes, 166 Chinese characters in utf8mb4's three bytes each).
-const MaxReasonRunes = 160
-
-// checkReason refuses a reason too long to store or with control characters in it.
-func checkReason(reason string) error {
-	if utf8.RuneCountInString(reason) > MaxReasonRunes {
-		return content.Invalid("reason", "原因不能超过 %d 字", MaxReasonRunes)
-	}
-	return content.CheckLine("reason", reason)
-}
-
-// Extend gives an open, timed attempt more time and records who granted it and why. Only
+// Extend gives an open, timed attempt more time and records who granted it and why among
+// the proctor actions: the deadline and the close of saves both move by seconds. Only
 // staff of the attempt's center may; others get ErrNotFound.
 func (s *Service) Extend(ctx context.Context, v Viewer, id int64, seconds int, reason string) (*Attempt, error) {
 	if seconds <= 0 || seconds > MaxExtensionS {
 		return nil, content.Invalid("seconds", "延长时间必须在 1 到 %d 秒之间", MaxExtensionS)
 	}
-	reason = strings.TrimSpace(reason)
-	if err := checkReason(reason); err != nil {
+	reason, err := proctorReason(reason, false)
+	if err != nil {
 		return nil, err
 	}
-	g := grant{seconds: seconds, reason: reason, by: v.UserID, at: s.now().UTC()}
+	g := proctorActionRow{Kind: string(ProctorExtend), Seconds: seconds, Reason: reason, ActorID: v.UserID, CreatedAt: s.now().UTC()}
 	return s.store.extend(ctx, id, g, func(a *Attempt) error {
 		if !(v.Staff && a.CenterID == v.CenterID) {
 			return notFound()

@@ -202,13 +202,19 @@ func (st *store) holds(ctx context.Context, cond clause.Expr) (bool, error) {
 	return live == 1, err
 }
 
-// attemptState returns the status and close of attempt id, as an Attempt with those only.
+// attemptState returns attempt id's owner, mode, status and clock as an Attempt with those only
+// (no rules, paper or result); ErrNotFound for none.
 func (st *store) attemptState(ctx context.Context, id int64) (*Attempt, error) {
 	var row attemptRow
-	if err := st.db.WithContext(ctx).Select("id, status, closes_at").Where("id = ?", id).Take(&row).Error; err != nil {
+	err := st.db.WithContext(ctx).Select("id, candidate_id, center_id, mode, status, deadline, closes_at, extension_s").Where("id = ?", id).Take(&row).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return nil, notFound()
+	}
+	if err != nil {
 		return nil, err
 	}
-	return &Attempt{ID: row.ID, Status: Status(row.Status), ClosesAt: row.ClosesAt}, nil
+	return &Attempt{ID: row.ID, CandidateID: row.CandidateID, CenterID: row.CenterID, Mode: Mode(row.Mode), Status: Status(row.Status),
+		Deadline: row.Deadline, ClosesAt: row.ClosesAt, ExtensionS: row.ExtensionS}, nil
 }
 
 // storedAnswer returns the stored answer to a question of an attempt.
@@ -248,8 +254,9 @@ func lockedAttempt(tx *gorm.DB, id int64) (*attemptRow, *Attempt, error) {
 // finish stores the result grade gives attempt id, which it grades under the attempt's
 // row lock, and closes the attempt's slot; an attempt finalised meanwhile keeps, and
 // returns, its result, and finish reports that this call did not finalise it. grade gets
-// a reader of the attempt's answers.
-func (st *store) finish(ctx context.Context, id int64, grade func(answers func() (map[int64]Answer, error)) (*Result, time.Time, error)) (*Result, bool, error) {
+// a reader of the attempt's answers. closing, when not nil, is recorded with the result
+// as a proctor's close of the attempt (only by the call that finalises it).
+func (st *store) finish(ctx context.Context, id int64, closing *proctorActionRow, grade func(answers func() (map[int64]Answer, error)) (*Result, time.Time, error)) (*Result, bool, error) {
 	var out *Result
 	finalised := false
 	err := db.Transaction(st.db.WithContext(ctx), func(tx *gorm.DB) error {
@@ -273,6 +280,13 @@ func (st *store) finish(ctx context.Context, id int64, grade func(answers func()
 		set["submitted_at"], set["open_slot"], set["updated_at"] = now, nil, now
 		if err := tx.Model(&attemptRow{}).Where("id = ?", id).Updates(set).Error; err != nil {
 			return err
+		}
+		if closing != nil {
+			rec := *closing // a run again after a deadlock inserts afresh
+			rec.AttemptID, rec.CreatedAt = id, now
+			if err := tx.Create(&rec).Error; err != nil {
+				return err
+			}
 		}
 		out, finalised = res, true
 		return nil
@@ -320,17 +334,9 @@ func (st *store) rescore(ctx context.Context, id int64, now time.Time, check fun
 	return out, err
 }
 
-// grant is one extension of an attempt, as attempt_extensions records it.
-type grant struct {
-	seconds int
-	reason  string
-	by      int64
-	at      time.Time
-}
-
 // extend changes the clock of attempt id under its row lock as change decides (change
-// may refuse), and records g.
-func (st *store) extend(ctx context.Context, id int64, g grant, change func(a *Attempt) error) (*Attempt, error) {
+// may refuse), and records g, an extension, among the proctor actions.
+func (st *store) extend(ctx context.Context, id int64, g proctorActionRow, change func(a *Attempt) error) (*Attempt, error) {
 	var out *Attempt
 	err := db.Transaction(st.db.WithContext(ctx), func(tx *gorm.DB) error {
 		_, a, err := lockedAttempt(tx, id)
@@ -341,11 +347,11 @@ func (st *store) extend(ctx context.Context, id int64, g grant, change func(a *A
 			return err
 		}
 		if err := tx.Model(&attemptRow{}).Where("id = ?", id).Updates(map[string]any{
-			"extension_s": a.ExtensionS, "deadline": a.Deadline, "closes_at": a.ClosesAt, "updated_at": g.at}).Error; err != nil {
+			"extension_s": a.ExtensionS, "deadline": a.Deadline, "closes_at": a.ClosesAt, "updated_at": g.CreatedAt}).Error; err != nil {
 			return err
 		}
-		if err := tx.Table("attempt_extensions").Create(map[string]any{
-			"attempt_id": id, "seconds": g.seconds, "reason": g.reason, "granted_by": g.by, "created_at": g.at}).Error; err != nil {
+		g.AttemptID = id
+		if err := tx.Create(&g).Error; err != nil {
 			return err
 		}
 		out = a

@@ -99,8 +99,7 @@ var migrations = []db.Migration{
 		}
 		return nil
 	}},
-	// Ids of issue 19's authoring part start at 1901, clear of the other parts' steps.
-	{Version: 1901, Name: "authoring: blueprint versions and retirement", Up: func(tx *gorm.DB) error {
+	{Version: 3, Name: "authoring: blueprint versions and retirement", Up: func(tx *gorm.DB) error {
 		// blueprint gains its version (each save of an edit adds one) and when it was
 		// retired (nil: offered).
 		type blueprint struct {
@@ -115,5 +114,38 @@ var migrations = []db.Migration{
 			}
 		}
 		return nil
+	}},
+	{Version: 4, Name: "desk: proctor actions, assignment titles", Up: func(tx *gorm.DB) error {
+		// proctor_actions records every extension and every close of an attempt by staff:
+		// who, when, why. It takes over attempt_extensions, whose rows it copies.
+		type proctorAction struct {
+			ID        int64  `gorm:"primaryKey;autoIncrement"`
+			AttemptID int64  `gorm:"not null;index"`
+			Kind      string `gorm:"size:16;not null"` // extend | close
+			Seconds   int    `gorm:"not null;default:0"`
+			Reason    string `gorm:"size:500;not null;default:''"`
+			ActorID   int64  `gorm:"not null"`
+			CreatedAt time.Time
+		}
+		// assignment gains a title of its own ('' shows its blueprint's).
+		type assignment struct {
+			Title string `gorm:"size:200;not null;default:''"`
+		}
+		if err := db.CreateTables(tx, &proctorAction{}); err != nil {
+			return err
+		}
+		if !tx.Migrator().HasColumn(&assignment{}, "Title") {
+			if err := tx.Migrator().AddColumn(&assignment{}, "Title"); err != nil {
+				return err
+			}
+		}
+		if !tx.Migrator().HasTable("attempt_extensions") {
+			return nil
+		}
+		if err := tx.Exec(`INSERT INTO proctor_actions (attempt_id, kind, seconds, reason, actor_id, created_at)
+SELECT attempt_id, 'extend', seconds, COALESCE(reason, ''), granted_by, created_at FROM attempt_extensions`).Error; err != nil {
+			return err
+		}
+		return tx.Migrator().DropTable("attempt_extensions")
 	}},
 }

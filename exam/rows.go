@@ -93,10 +93,9 @@ func newAttemptRow(a *Attempt, blueprint string, assignment int64, slot string) 
 }
 
 func (r *attemptRow) attempt() (*Attempt, error) {
-	a := &Attempt{ID: r.ID, CandidateID: r.CandidateID, CenterID: r.CenterID, Mode: Mode(r.Mode), Status: Status(r.Status),
-		StartedAt: r.StartedAt, Deadline: r.Deadline, ClosesAt: r.ClosesAt, ExtensionS: r.ExtensionS, SubmittedAt: r.SubmittedAt}
-	if err := json.Unmarshal([]byte(r.Rules), &a.Rules); err != nil {
-		return nil, fmt.Errorf("attempt %d: rules: %w", r.ID, err)
+	a, err := r.clock()
+	if err != nil {
+		return nil, err
 	}
 	if err := json.Unmarshal([]byte(r.Paper), &a.Paper); err != nil {
 		return nil, fmt.Errorf("attempt %d: paper: %w", r.ID, err)
@@ -104,6 +103,17 @@ func (r *attemptRow) attempt() (*Attempt, error) {
 	res, err := r.attemptResult()
 	a.Result = res
 	return a, err
+}
+
+// clock is the attempt of a row read with its owner, status, rules and clock only (no
+// paper or result).
+func (r *attemptRow) clock() (*Attempt, error) {
+	a := &Attempt{ID: r.ID, CandidateID: r.CandidateID, CenterID: r.CenterID, Mode: Mode(r.Mode), Status: Status(r.Status),
+		StartedAt: r.StartedAt, Deadline: r.Deadline, ClosesAt: r.ClosesAt, ExtensionS: r.ExtensionS, SubmittedAt: r.SubmittedAt}
+	if err := json.Unmarshal([]byte(r.Rules), &a.Rules); err != nil {
+		return nil, fmt.Errorf("attempt %d: rules: %w", r.ID, err)
+	}
+	return a, nil
 }
 
 // attemptResult is the stored result; nil (no error) for an attempt still in progress,
@@ -180,6 +190,7 @@ type assignmentRow struct {
 	ID              int64 `gorm:"primaryKey"`
 	CenterID        int64
 	Blueprint       string
+	Title           string // '': the blueprint's
 	CohortID        int64
 	OpensAt         time.Time
 	ClosesAt        time.Time
@@ -198,3 +209,20 @@ type assignmentExtensionRow struct {
 }
 
 func (assignmentExtensionRow) TableName() string { return "assignment_extensions" }
+
+// proctorActionRow is one extension or close of an attempt by staff.
+type proctorActionRow struct {
+	ID        int64 `gorm:"primaryKey"`
+	AttemptID int64
+	Kind      string
+	Seconds   int
+	Reason    string
+	ActorID   int64
+	CreatedAt time.Time
+}
+
+func (proctorActionRow) TableName() string { return "proctor_actions" }
+
+func (r *proctorActionRow) action() ProctorAction {
+	return ProctorAction{ID: r.ID, Attempt: r.AttemptID, Kind: ProctorKind(r.Kind), Seconds: r.Seconds, Reason: r.Reason, Actor: r.ActorID, At: r.CreatedAt.UTC()}
+}

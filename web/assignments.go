@@ -1,11 +1,14 @@
 package web
 
 import (
+	"cmp"
+	"context"
 	"time"
 
 	"github.com/csmexam/csmexam/content"
 	"github.com/csmexam/csmexam/content/errs"
 	"github.com/csmexam/csmexam/exam"
+	"github.com/csmexam/csmexam/exam/account"
 	"github.com/gofiber/fiber/v2"
 )
 
@@ -18,10 +21,13 @@ func (s *Server) registerAssignmentRoutes(r fiber.Router) {
 	g.Patch("/:id", allow(staffRoles...), s.patchAssignment)
 	g.Delete("/:id", allow(staffRoles...), s.deleteAssignment)
 	g.Put("/:id/extensions/:user", allow(staffRoles...), s.setAssignmentExtension)
+	g.Get("/:id/roster", allow(staffRoles...), s.assignmentRoster)
+	g.Get("/:id/live", allow(staffRoles...), s.assignmentLive)
 }
 
 type assignmentRequest struct {
 	Blueprint       string     `json:"blueprint"`
+	Title           *string    `json:"title"`
 	Cohort          int64      `json:"cohort"`
 	OpensAt         *time.Time `json:"opens_at"`
 	ClosesAt        *time.Time `json:"closes_at"`
@@ -29,7 +35,7 @@ type assignmentRequest struct {
 }
 
 func (r *assignmentRequest) input() exam.AssignmentInput {
-	return exam.AssignmentInput{Blueprint: r.Blueprint, Cohort: r.Cohort, OpensAt: r.OpensAt, ClosesAt: r.ClosesAt, AttemptsAllowed: r.AttemptsAllowed}
+	return exam.AssignmentInput{Blueprint: r.Blueprint, Title: r.Title, Cohort: r.Cohort, OpensAt: r.OpensAt, ClosesAt: r.ClosesAt, AttemptsAllowed: r.AttemptsAllowed}
 }
 
 func (s *Server) listAssignments(c *fiber.Ctx) error {
@@ -85,6 +91,7 @@ func (s *Server) getAssignment(c *fiber.Ctx) error {
 }
 
 type assignmentPatchRequest struct {
+	Title           *string    `json:"title"`
 	OpensAt         *time.Time `json:"opens_at"`
 	ClosesAt        *time.Time `json:"closes_at"`
 	AttemptsAllowed *int       `json:"attempts_allowed"`
@@ -100,7 +107,7 @@ func (s *Server) patchAssignment(c *fiber.Ctx) error {
 		return err
 	}
 	a, err := s.Exams.UpdateAssignment(c.UserContext(), viewer(c), id,
-		exam.AssignmentInput{OpensAt: req.OpensAt, ClosesAt: req.ClosesAt, AttemptsAllowed: req.AttemptsAllowed})
+		exam.AssignmentInput{Title: req.Title, OpensAt: req.OpensAt, ClosesAt: req.ClosesAt, AttemptsAllowed: req.AttemptsAllowed})
 	if err != nil {
 		return err
 	}
@@ -148,4 +155,75 @@ func (s *Server) setAssignmentExtension(c *fiber.Ctx) error {
 		return err
 	}
 	return c.JSON(a)
+}
+
+// assignmentMembers loads assignment id (staff of its center only) and the candidates of
+// its cohort.
+func (s *Server) assignmentMembers(c *fiber.Ctx) (int64, []exam.Member, error) {
+	id, err := pathID(c, "id", "考试安排")
+	if err != nil {
+		return 0, nil, err
+	}
+	ctx := c.UserContext()
+	a, err := s.Exams.Assignment(ctx, viewer(c), id)
+	if err != nil {
+		return 0, nil, err
+	}
+	users, err := s.Accounts.Members(ctx, currentUser(c), a.Cohort)
+	if err != nil {
+		return 0, nil, err
+	}
+	members := make([]exam.Member, 0, len(users))
+	for _, u := range users {
+		if u.Role == account.Candidate {
+			members = append(members, exam.Member{ID: u.ID, Username: u.Username, Name: u.Name})
+		}
+	}
+	return id, members, nil
+}
+
+func (s *Server) assignmentRoster(c *fiber.Ctx) error {
+	id, members, err := s.assignmentMembers(c)
+	if err != nil {
+		return err
+	}
+	roster, err := s.Exams.Roster(c.UserContext(), viewer(c), id, members)
+	if err != nil {
+		return err
+	}
+	return c.JSON(fiber.Map{"items": roster})
+}
+
+func (s *Server) assignmentLive(c *fiber.Ctx) error {
+	id, members, err := s.assignmentMembers(c)
+	if err != nil {
+		return err
+	}
+	ctx := c.UserContext()
+	live, err := s.Exams.Live(ctx, viewer(c), id, members)
+	if err != nil {
+		return err
+	}
+	if err := s.nameActors(ctx, live.Actions); err != nil {
+		return err
+	}
+	return c.JSON(live)
+}
+
+// nameActors fills in who did each proctor action.
+func (s *Server) nameActors(ctx context.Context, acts []exam.ProctorAction) error {
+	ids := make([]int64, len(acts))
+	for i := range acts {
+		ids[i] = acts[i].Actor
+	}
+	users, err := s.Accounts.Users(ctx, ids)
+	if err != nil {
+		return err
+	}
+	for i := range acts {
+		if u, ok := users[acts[i].Actor]; ok {
+			acts[i].ActorName = cmp.Or(u.Name, u.Username)
+		}
+	}
+	return nil
 }

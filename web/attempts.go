@@ -18,7 +18,9 @@ func (s *Server) registerAttemptRoutes(r fiber.Router) {
 	g.Put("/:id/answers/:question", s.recallSession, s.saveAnswer)
 	g.Post("/:id/submit", s.authenticate, s.submitAttempt)
 	g.Get("/:id/result", s.authenticate, s.attemptResult)
+	g.Get("/:id/clock", s.authenticate, s.attemptClock)
 	g.Post("/:id/extensions", s.authenticate, allow(staffRoles...), s.extendAttempt)
+	g.Post("/:id/close", s.authenticate, allow(staffRoles...), s.closeAttempt)
 }
 
 type startRequest struct {
@@ -179,4 +181,39 @@ func (s *Server) extendAttempt(c *fiber.Ctx) error {
 		return err
 	}
 	return s.renderAttempt(c, fiber.StatusOK, a)
+}
+
+type closeRequest struct {
+	Reason string `json:"reason"`
+}
+
+// closeAttempt is a proctor submitting one attempt for its candidate.
+func (s *Server) closeAttempt(c *fiber.Ctx) error {
+	id, err := pathID(c, "id", "作答")
+	if err != nil {
+		return err
+	}
+	var req closeRequest
+	if err := decodeJSON(c, &req); err != nil {
+		return err
+	}
+	res, err := s.Exams.CloseAttempt(c.UserContext(), viewer(c), id, req.Reason)
+	if err != nil {
+		return err
+	}
+	return c.JSON(res)
+}
+
+// attemptClock is what the exam page polls: a proctor's extension or close reaches the
+// candidate through it.
+func (s *Server) attemptClock(c *fiber.Ctx) error {
+	id, err := pathID(c, "id", "作答")
+	if err != nil {
+		return err
+	}
+	clock, err := s.Exams.ClockOf(c.UserContext(), viewer(c), id)
+	if err != nil {
+		return err
+	}
+	return c.JSON(clock)
 }

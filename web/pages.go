@@ -35,6 +35,8 @@ func (s *Server) registerPageRoutes(r fiber.Router) {
 	r.Get("/grading", append(staff, s.shellPage("grading", "阅卷"))...)
 	r.Get("/center", append(staff, s.centerPage)...)
 	r.Get("/center/:section", append(staff, s.centerPage)...)
+	r.Get("/assignments/:id", append(staff, s.assignmentPage("assignment", " · 考试安排"))...)
+	r.Get("/assignments/:id/live", append(staff, s.assignmentPage("live", " · 监考"))...)
 	r.Get("/stats/items", append(staff, s.itemStatsPage)...)
 	r.Get("/stats/class", append(staff, s.classStatsPage)...)
 }

@@ -48,5 +48,12 @@ func (s *Server) resultPage(c *fiber.Ctx) error {
 	}
 	review := buildReview(v, utils.CopyString(c.Query("show")))
 	review.Print = viewer(c).Staff
+	if review.Proctor, err = s.Exams.ProctorActions(c.UserContext(), viewer(c), a.ID); err != nil {
+		return err
+	}
+	if err := s.nameActors(c.UserContext(), review.Proctor); err != nil {
+		return err
+	}
+	review.StaffView = currentUser(c).Can(staffRoles...)
 	return s.render(c, fiber.StatusOK, "result", a.Rules.Title+" 成绩", review)
 }

@@ -80,6 +80,20 @@ type resultReview struct {
 	ChartHeight int
 	Counts      map[string]int // by outcome
 	Print       bool           // staff: links to print the attempt's paper, key and 答题卡
+	// Proctor is what proctors did to the attempt: all of it for staff (StaffView), the
+	// close and its reason for the candidate.
+	Proctor   []exam.ProctorAction
+	StaffView bool
+}
+
+// ClosedBy is the proctor's close of the attempt, if a proctor closed it.
+func (r resultReview) ClosedBy() *exam.ProctorAction {
+	for i := range r.Proctor {
+		if r.Proctor[i].Kind == exam.ProctorClose {
+			return &r.Proctor[i]
+		}
+	}
+	return nil
 }
 
 // buildReview lays out v's review under the filter show ("" takes the default: the wrong

@@ -166,7 +166,9 @@
         return cells({ 'data-assignment': String(a.id) }, el('td', { className: 'clip' }, a.title), el('td', { 'data-label': '班级' }, cohortName(a.cohort)),
           el('td', { 'data-label': '开放' }, csm.when(a.opens_at)), el('td', { 'data-label': '截止' }, csm.when(a.closes_at)),
           el('td', { 'data-label': '次数' }, String(a.attempts_allowed) + (n ? '（' + n + ' 人延时）' : '')),
-          button('延长时间', function () { return openExtension(a); }));
+          el('td', null, el('a', { className: 'button', href: '/assignments/' + a.id }, '管理'),
+            el('a', { className: 'button', href: '/assignments/' + a.id + '/live' }, '监考'),
+            button('延长时间', function () { return openExtension(a); })));
       });
     };
     const openExtension = async function (a) {

@@ -13,6 +13,7 @@
   const keys = { journal: 'csm-journal-' + id, flags: 'csm-flags-' + id, seq: 'csm-seq-' + id, offset: 'csm-offset-' + id };
   const OFFLINE_CACHE = 'csm-exam-v1'; // the cache of exam-sw.js
   const RETRY_MS = 3000;
+  const CLOCK_POLL_MS = 20000; // how soon a proctor's extension or close reaches the page
   const SUBMIT_TRIES = 3;
 
   let attempt = null;
@@ -129,6 +130,7 @@
     show(current);
     tick();
     setInterval(tick, 500);
+    if (deadline !== null) setInterval(pollClock, CLOCK_POLL_MS);
     if (offlineCopy) {
       csm.setFailing(true);
       awaitServer();
@@ -483,6 +485,30 @@
 
   // ---- the clock ----
 
+  // pollClock asks the server for the attempt's clock: a proctor may have given more time
+  // (the countdown follows) or closed the attempt (the result page says so). It resolves
+  // to whether the attempt is still open.
+  let polling = null;
+  function pollClock() {
+    if (closed) return Promise.resolve(false);
+    if (polling) return polling;
+    polling = csm.api('GET', base + '/clock').then(function (r) {
+      if (!r.ok) return true;
+      if (r.data.status !== 'in_progress') { finished(); return false; }
+      const next = r.data.deadline ? Date.parse(r.data.deadline) : null;
+      if (next !== null && deadline !== null && next > deadline) {
+        // The warnings start over from the new deadline; one due already is this message.
+        const left = (next - serverNow()) / 1000;
+        warned[5] = left <= 300;
+        warned[1] = left <= 60;
+        warn('监考老师已延长考试时间，现在的交卷时间为 ' + csm.when(r.data.deadline) + '（北京时间）。');
+      }
+      deadline = next;
+      return true;
+    }).catch(function () { return true; }).finally(function () { polling = null; });
+    return polling;
+  }
+
   function tick() {
     if (deadline === null) return;
     const left = (deadline - serverNow()) / 1000;
@@ -496,7 +522,15 @@
       warned[5] = true;
       warn('距离交卷还剩 5 分钟。');
     }
-    if (left <= 0 && !submitting) submit(true);
+    // Before submitting at the deadline, the server is asked once whether it moved.
+    if (left <= 0 && !submitting) {
+      submitting = true;
+      pollClock().then(function (open) {
+        if (!open) return;
+        if ((deadline - serverNow()) > 0) { submitting = false; return; }
+        submit(true);
+      });
+    }
   }
 
   function warn(text) {
