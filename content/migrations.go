@@ -49,4 +49,15 @@ var migrations = []db.Migration{
 		// The structs' names give the table names.
 		return db.CreateTables(tx, &syllabusNode{}, &question{}, &questionVersion{})
 	}},
+	// Numbered apart from the steps of parallel work on the importers (issue 17, the
+	// "html" part) so branches merge without renumbering.
+	{Version: 17, Name: "html: question attachments (image files by content hash)", Up: func(tx *gorm.DB) error {
+		type questionFile struct {
+			SHA256    string `gorm:"primaryKey;size:64"`
+			Type      string `gorm:"size:32;not null"`
+			Data      []byte `gorm:"type:mediumblob;not null"`
+			CreatedAt time.Time
+		}
+		return db.CreateTables(tx, &questionFile{})
+	}},
 }

@@ -1,0 +1,58 @@
+package content
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/csmexam/csmexam/content/errs"
+	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
+)
+
+type questionFileRow struct {
+	SHA256    string `gorm:"primaryKey"`
+	Type      string
+	Data      []byte
+	CreatedAt time.Time
+}
+
+func (questionFileRow) TableName() string { return "question_files" }
+
+// saveFiles stores the bytes of q's attachments that carry them (once per content) and
+// checks that those without bytes are stored already; it is an Invalid error on
+// "attachments" otherwise.
+func saveFiles(tx *gorm.DB, q *Question, now time.Time) error {
+	for _, a := range q.Attachments {
+		if a.Data == nil {
+			var n int64
+			if err := tx.Model(&questionFileRow{}).Where("sha256 = ?", a.SHA256).Count(&n).Error; err != nil {
+				return fmt.Errorf("look up image %s: %w", a.SHA256, err)
+			}
+			if n == 0 {
+				return Invalid("attachments", "图片 %s 的内容不在题库中，请重新上传", a.Name)
+			}
+			continue
+		}
+		row := questionFileRow{SHA256: a.SHA256, Type: a.Type, Data: a.Data, CreatedAt: now}
+		if err := tx.Clauses(clause.OnConflict{DoNothing: true}).Create(&row).Error; err != nil {
+			return fmt.Errorf("store image %s: %w", a.Name, err)
+		}
+	}
+	return nil
+}
+
+// File is the stored image with content hash sha (see Attachment.SHA256): its content
+// type and bytes. An unknown hash is ErrNotFound.
+func (s *Store) File(ctx context.Context, sha string) (typ string, data []byte, err error) {
+	var row questionFileRow
+	err = s.db.WithContext(ctx).Where("sha256 = ?", sha).Take(&row).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return "", nil, errs.New(errs.NotFound, "图片不存在")
+	}
+	if err != nil {
+		return "", nil, fmt.Errorf("read image %s: %w", sha, err)
+	}
+	return row.Type, row.Data, nil
+}
