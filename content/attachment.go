@@ -113,3 +113,13 @@ func (q *Question) validateAttachments() error {
 	}
 	return nil
 }
+
+// Attachment is the question's attachment named name, if it has one.
+func (q *Question) Attachment(name string) (Attachment, bool) {
+	for _, a := range q.Attachments {
+		if a.Name == name {
+			return a, true
+		}
+	}
+	return Attachment{}, false
+}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/csmexam/csmexam/content/errs"
@@ -55,4 +56,37 @@ func (s *Store) File(ctx context.Context, sha string) (typ string, data []byte, 
 		return "", nil, fmt.Errorf("read image %s: %w", sha, err)
 	}
 	return row.Type, row.Data, nil
+}
+
+// LoadFiles fills the Data of every attachment of qs from the store, for an export that
+// carries the images. An image missing from the store is ErrNotFound.
+func (s *Store) LoadFiles(ctx context.Context, qs []Question) error {
+	var shas []string
+	for _, q := range qs {
+		for _, a := range q.Attachments {
+			shas = append(shas, a.SHA256)
+		}
+	}
+	if len(shas) == 0 {
+		return nil
+	}
+	data := make(map[string][]byte, len(shas))
+	for chunk := range slices.Chunk(shas, 500) {
+		var rows []questionFileRow
+		if err := s.db.WithContext(ctx).Where("sha256 IN ?", chunk).Find(&rows).Error; err != nil {
+			return fmt.Errorf("read images: %w", err)
+		}
+		for _, r := range rows {
+			data[r.SHA256] = r.Data
+		}
+	}
+	for i := range qs {
+		for j := range qs[i].Attachments {
+			a := &qs[i].Attachments[j]
+			if a.Data = data[a.SHA256]; a.Data == nil {
+				return errs.New(errs.NotFound, "题目 %d 的图片 %s 不在题库中", qs[i].ID, a.Name)
+			}
+		}
+	}
+	return nil
 }

@@ -110,6 +110,21 @@ func (a *aikenQuestion) question(syl *Syllabus) (content.Question, *content.RowE
 	}
 	q := content.Question{Stem: strings.Join(a.stem, "\n"), Options: a.options, Explanation: a.meta["解析"],
 		Source: a.meta["来源"], Difficulty: DefaultDifficulty}
+	// Moodle reads Aiken text in its own format, where HTML is allowed: the one policy.
+	rt := &richText{}
+	var err error
+	if q.Stem, err = rt.read("stem", q.Stem, textMoodle); err != nil {
+		return textFail(a.line, "", err)
+	}
+	if q.Explanation, err = rt.read("explanation", q.Explanation, textMoodle); err != nil {
+		return textFail(a.line, "", err)
+	}
+	for i := range q.Options {
+		if q.Options[i].Text, err = rt.read("options", q.Options[i].Text, textMoodle); err != nil {
+			return textFail(a.line, "选项 "+q.Options[i].Key+"：", err)
+		}
+	}
+	q.Attachments = rt.images
 	if a.answer == "" {
 		return fail("answer", "缺少答案行（ANSWER: B 或 答案：B）")
 	}

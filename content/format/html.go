@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/csmexam/csmexam/content"
+	"github.com/csmexam/csmexam/content/errs"
 	"github.com/microcosm-cc/bluemonday"
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
@@ -136,7 +137,7 @@ type textWriter struct {
 	r     *richText
 	field string
 	b     strings.Builder
-	pre int // inside <pre>: the layout is the text's own
+	pre   int // inside <pre>: the layout is the text's own
 }
 
 var blockElements = map[atom.Atom]bool{
@@ -365,4 +366,14 @@ func (r *richText) image(field, src string) (string, error) {
 	}
 	r.images = append(r.images, a)
 	return content.ImageMarker(name), nil
+}
+
+// textFail is the row error at row for err, an error of richText.read (or of a file the
+// question carries), its message after prefix.
+func textFail(row int, prefix string, err error) (content.Question, *content.RowError) {
+	field, msg := "stem", err.Error()
+	if e, ok := errs.As(err); ok {
+		field, msg = e.Field, e.Message
+	}
+	return content.Question{}, &content.RowError{Row: row, Field: field, Message: prefix + msg}
 }
