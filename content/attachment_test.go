@@ -21,11 +21,11 @@ func TestAttachmentsAreCheckedByContent(t *testing.T) {
 		t.Fatalf("%+v %v", a, err)
 	}
 	for name, data := range map[string][]byte{
-		"svg.png":    []byte(`<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"/>`),
-		"html.gif":   []byte("<script>alert(1)</script>"),
-		"cut.png":    png[:40],
-		"a/b.png":    png,
-		"big.png":    append(bytes.Clone(png), make([]byte, content.MaxAttachmentBytes)...),
+		"svg.png":   []byte(`<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"/>`),
+		"html.gif":  []byte("<script>alert(1)</script>"),
+		"cut.png":   png[:40],
+		"a/b.png":   png,
+		"big.png":   append(bytes.Clone(png), make([]byte, content.MaxAttachmentBytes)...),
 		"［图：x］.png": png,
 	} {
 		if _, err := content.NewAttachment(name, data); !errors.Is(err, content.ErrInvalid) {
