@@ -58,6 +58,22 @@ func (s *Store) File(ctx context.Context, sha string) (typ string, data []byte, 
 	return row.Type, row.Data, nil
 }
 
+// Files are the stored bytes of the images with the content hashes shas, by hash; a hash
+// not stored is missing from the map.
+func (s *Store) Files(ctx context.Context, shas []string) (map[string][]byte, error) {
+	data := make(map[string][]byte, len(shas))
+	for chunk := range slices.Chunk(shas, 500) {
+		var rows []questionFileRow
+		if err := s.db.WithContext(ctx).Where("sha256 IN ?", chunk).Find(&rows).Error; err != nil {
+			return nil, fmt.Errorf("read images: %w", err)
+		}
+		for _, r := range rows {
+			data[r.SHA256] = r.Data
+		}
+	}
+	return data, nil
+}
+
 // LoadFiles fills the Data of every attachment of qs from the store, for an export that
 // carries the images. An image missing from the store is ErrNotFound.
 func (s *Store) LoadFiles(ctx context.Context, qs []Question) error {
@@ -67,18 +83,9 @@ func (s *Store) LoadFiles(ctx context.Context, qs []Question) error {
 			shas = append(shas, a.SHA256)
 		}
 	}
-	if len(shas) == 0 {
-		return nil
-	}
-	data := make(map[string][]byte, len(shas))
-	for chunk := range slices.Chunk(shas, 500) {
-		var rows []questionFileRow
-		if err := s.db.WithContext(ctx).Where("sha256 IN ?", chunk).Find(&rows).Error; err != nil {
-			return fmt.Errorf("read images: %w", err)
-		}
-		for _, r := range rows {
-			data[r.SHA256] = r.Data
-		}
+	data, err := s.Files(ctx, shas)
+	if err != nil {
+		return err
 	}
 	for i := range qs {
 		for j := range qs[i].Attachments {

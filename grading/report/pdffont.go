@@ -87,17 +87,25 @@ func (d *doc) embedFonts(r *Report) error {
 	for _, l := range slices.Concat(r.Sections, r.Chapters) {
 		add(l.Title)
 	}
+	captions := func(imgs []Image) {
+		for _, im := range imgs {
+			add(imageCaption(im, true), imageCaption(im, false))
+		}
+	}
 	for _, it := range r.Wrong {
 		add(it.Section, it.Stem, it.Explanation, it.Given, it.Key)
+		captions(it.Images)
 		for _, o := range it.Options {
 			add(o.Letter, o.Text)
 		}
 	}
 	for _, u := range r.Unanswered {
 		add(u.Stem)
+		captions(u.Images)
 	}
 	for _, c := range r.Cases {
 		add(c.Stem, c.Material, c.Comment)
+		captions(c.Images)
 		for _, p := range c.Parts {
 			add(p.Prompt, p.Answer)
 			for _, ps := range p.Points {

@@ -49,7 +49,14 @@ type Item struct {
 	Options         []Option // in the paper's order
 	Given, Key      string   // the letters shown ("A、C", 正确)
 	Explanation     string   // option references already rendered as shown
+	Images          []Image  // the question's images, printed below the stem
 	Score, MaxScore content.Points
+}
+
+// Image is a question's image: a PNG, JPEG or GIF (content.Attachment's types).
+type Image struct {
+	Name, Type string
+	Data       []byte
 }
 
 // Option is one option of a wrong question under the letter the candidate saw (empty
@@ -60,16 +67,19 @@ type Option struct {
 	Given        bool // chosen by the candidate
 }
 
-// Unanswered is one objective question left unanswered: listed by number and stem only.
+// Unanswered is one objective question left unanswered: listed by number and stem (with
+// the images the stem refers to) only.
 type Unanswered struct {
-	No   int
-	Stem string
+	No     int
+	Stem   string
+	Images []Image
 }
 
 // CaseItem is one case analysis with its parts.
 type CaseItem struct {
 	No              int
 	Stem, Material  string
+	Images          []Image
 	Parts           []CasePart
 	Comment         string // instructor's comment
 	Score, MaxScore content.Points
