@@ -3,6 +3,8 @@ package web_test
 import (
 	"net/http/httptest"
 	"os"
+	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -48,6 +50,7 @@ func TestQuestionImagesAPI(t *testing.T) {
 		s, body = h.do("GET", "/api/v1/questions?unit=JC.4.1.1&type=single", "instructor", nil)
 		list := decode[struct {
 			Items []struct {
+				ID          int64  `json:"id"`
 				Stem        string `json:"stem"`
 				Attachments []struct {
 					Name, Type, SHA256 string
@@ -55,9 +58,10 @@ func TestQuestionImagesAPI(t *testing.T) {
 			} `json:"items"`
 		}](t, body)
 		var sha string
+		var id int64
 		for _, q := range list.Items {
 			if len(q.Attachments) == 1 && q.Attachments[0].Name == "moodle.png" {
-				sha = q.Attachments[0].SHA256
+				sha, id = q.Attachments[0].SHA256, q.ID
 			}
 			if strings.Contains(q.Stem, "pwned=1") || strings.Contains(q.Stem, "onerror") {
 				t.Errorf("script kept in the stem: %q", q.Stem)
@@ -80,6 +84,13 @@ func TestQuestionImagesAPI(t *testing.T) {
 		req.Header.Set("If-None-Match", `"`+sha+`"`)
 		if resp, err := h.srv.App.Test(req, -1); err != nil || resp.StatusCode != 304 {
 			t.Fatalf("revalidation: %v %v", resp.StatusCode, err)
+		}
+		// An edit sending the question back as read keeps its image.
+		s, body = h.do("GET", "/api/v1/questions/"+itoa(id), "instructor", nil)
+		q := decode[map[string]any](t, body)
+		q["difficulty"] = 4
+		if s, body = h.do("PUT", "/api/v1/questions/"+itoa(id), "instructor", q); s != 200 || !strings.Contains(string(body), sha) || !strings.Contains(string(body), `"version":2`) {
+			t.Fatalf("edit: %d %s", s, body)
 		}
 		h.expectError(401, "", "GET", "/api/v1/attachments/"+sha, "", nil)
 		h.expectError(422, "sha256", "GET", "/api/v1/attachments/x.png", "candidate", nil)
@@ -148,6 +159,19 @@ func TestBrowserQuestionImages(t *testing.T) {
 	}
 	if s, body := h.do("POST", "/api/v1/attempts/"+itoa(a.ID)+"/submit", "candidate", nil); s != 200 {
 		t.Fatalf("submit %d %s", s, body)
+	}
+	// The score report prints both images: the unanswered question's and the wrong one's.
+	s, pdf := h.do("GET", "/api/v1/attempts/"+itoa(a.ID)+"/report.pdf", "candidate", nil)
+	if s != 200 {
+		t.Fatalf("report %d %s", s, pdf)
+	}
+	path := filepath.Join(t.TempDir(), "report.pdf")
+	if err := os.WriteFile(path, pdf, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	list, err := exec.Command("pdfimages", "-list", path).CombinedOutput()
+	if err != nil || !strings.Contains(string(list), "    16    16 ") || !strings.Contains(string(list), "     4     4 ") {
+		t.Errorf("pdfimages: %v\n%s", err, list)
 	}
 	b.open("/attempts/" + itoa(a.ID) + "/result?show=all")
 	b.until("the result's image", `Array.from(document.querySelectorAll(".review-list figure.q-image img")).some(i => i.getAttribute("alt") === "图：moodle.png")`)
