@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"os"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
@@ -43,11 +44,8 @@ func TestMoodleFixtureImageBecomesAttachment(t *testing.T) {
 	}
 }
 
-// A question with an image in its stem, an option and its explanation comes back from
-// the Moodle XML export identical, bytes of the images included.
-func TestMoodleXMLRoundTripKeepsImages(t *testing.T) {
-	t.Parallel()
-	_, syl := bundled(t)
+// imageQuestion has images in its stem, an option and its explanation.
+func imageQuestion(t *testing.T) content.Question {
 	png, err := content.NewAttachment("图 1.png", pngBytes(t))
 	if err != nil {
 		t.Fatal(err)
@@ -62,6 +60,15 @@ func TestMoodleXMLRoundTripKeepsImages(t *testing.T) {
 		Answer:      []string{"B"},
 		Explanation: "见图" + content.ImageMarker(png.Name),
 		Attachments: []content.Attachment{png, gif}}
+	return q
+}
+
+// The question comes back from the Moodle XML export identical, bytes of the images
+// included.
+func TestMoodleXMLRoundTripKeepsImages(t *testing.T) {
+	t.Parallel()
+	_, syl := bundled(t)
+	q := imageQuestion(t)
 	var buf bytes.Buffer
 	if err := WriteBank(&buf, "moodle", []content.Question{q}); err != nil {
 		t.Fatal(err)
@@ -164,13 +171,47 @@ func TestAudioRefusedPerQuestion(t *testing.T) {
 <question type="multichoice"><name><text>JC.1.2.1</text></name><questiontext format="html"><text>好题</text></questiontext>
 <single>true</single><answer fraction="100"><text>甲</text></answer><answer fraction="0"><text>乙</text></answer></question></quiz>`
 	gift := "::JC.1.2.1::[html]<video src=\"a.mp4\"></video>看视频{=甲\n~乙}\n"
-	for name, body := range map[string]string{"a.xml": xmlDoc, "v.gift": gift} {
+	qti := `<assessmentItem xmlns="http://www.imsglobal.org/xsd/imsqti_v2p1" identifier="a" title="JC.1.2.1"><responseDeclaration identifier="R" cardinality="single" baseType="identifier"><correctResponse><value>A</value></correctResponse></responseDeclaration>
+<itemBody><p>听录音<audio src="a.mp3"/></p><choiceInteraction responseIdentifier="R" maxChoices="1"><simpleChoice identifier="A">甲</simpleChoice><simpleChoice identifier="B">乙</simpleChoice></choiceInteraction></itemBody></assessmentItem>`
+	for name, body := range map[string]string{"a.xml": xmlDoc, "v.gift": gift, "qti.xml": qti} {
 		res, err := Read(name, strings.NewReader(body), syl)
 		if err != nil {
 			t.Fatal(err)
 		}
 		if len(res.Errors) != 1 || !strings.Contains(res.Errors[0].Message, "本题含音频/视频，暂不支持") {
 			t.Errorf("%s: errors %v", name, res.Errors)
+		}
+	}
+}
+
+// The question comes back from both QTI packages identical, its images files of the
+// package listed in the manifest; the items validate against the 1EdTech XSDs where
+// they are laid out (see TestQTIExportValidates).
+func TestQTIRoundTripKeepsImages(t *testing.T) {
+	t.Parallel()
+	_, syl := bundled(t)
+	q := imageQuestion(t)
+	for _, format := range []string{"qti21", "qti30"} {
+		var buf bytes.Buffer
+		if err := WriteBank(&buf, format, []content.Question{q}); err != nil {
+			t.Fatal(err)
+		}
+		items, manifest := unzipTo(t, buf.Bytes(), t.TempDir())
+		m, _ := os.ReadFile(manifest)
+		if n := strings.Count(string(m), "<file "); n != 3 || len(items) != 3 {
+			t.Errorf("%s: manifest lists %d files, package has %v", format, n, items)
+		}
+		res, err := Read("bank.zip", bytes.NewReader(buf.Bytes()), syl)
+		if err != nil || len(res.Items) != 1 {
+			t.Fatalf("%s: read back: %v %+v", format, err, res)
+		}
+		got := res.Items[0].Question
+		slicesSortByName(got.Attachments)
+		want := q
+		want.Attachments = slices.Clone(q.Attachments)
+		slicesSortByName(want.Attachments)
+		if !reflect.DeepEqual(got, want) {
+			t.Errorf("%s round trip:\n got %+v\nwant %+v", format, got, want)
 		}
 	}
 }

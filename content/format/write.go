@@ -26,8 +26,8 @@ var Exports = map[string]Export{
 	"json":   {".json", "application/json", writeBankJSON, false},
 	"gift":   {".gift", "text/plain; charset=utf-8", writeBankGIFT, false},
 	"moodle": {".xml", "application/xml", writeBankMoodleXML, true},
-	"qti21":  {".zip", "application/zip", writeBankQTI21, false},
-	"qti30":  {".zip", "application/zip", writeBankQTI30, false},
+	"qti21":  {".zip", "application/zip", writeBankQTI21, true},
+	"qti30":  {".zip", "application/zip", writeBankQTI30, true},
 }
 
 // ExportBank writes the bank of centers in the named format, with the images of its
