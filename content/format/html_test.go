@@ -102,3 +102,22 @@ func TestHTMLPolicyImagesAndRefusals(t *testing.T) {
 		})
 	}
 }
+
+// FuzzHTMLPolicy: any text reads without panicking, and no script element or event
+// handler written as markup survives as markup.
+func FuzzHTMLPolicy(f *testing.F) {
+	for _, s := range []string{"<p>甲<br>乙</p>", "a<b", "<客户>", `<img src=x onerror=alert(1)>`, "<script>alert(1)</script>",
+		"<table><tr><td>1</td><td>2</td></tr></table>", "x<sup>2</sup>", "<p><a href=\"javascript:x\">y</a>", "<<p>>", "<!--<script>-->", "&lt;p&gt;"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		var r richText
+		got, err := r.read("stem", s, textHTML)
+		if err != nil || strings.Contains(s, "&") || content.HTMLTag(s) == "" {
+			return // refused, or entities may spell tags as text, or literal text kept as is
+		}
+		if low := strings.ToLower(got); content.HTMLTag(got) != "" && (strings.Contains(low, "<script") || strings.Contains(low, "onerror=")) {
+			t.Errorf("markup survived: %q → %q", s, got)
+		}
+	})
+}
