@@ -185,4 +185,5 @@ func TestBrowserQuestionImages(t *testing.T) {
 	b.open("/questions?unit=JC.4.1.1")
 	b.steps("open the image question", chromedp.Evaluate[chromedp.Void](`Array.from(document.querySelectorAll("td.clip a")).find(a => a.textContent.includes("Moodle 1.9")).click()`))
 	b.until("the bank's image loaded", `(() => { const i = document.querySelector(".question-view figure.q-image img"); return !!i && i.complete && i.naturalWidth === 16; })()`)
+	b.shootAt("question-image-bank", ".question-view figure.q-image")
 }
