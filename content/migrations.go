@@ -62,4 +62,13 @@ var migrations = []db.Migration{
 		}
 		return db.CreateTables(tx, &questionOrigin{})
 	}},
+	{Version: 3, Name: "html: question attachments (image files by content hash)", Up: func(tx *gorm.DB) error {
+		type questionFile struct {
+			SHA256    string `gorm:"primaryKey;size:64"`
+			Type      string `gorm:"size:32;not null"`
+			Data      []byte `gorm:"type:mediumblob;not null"`
+			CreatedAt time.Time
+		}
+		return db.CreateTables(tx, &questionFile{})
+	}},
 }

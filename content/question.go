@@ -2,7 +2,6 @@ package content
 
 import (
 	"fmt"
-	"regexp"
 	"slices"
 	"strings"
 	"time"
@@ -128,7 +127,9 @@ type Question struct {
 	Form        Form       `json:"form,omitempty"` // case only; empty is Analysis
 	Material    string     `json:"material,omitempty"`
 	Parts       []CasePart `json:"parts,omitempty"`
-	CreatedAt   time.Time  `json:"created_at"`
+	// Attachments are the images shown with the question (see Attachment).
+	Attachments []Attachment `json:"attachments,omitempty"`
+	CreatedAt   time.Time    `json:"created_at"`
 
 	// Calibrated is the observed difficulty (1–5) from item analysis, filled by whoever
 	// computed it (never stored with the question); 0: not enough responses or not known.
@@ -240,6 +241,9 @@ func (q *Question) Validate(unitExists func(code string) bool) error {
 	if err := q.validatePlainText(); err != nil {
 		return err
 	}
+	if err := q.validateAttachments(); err != nil {
+		return err
+	}
 	if err := q.validateOptionRefs(); err != nil {
 		return err
 	}
@@ -268,14 +272,11 @@ func (q *Question) Validate(unitExists func(code string) bool) error {
 	return nil
 }
 
-// markup matches the start of an HTML tag, comment or directive ("<b", "</p", "<!--",
-// "<?xml"), not a lone "<" as in "满意度 < 80%".
-var markup = regexp.MustCompile(`<[/!?]?[A-Za-z!?]`)
-
-// validatePlainText refuses markup and control characters in every text a candidate or
-// instructor reads (see CheckText). Question text is plain text: pages escape it, so a
-// tag would show as literal angle brackets, and refusing it (rather than silently
-// stripping it) tells the author what happened.
+// validatePlainText refuses HTML tags (see HTMLTag) and control characters in every text
+// a candidate or instructor reads (see CheckText). Question text is plain text: pages
+// escape it, so a tag would show as literal angle brackets, and refusing it (rather than
+// silently stripping it) tells the author what happened. Importers turn HTML into such
+// text (content/format/html.go); a "<" that starts no tag ("a<b", "<客户>") is text.
 func (q *Question) validatePlainText() error {
 	type field struct {
 		name, text string
@@ -293,8 +294,8 @@ func (q *Question) validatePlainText() error {
 		}
 	}
 	for _, f := range fields {
-		if markup.MatchString(f.text) {
-			return Invalid(f.name, "内容只能是纯文本，不能包含 HTML 标签（如 %s）", markup.FindString(f.text))
+		if tag := HTMLTag(f.text); tag != "" {
+			return Invalid(f.name, "内容只能是纯文本，不能包含 HTML 标签（如 %s）", tag)
 		}
 		if err := checkControls(f.name, f.text, f.multiline); err != nil {
 			return err

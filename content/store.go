@@ -151,6 +151,9 @@ func (s *Store) CreateQuestion(ctx context.Context, q *Question, by int64) error
 // insertQuestion stores q as version 1, made at now.
 func insertQuestion(tx *gorm.DB, q *Question, by int64, packHash string, now time.Time) error {
 	now = now.UTC()
+	if err := saveFiles(tx, q, now); err != nil {
+		return err
+	}
 	b, err := body(q)
 	if err != nil {
 		return err
@@ -234,6 +237,9 @@ func updateQuestion(tx *gorm.DB, q *Question, by int64, expectVersion int, packH
 		return errs.New(errs.Conflict, "题目 %d 已被他人修改（当前为第 %d 版，而不是第 %d 版），请刷新后再编辑", q.ID, cur.Version, expectVersion)
 	}
 	now = now.UTC()
+	if err := saveFiles(tx, q, now); err != nil {
+		return err
+	}
 	b, err := body(q)
 	if err != nil {
 		return err

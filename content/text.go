@@ -2,6 +2,7 @@ package content
 
 import (
 	"fmt"
+	"regexp"
 	"strings"
 	"unicode"
 )
@@ -52,3 +53,17 @@ func controlName(r rune) string {
 
 // lineEnds turns CRLF and lone CR line ends into LF.
 var lineEnds = strings.NewReplacer("\r\n", "\n", "\r", "\n")
+
+// htmlTag matches a tag of an HTML element that question files use (or that carries
+// script), or the start of an HTML comment: "<p>", "</b>", "<br/>", "<img src=…>",
+// "<!--". Text like "a<b", "满意度 < 80%" or "<客户>" is no HTML: it is kept as it reads.
+var htmlTag = regexp.MustCompile(`(?i)<(?:/?(?:` + htmlElements + `)(?:\s[^<>]*)?/?>|!--)`)
+
+const htmlElements = `a|abbr|audio|b|big|blockquote|br|button|caption|center|cite|code|col|colgroup|dd|del|details|div|dl|dt|em|embed|figcaption|figure|font|form|h[1-6]|hr|i|iframe|img|input|ins|kbd|label|li|link|math|meta|object|ol|p|param|picture|pre|q|s|samp|script|section|select|small|source|span|strike|strong|style|sub|summary|sup|svg|table|tbody|td|textarea|tfoot|th|thead|tr|track|tt|u|ul|var|video`
+
+// HTMLTag is the first HTML tag in s ("" when s has none): importers read a text with one
+// as HTML, and a question's stored text may hold none.
+func HTMLTag(s string) string { return htmlTag.FindString(s) }
+
+// HTMLTagIndex is the position of every HTML tag in s, as regexp's FindAllStringIndex.
+func HTMLTagIndex(s string) [][]int { return htmlTag.FindAllStringIndex(s, -1) }

@@ -30,16 +30,18 @@ type Person struct {
 
 // CaseReview is one case analysis of an attempt as an instructor grades it.
 type CaseReview struct {
-	QuestionID int64          `json:"question_id"`
-	Version    int            `json:"version"` // the version it scores with
-	Stem       string         `json:"stem"`
-	Material   string         `json:"material"`
-	MaxScore   content.Points `json:"max_score"` // its weight on the paper
-	Graded     bool           `json:"graded"`
-	Comment    string         `json:"comment,omitempty"`
-	GradedBy   int64          `json:"graded_by,omitempty"` // who graded it, when graded
-	GradedAt   *time.Time     `json:"graded_at,omitempty"`
-	Parts      []PartReview   `json:"parts"`
+	QuestionID int64  `json:"question_id"`
+	Version    int    `json:"version"` // the version it scores with
+	Stem       string `json:"stem"`
+	Material   string `json:"material"`
+	// Images are the case's images (content.Attachment; fetched by their sha256).
+	Images   []content.Attachment `json:"images,omitempty"`
+	MaxScore content.Points       `json:"max_score"` // its weight on the paper
+	Graded   bool                 `json:"graded"`
+	Comment  string               `json:"comment,omitempty"`
+	GradedBy int64                `json:"graded_by,omitempty"` // who graded it, when graded
+	GradedAt *time.Time           `json:"graded_at,omitempty"`
+	Parts    []PartReview         `json:"parts"`
 }
 
 // PartReview is one part of a case: the candidate's answer beside the rubric. Copied
@@ -200,7 +202,7 @@ func CaseReviews(in exam.GradeInput, r Review) []CaseReview {
 			answers := in.Answers[it.QuestionID].Parts
 			g, graded := r.Grades[it.QuestionID]
 			graded = graded && CheckGrade(q, g.Scores) == nil
-			cr := CaseReview{QuestionID: q.ID, Version: q.Version, Stem: q.Stem, Material: q.Material, MaxScore: sec.PointsEach, Graded: graded}
+			cr := CaseReview{QuestionID: q.ID, Version: q.Version, Stem: q.Stem, Material: q.Material, Images: q.Attachments, MaxScore: sec.PointsEach, Graded: graded}
 			if graded {
 				cr.Comment, cr.GradedBy = g.Comment, g.By
 				if !g.At.IsZero() {

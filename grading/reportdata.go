@@ -26,6 +26,7 @@ type ReportInput struct {
 	Center    string
 	Candidate string
 	Username  string
+	Images    map[string][]byte // the bytes of the questions' images, by content hash
 }
 
 // BuildReport turns a finalised attempt into the values a score report prints: the
@@ -80,11 +81,11 @@ func BuildReport(in ReportInput) *report.Report {
 			ans := in.Answers[it.QuestionID]
 			switch {
 			case sec.Type == content.Case:
-				r.Cases = append(r.Cases, reportCase(no, q, ans, is))
+				r.Cases = append(r.Cases, reportCase(no, q, ans, is, in.Images))
 			case len(ans.Choice) == 0:
-				r.Unanswered = append(r.Unanswered, report.Unanswered{No: no, Stem: q.Stem})
+				r.Unanswered = append(r.Unanswered, report.Unanswered{No: no, Stem: q.Stem, Images: reportImages(q, in.Images)})
 			case !is.Correct:
-				r.Wrong = append(r.Wrong, reportItem(no, sec, it, q, ans, is))
+				r.Wrong = append(r.Wrong, reportItem(no, sec, it, q, ans, is, in.Images))
 			}
 		}
 		r.Sections = append(r.Sections, line)
@@ -104,10 +105,10 @@ func BuildReport(in ReportInput) *report.Report {
 
 // reportItem is a wrong answer as the candidate saw it: options in the paper's order
 // under the paper's letters (exam.Letters, as on the result page).
-func reportItem(no int, sec exam.PaperSection, it exam.Item, q *content.Question, ans exam.Answer, is exam.ItemScore) report.Item {
+func reportItem(no int, sec exam.PaperSection, it exam.Item, q *content.Question, ans exam.Answer, is exam.ItemScore, images map[string][]byte) report.Item {
 	l := exam.LettersOf(it, q.Type)
 	item := report.Item{No: no, Section: sec.Title(), Stem: q.Stem, Given: l.Join(ans.Choice), Key: l.Join(q.Answer),
-		Explanation: l.Explain(q), Score: is.Score, MaxScore: is.MaxScore}
+		Explanation: l.Explain(q), Images: reportImages(q, images), Score: is.Score, MaxScore: is.MaxScore}
 	for _, o := range l.Options(q) {
 		item.Options = append(item.Options, report.Option{Letter: o.Letter, Text: o.Text,
 			Key: slices.Contains(q.Answer, o.Key), Given: slices.Contains(ans.Choice, o.Key)})
@@ -115,8 +116,19 @@ func reportItem(no int, sec exam.PaperSection, it exam.Item, q *content.Question
 	return item
 }
 
-func reportCase(no int, q *content.Question, ans exam.Answer, is exam.ItemScore) report.CaseItem {
-	c := report.CaseItem{No: no, Stem: q.Stem, Material: q.Material, Comment: is.Comment, Score: is.Score, MaxScore: is.MaxScore}
+// reportImages are q's images whose bytes are in images.
+func reportImages(q *content.Question, images map[string][]byte) []report.Image {
+	var out []report.Image
+	for _, a := range q.Attachments {
+		if data := images[a.SHA256]; data != nil {
+			out = append(out, report.Image{Name: a.Name, Type: a.Type, Data: data})
+		}
+	}
+	return out
+}
+
+func reportCase(no int, q *content.Question, ans exam.Answer, is exam.ItemScore, images map[string][]byte) report.CaseItem {
+	c := report.CaseItem{No: no, Stem: q.Stem, Material: q.Material, Images: reportImages(q, images), Comment: is.Comment, Score: is.Score, MaxScore: is.MaxScore}
 	for i, p := range q.Parts {
 		part := report.CasePart{Prompt: p.Prompt, MaxScore: p.Points}
 		if i < len(ans.Parts) {
@@ -181,6 +193,9 @@ func (s *Service) Report(ctx context.Context, v exam.Viewer, id int64) (*report.
 		return nil, err
 	}
 	in.Center, in.Candidate, in.Username = center.Name, u.Name, u.Username
+	if in.Images, err = s.content.Files(ctx, attachmentHashes(in)); err != nil {
+		return nil, err
+	}
 	return BuildReport(in), nil
 }
 
@@ -237,4 +252,19 @@ func (s *Service) Verify(ctx context.Context, code string) (*Verification, error
 	r := a.Result
 	return &Verification{Attempt: a.ID, Center: center.Name, Candidate: u.Name, Blueprint: a.Rules.Title, Status: r.Status,
 		Score: r.Score, MaxScore: r.MaxScore, PassScore: r.PassScore, Passed: r.Passed, SubmittedAt: *a.SubmittedAt}, nil
+}
+
+// attachmentHashes are the content hashes of the images of the attempt's questions.
+func attachmentHashes(in ReportInput) []string {
+	var shas []string
+	for _, sec := range in.Attempt.Paper.Sections {
+		for _, it := range sec.Items {
+			if q := in.Review.question(in.GradeInput, it.QuestionID); q != nil {
+				for _, a := range q.Attachments {
+					shas = append(shas, a.SHA256)
+				}
+			}
+		}
+	}
+	return shas
 }

@@ -48,6 +48,7 @@ type questionView struct {
 	Stem     string             `json:"stem"`
 	Options  []exam.ShownOption `json:"options,omitempty"` // the paper's order, with the letters shown
 	Material string             `json:"material,omitempty"`
+	Images   []imageView        `json:"images,omitempty"` // shown below the stem
 	Parts    []partView         `json:"parts,omitempty"`
 	// ChoiceLetters is the saved answer as the candidate saw it ("A、C", 正确; "" unanswered).
 	ChoiceLetters string `json:"choice_letters,omitempty"`
@@ -106,7 +107,7 @@ func (s *Server) attemptView(ctx context.Context, a *exam.Attempt) (*attemptView
 		for _, it := range sec.Items {
 			q := qs[content.Ref{ID: it.QuestionID, Version: it.Version}]
 			letters := exam.LettersOf(it, q.Type)
-			qv := questionView{ID: q.ID, Type: q.Type, Stem: q.Stem, Material: q.Material, Letters: letters}
+			qv := questionView{ID: q.ID, Type: q.Type, Stem: q.Stem, Material: q.Material, Images: imageViews(q.Attachments), Letters: letters}
 			if len(it.Options) > 0 {
 				qv.Options = letters.Options(q)
 			}

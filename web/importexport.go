@@ -96,12 +96,8 @@ func (s *Server) exportQuestions(c *fiber.Ctx) error {
 	if c.QueryBool("own") {
 		centers = []int64{u.BankViewer().OwnerCenter()}
 	}
-	qs, err := s.Content.Bank(c.UserContext(), centers)
-	if err != nil {
-		return err
-	}
 	var buf bytes.Buffer
-	if err := format.WriteBank(&buf, name, qs); err != nil {
+	if err := format.ExportBank(c.UserContext(), s.Content, &buf, name, centers); err != nil {
 		return err
 	}
 	return sendFile(c, "csmexam-questions"+exp.Ext, exp.MediaType, buf.Bytes())

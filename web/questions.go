@@ -11,6 +11,8 @@ import (
 )
 
 func (s *Server) registerQuestionRoutes(r fiber.Router) {
+	// Outside /questions, which only staff may enter: candidates see images on their papers.
+	r.Get("/attachments/:sha256", s.authenticate, s.questionAttachment)
 	g := r.Group("/questions", s.authenticate, allow(account.Instructor, account.CenterAdmin, account.Admin))
 	s.registerImportRoutes(g)
 	g.Get("/", s.listQuestions)

@@ -99,8 +99,9 @@ func loadPageKit() (*pageKit, error) {
 			pct, _ := content.Percent(p, max)
 			return pct
 		},
-		"fig": figure,
-		"pct": percentOf,
+		"fig":    figure,
+		"images": imageViews,
+		"pct":    percentOf,
 	}
 	layout, err := template.New("layout.html").Funcs(funcs).ParseFS(viewFiles, "views/layout.html")
 	if err != nil {

@@ -200,6 +200,9 @@ func exportCmd(ctx context.Context, args []string, e env) error {
 	if err != nil {
 		return err
 	}
+	if err := store.LoadFiles(ctx, qs); err != nil { // the images, for the formats that carry them
+		return err
+	}
 	if out == "-" {
 		return format.WriteBank(e.stdout, *name, qs)
 	}

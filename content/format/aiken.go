@@ -113,6 +113,21 @@ func (a *aikenQuestion) question(syl *Syllabus) (content.Question, *content.RowE
 	if len(a.stem) == 0 {
 		return fail("answer", "这一行 ANSWER 前面没有题目：题干与选项应写在它前面，中间不空行")
 	}
+	// Moodle reads Aiken text in its own format, where HTML is allowed: the one policy.
+	rt := &richText{}
+	var err error
+	if q.Stem, err = rt.read("stem", q.Stem, textMoodle); err != nil {
+		return textFail(a.line, "", err)
+	}
+	if q.Explanation, err = rt.read("explanation", q.Explanation, textMoodle); err != nil {
+		return textFail(a.line, "", err)
+	}
+	for i := range q.Options {
+		if q.Options[i].Text, err = rt.read("options", q.Options[i].Text, textMoodle); err != nil {
+			return textFail(a.line, "选项 "+q.Options[i].Key+"：", err)
+		}
+	}
+	q.Attachments = rt.images
 	if a.answer == "" {
 		return fail("answer", "缺少答案行（ANSWER: B 或 答案：B）")
 	}

@@ -258,9 +258,7 @@ func parseGIFT(g giftQuestion, syl *Syllabus) (content.Question, *content.RowErr
 		}
 		text = strings.TrimSpace(rest)
 	}
-	for _, f := range []string{"[html]", "[moodle]", "[plain]", "[markdown]"} {
-		text = strings.TrimPrefix(text, f)
-	}
+	format, text := giftFormat(text, textMoodle)
 	before, rest, ok := cutUnescaped(text, '{')
 	if !ok {
 		return fail("stem", "找不到答案部分 {…}（GIFT 的说明题不能导入）")
@@ -273,12 +271,20 @@ func parseGIFT(g giftQuestion, syl *Syllabus) (content.Question, *content.RowErr
 	if after = strings.TrimSpace(giftUnescape(after)); after != "" {
 		stem += "（  ）" + after
 	}
+	rt := &richText{}
+	var err error
+	if stem, err = rt.read("stem", stem, format); err != nil {
+		return textFail(g.line, "", err)
+	}
 	q := content.Question{Stem: stem, Difficulty: DefaultDifficulty, Source: meta.Source}
 	if meta.Difficulty != 0 {
 		q.Difficulty = meta.Difficulty
 	}
 	block, general, _ := strings.Cut(block, "####")
-	q.Explanation = giftUnescape(strings.TrimSpace(general))
+	generalFormat, general := giftFormat(strings.TrimSpace(general), format)
+	if q.Explanation, err = rt.read("explanation", giftUnescape(general), generalFormat); err != nil {
+		return textFail(g.line, "", err)
+	}
 	head, answers := splitAnswers(block)
 	switch word := strings.ToUpper(strings.TrimSpace(head)); {
 	case strings.HasPrefix(strings.TrimSpace(block), "#"):
@@ -303,11 +309,12 @@ func parseGIFT(g giftQuestion, syl *Syllabus) (content.Question, *content.RowErr
 		return fail("answer", "答案部分的开头“%s”无法识别", strings.TrimSpace(head))
 	default:
 		var rerr *content.RowError
-		if q, rerr = giftChoice(q, answers, g.line); rerr != nil {
+		if q, rerr = giftChoice(q, answers, g.line, rt, format); rerr != nil {
 			rerr.Name = title
 			return content.Question{}, rerr
 		}
 	}
+	q.Attachments = rt.images
 	unit, err := giftUnit(meta.Unit, title, g.category, syl)
 	q, rerr := withUnit(q, g.line, unit, err, syl)
 	if rerr != nil {
@@ -330,8 +337,9 @@ func giftTitle(text string) string {
 }
 
 // giftChoice reads = and ~ answers: one = is single choice; positive %weights% are the
-// keys of a multiple choice. Per-answer feedback is dropped.
-func giftChoice(q content.Question, answers []string, line int) (content.Question, *content.RowError) {
+// keys of a multiple choice. Per-answer feedback is dropped. An answer without a format
+// marker has the question's format.
+func giftChoice(q content.Question, answers []string, line int, rt *richText, format string) (content.Question, *content.RowError) {
 	single := 0
 	for i, a := range answers {
 		if i >= len(optionLetters) {
@@ -356,7 +364,13 @@ func giftChoice(q content.Question, answers []string, line int) (content.Questio
 		if strings.Contains(text, "->") {
 			return q, &content.RowError{Row: line, Field: "type", Message: "不支持的题型：匹配题"}
 		}
-		q.Options = append(q.Options, content.Option{Key: key, Text: strings.TrimSpace(giftUnescape(text))})
+		answerFormat, text := giftFormat(strings.TrimSpace(text), format)
+		option, err := rt.read("options", giftUnescape(text), answerFormat)
+		if err != nil {
+			_, rerr := textFail(line, "选项 "+key+"：", err)
+			return q, rerr
+		}
+		q.Options = append(q.Options, content.Option{Key: key, Text: option})
 		if right {
 			q.Answer = append(q.Answer, key)
 		}
@@ -373,6 +387,20 @@ func giftChoice(q content.Question, answers []string, line int) (content.Questio
 		return q, &content.RowError{Row: line, Field: "answer", Message: "答案既有 = 又有带权重的 ~，无法判断是单选还是多选"}
 	}
 	return q, nil
+}
+
+// giftFormats are GIFT's format markers and the text formats they name.
+var giftFormats = map[string]string{"[html]": textHTML, "[moodle]": textMoodle, "[plain]": textPlain, "[markdown]": textMarkdown}
+
+// giftFormat reads the format marker that may start s: the format it names (else def)
+// and s without it.
+func giftFormat(s, def string) (string, string) {
+	for marker, format := range giftFormats {
+		if rest, ok := strings.CutPrefix(s, marker); ok {
+			return format, strings.TrimSpace(rest)
+		}
+	}
+	return def, s
 }
 
 // giftUnit is the knowledge point from our comment, else the question's title, else its

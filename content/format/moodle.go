@@ -2,13 +2,15 @@ package format
 
 import (
 	"bytes"
+	"encoding/base64"
 	"encoding/json"
 	"encoding/xml"
 	"errors"
 	"fmt"
 	"html"
 	"io"
-	"regexp"
+	"net/url"
+	"path"
 	"strconv"
 	"strings"
 
@@ -21,8 +23,16 @@ import (
 // reduced to plain text. An essay is read only as part of a case this program exported
 // (moodlexml_write.go); other question types are row errors. QTI is read in qti.go.
 type moodleText struct {
-	Format string `xml:"format,attr"`
-	Text   string `xml:"text"`
+	Format string       `xml:"format,attr"`
+	Text   string       `xml:"text"`
+	Files  []moodleFile `xml:"file"`
+}
+
+// moodleFile is a file stored with a Moodle text, addressed there as @@PLUGINFILE@@/name.
+type moodleFile struct {
+	Name     string `xml:"name,attr"`
+	Encoding string `xml:"encoding,attr"`
+	Data     string `xml:",chardata"`
 }
 
 type moodleQuestion struct {
@@ -37,29 +47,55 @@ type moodleQuestion struct {
 		Fraction string `xml:"fraction,attr"`
 	} `xml:"answer"`
 	Tags []moodleText `xml:"tags>tag"`
+	// Moodle 1.9 kept a question's one image apart from its text; Moodle shows it after
+	// the text, and so do we.
+	Image       string `xml:"image"`
+	ImageBase64 string `xml:"image_base64"`
 }
 
-var (
-	htmlBreak = regexp.MustCompile(`(?i)<br\s*/?>|</p>|</div>|</li>`)
-	htmlTag   = regexp.MustCompile(`<[^>]*>`)
-)
-
-// plainText reduces a Moodle text to the text a candidate reads: HTML (Moodle's default
-// format) loses its tags and entities.
+// plainText is the text of a Moodle field that carries no image (a name, tag, category
+// or true/false answer), read by the one HTML policy.
 func (t moodleText) plainText() string {
-	s := t.Text
-	if t.Format == "" || t.Format == "html" {
-		s = htmlBreak.ReplaceAllString(s, "\n")
-		s = html.UnescapeString(htmlTag.ReplaceAllString(s, ""))
+	s, err := t.read(&richText{}, "name")
+	if err != nil {
+		return cleanLines(t.Text)
 	}
-	lines := strings.Split(strings.ReplaceAll(s, "\u00a0", " "), "\n")
-	out := lines[:0]
-	for _, l := range lines {
-		if l = strings.TrimSpace(l); l != "" {
-			out = append(out, l)
+	return s
+}
+
+// richText is a reader of the question's texts with every file the question carries.
+func (mq *moodleQuestion) richText() (*richText, error) {
+	r := &richText{files: map[string][]byte{}}
+	texts := []moodleText{mq.QuestionText, mq.GeneralFeedback}
+	for _, a := range mq.Answers {
+		texts = append(texts, a.moodleText)
+	}
+	for _, t := range texts {
+		for _, f := range t.Files {
+			data, err := base64.StdEncoding.DecodeString(strings.Join(strings.Fields(f.Data), ""))
+			if err != nil || (f.Encoding != "" && f.Encoding != "base64") {
+				return nil, content.Invalid("file", "附带的文件 %s 无法读取（应为 base64 编码）", f.Name)
+			}
+			r.files[f.Name] = data
 		}
 	}
-	return strings.Join(out, "\n")
+	if name := strings.TrimSpace(mq.Image); name != "" && strings.TrimSpace(mq.ImageBase64) != "" {
+		data, err := base64.StdEncoding.DecodeString(strings.Join(strings.Fields(mq.ImageBase64), ""))
+		if err != nil {
+			return nil, content.Invalid("image", "图片 %s 无法读取（应为 base64 编码）", name)
+		}
+		r.files[path.Base(name)] = data
+	}
+	return r, nil
+}
+
+// read is the text of a field of the question as a candidate reads it (see richText).
+func (t moodleText) read(r *richText, field string) (string, error) {
+	format := t.Format
+	if format == "" {
+		format = textHTML
+	}
+	return r.read(field, t.Text, format)
 }
 
 func readMoodleXML(b []byte, syl *Syllabus) (*Result, error) {
@@ -145,7 +181,21 @@ func (mq *moodleQuestion) question(line int, category string, meta moodleMeta, s
 	fail := func(field, format string, args ...any) (content.Question, *content.RowError) {
 		return content.Question{}, &content.RowError{Row: line, Field: field, Message: fmt.Sprintf(format, args...)}
 	}
-	q := content.Question{Stem: mq.QuestionText.plainText(), Explanation: mq.GeneralFeedback.plainText(), Difficulty: DefaultDifficulty}
+	rt, err := mq.richText()
+	if err != nil {
+		return textFail(line, "", err)
+	}
+	stemHTML := mq.QuestionText
+	if name := strings.TrimSpace(mq.Image); name != "" {
+		stemHTML.Text += `<p><img src="` + pluginFile + html.EscapeString(url.PathEscape(path.Base(name))) + `"></p>`
+	}
+	q := content.Question{Difficulty: DefaultDifficulty}
+	if q.Stem, err = stemHTML.read(rt, "stem"); err != nil {
+		return textFail(line, "", err)
+	}
+	if q.Explanation, err = mq.GeneralFeedback.read(rt, "explanation"); err != nil {
+		return textFail(line, "", err)
+	}
 	switch mq.Type {
 	case "truefalse":
 		q.Type = content.TrueFalse
@@ -168,7 +218,11 @@ func (mq *moodleQuestion) question(line int, category string, meta moodleMeta, s
 		}
 		for i, a := range mq.Answers {
 			key := optionLetters[i : i+1]
-			q.Options = append(q.Options, content.Option{Key: key, Text: a.plainText()})
+			text, err := a.read(rt, "options")
+			if err != nil {
+				return textFail(line, "选项 "+key+"：", err)
+			}
+			q.Options = append(q.Options, content.Option{Key: key, Text: text})
 			f, err := strconv.ParseFloat(strings.TrimSpace(a.Fraction), 64)
 			if err != nil && strings.TrimSpace(a.Fraction) != "" {
 				return fail("answer", "选项 %s 的 fraction“%s”不是数字", key, a.Fraction)
@@ -192,7 +246,7 @@ func (mq *moodleQuestion) question(line int, category string, meta moodleMeta, s
 	if meta.Difficulty != 0 {
 		q.Difficulty = meta.Difficulty
 	}
-	q.Source = meta.Source
+	q.Source, q.Attachments = meta.Source, rt.images
 	if meta.Unit != "" {
 		unit, err := syl.unit(meta.Unit)
 		return withUnit(q, line, unit, err, syl)

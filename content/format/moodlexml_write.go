@@ -2,11 +2,13 @@ package format
 
 import (
 	"bufio"
+	"encoding/base64"
 	"encoding/json"
 	"encoding/xml"
 	"fmt"
 	"html"
 	"io"
+	"net/url"
 	"slices"
 	"strconv"
 	"strings"
@@ -97,6 +99,26 @@ func moodleHTML(s string) string {
 	return xmlText(htmlLines(s))
 }
 
+// moodleField is the inside of a Moodle field holding h, HTML made of q's texts: <text>
+// with each image marker as an <img> of the file, then the <file>s it shows.
+func moodleField(q *content.Question, h string) string {
+	var files strings.Builder
+	for _, name := range uniqueNames(content.ImageMarkers(html.UnescapeString(h))) {
+		a, ok := q.Attachment(name)
+		if !ok {
+			continue
+		}
+		h = strings.ReplaceAll(h, html.EscapeString(content.ImageMarker(name)), `<img src="`+pluginFile+html.EscapeString(url.PathEscape(name))+`" alt="">`)
+		fmt.Fprintf(&files, "<file name=\"%s\" path=\"/\" encoding=\"base64\">%s</file>", xmlText(name), base64.StdEncoding.EncodeToString(a.Data))
+	}
+	return "<text>" + xmlText(h) + "</text>" + files.String()
+}
+
+func uniqueNames(names []string) []string {
+	slices.Sort(names)
+	return slices.Compact(names)
+}
+
 // htmlLines is s as HTML: escaped, lines as <br>.
 func htmlLines(s string) string {
 	return strings.ReplaceAll(html.EscapeString(s), "\n", "<br>")
@@ -108,8 +130,8 @@ func writeMoodleObjective(w *bufio.Writer, q *content.Question) {
 		typ = "truefalse"
 	}
 	fmt.Fprintf(w, "<question type=\"%s\">\n  <name><text>%s</text></name>\n", typ, xmlText(q.Unit))
-	fmt.Fprintf(w, "  <questiontext format=\"html\"><text>%s</text></questiontext>\n", moodleHTML(q.Stem))
-	fmt.Fprintf(w, "  <generalfeedback format=\"html\"><text>%s</text></generalfeedback>\n", moodleHTML(q.Explanation))
+	fmt.Fprintf(w, "  <questiontext format=\"html\">%s</questiontext>\n", moodleField(q, htmlLines(q.Stem)))
+	fmt.Fprintf(w, "  <generalfeedback format=\"html\">%s</generalfeedback>\n", moodleField(q, htmlLines(q.Explanation)))
 	w.WriteString("  <defaultgrade>1</defaultgrade>\n  <penalty>0</penalty>\n  <hidden>0</hidden>\n")
 	switch q.Type {
 	case content.TrueFalse:
@@ -133,7 +155,7 @@ func writeMoodleObjective(w *bufio.Writer, q *content.Question) {
 			if slices.Contains(q.Answer, o.Key) {
 				fraction = right
 			}
-			fmt.Fprintf(w, "  <answer fraction=\"%s\" format=\"html\"><text>%s</text></answer>\n", fraction, moodleHTML(o.Text))
+			fmt.Fprintf(w, "  <answer fraction=\"%s\" format=\"html\">%s</answer>\n", fraction, moodleField(q, htmlLines(o.Text)))
 		}
 	}
 	fmt.Fprintf(w, "  <tags><tag><text>%s</text></tag></tags>\n</question>\n", xmlText(q.Unit))
@@ -148,12 +170,12 @@ func writeMoodleEssay(w *bufio.Writer, q *content.Question, k int) {
 		text += "<p>" + htmlLines(q.Material) + "</p>"
 	}
 	text += "<p>" + htmlLines(fmt.Sprintf("第%d小题（%s分）：%s", k+1, p.Points, p.Prompt)) + "</p>"
-	fmt.Fprintf(w, "  <questiontext format=\"html\"><text>%s</text></questiontext>\n", xmlText(text))
+	fmt.Fprintf(w, "  <questiontext format=\"html\">%s</questiontext>\n", moodleField(q, text))
 	explanation := ""
 	if k == 0 {
 		explanation = q.Explanation
 	}
-	fmt.Fprintf(w, "  <generalfeedback format=\"html\"><text>%s</text></generalfeedback>\n", moodleHTML(explanation))
+	fmt.Fprintf(w, "  <generalfeedback format=\"html\">%s</generalfeedback>\n", moodleField(q, htmlLines(explanation)))
 	fmt.Fprintf(w, "  <defaultgrade>%s</defaultgrade>\n  <penalty>0</penalty>\n  <hidden>0</hidden>\n", p.Points)
 	w.WriteString("  <responseformat>plain</responseformat>\n  <responserequired>1</responserequired>\n  <responsefieldlines>15</responsefieldlines>\n  <attachments>0</attachments>\n")
 	fmt.Fprintf(w, "  <graderinfo format=\"html\"><text>%s</text></graderinfo>\n", moodleHTML(partGuide(p)))

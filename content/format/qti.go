@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net/url"
 	"path"
 	"regexp"
 	"slices"
@@ -266,7 +267,43 @@ func (v qtiVersion) item(q *content.Question, id string) (*qnode, error) {
 	if q.Type != content.Case {
 		root.add(qel("responseProcessing", "template", v.template))
 	}
+	placeImages(body, q)
 	return root, nil
+}
+
+// qtiImagePath is where a package keeps attachment a, relative to its item's file: one
+// folder per content, so equal names of different images do not collide.
+func qtiImagePath(a content.Attachment) string {
+	return path.Join("images", a.SHA256[:16], a.Name)
+}
+
+// placeImages turns the image markers in the texts under n into <img>s of q's attachments.
+func placeImages(n *qnode, q *content.Question) {
+	var kids []*qnode
+	for _, k := range n.kids {
+		if k.name != "" {
+			placeImages(k, q)
+			kids = append(kids, k)
+			continue
+		}
+		rest := k.text
+		for _, name := range content.ImageMarkers(k.text) {
+			a, ok := q.Attachment(name)
+			before, after, _ := strings.Cut(rest, content.ImageMarker(name))
+			if !ok {
+				continue
+			}
+			if before != "" {
+				kids = append(kids, &qnode{text: before})
+			}
+			kids = append(kids, qel("img", "src", (&url.URL{Path: qtiImagePath(a)}).String(), "alt", "图："+name))
+			rest = after
+		}
+		if rest != "" {
+			kids = append(kids, &qnode{text: rest})
+		}
+	}
+	n.kids = kids
 }
 
 // optionText is the text of q's option key (true/false questions have fixed options).
@@ -295,6 +332,7 @@ func (v qtiVersion) xmlDoc(n *qnode) []byte {
 func (v qtiVersion) writePackage(w io.Writer, qs []content.Question) error {
 	zw := zip.NewWriter(w)
 	resources := qel("resources")
+	images := map[string]bool{} // files of the package so far
 	for i := range qs {
 		id := fmt.Sprintf("Q%04d", i+1)
 		href := path.Join("items", chapterOf(qs[i].Unit), id+".xml")
@@ -309,7 +347,22 @@ func (v qtiVersion) writePackage(w io.Writer, qs []content.Question) error {
 		if _, err := f.Write(v.xmlDoc(item)); err != nil {
 			return err
 		}
-		resources.add(qel("resource", "identifier", "RES-"+id, "type", v.resourceType, "href", href).add(qel("file", "href", href)))
+		res := qel("resource", "identifier", "RES-"+id, "type", v.resourceType, "href", href).add(qel("file", "href", href))
+		for _, a := range qs[i].Attachments {
+			name := path.Join(path.Dir(href), qtiImagePath(a))
+			if _, written := images[name]; !written {
+				images[name] = true
+				f, err := zw.Create(name)
+				if err != nil {
+					return err
+				}
+				if _, err := f.Write(a.Data); err != nil {
+					return err
+				}
+			}
+			res.add(qel("file", "href", name))
+		}
+		resources.add(res)
 	}
 	manifest := qel("manifest", "xmlns", v.cpNS, "identifier", "csmexam-bank").add(
 		qel("metadata").add(qel("schema").add(&qnode{text: v.cpSchema}), qel("schemaversion").add(&qnode{text: map[bool]string{false: "2.1", true: "3.0.0"}[v.kebab]})),
@@ -420,8 +473,10 @@ func textOf(n *qnode) (string, error) {
 		case "br":
 			b.WriteByte('\n')
 			return nil
-		case "img", "object", "audio", "video", "math", "printedVariable", "include":
-			return reject("stem", "含有 <%s>（图片、媒体或公式），尚不能导入", n.name)
+		case "audio", "video":
+			return reject("stem", "%s", errMedia)
+		case "img", "object", "math", "printedVariable", "include":
+			return reject("stem", "含有 <%s>（媒体或公式），尚不能导入", n.name)
 		}
 		if strings.HasSuffix(n.name, "Interaction") {
 			return reject("type", "不支持 QTI 的 %s（只导入 choiceInteraction 与 extendedTextInteraction）", n.name)
@@ -661,8 +716,37 @@ func readChoice(q *content.Question, ci *qnode, declared map[string]*qnode) erro
 	return nil
 }
 
-// qtiRow reads the item at row (its file named name) into an item of the result.
-func qtiRow(b []byte, name string, row int, syl *Syllabus) (Item, *content.RowError) {
+// qtiImages replaces every <img> under n with the marker of its attachment in rt. The
+// image is a data: address or a file of the package, its src relative to the item's
+// file name; files reads the package (nil for a lone item file).
+func qtiImages(n *qnode, rt *richText, name string, files func(string) ([]byte, error)) error {
+	for i, k := range n.kids {
+		if k.name != "img" {
+			if err := qtiImages(k, rt, name, files); err != nil {
+				return err
+			}
+			continue
+		}
+		src := k.attr("src")
+		if local := fileName(src); files != nil && src != "" && !strings.Contains(src, ":") {
+			data, err := files(path.Join(path.Dir(name), local))
+			if err != nil {
+				return reject("stem", "题中图片 %s 不在包中", local)
+			}
+			rt.files[local] = data
+		}
+		marker, err := rt.image("stem", src)
+		if e, ok := errs.As(err); ok {
+			return reject(e.Field, "%s", e.Message)
+		}
+		n.kids[i] = &qnode{text: marker}
+	}
+	return nil
+}
+
+// qtiRow reads the item at row (its file named name) into an item of the result; files
+// reads the other files of its package (nil for a lone item).
+func qtiRow(b []byte, name string, row int, syl *Syllabus, files func(string) ([]byte, error)) (Item, *content.RowError) {
 	fail := func(field, msg string) (Item, *content.RowError) {
 		if name != "" {
 			msg = name + "：" + msg
@@ -673,7 +757,14 @@ func qtiRow(b []byte, name string, row int, syl *Syllabus) (Item, *content.RowEr
 	if err != nil {
 		return fail("file", err.Error())
 	}
-	q, meta, err := qtiQuestion(root)
+	rt := &richText{files: map[string][]byte{}}
+	err = qtiImages(root, rt, name, files)
+	var q content.Question
+	var meta giftMeta
+	if err == nil {
+		q, meta, err = qtiQuestion(root)
+		q.Attachments = rt.images
+	}
 	var rj *qtiReject
 	if errors.As(err, &rj) {
 		return fail(rj.field, rj.msg)
@@ -696,7 +787,7 @@ func qtiRow(b []byte, name string, row int, syl *Syllabus) (Item, *content.RowEr
 
 // readQTIItem reads a lone item file.
 func readQTIItem(b []byte, syl *Syllabus) (*Result, error) {
-	it, rerr := qtiRow(b, "", 1, syl)
+	it, rerr := qtiRow(b, "", 1, syl, nil)
 	if rerr != nil {
 		return &Result{Errors: []content.RowError{*rerr}, stemField: "stem"}, nil
 	}
@@ -770,7 +861,7 @@ func readQTIPackage(b []byte, syl *Syllabus) (*Result, error) {
 			problems = append(problems, content.RowError{Row: i + 1, Field: "file", Message: href + "：" + err.Error()})
 			continue
 		}
-		it, rerr := qtiRow(data, href, i+1, syl)
+		it, rerr := qtiRow(data, href, i+1, syl, readFile)
 		if rerr != nil {
 			problems = append(problems, *rerr)
 			continue

@@ -252,17 +252,21 @@ type QuestionJSON struct {
 	Form        content.Form       `json:"form"`
 	Material    string             `json:"material"`
 	Parts       []content.CasePart `json:"parts"`
-	Version     int                `json:"version"`
-	ID          int64              `json:"id"`
-	CenterID    int64              `json:"center_id"`
-	PackKey     string             `json:"pack_key"`
-	CreatedAt   time.Time          `json:"created_at"`
+	// Attachments name images already in the bank (by sha256): an edit keeps them, a JSON
+	// file moves them between banks of one installation.
+	Attachments []content.Attachment `json:"attachments"`
+	Version     int                  `json:"version"`
+	ID          int64                `json:"id"`
+	CenterID    int64                `json:"center_id"`
+	PackKey     string               `json:"pack_key"`
+	CreatedAt   time.Time            `json:"created_at"`
 }
 
 // Question is the question j describes, without identity.
 func (j *QuestionJSON) Question() content.Question {
 	return content.Question{Type: j.Type, Stem: j.Stem, Options: j.Options, Answer: j.Answer, Explanation: j.Explanation,
-		Unit: j.Unit, Difficulty: j.Difficulty, Source: j.Source, Form: j.Form, Material: j.Material, Parts: j.Parts}
+		Unit: j.Unit, Difficulty: j.Difficulty, Source: j.Source, Form: j.Form, Material: j.Material, Parts: j.Parts,
+		Attachments: j.Attachments}
 }
 
 // validationField is the field a validation error names, if any.

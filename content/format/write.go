@@ -1,6 +1,7 @@
 package format
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -15,17 +16,33 @@ import (
 type Export struct {
 	Ext, MediaType string
 	write          func(w io.Writer, qs []content.Question) error
+	images         bool // carries the questions' images (their bytes must be loaded)
 }
 
 // Exports are the formats WriteBank knows.
 var Exports = map[string]Export{
-	"xlsx":   {".xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", writeBankXLSX},
-	"csv":    {".csv", "text/csv; charset=utf-8", writeBankCSV},
-	"json":   {".json", "application/json", writeBankJSON},
-	"gift":   {".gift", "text/plain; charset=utf-8", writeBankGIFT},
-	"moodle": {".xml", "application/xml", writeBankMoodleXML},
-	"qti21":  {".zip", "application/zip", writeBankQTI21},
-	"qti30":  {".zip", "application/zip", writeBankQTI30},
+	"xlsx":   {".xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", writeBankXLSX, false},
+	"csv":    {".csv", "text/csv; charset=utf-8", writeBankCSV, false},
+	"json":   {".json", "application/json", writeBankJSON, false},
+	"gift":   {".gift", "text/plain; charset=utf-8", writeBankGIFT, false},
+	"moodle": {".xml", "application/xml", writeBankMoodleXML, true},
+	"qti21":  {".zip", "application/zip", writeBankQTI21, true},
+	"qti30":  {".zip", "application/zip", writeBankQTI30, true},
+}
+
+// ExportBank writes the bank of centers in the named format, with the images of its
+// questions where the format carries them. An unknown format is as for WriteBank.
+func ExportBank(ctx context.Context, store *content.Store, w io.Writer, format string, centers []int64) error {
+	qs, err := store.Bank(ctx, centers)
+	if err != nil {
+		return err
+	}
+	if Exports[format].images {
+		if err := store.LoadFiles(ctx, qs); err != nil {
+			return err
+		}
+	}
+	return WriteBank(w, format, qs)
 }
 
 // WriteBank writes qs in the named format; an unknown format is an Invalid *errs.Error on

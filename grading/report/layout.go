@@ -49,6 +49,8 @@ type doc struct {
 	codes map[rune]fontCode // how each character the report uses is drawn
 	y     float64
 	err   error
+	// figures are the images drawn so far, by name in the PDF: their size in millimetres.
+	figures map[string][2]float64
 }
 
 func (d *doc) newPage() {

@@ -50,7 +50,14 @@ type Item struct {
 	Options         []Option // in the paper's order
 	Given, Key      string   // the letters shown ("A、C", 正确)
 	Explanation     string   // option references already rendered as shown
+	Images          []Image  // the question's images, printed below the stem
 	Score, MaxScore content.Points
+}
+
+// Image is a question's image: a PNG, JPEG or GIF (content.Attachment's types).
+type Image struct {
+	Name, Type string
+	Data       []byte
 }
 
 // Option is one option of a wrong question under the letter the candidate saw (empty
@@ -61,16 +68,19 @@ type Option struct {
 	Given        bool // chosen by the candidate
 }
 
-// Unanswered is one objective question left unanswered: listed by number and stem only.
+// Unanswered is one objective question left unanswered: listed by number and stem (with
+// the images the stem refers to) only.
 type Unanswered struct {
-	No   int
-	Stem string
+	No     int
+	Stem   string
+	Images []Image
 }
 
 // CaseItem is one case analysis with its parts.
 type CaseItem struct {
 	No              int
 	Stem, Material  string
+	Images          []Image
 	Parts           []CasePart
 	Comment         string // instructor's comment
 	Score, MaxScore content.Points
@@ -120,17 +130,25 @@ func (r *Report) texts() []string {
 	for _, l := range slices.Concat(r.Sections, r.Chapters) {
 		t = append(t, l.Title)
 	}
+	captions := func(imgs []Image) {
+		for _, im := range imgs {
+			t = append(t, imageCaption(im, true), imageCaption(im, false))
+		}
+	}
 	for _, it := range r.Wrong {
 		t = append(t, it.Section, it.Stem, it.Explanation, it.Given, it.Key)
+		captions(it.Images)
 		for _, o := range it.Options {
 			t = append(t, o.Letter, o.Text)
 		}
 	}
 	for _, u := range r.Unanswered {
 		t = append(t, u.Stem)
+		captions(u.Images)
 	}
 	for _, c := range r.Cases {
 		t = append(t, c.Stem, c.Material, c.Comment)
+		captions(c.Images)
 		for _, p := range c.Parts {
 			t = append(t, p.Prompt, p.Answer)
 			for _, ps := range p.Points {

@@ -179,6 +179,7 @@ func (d *doc) wrong(items []Item) {
 		d.color(accent)
 		d.text(marginX, baseline(d.y, small), fmt.Sprintf("%d.", it.No), small)
 		d.para(marginX+indent, contentW-indent, it.Stem, small, ink)
+		d.images(marginX+indent, contentW-indent, it.Images)
 		var opts []cell
 		for _, o := range it.Options {
 			c, mark := ink, ""
@@ -218,6 +219,7 @@ func (d *doc) unanswered(items []Unanswered) {
 		d.color(accent)
 		d.text(marginX, baseline(d.y, small), fmt.Sprintf("%d.", u.No), small)
 		d.para(marginX+numW, contentW-numW, u.Stem, small, ink)
+		d.images(marginX+numW, contentW-numW, u.Images)
 	}
 }
 
@@ -245,6 +247,7 @@ func (d *doc) cases(r *Report) {
 			d.labelled("材料：", c.Material, ink)
 		}
 		d.para(marginX, contentW, c.Stem, body, ink)
+		d.images(marginX, contentW, c.Images)
 		for j, p := range c.Parts {
 			d.gap(1)
 			d.labelled(fmt.Sprintf("问题 %d：", j+1), p.Prompt, ink)

@@ -306,6 +306,10 @@
     const reason = attempt.reasons && attempt.reasons[qid];
     if (reason) box.appendChild(el('p', { className: 'reason' }, '选题原因：' + reason));
     box.appendChild(el('p', { className: 'stem' }, q.stem));
+    (q.images || []).forEach(function (img) {
+      box.appendChild(el('figure', { className: 'q-image' },
+        el('img', { src: img.url, alt: '图：' + img.name }), el('figcaption', null, '图：' + img.name)));
+    });
     const a = answers[qid] || {};
     if (q.type === 'case') {
       (q.parts || []).forEach(function (p, k) {

@@ -82,7 +82,11 @@
       el('div', { className: 'q-head' }, el('label', { className: 'check' }, pick,
         ' 案例分析 · 题目 ' + c.question_id + ' · 本题 ' + c.max_score + ' 分'), state),
       c.material ? el('details', { className: 'material-box' }, el('summary', null, '案例材料'), el('div', { className: 'material' }, c.material)) : null,
-      el('p', { className: 'stem' }, c.stem));
+      el('p', { className: 'stem' }, c.stem),
+      (c.images || []).map(function (img) {
+        return el('figure', { className: 'q-image' }, el('img', { src: '/api/v1/attachments/' + img.sha256, alt: '图：' + img.name }),
+          el('figcaption', null, '图：' + img.name));
+      }));
     (c.parts || []).forEach(function (p, k) {
       const spans = [];
       (p.rubric || []).forEach(function (r) {

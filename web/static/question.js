@@ -8,6 +8,7 @@
   const form = document.getElementById('question-form');
   const qid = Number(form.dataset.id) || 0;
   let version = 0;
+  let attachments = []; // the question's images, kept as they are by an edit
   const optionsBox = document.getElementById('options');
   const partsBox = document.getElementById('parts');
   const KEYS = 'ABCDEFGH';
@@ -141,11 +142,13 @@
       });
     }
     if (qid) q.version = version;
+    if (attachments.length) q.attachments = attachments;
     return q;
   }
 
   function fill(q) {
     version = q.version;
+    attachments = q.attachments || [];
     form.type.value = q.type;
     form.stem.value = q.stem;
     form.unit.value = q.unit;
