@@ -79,6 +79,8 @@ type resultReview struct {
 	Chart       []chartBar
 	ChartHeight int
 	Counts      map[string]int // by outcome
+	// Events are the attempt's recorded departures and device switches (staff only).
+	Events []exam.AttemptEvent
 }
 
 // buildReview lays out v's review under the filter show ("" takes the default: the wrong

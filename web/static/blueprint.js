@@ -30,6 +30,14 @@
       grace_s: Number(form.grace_s.value) || 0, multiple_scoring: form.multiple_scoring.value,
       shuffle_questions: form.shuffle_questions.checked, shuffle_options: form.shuffle_options.checked,
     };
+    const integrity = {
+      record_focus: form.record_focus.checked, warn_at: Number(form.warn_at.value) || 0, submit_at: Number(form.submit_at.value) || 0,
+      one_device: form.one_device.checked, block_copy: form.block_copy.checked,
+      allowed_networks: form.allowed_networks.value.split(/[\s,，、]+/).filter(Boolean),
+    };
+    if (integrity.record_focus || integrity.warn_at || integrity.submit_at || integrity.one_device || integrity.block_copy || integrity.allowed_networks.length) {
+      bp.integrity = integrity;
+    }
     const units = Array.from(form.units.selectedOptions).map(function (o) { return o.value; });
     if (units.length) bp.scope = { units: units };
     try {
@@ -37,7 +45,8 @@
       if (res.ok) { location.href = '/blueprints'; return; }
       csm.showError('form-error', csm.message(res));
       const f = res.data && res.data.field;
-      const target = f && (form.querySelector('[data-field="' + f + '"]') || form.querySelector('[data-field="' + f.split('[')[0] + '"]'));
+      const target = f && (form.querySelector('[data-field="' + f + '"]') || form.querySelector('[data-field="' + f.split('[')[0] + '"]') ||
+        form.querySelector('[data-field="' + f.split('.')[0] + '"]'));
       if (target) target.classList.add('invalid');
     } catch (e) {
       csm.showError('form-error', '网络不通，蓝图未保存，请稍后再试');
