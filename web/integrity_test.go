@@ -256,7 +256,9 @@ func TestOneDevicePerAttempt(t *testing.T) {
 		h := newHarness(t, dsn)
 		h.strictBlueprint("one-device", map[string]any{"one_device": true})
 		const first, second = "first-device-0001", "second-device-0002"
-		from := func(dev string) map[string]string { return map[string]string{"X-Device-Id": dev, "User-Agent": "浏览器 " + dev} }
+		from := func(dev string) map[string]string {
+			return map[string]string{"X-Device-Id": dev, "User-Agent": "浏览器 " + dev}
+		}
 		s, b := h.doFrom("POST", "/api/v1/attempts", "candidate", map[string]string{"blueprint": "one-device"}, from(first))
 		if s != 201 {
 			t.Fatalf("start %d %s", s, b)
