@@ -1,0 +1,106 @@
+package web_test
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+	"github.com/csmexam/csmexam/exam"
+)
+
+// focusLosses waits until the server has counted n departures from attempt id's page.
+func (b *browser) focusLosses(id int64, n int) {
+	b.t.Helper()
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		s, body := b.h.do("GET", "/api/v1/attempts/"+itoa(id), "candidate", nil)
+		if s == 200 && decode[struct {
+			FocusLosses int `json:"focus_losses"`
+		}](b.t, body).FocusLosses == n {
+			return
+		}
+		if time.Now().After(deadline) {
+			b.t.Fatalf("the server did not count %d departures: %d %s", n, s, body[:min(len(body), 300)])
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// Departures the page reports: a blurred window, and a hidden tab (the page's
+// visibilityState made to read "hidden" while the event runs, as a switch of tabs does).
+const (
+	blurWindow = `(window.dispatchEvent(new Event('blur')), window.dispatchEvent(new Event('focus')), true)`
+	hideTab    = `(() => {
+		Object.defineProperty(document, 'visibilityState', { value: 'hidden', configurable: true });
+		document.dispatchEvent(new Event('visibilitychange'));
+		Object.defineProperty(document, 'visibilityState', { value: 'visible', configurable: true });
+		document.dispatchEvent(new Event('visibilitychange'));
+		return true; })()`
+)
+
+// TestBrowserIntegrityStrikes: at 360 px the instructions list the rules that apply, the
+// exam page notes and blocks copying, each departure (a blur, a hidden tab) reaches the
+// server, the warning shows at the second, and the third submits the attempt, answers
+// given just before included, landing on a result page that says why.
+func TestBrowserIntegrityStrikes(t *testing.T) {
+	b := newBrowser(t)
+	b.h.strictBlueprint("strict", map[string]any{"warn_at": 2, "submit_at": 3, "block_copy": true})
+	b.login("candidate")
+	b.viewport(360, 740, true)
+	b.open("/start?blueprint=strict")
+	rules := eval[string](b, `document.querySelector("#integrity-rules").innerText`)
+	for _, want := range []string{"离开考试页面", "达到 2 次时页面会提出警告", "达到 3 次时系统自动交卷", "限制复制"} {
+		if !strings.Contains(rules, want) {
+			t.Errorf("the instructions do not say %q:\n%s", want, rules)
+		}
+	}
+	b.shootAt("integrity-instructions", "#integrity-rules")
+	b.viewport(360, 740, true)
+	b.steps("begin", chromedp.ScrollIntoView(chromedp.ID("begin")), chromedp.Click(chromedp.ID("begin")))
+	b.until("the exam", `location.pathname.startsWith("/exam/") && !!document.querySelector("#question .option")`)
+	id := int64(eval[float64](b, `Number(document.querySelector("#exam").dataset.attempt)`))
+
+	if !eval[bool](b, `!document.querySelector("#copy-note").hidden && document.querySelector("#copy-note").innerText.includes("这只能起到提醒作用，不能完全防止")`) {
+		t.Error("the exam page does not say that copying is limited, and that this only deters")
+	}
+	for _, kind := range []string{"copy", "cut", "contextmenu", "selectstart"} {
+		if !eval[bool](b, `(() => { const e = new Event('`+kind+`', { bubbles: true, cancelable: true });
+			document.querySelector("#question .stem").dispatchEvent(e); return e.defaultPrevented; })()`) {
+			t.Errorf("%s is not prevented on the exam page", kind)
+		}
+	}
+
+	b.answerCurrent()
+	b.steps("leave by another window", chromedp.Evaluate[chromedp.Void](blurWindow))
+	b.focusLosses(id, 1)
+	if !eval[bool](b, `document.querySelector("#strike-warning").hidden`) {
+		t.Error("a warning shows before the second departure")
+	}
+	b.steps("leave by another tab", chromedp.Evaluate[chromedp.Void](hideTab))
+	b.focusLosses(id, 2)
+	b.until("the warning", `!document.querySelector("#strike-warning").hidden`)
+	if got := eval[string](b, `document.querySelector("#strike-warning").innerText`); !strings.Contains(got, "已离开考试页面 2 次，达到 3 次将自动交卷") {
+		t.Errorf("warning %q", got)
+	}
+	b.shootAt("integrity-warning", "#strike-warning")
+	b.viewport(360, 740, true)
+
+	// An answer given right before the last departure is saved before it counts.
+	b.steps("next question", chromedp.Click(chromedp.ID("next")))
+	b.until("question 2", `location.hash === "#q=2"`)
+	second := eval[string](b, `document.querySelector("#question").dataset.question`)
+	b.steps("answer and leave at once", chromedp.Click(chromedp.CSS(`#question .option`)), chromedp.Evaluate[chromedp.Void](blurWindow))
+	b.until("the result page", `location.pathname.endsWith("/result") && !!document.querySelector("#submit-reason")`)
+	if got := eval[string](b, `document.querySelector("#submit-reason").innerText`); !strings.Contains(got, exam.StrikeReason(3)) {
+		t.Errorf("the result page says %q", got)
+	}
+	if got := eval[string](b, `document.querySelector("#integrity-counts").innerText`); !strings.Contains(got, "3") {
+		t.Errorf("the result page counts %q", got)
+	}
+	a := b.serverAttempt(id)
+	if a.Status == "in_progress" || len(a.Answers) != 2 || a.Answers[second].Choice == nil {
+		t.Fatalf("after the strike: %s with %d answers (%v)", a.Status, len(a.Answers), a.Answers)
+	}
+	b.shootAt("integrity-result", "#submit-reason")
+}
