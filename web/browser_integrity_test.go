@@ -1,6 +1,8 @@
 package web_test
 
 import (
+	"context"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -103,4 +105,76 @@ func TestBrowserIntegrityStrikes(t *testing.T) {
 		t.Fatalf("after the strike: %s with %d answers (%v)", a.Status, len(a.Answers), a.Answers)
 	}
 	b.shootAt("integrity-result", "#submit-reason")
+}
+
+// otherDevice is a second browser, with storage of its own, on b's server.
+func (b *browser) otherDevice() *browser {
+	b.t.Helper()
+	opts := append(chromedp.DefaultExecAllocatorOptions[:], chromedp.ExecPath(chromium(b.t)), chromedp.NoSandbox, chromedp.DisableGPU,
+		chromedp.UserDataDir(b.t.TempDir()), chromedp.Flag("disable-quic", true), chromedp.Flag("disable-component-update", true),
+		chromedp.WindowSize(1280, 800))
+	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+	ctx, cancelTab := chromedp.NewContext(actx)
+	ctx, cancelTime := context.WithTimeout(ctx, 2*time.Minute)
+	b.t.Cleanup(func() { cancelTime(); cancelTab(); cancelAlloc() })
+	o := &browser{t: b.t, h: b.h, clock: b.clock, base: b.base, ctx: ctx}
+	o.failOnScriptErrors()
+	o.viewport(360, 740, true)
+	return o
+}
+
+// TestBrowserDeviceSwitch: an attempt of a one-device exam opened on a second browser
+// asks before it moves; once confirmed, the first browser's next answer is refused with
+// a banner that says the exam moved and offers to switch back.
+func TestBrowserDeviceSwitch(t *testing.T) {
+	b := newBrowser(t)
+	b.h.strictBlueprint("one-dev", map[string]any{"one_device": true})
+	b.login("candidate")
+	b.viewport(360, 740, true)
+	b.open("/start?blueprint=one-dev")
+	if rules := eval[string](b, `document.querySelector("#integrity-rules").innerText`); !strings.Contains(rules, "一次作答只能在一台设备上进行") {
+		t.Errorf("the instructions do not state the one-device rule:\n%s", rules)
+	}
+	b.steps("begin", chromedp.ScrollIntoView(chromedp.ID("begin")), chromedp.Click(chromedp.ID("begin")))
+	b.until("the exam", `location.pathname.startsWith("/exam/") && !!document.querySelector("#question .option")`)
+	id := int64(eval[float64](b, `Number(document.querySelector("#exam").dataset.attempt)`))
+	b.answerCurrent()
+
+	o := b.otherDevice()
+	o.login("candidate")
+	o.viewport(360, 740, true)
+	o.open(fmt.Sprintf("/exam/%d", id))
+	o.until("the question to switch", `document.querySelector("#device-dialog").open`)
+	if got := eval[string](o, `document.querySelector("#device-dialog").innerText`); !strings.Contains(got, "本场考试已在另一设备上进行，是否切换到本设备？") {
+		t.Errorf("the dialog says %q", got)
+	}
+	if a := b.serverAttempt(id); len(a.Answers) != 1 {
+		t.Fatalf("%d answers before the switch", len(a.Answers))
+	}
+	o.save("integrity-device-ask-phone", capture(o))
+	o.steps("switch here", chromedp.Click(chromedp.ID("device-switch")))
+	o.until("the paper on the new device", `!document.querySelector("#device-dialog").open && !!document.querySelector("#question .option")`)
+
+	b.steps("next question", chromedp.Click(chromedp.ID("next")))
+	b.until("question 2", `location.hash === "#q=2"`)
+	b.steps("answer on the old device", chromedp.Click(chromedp.CSS(`#question .option`)))
+	b.until("the moved banner", `!document.querySelector("#device-moved").hidden`)
+	if got := eval[string](b, `document.querySelector("#device-moved").innerText`); !strings.Contains(got, "已切换到另一设备") || !strings.Contains(got, "切换回本设备") {
+		t.Errorf("the old device says %q", got)
+	}
+	if got := eval[string](b, `document.querySelector("#q-status").innerText`); !strings.Contains(got, "未保存") {
+		t.Errorf("the refused answer reads %q", got)
+	}
+	b.save("integrity-device-moved-phone", capture(b))
+	s, body := b.h.do("GET", "/api/v1/attempts/"+itoa(id), "candidate", nil)
+	if s != 200 || !strings.Contains(string(body), `"device_switches":1`) || len(decode[attemptJSON](t, body).Answers) != 1 {
+		t.Fatalf("after the switch: %d %s", s, body[:min(len(body), 400)])
+	}
+}
+
+func capture(b *browser) []byte {
+	b.t.Helper()
+	png, err := chromedp.Run(b.ctx, chromedp.CaptureScreenshot())
+	b.do("screenshot", err)
+	return png
 }
