@@ -178,3 +178,46 @@ func capture(b *browser) []byte {
 	b.do("screenshot", err)
 	return png
 }
+
+// TestBrowserAccessCode: the instructor sets an assignment's own rules in its form; at
+// 360 px the candidate's instructions list them with a box for the code, a wrong code is
+// refused in words, the right one starts the exam.
+func TestBrowserAccessCode(t *testing.T) {
+	b := newBrowser(t)
+	b.h.cohortOf("instructor", "考场班", "candidate")
+	b.login("instructor")
+	b.viewport(360, 740, true)
+	b.open("/center/assignments")
+	b.until("the form", `!!document.querySelector("#assignment-form select[name=cohort] option")`)
+	b.steps("open the rules", chromedp.Evaluate[chromedp.Void](`(() => { const f = document.querySelector("#assignment-form");
+		f.blueprint.value = "quick-quiz"; document.querySelector("#assignment-integrity").open = true; })()`))
+	b.until("the rules", `document.querySelector("#assignment-integrity").open`)
+	b.steps("set a code and a strike limit",
+		chromedp.SetValue(chromedp.CSS(`#assignment-form input[name=access_code]`), "Room-301"),
+		chromedp.SetValue(chromedp.CSS(`#assignment-form input[name=submit_at]`), "5"),
+		chromedp.Evaluate[chromedp.Void](`document.querySelector("#assignment-form").opens_at.value = csm.beijingInput(new Date(Date.now() - 60000))`))
+	b.shootAt("integrity-assignment-form", "#assignment-integrity")
+	b.viewport(360, 740, true)
+	b.steps("publish", chromedp.Click(chromedp.CSS(`#assignment-form button[type=submit]`)))
+	b.until("the assignment with its code", `/口令 Room-301/.test(document.querySelector("#assignment-rows").innerText)`)
+	id := eval[string](b, `document.querySelector("#assignment-rows [data-assignment]").dataset.assignment`)
+
+	b.switchUser("candidate")
+	b.viewport(360, 740, true)
+	b.open("/start?assignment=" + id)
+	rules := eval[string](b, `document.querySelector("#integrity-rules").innerText`)
+	for _, want := range []string{"考试口令", "达到 5 次时系统自动交卷"} {
+		if !strings.Contains(rules, want) {
+			t.Errorf("the instructions do not say %q:\n%s", want, rules)
+		}
+	}
+	if strings.Contains(eval[string](b, `document.documentElement.outerHTML`), "Room-301") {
+		t.Fatal("the start page gives the code away")
+	}
+	b.steps("a wrong code", chromedp.SetValue(chromedp.ID("access-code"), "Room-302"), chromedp.Click(chromedp.ID("begin")))
+	b.until("the refusal", `document.querySelector("#begin-error").innerText.includes("考试口令不正确")`)
+	b.shootAt("integrity-access-code", "#begin-error")
+	b.viewport(360, 740, true)
+	b.steps("the right code", chromedp.SetValue(chromedp.ID("access-code"), "Room-301"), chromedp.Click(chromedp.ID("begin")))
+	b.until("the exam", `location.pathname.startsWith("/exam/") && !!document.querySelector("#question .option")`)
+}
