@@ -92,7 +92,9 @@
           el('td', { className: 'clip' }, csm.person(r.username, r.name)),
           el('td', { 'data-label': '班级' }, r.cohort || ''), r.title, el('td', { 'data-label': '交卷' }, csm.when(r.submitted_at)),
           r.score + ' / ' + r.max_score,
-          el('span', { className: 'tag ' + (r.passed ? 'ok' : verdicts[r.status] ? 'warn' : 'bad') }, verdict),
+          el('td', { 'data-label': '结果' }, el('span', { className: 'tag ' + (r.passed ? 'ok' : verdicts[r.status] ? 'warn' : 'bad') }, verdict),
+            r.focus_losses || r.device_switches ? el('span', { className: 'muted small integrity-count' },
+              ' 切屏 ' + (r.focus_losses || 0) + ' 次' + (r.device_switches ? ' · 换设备 ' + r.device_switches + ' 次' : '')) : ''),
           el('a', { href: '/attempts/' + r.attempt + '/result' }, '查看'));
       });
     };
