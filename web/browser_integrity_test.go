@@ -47,8 +47,28 @@ const (
 // given just before included, landing on a result page that says why.
 func TestBrowserIntegrityStrikes(t *testing.T) {
 	b := newBrowser(t)
-	b.h.strictBlueprint("strict", map[string]any{"warn_at": 2, "submit_at": 3, "block_copy": true})
-	b.login("candidate")
+	// The instructor sets the rules in the blueprint editor.
+	b.login("instructor")
+	b.viewport(360, 740, true)
+	b.open("/blueprints/new")
+	b.steps("fill a strict blueprint",
+		chromedp.SetValue(chromedp.CSS(`input[name=code]`), "strict"),
+		chromedp.SetValue(chromedp.CSS(`input[name=title]`), "纪律测验"),
+		chromedp.SetValue(chromedp.CSS(`input[name=pass_score]`), "1"),
+		chromedp.SetValue(chromedp.CSS(`tr[data-type="single"] input.count`), "5"),
+		chromedp.SetValue(chromedp.CSS(`tr[data-type="single"] input.points`), "1"),
+		chromedp.SetValue(chromedp.CSS(`input[name=warn_at]`), "2"),
+		chromedp.SetValue(chromedp.CSS(`input[name=submit_at]`), "3"),
+		chromedp.Evaluate[chromedp.Void](`document.querySelector("input[name=block_copy]").checked = true`))
+	b.shootAt("integrity-blueprint-form", "#integrity")
+	b.viewport(360, 740, true)
+	b.steps("save", chromedp.Click(chromedp.CSS(`#blueprint-form button[type=submit]`)))
+	b.until("the blueprint list", `location.pathname === "/blueprints"`)
+	s, body := b.h.do("GET", "/api/v1/blueprints/strict", "instructor", nil)
+	if p := decode[exam.Blueprint](t, body).Integrity; s != 200 || p == nil || !p.RecordFocus || p.WarnAt != 2 || p.SubmitAt != 3 || !p.BlockCopy || p.OneDevice {
+		t.Fatalf("the saved policy: %d %s", s, body)
+	}
+	b.switchUser("candidate")
 	b.viewport(360, 740, true)
 	b.open("/start?blueprint=strict")
 	rules := eval[string](b, `document.querySelector("#integrity-rules").innerText`)
