@@ -38,8 +38,8 @@ type StartRequest struct {
 // policy not bound yet is bound to req.Device.
 func (s *Service) Start(ctx context.Context, v Viewer, req StartRequest) (*Attempt, error) {
 	a, err := s.start(ctx, v, req)
-	if err != nil || a.Integrity == nil || !a.Integrity.OneDevice || a.Status != InProgress || req.Device.ID == "" {
-		return a, err
+	if err != nil || a.Integrity == nil || !a.Integrity.OneDevice || a.Status != InProgress || req.Device.normalize() != nil {
+		return a, err // a device without a usable id is asked again by the exam page (ClaimDevice)
 	}
 	// A start resuming an attempt bound elsewhere leaves it so: the exam page asks.
 	if err := s.store.bindDevice(ctx, a.ID, req.Device); err != nil {
@@ -81,23 +81,23 @@ func slotOf(candidate int64, code string) string { return fmt.Sprintf("%d/%s", c
 // startFree opens an attempt of blueprint code outside any assignment, or returns the
 // viewer's open one; lookOpen false skips reading the slot, which the caller found
 // empty just now (a slot taken meanwhile still returns its attempt). entry, when named,
-// is checked against the blueprint's integrity policy (an assigned start checked the
-// assignment's already).
+// is checked against the blueprint's integrity policy for an exam (an assigned start
+// checked the assignment's already); a practice runs under no policy.
 func (s *Service) startFree(ctx context.Context, v Viewer, code string, mode Mode, lookOpen bool, entry *Entry) (*Attempt, error) {
 	bp, err := s.Blueprint(ctx, code, v.CenterID)
 	if err != nil {
 		return nil, err
-	}
-	if entry != nil {
-		if err := bp.Integrity.CheckEntry(*entry, true); err != nil {
-			return nil, err
-		}
 	}
 	if mode == "" {
 		mode = bp.Mode
 	}
 	if mode != ModeExam && mode != ModePractice {
 		return nil, content.Invalid("mode", "mode 必须是 exam 或 practice")
+	}
+	if entry != nil && mode == ModeExam { // practice is self-study: no 考试纪律
+		if err := bp.Integrity.CheckEntry(*entry, true); err != nil {
+			return nil, err
+		}
 	}
 	slot := slotOf(v.UserID, bp.Code)
 	if lookOpen {
@@ -136,8 +136,10 @@ func (s *Service) startFree(ctx context.Context, v Viewer, code string, mode Mod
 // MySQL undid to break a deadlock with that submit.
 func (s *Service) insertAttempt(ctx context.Context, v Viewer, slot string, bp *Blueprint, mode Mode, paper Paper) (*Attempt, error) {
 	now := s.now().UTC().Truncate(time.Millisecond)
-	a := &Attempt{CandidateID: v.UserID, CenterID: v.CenterID, Mode: mode, Status: InProgress, Rules: *bp, Paper: paper, StartedAt: now,
-		Integrity: bp.Integrity.Public()}
+	a := &Attempt{CandidateID: v.UserID, CenterID: v.CenterID, Mode: mode, Status: InProgress, Rules: *bp, Paper: paper, StartedAt: now}
+	if mode == ModeExam {
+		a.Integrity = bp.Integrity.Public()
+	}
 	a.Deadline, a.ClosesAt = Clock(bp, mode, now, 0)
 	row, err := newAttemptRow(a, bp.Code, 0, slot)
 	if err != nil {

@@ -178,6 +178,17 @@ func TestIntegrityOffChangesNothing(t *testing.T) {
 		if s, b := h.doFrom("POST", base+"/submit", "candidate", map[string]any{}, map[string]string{"X-Device-Id": "device-cccccccc"}); s != 200 || strings.Contains(string(b), "submit_reason") {
 			t.Fatalf("submit %d %s", s, b)
 		}
+		// A practice of a blueprint with a policy is self-study: it runs under none.
+		h.strictBlueprint("strict", map[string]any{"submit_at": 1, "one_device": true, "allowed_networks": []string{"10.0.0.0/8"}})
+		s, b = h.do("POST", "/api/v1/attempts", "candidate", map[string]string{"blueprint": "strict", "mode": "practice"})
+		if s != 201 || strings.Contains(string(b), `"integrity"`) {
+			t.Fatalf("practice %d %s", s, b)
+		}
+		base = fmt.Sprintf("/api/v1/attempts/%d", decode[attemptJSON](t, b).ID)
+		s, b = h.do("POST", base+"/events", "candidate", focusEvent("hidden", 1))
+		if f := decode[focusJSON](t, b); s != 200 || f.FocusLosses != 0 || f.Status != "in_progress" {
+			t.Fatalf("events in practice %d %s", s, b)
+		}
 	})
 }
 
