@@ -34,6 +34,9 @@ type Assignment struct {
 	AttemptsAllowed int       `json:"attempts_allowed"`
 	// Extensions are extra seconds per candidate id (staff view).
 	Extensions map[int64]int `json:"extensions,omitempty"`
+	// Integrity replaces the blueprint's policy when set; candidates read it without the
+	// access code (Integrity.Public).
+	Integrity *Integrity `json:"integrity,omitempty"`
 }
 
 // AssignmentStatus is an assignment as one candidate sees it.
@@ -54,6 +57,9 @@ type AssignmentInput struct {
 	OpensAt         *time.Time
 	ClosesAt        *time.Time
 	AttemptsAllowed *int
+	// Integrity replaces the blueprint's policy; nil keeps what is there (on create: none),
+	// and a policy asking nothing removes the assignment's own.
+	Integrity *Integrity
 }
 
 // MaxAttemptsAllowed bounds attempts per assignment.
@@ -118,6 +124,10 @@ func (in *AssignmentInput) validate() error {
 	if n := *in.AttemptsAllowed; n < 1 || n > MaxAttemptsAllowed {
 		return content.Invalid("attempts_allowed", "允许作答次数必须在 1 到 %d 之间", MaxAttemptsAllowed)
 	}
+	if in.Integrity != nil {
+		in.Integrity.Normalize()
+		return in.Integrity.Validate("integrity.", true)
+	}
 	return nil
 }
 
@@ -157,8 +167,12 @@ func (s *Service) CreateAssignment(ctx context.Context, v Viewer, in AssignmentI
 	if in.Title != nil {
 		title = *in.Title
 	}
+	policy, err := integrityText(in.Integrity)
+	if err != nil {
+		return nil, err
+	}
 	row := assignmentRow{CenterID: v.CenterID, Blueprint: bp.Code, Title: title, CohortID: in.Cohort, OpensAt: in.OpensAt.UTC(), ClosesAt: in.ClosesAt.UTC(),
-		AttemptsAllowed: *in.AttemptsAllowed, CreatedBy: v.UserID, CreatedAt: now, UpdatedAt: now}
+		AttemptsAllowed: *in.AttemptsAllowed, CreatedBy: v.UserID, CreatedAt: now, UpdatedAt: now, Integrity: policy}
 	if err := s.store.createAssignment(ctx, &row); err != nil {
 		return nil, err
 	}
@@ -181,8 +195,12 @@ func (s *Service) assignmentFor(ctx context.Context, v Viewer, cohorts []int64, 
 // assignment is row with its own title, else its blueprint's (its code when the
 // blueprint is gone).
 func (s *Service) assignment(ctx context.Context, row *assignmentRow) (*Assignment, error) {
+	policy, err := parseIntegrity(row.Integrity)
+	if err != nil {
+		return nil, fmt.Errorf("assignment %d: %w", row.ID, err)
+	}
 	a := &Assignment{ID: row.ID, CenterID: row.CenterID, Blueprint: row.Blueprint, Cohort: row.CohortID,
-		OpensAt: row.OpensAt.UTC(), ClosesAt: row.ClosesAt.UTC(), AttemptsAllowed: row.AttemptsAllowed, Title: row.Blueprint, OwnTitle: row.Title}
+		OpensAt: row.OpensAt.UTC(), ClosesAt: row.ClosesAt.UTC(), AttemptsAllowed: row.AttemptsAllowed, Title: row.Blueprint, OwnTitle: row.Title, Integrity: policy}
 	if bp, err := s.Blueprint(ctx, row.Blueprint, row.CenterID); err == nil {
 		a.Title, a.BlueprintTitle = bp.Title, bp.Title
 	} else if !errors.Is(err, ErrNotFound) {
@@ -275,6 +293,7 @@ func (s *Service) MyAssignments(ctx context.Context, v Viewer) ([]AssignmentStat
 		if err != nil {
 			return nil, err
 		}
+		a.Integrity = a.Integrity.Public()
 		out = append(out, standing(a, attempts, extra[a.ID], now))
 	}
 	return out, nil
@@ -291,6 +310,7 @@ func (s *Service) MyAssignment(ctx context.Context, v Viewer, id int64) (*Assign
 	if err != nil {
 		return nil, err
 	}
+	a.Integrity = a.Integrity.Public()
 	st, _, err := s.standingOf(ctx, v.UserID, a, "")
 	return st, err
 }
@@ -463,9 +483,16 @@ func (s *Service) assignmentOf(ctx context.Context, v Viewer, cohorts []int64, c
 // extension. An exam of the same blueprint the candidate started on their own within
 // the window is adopted as the assignment's while attempts are left (ErrConflict once
 // they are used up); one started outside the window, or a practice, is ErrConflict.
-func (s *Service) startAssigned(ctx context.Context, v Viewer, cohorts []int64, id int64) (*Attempt, error) {
+func (s *Service) startAssigned(ctx context.Context, v Viewer, cohorts []int64, id int64, entry Entry) (*Attempt, error) {
 	a, err := s.assignmentFor(ctx, v.member(), cohorts, id)
 	if err != nil {
+		return nil, err
+	}
+	policy, err := s.assignmentIntegrity(ctx, a)
+	if err != nil {
+		return nil, err
+	}
+	if err := policy.CheckEntry(entry, true); err != nil {
 		return nil, err
 	}
 	// One read finds both the slot's attempt and the assignment's: an attempt submitted
@@ -486,7 +513,7 @@ func (s *Service) startAssigned(ctx context.Context, v Viewer, cohorts []int64, 
 	if err := a.checkStart(s.now().UTC(), st.AttemptsUsed); err != nil {
 		return nil, err
 	}
-	started, err := s.startFree(ctx, v, a.Blueprint, ModeExam, false)
+	started, err := s.startFree(ctx, v, a.Blueprint, ModeExam, false, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -516,6 +543,9 @@ func (s *Service) stamp(ctx context.Context, id int64, a *Assignment, extraS int
 		if extraS > 0 && at.Deadline != nil {
 			at.ExtensionS += extraS
 			at.Deadline, at.ClosesAt = Clock(&at.Rules, at.Mode, at.StartedAt, at.ExtensionS)
+		}
+		if a.Integrity != nil { // the assignment's policy replaces the blueprint's
+			at.Integrity = a.Integrity.Public()
 		}
 		return true, nil
 	})

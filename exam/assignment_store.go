@@ -113,10 +113,17 @@ func (st *store) assignedAttempts(ctx context.Context, candidate int64, ids []in
 	return out, err
 }
 
-// updateAssignment stores a changed title, window and attempts allowed.
+// updateAssignment stores a changed title, window, attempts allowed and, when given, policy.
 func (st *store) updateAssignment(ctx context.Context, id int64, in AssignmentInput, now time.Time) error {
-	return st.db.WithContext(ctx).Model(&assignmentRow{}).Where("id = ?", id).Updates(map[string]any{"title": *in.Title,
-		"opens_at": in.OpensAt.UTC(), "closes_at": in.ClosesAt.UTC(), "attempts_allowed": *in.AttemptsAllowed, "updated_at": now}).Error
+	set := map[string]any{"title": *in.Title, "opens_at": in.OpensAt.UTC(), "closes_at": in.ClosesAt.UTC(), "attempts_allowed": *in.AttemptsAllowed, "updated_at": now}
+	if in.Integrity != nil {
+		policy, err := integrityText(in.Integrity)
+		if err != nil {
+			return err
+		}
+		set["integrity"] = policy
+	}
+	return st.db.WithContext(ctx).Model(&assignmentRow{}).Where("id = ?", id).Updates(set).Error
 }
 
 // mostAttemptsUsed is the most attempts one candidate started through assignment id.

@@ -52,6 +52,11 @@ type Attempt struct {
 	ExtensionS  int
 	SubmittedAt *time.Time
 	Result      *Result
+	// Integrity is the policy the attempt runs under (nil: none), without the access code.
+	Integrity      *Integrity
+	FocusLosses    int    // departures from the exam page recorded
+	DeviceSwitches int    // moves to another device confirmed
+	SubmitReason   string // why the system submitted it, when a rule did ("" otherwise)
 }
 
 // Open reports whether the attempt still takes answers at now.
@@ -171,6 +176,9 @@ type Result struct {
 	Units     []ScoreLine    `json:"units"`
 	Items     []ItemScore    `json:"items"`
 	History   []Change       `json:"history,omitempty"`
+	// SubmitReason says why the system submitted the attempt when a rule did (the strike
+	// policy); it is read from the attempt, never graded.
+	SubmitReason string `json:"submit_reason,omitempty"`
 }
 
 // ScoreLine is a subtotal: of a section (Type), a chapter or a knowledge point (Code).

@@ -20,6 +20,10 @@ type StartRequest struct {
 	Blueprint  string
 	Mode       Mode
 	Assignment int64
+	// Entry is where the start comes from, checked against the integrity policy.
+	Entry Entry
+	// Device is the device starting, which a one-device policy binds the attempt to.
+	Device Device
 }
 
 // Start opens an attempt for the viewer, or returns the viewer's open attempt of it (one
@@ -28,8 +32,23 @@ type StartRequest struct {
 // cohorts, open now or upcoming (see AssignmentOf and startAssigned); otherwise it is a
 // free start of the blueprint. Naming neither a blueprint nor an assignment, or an
 // assignment with mode practice, is a *content.ValidationError; a blueprint whose
-// attempts are used up is ErrConflict; a bank that cannot fill it, ErrBankShort.
+// attempts are used up is ErrConflict; a bank that cannot fill it, ErrBankShort. Under an
+// integrity policy, a start from outside the allowed networks or without the right
+// access code is ErrForbidden (see Integrity.CheckEntry), and an attempt of a one-device
+// policy not bound yet is bound to req.Device.
 func (s *Service) Start(ctx context.Context, v Viewer, req StartRequest) (*Attempt, error) {
+	a, err := s.start(ctx, v, req)
+	if err != nil || a.Integrity == nil || !a.Integrity.OneDevice || a.Status != InProgress || req.Device.normalize() != nil {
+		return a, err // a device without a usable id is asked again by the exam page (ClaimDevice)
+	}
+	// A start resuming an attempt bound elsewhere leaves it so: the exam page asks.
+	if err := s.store.bindDevice(ctx, a.ID, req.Device); err != nil {
+		return nil, fmt.Errorf("attempt %d: bind device: %w", a.ID, err)
+	}
+	return a, nil
+}
+
+func (s *Service) start(ctx context.Context, v Viewer, req StartRequest) (*Attempt, error) {
 	if req.Blueprint == "" && req.Assignment == 0 {
 		return nil, content.Invalid("blueprint", "请指定试卷蓝图")
 	}
@@ -38,7 +57,7 @@ func (s *Service) Start(ctx context.Context, v Viewer, req StartRequest) (*Attem
 		return nil, content.Invalid("mode", "考试安排只能以考试模式作答；练习请直接选择试卷蓝图")
 	}
 	if req.Assignment == 0 && (v.Staff || req.Mode == ModePractice) {
-		return s.startFree(ctx, v, req.Blueprint, req.Mode, true)
+		return s.startFree(ctx, v, req.Blueprint, req.Mode, true, &req.Entry)
 	}
 	cohorts, err := s.cohortsOf(ctx, v.UserID)
 	if err != nil {
@@ -50,10 +69,10 @@ func (s *Service) Start(ctx context.Context, v Viewer, req StartRequest) (*Attem
 			return nil, err
 		}
 		if id == 0 {
-			return s.startFree(ctx, v, req.Blueprint, req.Mode, true)
+			return s.startFree(ctx, v, req.Blueprint, req.Mode, true, &req.Entry)
 		}
 	}
-	return s.startAssigned(ctx, v, cohorts, id)
+	return s.startAssigned(ctx, v, cohorts, id, req.Entry)
 }
 
 // slotOf names the open-attempt slot of a candidate and a blueprint or practice code.
@@ -61,8 +80,10 @@ func slotOf(candidate int64, code string) string { return fmt.Sprintf("%d/%s", c
 
 // startFree opens an attempt of blueprint code outside any assignment, or returns the
 // viewer's open one; lookOpen false skips reading the slot, which the caller found
-// empty just now (a slot taken meanwhile still returns its attempt).
-func (s *Service) startFree(ctx context.Context, v Viewer, code string, mode Mode, lookOpen bool) (*Attempt, error) {
+// empty just now (a slot taken meanwhile still returns its attempt). entry, when named,
+// is checked against the blueprint's integrity policy for an exam (an assigned start
+// checked the assignment's already); a practice runs under no policy.
+func (s *Service) startFree(ctx context.Context, v Viewer, code string, mode Mode, lookOpen bool, entry *Entry) (*Attempt, error) {
 	bp, err := s.Blueprint(ctx, code, v.CenterID)
 	if err != nil {
 		return nil, err
@@ -72,6 +93,11 @@ func (s *Service) startFree(ctx context.Context, v Viewer, code string, mode Mod
 	}
 	if mode != ModeExam && mode != ModePractice {
 		return nil, content.Invalid("mode", "mode 必须是 exam 或 practice")
+	}
+	if entry != nil && mode == ModeExam { // practice is self-study: no 考试纪律
+		if err := bp.Integrity.CheckEntry(*entry, true); err != nil {
+			return nil, err
+		}
 	}
 	slot := slotOf(v.UserID, bp.Code)
 	if lookOpen {
@@ -109,6 +135,9 @@ func (s *Service) startFree(ctx context.Context, v Viewer, code string, mode Mod
 func (s *Service) insertAttempt(ctx context.Context, v Viewer, slot string, bp *Blueprint, mode Mode, paper Paper) (*Attempt, error) {
 	now := s.now().UTC().Truncate(time.Millisecond)
 	a := &Attempt{CandidateID: v.UserID, CenterID: v.CenterID, Mode: mode, Status: InProgress, Rules: *bp, Paper: paper, StartedAt: now}
+	if mode == ModeExam {
+		a.Integrity = bp.Integrity.Public()
+	}
 	a.Deadline, a.ClosesAt = Clock(bp, mode, now, 0)
 	row, err := newAttemptRow(a, bp.Code, 0, slot)
 	if err != nil {
@@ -173,6 +202,9 @@ func (s *Service) Questions(ctx context.Context, a *Attempt) (map[content.Ref]*c
 type Writer struct {
 	Candidate int64
 	Session   string
+	// Device is the id the writing device sent ("" for none); an attempt bound to another
+	// device (a one-device policy after a switch) refuses the save with ErrDeviceMoved.
+	Device string
 }
 
 // Save stores one answer, stamped with the server's time. It is idempotent: the same
@@ -212,7 +244,7 @@ func (s *Service) Save(ctx context.Context, w Writer, attemptID, questionID int6
 		return time.Time{}, err
 	}
 	save := savedAnswer{attemptID: attemptID, questionID: questionID,
-		choice: strings.Join(a.Choice, ","), text: text, seq: a.Seq, at: now}
+		choice: strings.Join(a.Choice, ","), text: text, seq: a.Seq, at: now, device: w.Device}
 	stored, err := s.store.saveAnswer(ctx, save, live)
 	if err != nil {
 		return time.Time{}, fmt.Errorf("save answer: %w", err)
@@ -278,6 +310,9 @@ func (s *Service) explainUnsaved(ctx context.Context, save savedAnswer, live *cl
 	if !a.Open(now) {
 		return time.Time{}, s.closedError(ctx, attemptID)
 	}
+	if a.device != "" && a.device != save.device {
+		return time.Time{}, ErrDeviceMoved
+	}
 	ans, err := s.store.storedAnswer(ctx, attemptID, questionID)
 	if err != nil {
 		return time.Time{}, err
@@ -294,16 +329,30 @@ func (s *Service) explainUnsaved(ctx context.Context, save savedAnswer, live *cl
 // Submit closes the attempt and grades it; submitting again returns the same result.
 // Only the candidate submits.
 func (s *Service) Submit(ctx context.Context, candidate, id int64) (*Result, error) {
-	res, _, err := s.finalize(ctx, id, nil, func(a *Attempt) bool { return a.CandidateID == candidate })
+	res, _, err := s.finalize(ctx, id, nil, func(a *Attempt) bool { return a.CandidateID == candidate }, "")
 	return res, err
+}
+
+// SubmitFrom is Submit from device: an open attempt bound to another device (a
+// one-device policy after a switch) is ErrDeviceMoved, and stays open.
+func (s *Service) SubmitFrom(ctx context.Context, candidate, id int64, device string) (*Result, error) {
+	st, err := s.store.attemptState(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if st.Status == InProgress && st.device != "" && st.device != device {
+		return nil, ErrDeviceMoved
+	}
+	return s.Submit(ctx, candidate, id)
 }
 
 // finalize grades an open attempt in one transaction, or returns the result it already
 // has; it reports whether this call finalised the attempt (not another request or
 // server). allowed guards who may; a refused caller gets ErrNotFound. Under the abandon
 // policy an attempt finalised after its close is abandoned, ungraded. closing, when not
-// nil, is a proctor's close, recorded with the result.
-func (s *Service) finalize(ctx context.Context, id int64, closing *proctorActionRow, allowed func(*Attempt) bool) (*Result, bool, error) {
+// nil, is a proctor's close, recorded with the result; reason, when not empty, records
+// why the system submitted it (SubmitReason).
+func (s *Service) finalize(ctx context.Context, id int64, closing *proctorActionRow, allowed func(*Attempt) bool, reason string) (*Result, bool, error) {
 	if s.grade == nil {
 		return nil, false, errNoGrader
 	}
@@ -327,7 +376,7 @@ func (s *Service) finalize(ctx context.Context, id int64, closing *proctorAction
 	if err != nil {
 		return nil, false, err
 	}
-	return s.store.finish(ctx, id, closing, func(answers func() (map[int64]Answer, error)) (*Result, time.Time, error) {
+	return s.store.finish(ctx, id, closing, reason, func(answers func() (map[int64]Answer, error)) (*Result, time.Time, error) {
 		now := s.now().UTC().Truncate(time.Millisecond)
 		a.SubmittedAt = &now
 		if a.Rules.Overdue == OverdueAbandon && a.Overdue(now) {

@@ -148,13 +148,14 @@ type savedAnswer struct {
 	choice, text          string
 	seq                   int64
 	at                    time.Time
+	device                string // the writer's device id ("" for none)
 }
 
 // saveAnswer stores a through the group commit in one statement that lands only while the
 // attempt is open at a.at and, with live, while live holds (the writer's session). It
 // reports whether a row changed.
 func (st *store) saveAnswer(ctx context.Context, a savedAnswer, live *clause.Expr) (bool, error) {
-	args := []any{a.attemptID, a.questionID, a.choice, a.text, a.seq, a.at, a.attemptID, a.at}
+	args := []any{a.attemptID, a.questionID, a.choice, a.text, a.seq, a.at, a.attemptID, a.at, a.device}
 	if live != nil {
 		args = append(args, live.Vars...)
 	}
@@ -170,10 +171,13 @@ func (st *store) saveAnswer(ctx context.Context, a savedAnswer, live *clause.Exp
 
 // saveSQL is the one statement of a save: it inserts or updates the answer only while
 // the attempt is open (and, with live, while the writer's session is), so a save racing
-// a submit, the deadline or a logout can never land after it.
+// a submit, the deadline or a logout can never land after it; and only from the device
+// the attempt is bound to, when it is bound (a one-device policy), so a save racing a
+// switch to another device never lands after it either.
 func (st *store) saveSQL(withSeq bool, live *clause.Expr) string {
 	insert := `INSERT INTO attempt_answers (attempt_id, question_id, choice, text, seq, saved_at)
-SELECT ?, ?, ?, ?, ?, ? FROM attempts WHERE id = ? AND status = 'in_progress' AND (closes_at IS NULL OR closes_at > ?)`
+SELECT ?, ?, ?, ?, ?, ? FROM attempts WHERE id = ? AND status = 'in_progress' AND (closes_at IS NULL OR closes_at > ?)
+AND device_id IN ('', ?)`
 	if live != nil {
 		insert += " AND " + live.SQL
 	}
@@ -202,19 +206,25 @@ func (st *store) holds(ctx context.Context, cond clause.Expr) (bool, error) {
 	return live == 1, err
 }
 
-// attemptState returns attempt id's owner, mode, status and clock as an Attempt with those only
-// (no rules, paper or result); ErrNotFound for none.
-func (st *store) attemptState(ctx context.Context, id int64) (*Attempt, error) {
+// attemptState is an attempt's owner, mode, status and clock (no rules, paper or
+// result), and the device it is bound to.
+type attemptState struct {
+	Attempt
+	device string
+}
+
+// attemptState returns attempt id's state; ErrNotFound for none.
+func (st *store) attemptState(ctx context.Context, id int64) (*attemptState, error) {
 	var row attemptRow
-	err := st.db.WithContext(ctx).Select("id, candidate_id, center_id, mode, status, deadline, closes_at, extension_s").Where("id = ?", id).Take(&row).Error
+	err := st.db.WithContext(ctx).Select("id, candidate_id, center_id, mode, status, deadline, closes_at, extension_s, device_id").Where("id = ?", id).Take(&row).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
 		return nil, notFound()
 	}
 	if err != nil {
 		return nil, err
 	}
-	return &Attempt{ID: row.ID, CandidateID: row.CandidateID, CenterID: row.CenterID, Mode: Mode(row.Mode), Status: Status(row.Status),
-		Deadline: row.Deadline, ClosesAt: row.ClosesAt, ExtensionS: row.ExtensionS}, nil
+	return &attemptState{Attempt{ID: row.ID, CandidateID: row.CandidateID, CenterID: row.CenterID, Mode: Mode(row.Mode), Status: Status(row.Status),
+		Deadline: row.Deadline, ClosesAt: row.ClosesAt, ExtensionS: row.ExtensionS}, row.DeviceID}, nil
 }
 
 // storedAnswer returns the stored answer to a question of an attempt.
@@ -255,8 +265,9 @@ func lockedAttempt(tx *gorm.DB, id int64) (*attemptRow, *Attempt, error) {
 // row lock, and closes the attempt's slot; an attempt finalised meanwhile keeps, and
 // returns, its result, and finish reports that this call did not finalise it. grade gets
 // a reader of the attempt's answers. closing, when not nil, is recorded with the result
-// as a proctor's close of the attempt (only by the call that finalises it).
-func (st *store) finish(ctx context.Context, id int64, closing *proctorActionRow, grade func(answers func() (map[int64]Answer, error)) (*Result, time.Time, error)) (*Result, bool, error) {
+// as a proctor's close of the attempt (only by the call that finalises it); reason, when
+// not empty, records why the system submitted it.
+func (st *store) finish(ctx context.Context, id int64, closing *proctorActionRow, reason string, grade func(answers func() (map[int64]Answer, error)) (*Result, time.Time, error)) (*Result, bool, error) {
 	var out *Result
 	finalised := false
 	err := db.Transaction(st.db.WithContext(ctx), func(tx *gorm.DB) error {
@@ -278,6 +289,10 @@ func (st *store) finish(ctx context.Context, id int64, closing *proctorActionRow
 			return err
 		}
 		set["submitted_at"], set["open_slot"], set["updated_at"] = now, nil, now
+		if reason != "" {
+			set["submit_reason"] = reason
+			res.SubmitReason = reason
+		}
 		if err := tx.Model(&attemptRow{}).Where("id = ?", id).Updates(set).Error; err != nil {
 			return err
 		}
@@ -382,8 +397,13 @@ func (st *store) stamp(ctx context.Context, id, assignment int64, decide func(a 
 			return err
 		}
 		out = a
+		policy, err := integrityText(a.Integrity)
+		if err != nil {
+			return err
+		}
 		if err := tx.Model(&attemptRow{}).Where("id = ?", id).Updates(map[string]any{
-			"assignment_id": assignment, "extension_s": a.ExtensionS, "deadline": a.Deadline, "closes_at": a.ClosesAt}).Error; err != nil {
+			"assignment_id": assignment, "extension_s": a.ExtensionS, "deadline": a.Deadline, "closes_at": a.ClosesAt,
+			"integrity": policy}).Error; err != nil {
 			return fmt.Errorf("attempt %d: record assignment: %w", id, err)
 		}
 		return nil
@@ -395,7 +415,7 @@ func (st *store) stamp(ctx context.Context, id, assignment int64, decide func(a 
 // candidates a query.
 func (st *store) finalAttempts(ctx context.Context, f ResultFilter) ([]FinalAttempt, error) {
 	query := func() *gorm.DB {
-		return st.finalQuery(ctx, f).Select("id, candidate_id, center_id, blueprint, status, rules, started_at, submitted_at, result")
+		return st.finalQuery(ctx, f).Select("id, candidate_id, center_id, blueprint, status, rules, started_at, submitted_at, result, focus_losses, device_switches")
 	}
 	var out []FinalAttempt
 	if f.Candidates == nil {
@@ -449,7 +469,7 @@ func finalAttempts(q *gorm.DB, out *[]FinalAttempt) error {
 			return err
 		}
 		fa := FinalAttempt{ID: r.ID, CandidateID: r.CandidateID, CenterID: r.CenterID, Blueprint: r.Blueprint, Title: rules.Title,
-			Status: Status(r.Status), StartedAt: r.StartedAt.UTC(), Result: res}
+			Status: Status(r.Status), StartedAt: r.StartedAt.UTC(), Result: res, FocusLosses: r.FocusLosses, DeviceSwitches: r.DeviceSwitches}
 		if r.SubmittedAt != nil {
 			fa.SubmittedAt = r.SubmittedAt.UTC()
 		}

@@ -152,6 +152,9 @@ type Blueprint struct {
 	TargetDifficulty float64 `json:"target_difficulty,omitempty"`
 	Tolerance        float64 `json:"tolerance,omitempty"`
 	Scope            Scope   `json:"scope,omitzero"`
+
+	// Integrity is the blueprint's 防作弊 policy (nil: none); an assignment may replace it.
+	Integrity *Integrity `json:"integrity,omitempty"`
 }
 
 // Total is what a paper of the blueprint is worth: the sum of its sections, exactly.
@@ -206,6 +209,12 @@ func (bp *Blueprint) Normalize() {
 	}
 	for i := range bp.Scope.Units {
 		bp.Scope.Units[i] = strings.TrimSpace(bp.Scope.Units[i])
+	}
+	if bp.Integrity != nil {
+		bp.Integrity.Normalize()
+		if !bp.Integrity.Active() {
+			bp.Integrity = nil
+		}
 	}
 	bp.MaxScore = bp.Total()
 }
@@ -285,6 +294,11 @@ func (bp *Blueprint) Validate() error {
 	}
 	if err := bp.validateMix(); err != nil {
 		return err
+	}
+	if bp.Integrity != nil {
+		if err := bp.Integrity.Validate("integrity.", false); err != nil {
+			return err
+		}
 	}
 	return bp.validateTarget()
 }

@@ -26,6 +26,9 @@ type FinalAttempt struct {
 	StartedAt   time.Time
 	SubmittedAt time.Time
 	Result      *Result
+	// FocusLosses and DeviceSwitches are what the integrity policy recorded (0 without one).
+	FocusLosses    int
+	DeviceSwitches int
 }
 
 // FinalAttempts returns the submitted, graded, pending-review and abandoned exam-mode

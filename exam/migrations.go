@@ -10,7 +10,10 @@ import (
 
 // Migrate brings the exam tables to the newest schema.
 func Migrate(ctx context.Context, g *gorm.DB) error {
-	return db.Migrate(ctx, g, "exam", migrations)
+	if err := db.Migrate(ctx, g, "exam", migrations); err != nil {
+		return err
+	}
+	return db.Migrate(ctx, g, "exam-integrity", integrityMigrations)
 }
 
 var migrations = []db.Migration{
@@ -147,5 +150,50 @@ SELECT attempt_id, 'extend', seconds, COALESCE(reason, ''), granted_by, created_
 			return err
 		}
 		return tx.Migrator().DropTable("attempt_extensions")
+	}},
+}
+
+// integrityMigrations are the steps of the integrity policy's columns and events, a
+// domain of their own in schema_migrations so that they number apart from the exam's.
+var integrityMigrations = []db.Migration{
+	{Version: 1, Name: "integrity policy, focus-loss events, device binding", Up: func(tx *gorm.DB) error {
+		type attempt struct {
+			Integrity      string `gorm:"size:2000;not null;default:''"`
+			FocusLosses    int    `gorm:"not null;default:0"`
+			DeviceSwitches int    `gorm:"not null;default:0"`
+			DeviceID       string `gorm:"size:64;not null;default:''"`
+			DeviceUA       string `gorm:"size:300;not null;default:''"`
+			SubmitReason   string `gorm:"size:200;not null;default:''"`
+		}
+		type assignment struct {
+			Integrity string `gorm:"size:2000;not null;default:''"`
+		}
+		// attemptEvent is one departure from the exam page or device switch, with the
+		// client's time (as reported) and the server's. Seq is the client's number for
+		// a reported event, so a batch sent again is not counted twice; NULL for events
+		// the server records itself.
+		type attemptEvent struct {
+			ID        int64  `gorm:"primaryKey;autoIncrement"`
+			AttemptID int64  `gorm:"not null;uniqueIndex:idx_attempt_event_seq,priority:1"`
+			Seq       *int64 `gorm:"uniqueIndex:idx_attempt_event_seq,priority:2"`
+			Kind      string `gorm:"size:32;not null"`
+			ClientAt  *time.Time
+			ServerAt  time.Time `gorm:"not null"`
+			Detail    string    `gorm:"size:300;not null;default:''"`
+		}
+		for _, c := range []struct {
+			model any
+			field string
+		}{
+			{&attempt{}, "Integrity"}, {&attempt{}, "FocusLosses"}, {&attempt{}, "DeviceSwitches"},
+			{&attempt{}, "DeviceID"}, {&attempt{}, "DeviceUA"}, {&attempt{}, "SubmitReason"}, {&assignment{}, "Integrity"},
+		} {
+			if !tx.Migrator().HasColumn(c.model, c.field) {
+				if err := tx.Migrator().AddColumn(c.model, c.field); err != nil {
+					return err
+				}
+			}
+		}
+		return db.CreateTables(tx, &attemptEvent{})
 	}},
 }

@@ -61,7 +61,7 @@ func (s *Service) CloseAttempt(ctx context.Context, v Viewer, id int64, reason s
 		return nil, err
 	}
 	closing := &proctorActionRow{Kind: string(ProctorClose), Reason: reason, ActorID: v.UserID}
-	res, _, err := s.finalize(ctx, id, closing, func(a *Attempt) bool { return v.Staff && a.CenterID == v.CenterID })
+	res, _, err := s.finalize(ctx, id, closing, func(a *Attempt) bool { return v.Staff && a.CenterID == v.CenterID }, "")
 	return res, err
 }
 
@@ -118,7 +118,7 @@ func (s *Service) ClockOf(ctx context.Context, v Viewer, id int64) (*AttemptCloc
 	if err != nil {
 		return nil, err
 	}
-	if !v.sees(a) {
+	if !v.sees(&a.Attempt) {
 		return nil, notFound()
 	}
 	c := &AttemptClock{Status: a.Status, Deadline: a.Deadline, ExtensionS: a.ExtensionS, ServerTime: s.now().UTC()}

@@ -145,8 +145,8 @@ type LiveEntry struct {
 	ExtensionS  int        `json:"extension_s,omitempty"`
 	LastSavedAt *time.Time `json:"last_saved_at,omitempty"`
 	SubmittedAt *time.Time `json:"submitted_at,omitempty"`
-	// FocusLosses and DeviceChanges are the integrity records of the attempt shown (the
-	// integrity part of the attempt fills them); nil: not recorded.
+	// FocusLosses and DeviceChanges are the integrity records of the attempt shown; nil:
+	// its policy records none.
 	FocusLosses   *int `json:"focus_losses"`
 	DeviceChanges *int `json:"device_changes"`
 }
@@ -224,6 +224,15 @@ func liveEntry(m Member, attempts []*Attempt, saves map[int64]answerCount, now t
 	}
 	if c, ok := saves[shown.ID]; ok {
 		e.Answered, e.LastSavedAt = c.answered, &c.last
+	}
+	// The counts show where the attempt's policy records them (or something was recorded).
+	if shown.Integrity.CountsFocus() || shown.FocusLosses > 0 {
+		n := shown.FocusLosses
+		e.FocusLosses = &n
+	}
+	if (shown.Integrity != nil && shown.Integrity.OneDevice) || shown.DeviceSwitches > 0 {
+		n := shown.DeviceSwitches
+		e.DeviceChanges = &n
 	}
 	e.State = RosterSitting
 	if shown.Status != InProgress {

@@ -18,7 +18,7 @@ func (st *store) assignmentAttempts(ctx context.Context, id int64) ([]attemptRow
 // their owner, status, rules and clock only.
 func (st *store) assignmentClocks(ctx context.Context, id int64) ([]attemptRow, error) {
 	var rows []attemptRow
-	err := st.db.WithContext(ctx).Select("id, candidate_id, center_id, mode, status, rules, started_at, deadline, closes_at, extension_s, submitted_at").
+	err := st.db.WithContext(ctx).Select("id, candidate_id, center_id, mode, status, rules, started_at, deadline, closes_at, extension_s, submitted_at, integrity, focus_losses, device_switches").
 		Where("assignment_id = ?", id).Order("started_at, id").Find(&rows).Error
 	return rows, err
 }

@@ -73,6 +73,14 @@ type attemptRow struct {
 	Score        int64
 	Result       string
 	UpdatedAt    time.Time
+	// The integrity policy the attempt runs under (JSON, "" for none), what it recorded,
+	// and the device it is bound to ("" while unbound); see integrity.go.
+	Integrity      string
+	FocusLosses    int
+	DeviceSwitches int
+	DeviceID       string
+	DeviceUA       string
+	SubmitReason   string
 }
 
 func (attemptRow) TableName() string { return "attempts" }
@@ -87,9 +95,38 @@ func newAttemptRow(a *Attempt, blueprint string, assignment int64, slot string) 
 	if err != nil {
 		return attemptRow{}, fmt.Errorf("attempt paper: %w", err)
 	}
+	policy, err := integrityText(a.Integrity)
+	if err != nil {
+		return attemptRow{}, err
+	}
 	return attemptRow{CandidateID: a.CandidateID, CenterID: a.CenterID, Blueprint: blueprint, AssignmentID: assignment, Mode: string(a.Mode),
 		Status: string(a.Status), OpenSlot: &slot, Rules: string(rules), Paper: string(paper), StartedAt: a.StartedAt,
-		Deadline: a.Deadline, ClosesAt: a.ClosesAt, ExtensionS: a.ExtensionS, UpdatedAt: a.StartedAt}, nil
+		Deadline: a.Deadline, ClosesAt: a.ClosesAt, ExtensionS: a.ExtensionS, UpdatedAt: a.StartedAt, Integrity: policy}, nil
+}
+
+// integrityText is how a policy is stored: JSON, or "" for none. An attempt's never
+// holds the access code (Public): it is asked at the start only.
+func integrityText(p *Integrity) (string, error) {
+	if !p.Active() {
+		return "", nil
+	}
+	b, err := json.Marshal(p)
+	if err != nil {
+		return "", fmt.Errorf("integrity policy: %w", err)
+	}
+	return string(b), nil
+}
+
+// parseIntegrity reads a stored policy; "" is none.
+func parseIntegrity(s string) (*Integrity, error) {
+	if s == "" {
+		return nil, nil
+	}
+	var p Integrity
+	if err := json.Unmarshal([]byte(s), &p); err != nil {
+		return nil, fmt.Errorf("integrity policy: %w", err)
+	}
+	return &p, nil
 }
 
 func (r *attemptRow) attempt() (*Attempt, error) {
@@ -101,6 +138,9 @@ func (r *attemptRow) attempt() (*Attempt, error) {
 		return nil, fmt.Errorf("attempt %d: paper: %w", r.ID, err)
 	}
 	res, err := r.attemptResult()
+	if res != nil {
+		res.SubmitReason = r.SubmitReason
+	}
 	a.Result = res
 	return a, err
 }
@@ -109,7 +149,13 @@ func (r *attemptRow) attempt() (*Attempt, error) {
 // paper or result).
 func (r *attemptRow) clock() (*Attempt, error) {
 	a := &Attempt{ID: r.ID, CandidateID: r.CandidateID, CenterID: r.CenterID, Mode: Mode(r.Mode), Status: Status(r.Status),
-		StartedAt: r.StartedAt, Deadline: r.Deadline, ClosesAt: r.ClosesAt, ExtensionS: r.ExtensionS, SubmittedAt: r.SubmittedAt}
+		StartedAt: r.StartedAt, Deadline: r.Deadline, ClosesAt: r.ClosesAt, ExtensionS: r.ExtensionS, SubmittedAt: r.SubmittedAt,
+		FocusLosses: r.FocusLosses, DeviceSwitches: r.DeviceSwitches, SubmitReason: r.SubmitReason}
+	policy, err := parseIntegrity(r.Integrity)
+	if err != nil {
+		return nil, fmt.Errorf("attempt %d: %w", r.ID, err)
+	}
+	a.Integrity = policy
 	if err := json.Unmarshal([]byte(r.Rules), &a.Rules); err != nil {
 		return nil, fmt.Errorf("attempt %d: rules: %w", r.ID, err)
 	}
@@ -198,6 +244,7 @@ type assignmentRow struct {
 	CreatedBy       int64
 	CreatedAt       time.Time
 	UpdatedAt       time.Time
+	Integrity       string // its 防作弊 policy as JSON, with the access code; "": the blueprint's
 }
 
 func (assignmentRow) TableName() string { return "assignments" }

@@ -20,7 +20,7 @@ func (s *Service) Sweep(ctx context.Context) (int, error) {
 	}
 	n := 0
 	for _, id := range ids {
-		_, finalised, err := s.finalize(ctx, id, nil, func(*Attempt) bool { return true })
+		_, finalised, err := s.finalize(ctx, id, nil, func(*Attempt) bool { return true }, "")
 		if err != nil {
 			return n, fmt.Errorf("sweep attempt %d: %w", id, err)
 		}

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -109,12 +110,16 @@ type ResultLine struct {
 	Passed   bool             `json:"passed"`
 	Sections []exam.ScoreLine `json:"sections"`
 	Chapters []exam.ScoreLine `json:"chapters"`
+	// FocusLosses (切屏次数) and DeviceSwitches are what the integrity policy recorded.
+	FocusLosses    int `json:"focus_losses"`
+	DeviceSwitches int `json:"device_switches"`
 }
 
 // NewResultLine joins an attempt with its candidate's names.
 func NewResultLine(a exam.FinalAttempt, username, name string, cohorts []string) ResultLine {
 	l := ResultLine{Attempt: a.ID, Username: username, Name: name, Cohort: strings.Join(cohorts, "、"), Code: a.Blueprint,
-		Title: a.Title, Status: a.Status, Started: a.StartedAt, Finished: a.SubmittedAt, Sections: []exam.ScoreLine{}, Chapters: []exam.ScoreLine{}}
+		Title: a.Title, Status: a.Status, Started: a.StartedAt, Finished: a.SubmittedAt, Sections: []exam.ScoreLine{}, Chapters: []exam.ScoreLine{},
+		FocusLosses: a.FocusLosses, DeviceSwitches: a.DeviceSwitches}
 	if r := a.Result; r != nil {
 		l.Score, l.MaxScore, l.Passed = r.Score, r.MaxScore, r.Passed
 		l.Sections = append(l.Sections, r.Sections...)
@@ -124,12 +129,14 @@ func NewResultLine(a exam.FinalAttempt, username, name string, cohorts []string)
 }
 
 // resultColumns are the fixed columns of a results table.
-var resultColumns = []string{"用户名", "姓名", "班级", "试卷", "开始时间", "提交时间", "得分", "满分", "是否合格"}
+var resultColumns = []string{"用户名", "姓名", "班级", "试卷", "开始时间", "提交时间", "得分", "满分", "是否合格", "切屏次数", "切换设备次数"}
 
 // ResultScoreColumns lists the columns of a results table (by index) that hold scores:
-// 得分, 满分 and every section and chapter column, for a spreadsheet to keep as numbers.
+// 得分, 满分 and every section and chapter column, for a spreadsheet to keep as numbers
+// (with the counts 切屏次数 and 切换设备次数).
 func ResultScoreColumns(header []string) []int {
-	cols := []int{slices.Index(resultColumns, "得分"), slices.Index(resultColumns, "满分")}
+	cols := []int{slices.Index(resultColumns, "得分"), slices.Index(resultColumns, "满分"),
+		slices.Index(resultColumns, "切屏次数"), slices.Index(resultColumns, "切换设备次数")}
 	for i := len(resultColumns); i < len(header); i++ {
 		cols = append(cols, i)
 	}
@@ -175,7 +182,8 @@ func ResultsTable(lines []ResultLine) (header []string, rows [][]string) {
 	rows = make([][]string, 0, len(lines))
 	for _, l := range lines {
 		r := []string{l.Username, l.Name, l.Cohort, l.Title, l.Started.In(exam.Beijing).Format(layout),
-			l.Finished.In(exam.Beijing).Format(layout), l.Score.String(), l.MaxScore.String(), verdict(l)}
+			l.Finished.In(exam.Beijing).Format(layout), l.Score.String(), l.MaxScore.String(), verdict(l),
+			strconv.Itoa(l.FocusLosses), strconv.Itoa(l.DeviceSwitches)}
 		for _, sec := range sections {
 			r = append(r, scoreOf(l.Sections, func(s exam.ScoreLine) bool { return s.Type == sec.Type && s.Form == sec.Form }))
 		}

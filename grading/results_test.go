@@ -34,17 +34,17 @@ func resultLines(n int) []grading.ResultLine {
 
 func TestResultsTable(t *testing.T) {
 	header, rows := grading.ResultsTable(resultLines(2))
-	want := []string{"用户名", "姓名", "班级", "试卷", "开始时间", "提交时间", "得分", "满分", "是否合格", "单项选择题", "判断题", "多项选择题",
+	want := []string{"用户名", "姓名", "班级", "试卷", "开始时间", "提交时间", "得分", "满分", "是否合格", "切屏次数", "切换设备次数", "单项选择题", "判断题", "多项选择题",
 		"L2.1 第1章", "L2.2 第2章", "L2.3 第3章", "L2.4 第4章", "L2.5 第5章", "L2.6 第6章", "L2.7 第7章", "L2.8 第8章"}
 	if !slices.Equal(header, want) {
 		t.Fatalf("header %q", header)
 	}
-	first := []string{"stu000", "考生", "一班、周末班", "二级理论知识模拟", "2026-11-23 09:30:00", "2026-11-23 10:50:00", "61.5", "100", "是", "45.5", "4", "12"}
-	if !slices.Equal(rows[0][:len(first)], first) || rows[0][12] != "7.5" {
+	first := []string{"stu000", "考生", "一班、周末班", "二级理论知识模拟", "2026-11-23 09:30:00", "2026-11-23 10:50:00", "61.5", "100", "是", "0", "0", "45.5", "4", "12"}
+	if !slices.Equal(rows[0][:len(first)], first) || rows[0][14] != "7.5" {
 		t.Fatalf("row 0 %q", rows[0])
 	}
 	// Cells of sections and chapters a paper lacks stay empty, not 0.
-	if rows[1][8] != "否" || rows[1][10] != "" || rows[1][11] != "12" || rows[1][19] != "" || rows[1][18] != "7.5" {
+	if rows[1][8] != "否" || rows[1][12] != "" || rows[1][13] != "12" || rows[1][21] != "" || rows[1][20] != "7.5" {
 		t.Fatalf("row 1 %q", rows[1])
 	}
 	for _, r := range rows {

@@ -32,10 +32,13 @@ type assignmentRequest struct {
 	OpensAt         *time.Time `json:"opens_at"`
 	ClosesAt        *time.Time `json:"closes_at"`
 	AttemptsAllowed *int       `json:"attempts_allowed"`
+	// Integrity replaces the blueprint's 防作弊 policy (see exam.Integrity).
+	Integrity *exam.Integrity `json:"integrity"`
 }
 
 func (r *assignmentRequest) input() exam.AssignmentInput {
-	return exam.AssignmentInput{Blueprint: r.Blueprint, Title: r.Title, Cohort: r.Cohort, OpensAt: r.OpensAt, ClosesAt: r.ClosesAt, AttemptsAllowed: r.AttemptsAllowed}
+	return exam.AssignmentInput{Blueprint: r.Blueprint, Title: r.Title, Cohort: r.Cohort, OpensAt: r.OpensAt, ClosesAt: r.ClosesAt, AttemptsAllowed: r.AttemptsAllowed,
+		Integrity: r.Integrity}
 }
 
 func (s *Server) listAssignments(c *fiber.Ctx) error {
@@ -91,10 +94,11 @@ func (s *Server) getAssignment(c *fiber.Ctx) error {
 }
 
 type assignmentPatchRequest struct {
-	Title           *string    `json:"title"`
-	OpensAt         *time.Time `json:"opens_at"`
-	ClosesAt        *time.Time `json:"closes_at"`
-	AttemptsAllowed *int       `json:"attempts_allowed"`
+	Title           *string         `json:"title"`
+	OpensAt         *time.Time      `json:"opens_at"`
+	ClosesAt        *time.Time      `json:"closes_at"`
+	AttemptsAllowed *int            `json:"attempts_allowed"`
+	Integrity       *exam.Integrity `json:"integrity"`
 }
 
 func (s *Server) patchAssignment(c *fiber.Ctx) error {
@@ -107,7 +111,7 @@ func (s *Server) patchAssignment(c *fiber.Ctx) error {
 		return err
 	}
 	a, err := s.Exams.UpdateAssignment(c.UserContext(), viewer(c), id,
-		exam.AssignmentInput{Title: req.Title, OpensAt: req.OpensAt, ClosesAt: req.ClosesAt, AttemptsAllowed: req.AttemptsAllowed})
+		exam.AssignmentInput{Title: req.Title, OpensAt: req.OpensAt, ClosesAt: req.ClosesAt, AttemptsAllowed: req.AttemptsAllowed, Integrity: req.Integrity})
 	if err != nil {
 		return err
 	}

@@ -33,6 +33,12 @@ type attemptView struct {
 	Result           *exam.Result           `json:"result,omitempty"`
 	// Reasons says why a practice of the 错题本 took each question, by question id.
 	Reasons map[string]string `json:"reasons,omitempty"`
+	// The integrity policy the attempt runs under (never its access code), what it
+	// recorded, and why the system submitted the attempt, when it did.
+	Integrity      *exam.Integrity `json:"integrity,omitempty"`
+	FocusLosses    int             `json:"focus_losses"`
+	DeviceSwitches int             `json:"device_switches"`
+	SubmitReason   string          `json:"submit_reason,omitempty"`
 }
 
 type sectionView struct {
@@ -88,7 +94,8 @@ func (s *Server) attemptView(ctx context.Context, a *exam.Attempt) (*attemptView
 	}
 	v := attemptView{ID: a.ID, Blueprint: a.Rules.Code, Title: a.Rules.Title, Mode: a.Mode, Status: a.Status, BlueprintVersion: a.Rules.Version,
 		StartedAt: a.StartedAt, Deadline: a.Deadline, ServerTime: s.Exams.Now(), ExtensionS: a.ExtensionS,
-		MaxScore: a.Rules.MaxScore, PassScore: a.Rules.PassScore, Answers: make(map[string]exam.Answer, len(answers)), Result: a.Result}
+		MaxScore: a.Rules.MaxScore, PassScore: a.Rules.PassScore, Answers: make(map[string]exam.Answer, len(answers)), Result: a.Result,
+		Integrity: a.Integrity.Public(), FocusLosses: a.FocusLosses, DeviceSwitches: a.DeviceSwitches, SubmitReason: a.SubmitReason}
 	for id, ans := range answers {
 		v.Answers[strconv.FormatInt(id, 10)] = ans
 	}

@@ -8,6 +8,7 @@ import (
 	"github.com/csmexam/csmexam/exam"
 	"github.com/csmexam/csmexam/exam/account"
 	"github.com/gofiber/fiber/v2"
+	"github.com/gofiber/fiber/v2/utils"
 )
 
 func (s *Server) registerAttemptRoutes(r fiber.Router) {
@@ -21,12 +22,16 @@ func (s *Server) registerAttemptRoutes(r fiber.Router) {
 	g.Get("/:id/clock", s.authenticate, s.attemptClock)
 	g.Post("/:id/extensions", s.authenticate, allow(staffRoles...), s.extendAttempt)
 	g.Post("/:id/close", s.authenticate, allow(staffRoles...), s.closeAttempt)
+	g.Post("/:id/events", s.authenticate, s.reportEvents)
+	g.Get("/:id/events", s.authenticate, s.listEvents)
+	g.Post("/:id/device", s.authenticate, s.claimDevice)
 }
 
 type startRequest struct {
 	Blueprint  string `json:"blueprint"`
 	Mode       string `json:"mode"`
 	Assignment int64  `json:"assignment"`
+	AccessCode string `json:"access_code"`
 }
 
 func (s *Server) startAttempt(c *fiber.Ctx) error {
@@ -34,7 +39,8 @@ func (s *Server) startAttempt(c *fiber.Ctx) error {
 	if err := decodeJSON(c, &req); err != nil {
 		return err
 	}
-	a, err := s.Exams.Start(c.UserContext(), viewer(c), exam.StartRequest{Blueprint: req.Blueprint, Mode: exam.Mode(req.Mode), Assignment: req.Assignment})
+	a, err := s.Exams.Start(c.UserContext(), viewer(c), exam.StartRequest{Blueprint: req.Blueprint, Mode: exam.Mode(req.Mode), Assignment: req.Assignment,
+		Entry: exam.Entry{Addr: c.IP(), AccessCode: req.AccessCode}, Device: deviceOf(c)})
 	if err != nil {
 		return err
 	}
@@ -124,7 +130,7 @@ func (s *Server) saveAnswer(c *fiber.Ctx) error {
 		parts = []string{req.Text}
 	}
 	token := tokenOf(c)
-	w := exam.Writer{Candidate: currentUser(c).ID, Session: account.TokenHash(token)}
+	w := exam.Writer{Candidate: currentUser(c).ID, Session: account.TokenHash(token), Device: utils.CopyString(c.Get(deviceHeader))}
 	savedAt, err := s.Exams.Save(c.UserContext(), w, id, qid, exam.Answer{Choice: req.Choice, Parts: parts, Seq: req.Seq})
 	if errors.Is(err, account.ErrUnauthorized) {
 		s.Accounts.Forget(token)
@@ -140,7 +146,7 @@ func (s *Server) submitAttempt(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	res, err := s.Exams.Submit(c.UserContext(), currentUser(c).ID, id)
+	res, err := s.Exams.SubmitFrom(c.UserContext(), currentUser(c).ID, id, utils.CopyString(c.Get(deviceHeader)))
 	if err != nil {
 		return err
 	}

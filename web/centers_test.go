@@ -345,7 +345,7 @@ func TestResultsExport(t *testing.T) {
 			t.Fatalf("csv %d %s %q", s, ctype, csvBody[:min(20, len(csvBody))])
 		}
 		text := string(csvBody[3:])
-		if !strings.HasPrefix(text, "用户名,姓名,班级,试卷,开始时间,提交时间,得分,满分,是否合格,单项选择题,判断题,多项选择题,") {
+		if !strings.HasPrefix(text, "用户名,姓名,班级,试卷,开始时间,提交时间,得分,满分,是否合格,切屏次数,切换设备次数,单项选择题,判断题,多项选择题,") {
 			t.Fatalf("csv header: %s", strings.SplitN(text, "\n", 2)[0])
 		}
 		if !strings.Contains(text, `'=HYPERLINK(""http://evil.example"",""点我"")`) || !strings.Contains(text, "'+一班") {
@@ -376,10 +376,10 @@ func TestResultsExport(t *testing.T) {
 			}
 			return ct == excelize.CellTypeSharedString || ct == excelize.CellTypeInlineString
 		}
-		if isText("G2") || isText("H2") || isText("J2") || !isText("A2") || !isText("E2") {
+		if isText("G2") || isText("H2") || isText("J2") || isText("L2") || !isText("A2") || !isText("E2") {
 			t.Errorf("score cells must be numbers, the others text")
 		}
-		if len(rows[0]) < 13 || !strings.HasPrefix(rows[0][12], "JC.") && !strings.HasPrefix(rows[0][12], "L2.") {
+		if len(rows[0]) < 15 || !strings.HasPrefix(rows[0][14], "JC.") && !strings.HasPrefix(rows[0][14], "L2.") {
 			t.Fatalf("no chapter columns: %q", rows[0])
 		}
 	})

@@ -31,6 +31,11 @@ func (s *Server) examPage(c *fiber.Ctx) error {
 	if a.CandidateID != currentUser(c).ID { // staff may read the attempt, not sit it
 		return errs.New(errs.Forbidden, "只有考生本人可以作答")
 	}
+	// Opening the exam is entering it: from an allowed network only. A page already open
+	// keeps saving wherever it is, so a network that changes mid-exam costs no answer.
+	if err := a.Integrity.CheckEntry(exam.Entry{Addr: c.IP()}, false); err != nil {
+		return err
+	}
 	return s.render(c, fiber.StatusOK, "exam", a.Rules.Title, a)
 }
 
@@ -55,5 +60,10 @@ func (s *Server) resultPage(c *fiber.Ctx) error {
 		return err
 	}
 	review.StaffView = currentUser(c).Can(staffRoles...)
+	if currentUser(c).Can(staffRoles...) && (a.FocusLosses > 0 || a.DeviceSwitches > 0) {
+		if review.Events, err = s.Exams.Events(c.UserContext(), viewer(c), a.ID); err != nil {
+			return err
+		}
+	}
 	return s.render(c, fiber.StatusOK, "result", a.Rules.Title+" 成绩", review)
 }

@@ -16,6 +16,10 @@ type startData struct {
 	ExtraS     int   // the candidate's extension under the assignment
 	Questions  int
 	Shortage   string // why no attempt can start now (the bank cannot fill the paper, or the blueprint is retired); the button is then off
+	// Integrity is the policy the attempt would run under (no access code), Rules its
+	// rules in words.
+	Integrity *exam.Integrity
+	Rules     []string
 }
 
 // startPage shows the instructions of an exam named by ?blueprint=code or
@@ -42,6 +46,10 @@ func (s *Server) startPage(c *fiber.Ctx) error {
 		return err
 	}
 	d.Blueprint = bp
+	if d.Integrity, err = s.Exams.StartIntegrity(ctx, v, bp, d.Assignment); err != nil {
+		return err
+	}
+	d.Rules = d.Integrity.Rules()
 	for _, sec := range bp.Sections {
 		d.Questions += sec.Count
 	}

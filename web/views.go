@@ -80,11 +80,13 @@ func loadPageKit() (*pageKit, error) {
 			}
 			return ""
 		},
-		"minutes": func(s int) string { return fmt.Sprintf("%d 分钟", (s+59)/60) },
-		"elapsed": func(s int64) string { return fmt.Sprintf("%d 分 %d 秒", s/60, s%60) },
-		"has":     slices.Contains[[]string],
-		"join":    strings.Join,
-		"list":    func(v ...string) []string { return v },
+		// whenExact is when to the second, for records such as an attempt's events.
+		"whenExact": func(t time.Time) string { return t.In(content.Beijing).Format("2006-01-02 15:04:05") },
+		"minutes":   func(s int) string { return fmt.Sprintf("%d 分钟", (s+59)/60) },
+		"elapsed":   func(s int64) string { return fmt.Sprintf("%d 分 %d 秒", s/60, s%60) },
+		"has":       slices.Contains[[]string],
+		"join":      strings.Join,
+		"list":      func(v ...string) []string { return v },
 		"part": func(parts []string, i int) string {
 			if i < len(parts) {
 				return parts[i]

@@ -7,6 +7,8 @@ window.csm = (function () {
   // FormData body is sent as a multipart upload.
   async function api(method, path, body) {
     const init = { method: method, credentials: 'same-origin', headers: { Accept: 'application/json' } };
+    const device = deviceId();
+    if (device) init.headers['X-Device-Id'] = device;
     if (body instanceof FormData) {
       init.body = body;
     } else if (body !== undefined) {
@@ -26,6 +28,22 @@ window.csm = (function () {
     }
     // offline: the exam's service worker answered from its copy (see exam-sw.js).
     return { ok: r.ok, status: r.status, data: data, offline: r.headers.get('X-Offline-Copy') === '1' };
+  }
+
+  // deviceId is this browser's random id, kept in its storage: an exam that allows one
+  // device per attempt tells browsers apart by it (sent as X-Device-Id). '' when the
+  // browser keeps nothing (then such an exam asks to switch on each load).
+  function deviceId() {
+    try {
+      let d = localStorage.getItem('csm-device');
+      if (!d) {
+        const bytes = new Uint8Array(16);
+        crypto.getRandomValues(bytes);
+        d = Array.from(bytes, function (b) { return (b < 16 ? '0' : '') + b.toString(16); }).join('');
+        localStorage.setItem('csm-device', d);
+      }
+      return d;
+    } catch (e) { return ''; }
   }
 
   // el builds an element: attrs are properties (className, href, dataset via data-*),

@@ -55,6 +55,15 @@
       bp.target_difficulty = Number(form.target_difficulty.value);
       bp.tolerance = Number(form.tolerance.value) || 0;
     }
+    const integrity = {
+      record_focus: form.record_focus.checked, warn_at: Number(form.warn_at.value) || 0, submit_at: Number(form.submit_at.value) || 0,
+      one_device: form.one_device.checked, block_copy: form.block_copy.checked,
+      allowed_networks: form.allowed_networks.value.split(/[\s,，、]+/).filter(Boolean),
+    };
+    delete bp.integrity;
+    if (integrity.record_focus || integrity.warn_at || integrity.submit_at || integrity.one_device || integrity.block_copy || integrity.allowed_networks.length) {
+      bp.integrity = integrity;
+    }
     const units = Array.from(form.units.selectedOptions).map(function (o) { return o.value; });
     if (units.length) bp.scope = { units: units }; else delete bp.scope;
     return bp;
@@ -155,6 +164,13 @@
     form.shuffle_options.checked = !!bp.shuffle_options;
     form.target_difficulty.value = bp.target_difficulty || '';
     form.tolerance.value = bp.tolerance || '';
+    const policy = bp.integrity || {};
+    form.record_focus.checked = !!policy.record_focus;
+    form.warn_at.value = policy.warn_at || 0;
+    form.submit_at.value = policy.submit_at || 0;
+    form.one_device.checked = !!policy.one_device;
+    form.block_copy.checked = !!policy.block_copy;
+    form.allowed_networks.value = (policy.allowed_networks || []).join('\n');
     const kept = keptCases();
     rows.forEach(function (r) {
       const s = bp.sections.find(function (x) { return x.type === r.dataset.type; });

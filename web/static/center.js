@@ -92,7 +92,9 @@
           el('td', { className: 'clip' }, csm.person(r.username, r.name)),
           el('td', { 'data-label': '班级' }, r.cohort || ''), r.title, el('td', { 'data-label': '交卷' }, csm.when(r.submitted_at)),
           r.score + ' / ' + r.max_score,
-          el('span', { className: 'tag ' + (r.passed ? 'ok' : verdicts[r.status] ? 'warn' : 'bad') }, verdict),
+          el('td', { 'data-label': '结果' }, el('span', { className: 'tag ' + (r.passed ? 'ok' : verdicts[r.status] ? 'warn' : 'bad') }, verdict),
+            r.focus_losses || r.device_switches ? el('span', { className: 'muted small integrity-count' },
+              ' 切屏 ' + (r.focus_losses || 0) + ' 次' + (r.device_switches ? ' · 换设备 ' + r.device_switches + ' 次' : '')) : ''),
           el('a', { href: '/attempts/' + r.attempt + '/result' }, '查看'));
       });
     };
@@ -163,7 +165,9 @@
       if (!d) return;
       fill('assignment-rows', d.items, 6, function (a) {
         const n = Object.keys(a.extensions || {}).length;
-        return cells({ 'data-assignment': String(a.id) }, el('td', { className: 'clip' }, a.title), el('td', { 'data-label': '班级' }, cohortName(a.cohort)),
+        const code = a.integrity && a.integrity.access_code;
+        return cells({ 'data-assignment': String(a.id) }, el('td', { className: 'clip' }, a.title, code ? el('span', { className: 'muted small access-code' }, ' 口令 ' + code) : ''),
+          el('td', { 'data-label': '班级' }, cohortName(a.cohort)),
           el('td', { 'data-label': '开放' }, csm.when(a.opens_at)), el('td', { 'data-label': '截止' }, csm.when(a.closes_at)),
           el('td', { 'data-label': '次数' }, String(a.attempts_allowed) + (n ? '（' + n + ' 人延时）' : '')),
           el('td', null, el('a', { className: 'button', href: '/assignments/' + a.id }, '管理'),
@@ -186,11 +190,35 @@
       $('extension').scrollIntoView({ block: 'start' });
     };
     cohortsLoaded.then(showAssignments);
+    // The assignment's own 考试纪律, once opened, starts from the blueprint's and replaces it.
+    const rules = $('assignment-integrity');
+    const fillRules = async function () {
+      if (!rules.open) return;
+      const bp = await call('assignment-error', 'GET', '/api/v1/blueprints/' + encodeURIComponent(aform.blueprint.value));
+      const p = (bp && bp.integrity) || {};
+      aform.record_focus.checked = !!p.record_focus;
+      aform.warn_at.value = String(p.warn_at || 0);
+      aform.submit_at.value = String(p.submit_at || 0);
+      aform.one_device.checked = !!p.one_device;
+      aform.block_copy.checked = !!p.block_copy;
+      aform.allowed_networks.value = (p.allowed_networks || []).join('\n');
+    };
+    rules.addEventListener('toggle', fillRules);
+    aform.blueprint.addEventListener('change', fillRules);
+    const ownRules = function () {
+      if (!rules.open) return undefined;
+      return {
+        access_code: aform.access_code.value.trim(), record_focus: aform.record_focus.checked,
+        warn_at: Number(aform.warn_at.value) || 0, submit_at: Number(aform.submit_at.value) || 0,
+        one_device: aform.one_device.checked, block_copy: aform.block_copy.checked,
+        allowed_networks: aform.allowed_networks.value.split(/[\s,，、]+/).filter(Boolean),
+      };
+    };
     onSubmit(aform, async function () {
       const d = await call('assignment-error', 'POST', '/api/v1/assignments', {
         blueprint: aform.blueprint.value, cohort: Number(aform.cohort.value),
         opens_at: csm.fromBeijingInput(aform.opens_at.value), closes_at: csm.fromBeijingInput(aform.closes_at.value),
-        attempts_allowed: Number(aform.attempts_allowed.value) });
+        attempts_allowed: Number(aform.attempts_allowed.value), integrity: ownRules() });
       if (d) showAssignments();
     });
     onSubmit($('extension-form'), async function () {

@@ -10,7 +10,7 @@
   const id = root.dataset.attempt;
   const practice = root.dataset.mode === 'practice';
   const base = '/api/v1/attempts/' + id;
-  const keys = { journal: 'csm-journal-' + id, flags: 'csm-flags-' + id, seq: 'csm-seq-' + id, offset: 'csm-offset-' + id };
+  const keys = { journal: 'csm-journal-' + id, flags: 'csm-flags-' + id, seq: 'csm-seq-' + id, offset: 'csm-offset-' + id, events: 'csm-events-' + id };
   const OFFLINE_CACHE = 'csm-exam-v1'; // the cache of exam-sw.js
   const RETRY_MS = 3000;
   const CLOCK_POLL_MS = 20000; // how soon a proctor's extension or close reaches the page
@@ -30,6 +30,9 @@
   let submitting = false;
   let closed = false; // the server says the attempt is over: nothing more to send
   const warned = {};
+  let policy = null; // the attempt's integrity policy (exam.Integrity), null for none
+  let moved = false; // the attempt moved to another device: this one saves nothing
+  let pendingEdit = null; // a case answer typed and not yet recorded (its debounce runs)
 
   function load(k, d) {
     try { const v = localStorage.getItem(k); return v ? JSON.parse(v) : d; } catch (e) { return d; }
@@ -102,6 +105,8 @@
     if (res.data.status !== 'in_progress') { finished(); return; }
     attempt = res.data;
     const offlineCopy = res.offline;
+    policy = attempt.integrity || null;
+    if (policy && policy.one_device && !offlineCopy && !(await holdDevice())) return;
     deadline = attempt.deadline ? Date.parse(attempt.deadline) : null;
     attempt.sections.forEach(function (sec) {
       sec.questions.forEach(function (q) { items.push({ q: q, section: sec, n: items.length + 1 }); });
@@ -128,6 +133,7 @@
     current = Math.min(Math.max(start, 0), items.length - 1);
     buildSheet();
     show(current);
+    setupIntegrity();
     tick();
     setInterval(tick, 500);
     if (deadline !== null) setInterval(pollClock, CLOCK_POLL_MS);
@@ -149,7 +155,7 @@
 
   function finished() {
     closed = true;
-    [keys.journal, keys.flags, keys.seq, keys.offset].forEach(function (k) { try { localStorage.removeItem(k); } catch (e) { /* ignore */ } });
+    [keys.journal, keys.flags, keys.seq, keys.offset, keys.events].forEach(function (k) { try { localStorage.removeItem(k); } catch (e) { /* ignore */ } });
     // The offline copy of a closed attempt is of no more use: drop it, then leave.
     const drop = window.caches ? caches.open(OFFLINE_CACHE).then(function (c) {
       return Promise.all([c.delete(location.pathname), c.delete(base)]);
@@ -180,7 +186,7 @@
   // and a change made meanwhile is sent when it returns.
   async function send(qid) {
     const body = journal[qid];
-    if (!body || inflight.has(qid) || closed) return;
+    if (!body || inflight.has(qid) || closed || moved) return;
     inflight.add(qid);
     status[qid] = { state: 'saving' };
     paintStatus(qid);
@@ -191,6 +197,7 @@
       // paper) leaves the journal; anything else (an expired login, a server error) is
       // kept and sent again.
       if (res.ok) outcome = 'saved';
+      else if (movedAway(res)) outcome = 'moved';
       else if (res.status === 409) outcome = 'conflict';
       else if (res.status === 422 || res.status === 404) outcome = 'refused';
       else outcome = 'retry';
@@ -204,6 +211,10 @@
       status[qid] = { state: 'pending' };
       csm.setFailing(true);
       scheduleRetry();
+    } else if (outcome === 'moved') {
+      // Kept in the journal: it is sent if the candidate switches back to this device.
+      status[qid] = { state: 'pending', text: '未保存：考试已切换到另一设备' };
+      showMoved(res);
     } else {
       csm.setFailing(false);
       if (same) { delete journal[qid]; saveJournal(); }
@@ -216,7 +227,7 @@
         status[qid] = { state: 'error', text: csm.message(res, '保存失败') };
       }
     }
-    if (latest && !same && outcome !== 'retry') { send(qid); return; }
+    if (latest && !same && outcome !== 'retry' && outcome !== 'moved') { send(qid); return; }
     paintStatus(qid);
   }
 
@@ -322,7 +333,11 @@
           if (prev && prev.join('\u0000') === parts.join('\u0000')) return;
           record(qid, { parts: parts });
         };
-        ta.addEventListener('input', function () { clearTimeout(timer); timer = setTimeout(save, 800); });
+        ta.addEventListener('input', function () {
+          clearTimeout(timer);
+          timer = setTimeout(function () { pendingEdit = null; save(); }, 800);
+          pendingEdit = save;
+        });
         ta.addEventListener('change', save);
         box.appendChild(el('div', { className: 'part' }, el('p', { className: 'prompt' }, (k + 1) + '. ' + p.prompt + '（' + p.points + ' 分）'), ta));
       });
@@ -390,7 +405,7 @@
     switch (s.state) {
       case 'saved': return s.text || ('已保存' + (s.at ? ' ' + new Date(s.at).toLocaleTimeString('zh-CN', { hour12: false }) : ''));
       case 'saving': return '保存中…';
-      case 'pending': return '未保存：已存本机，联网后自动提交';
+      case 'pending': return s.text || '未保存：已存本机，联网后自动提交';
       case 'error': return '保存失败：' + s.text;
     }
     return '';
@@ -584,14 +599,17 @@
   async function submit(auto) {
     submitting = true;
     if (auto) warn('时间到，正在自动交卷…');
+    if (moved) { submitting = false; csm.showError('confirm-error', '本场考试已切换到另一设备，请在那台设备上交卷，或先切换回本设备。'); return; }
     await Promise.all(Object.keys(journal).map(function (qid) {
       return csm.api('PUT', base + '/answers/' + qid, journal[qid]).then(function (r) {
+        if (movedAway(r)) return;
         if (r.ok || r.status === 409 || r.status === 422) delete journal[qid];
       }).catch(function () { /* still offline */ });
     }));
     saveJournal();
     try {
       const res = await postSubmit();
+      if (movedAway(res)) { submitting = false; showMoved(res); if (dialog.open) dialog.close(); return; }
       if (res.ok || res.status === 409) { finished(); return; }
       if (auto) { setTimeout(function () { submit(true); }, RETRY_MS); return; }
       csm.showError('confirm-error', csm.message(res, '交卷失败'));
@@ -616,6 +634,135 @@
       }
       await new Promise(function (resolve) { setTimeout(resolve, 1000 * i); });
     }
+  }
+
+  // ---- integrity (the attempt's 防作弊 policy) ----
+
+  // movedAway tells a refusal because the attempt now runs on another device.
+  function movedAway(res) {
+    return res && res.status === 409 && res.data && res.data.field === 'device';
+  }
+
+  function claimDevice(switchHere) {
+    return csm.api('POST', base + '/device', { switch: switchHere });
+  }
+
+  // holdDevice makes this device the attempt's (one device per attempt): at once when it
+  // is free or ours, after the candidate confirms when another device has it. It resolves
+  // to false when the page cannot go on (the server refused otherwise).
+  async function holdDevice() {
+    let res;
+    try { res = await claimDevice(false); } catch (e) { return true; } // offline: saves tell later
+    if (res.ok) return true;
+    if (!movedAway(res)) { showLoadError(csm.message(res, '无法确认作答设备')); return false; }
+    const d = document.getElementById('device-dialog');
+    d.addEventListener('cancel', function (ev) { ev.preventDefault(); });
+    d.showModal();
+    return new Promise(function (resolve) {
+      document.getElementById('device-switch').addEventListener('click', async function () {
+        try {
+          const r = await claimDevice(true);
+          if (r.ok) { d.close(); resolve(true); return; }
+          csm.showError('device-error', csm.message(r, '切换失败'));
+        } catch (e) {
+          csm.showError('device-error', '网络不通，请恢复网络后重试');
+        }
+      });
+    });
+  }
+
+  function showMoved(res) {
+    moved = true;
+    document.getElementById('device-moved-text').textContent = csm.message(res, '本场考试已切换到另一设备作答。');
+    document.getElementById('device-moved').hidden = false;
+    paintStatus(String(items[current].q.id));
+  }
+
+  document.getElementById('device-back').addEventListener('click', async function () {
+    try {
+      const r = await claimDevice(true);
+      if (!r.ok) return;
+      moved = false;
+      document.getElementById('device-moved').hidden = true;
+      flush();
+    } catch (e) { /* offline: the banner stays */ }
+  });
+
+  // Departures from the page (tab hidden, window blurred, full screen left) are counted
+  // once per departure, journaled like answers, and sent after every answer typed before
+  // them has been saved: the server may submit the attempt on the one that reaches the
+  // limit, and an answer acknowledged before it is graded. Saves never wait for them.
+  let events = load(keys.events, []);
+  let away = false;
+  let wasFullScreen = false;
+  let eventsInflight = false;
+  let eventCounter = 0;
+
+  function setupIntegrity() {
+    if (!policy) return;
+    if (policy.block_copy) {
+      document.getElementById('copy-note').hidden = false;
+      ['copy', 'cut', 'contextmenu'].forEach(function (t) { root.addEventListener(t, function (ev) { ev.preventDefault(); }); });
+      root.addEventListener('selectstart', function (ev) {
+        const t = ev.target;
+        if (!(t && (t.tagName === 'TEXTAREA' || t.tagName === 'INPUT'))) ev.preventDefault(); // one's own answer stays editable
+      });
+    }
+    if (!policy.record_focus) return;
+    window.addEventListener('blur', function () { leave('blur'); });
+    window.addEventListener('focus', function () { away = false; });
+    document.addEventListener('visibilitychange', function () {
+      if (document.visibilityState === 'hidden') leave('hidden'); else away = false;
+    });
+    document.addEventListener('fullscreenchange', function () {
+      if (document.fullscreenElement) { wasFullScreen = true; return; }
+      if (wasFullScreen) { wasFullScreen = false; leave('fullscreen_exit'); }
+    });
+    showStrikes(attempt);
+    sendEvents();
+  }
+
+  function leave(kind) {
+    if (away || closed || submitting) return;
+    away = true;
+    if (pendingEdit) { const save = pendingEdit; pendingEdit = null; save(); } // typed text goes first
+    eventCounter = (eventCounter + 1) % 100;
+    events.push({ kind: kind, seq: Date.now() * 100 + eventCounter, at: new Date().toISOString() });
+    store(keys.events, events);
+    sendEvents();
+  }
+
+  async function sendEvents() {
+    if (eventsInflight || closed || moved || events.length === 0) return;
+    if (inflight.size > 0 || Object.keys(journal).length > 0) { setTimeout(sendEvents, 500); return; }
+    eventsInflight = true;
+    const batch = events.slice(0, 50);
+    let again = RETRY_MS;
+    try {
+      const res = await csm.api('POST', base + '/events', { events: batch });
+      if (res.ok || res.status === 404 || res.status === 422) {
+        const sent = new Set(batch.map(function (e) { return e.seq; }));
+        events = events.filter(function (e) { return !sent.has(e.seq); });
+        store(keys.events, events);
+        again = 0;
+      }
+      if (res.ok) {
+        showStrikes(res.data);
+        if (res.data.status !== 'in_progress') { eventsInflight = false; finished(); return; }
+      }
+    } catch (e) { /* offline: sent again later */ }
+    eventsInflight = false;
+    if (events.length) setTimeout(sendEvents, again);
+  }
+
+  function showStrikes(d) {
+    const w = document.getElementById('strike-warning');
+    const n = d.focus_losses || 0;
+    if (!policy.warn_at || n < policy.warn_at) return;
+    w.textContent = policy.submit_at
+      ? '已离开考试页面 ' + n + ' 次，达到 ' + policy.submit_at + ' 次将自动交卷。'
+      : '已离开考试页面 ' + n + ' 次，每次离开都会被记录。';
+    w.hidden = false;
   }
 
   init();

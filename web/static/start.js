@@ -4,6 +4,8 @@
   const b = document.getElementById('begin');
   b.addEventListener('click', async function () {
     const body = b.dataset.assignment ? { assignment: Number(b.dataset.assignment) } : { blueprint: b.dataset.blueprint };
+    const code = document.getElementById('access-code');
+    if (code) body.access_code = code.value;
     b.disabled = true;
     csm.showError('begin-error', '');
     try {
