@@ -10,10 +10,7 @@ import (
 
 // Migrate brings the exam tables to the newest schema.
 func Migrate(ctx context.Context, g *gorm.DB) error {
-	if err := db.Migrate(ctx, g, "exam", migrations); err != nil {
-		return err
-	}
-	return db.Migrate(ctx, g, "exam-integrity", integrityMigrations)
+	return db.Migrate(ctx, g, "exam", migrations)
 }
 
 var migrations = []db.Migration{
@@ -151,12 +148,7 @@ SELECT attempt_id, 'extend', seconds, COALESCE(reason, ''), granted_by, created_
 		}
 		return tx.Migrator().DropTable("attempt_extensions")
 	}},
-}
-
-// integrityMigrations are the steps of the integrity policy's columns and events, a
-// domain of their own in schema_migrations so that they number apart from the exam's.
-var integrityMigrations = []db.Migration{
-	{Version: 1, Name: "integrity policy, focus-loss events, device binding", Up: func(tx *gorm.DB) error {
+	{Version: 5, Name: "integrity policy, focus-loss events, device binding", Up: func(tx *gorm.DB) error {
 		type attempt struct {
 			Integrity      string `gorm:"size:2000;not null;default:''"`
 			FocusLosses    int    `gorm:"not null;default:0"`

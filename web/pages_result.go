@@ -81,7 +81,7 @@ type resultReview struct {
 	Counts      map[string]int // by outcome
 	// Events are the attempt's recorded departures and device switches (staff only).
 	Events []exam.AttemptEvent
-	Print       bool           // staff: links to print the attempt's paper, key and 答题卡
+	Print  bool // staff: links to print the attempt's paper, key and 答题卡
 	// Proctor is what proctors did to the attempt: all of it for staff (StaffView), the
 	// close and its reason for the candidate.
 	Proctor   []exam.ProctorAction
