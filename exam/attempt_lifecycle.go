@@ -328,7 +328,7 @@ func (s *Service) finalize(ctx context.Context, id int64, allowed func(*Attempt)
 	if err != nil {
 		return nil, false, err
 	}
-	return s.store.finish(ctx, id, func(answers func() (map[int64]Answer, error)) (*Result, time.Time, error) {
+	return s.store.finish(ctx, id, &a.Paper, func(answers func() (map[int64]Answer, error)) (*Result, time.Time, error) {
 		now := s.now().UTC().Truncate(time.Millisecond)
 		a.SubmittedAt = &now
 		if a.Rules.Overdue == OverdueAbandon && a.Overdue(now) {
