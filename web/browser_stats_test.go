@@ -107,4 +107,19 @@ func TestBrowserWeakPractice(t *testing.T) {
 	if n == 0 {
 		t.Fatal("the practice holds no questions")
 	}
+	// The paper says why each question was chosen: its point's mastery in plain words.
+	_, body := b.h.do("GET", "/api/v1/attempts/"+itoa(id), "candidate", nil)
+	reasons := decode[struct{ Reasons map[string]string }](t, body).Reasons
+	if len(reasons) != n {
+		t.Fatalf("%d reasons for %d questions", len(reasons), n)
+	}
+	for q, r := range reasons {
+		if !strings.HasPrefix(r, "知识点「") || !strings.Contains(r, "掌握度") || !strings.Contains(r, "题答对") {
+			t.Errorf("question %s: reason %q", q, r)
+		}
+	}
+	b.viewport(360, 740, true)
+	b.until("the reason on the paper", `(document.querySelector("#question .reason") || {}).textContent?.startsWith("选题原因：知识点「")`)
+	b.noSideScroll("weak-point practice paper")
+	b.shootHere("weak-practice-paper")
 }
