@@ -1,10 +1,12 @@
 package exam
 
 import (
+	"cmp"
 	"context"
+	"encoding/binary"
 	"encoding/json"
+	"errors"
 	"fmt"
-	"math"
 	"slices"
 	"strings"
 
@@ -13,41 +15,27 @@ import (
 	"gorm.io/gorm"
 )
 
-// Item analysis and calibrated difficulty read one narrow row per question of each
-// finalised attempt (attempt_item_scores), written with the result at grading and
-// rescoring: decoding every attempt's paper and result JSON cost them ten times more
-// than the statistics themselves.
+// Item analysis and calibrated difficulty read each finalised attempt's item scores
+// packed in one row (attempt_item_scores), written with the result at grading and
+// rescoring: decoding every attempt's paper and result JSON cost them ten times more than
+// the statistics themselves, and a row per question still spent most of the time in the
+// driver's per-column calls.
 
-// itemScoreRow is one question of a finalised attempt: where it stood on the paper
-// (Slot, 0-based), what it earned and what was chosen (bank keys, comma-separated).
+// itemScoreRow is one finalised attempt's item scores, packed (see packItems).
 type itemScoreRow struct {
-	AttemptID  int64 `gorm:"primaryKey"`
-	Slot       int   `gorm:"primaryKey"`
-	QuestionID int64
-	Version    int
-	Score      int64
-	MaxScore   int64
-	Answered   bool
-	Pending    bool
-	Choice     string
+	AttemptID int64 `gorm:"primaryKey"`
+	Items     []byte
 }
 
 func (itemScoreRow) TableName() string { return "attempt_item_scores" }
 
-// The per-item scores have a migration domain of their own, so their steps never collide
+// The item scores have a migration domain of their own, so their steps never collide
 // with the numbering of exam's.
 var itemScoreMigrations = []db.Migration{
-	{Version: 1, Name: "per-item scores of finalised attempts, backfilled from their results", Up: func(tx *gorm.DB) error {
+	{Version: 1, Name: "item scores of finalised attempts, packed, backfilled from their results", Up: func(tx *gorm.DB) error {
 		type attemptItemScore struct {
-			AttemptID  int64  `gorm:"primaryKey;autoIncrement:false"`
-			Slot       int    `gorm:"primaryKey;autoIncrement:false"`
-			QuestionID int64  `gorm:"not null;index:idx_item_score_question,priority:1"`
-			Version    int    `gorm:"not null;index:idx_item_score_question,priority:2"`
-			Score      int64  `gorm:"not null"`
-			MaxScore   int64  `gorm:"not null"`
-			Answered   bool   `gorm:"not null"`
-			Pending    bool   `gorm:"not null"`
-			Choice     string `gorm:"size:64;not null;default:''"`
+			AttemptID int64  `gorm:"primaryKey;autoIncrement:false"`
+			Items     []byte `gorm:"type:mediumblob;not null"`
 		}
 		if err := db.CreateTables(tx, &attemptItemScore{}); err != nil {
 			return err
@@ -94,15 +82,15 @@ func backfillItemScores(tx *gorm.DB) error {
 	}
 }
 
-// itemScoreRows are the per-item rows of attempt id's result, in paper order: what
-// grading and rescoring store beside the result. Questions the result does not score
-// (an abandoned attempt's) have none.
-func itemScoreRows(id int64, paper *Paper, res *Result, answers map[int64]Answer) []itemScoreRow {
+// sittingItems are the items of a result in paper order: what grading and
+// rescoring store beside the result. Questions the result does not score (an abandoned
+// attempt's) have none.
+func sittingItems(paper *Paper, res *Result, answers map[int64]Answer) []SittingItem {
 	scored := make(map[int64]*ItemScore, len(res.Items))
 	for i := range res.Items {
 		scored[res.Items[i].QuestionID] = &res.Items[i]
 	}
-	var rows []itemScoreRow
+	var items []SittingItem
 	slot := 0
 	for _, sec := range paper.Sections {
 		for _, it := range sec.Items {
@@ -111,25 +99,108 @@ func itemScoreRows(id int64, paper *Paper, res *Result, answers map[int64]Answer
 			if is == nil {
 				continue
 			}
-			rows = append(rows, itemScoreRow{AttemptID: id, Slot: slot - 1, QuestionID: it.QuestionID, Version: it.Version,
-				Score: int64(is.Score), MaxScore: int64(is.MaxScore), Answered: is.Answered, Pending: is.Pending,
-				Choice: strings.Join(answers[it.QuestionID].Choice, ",")})
+			items = append(items, SittingItem{Slot: slot - 1, QuestionID: it.QuestionID, Version: it.Version,
+				Score: is.Score, MaxScore: is.MaxScore, Answered: is.Answered, Pending: is.Pending, Choice: answers[it.QuestionID].Choice})
 		}
 	}
-	return rows
+	return items
 }
 
-// WriteItemScores replaces attempt id's per-item rows in tx, as grading and rescoring do
+// Packed items: per item, in paper order, the uvarints slot, question id, version, the
+// varints score and max score (hundredths), a byte of flags, then the choice (bank keys
+// joined by commas) as a uvarint length and its bytes.
+const (
+	packAnswered = 1 << iota
+	packPending
+)
+
+func packItems(items []SittingItem) []byte {
+	b := make([]byte, 0, 16*len(items))
+	for _, it := range items {
+		b = binary.AppendUvarint(b, uint64(it.Slot))
+		b = binary.AppendUvarint(b, uint64(it.QuestionID))
+		b = binary.AppendUvarint(b, uint64(it.Version))
+		b = binary.AppendVarint(b, int64(it.Score))
+		b = binary.AppendVarint(b, int64(it.MaxScore))
+		var flags byte
+		if it.Answered {
+			flags |= packAnswered
+		}
+		if it.Pending {
+			flags |= packPending
+		}
+		b = append(b, flags)
+		choice := strings.Join(it.Choice, ",")
+		b = binary.AppendUvarint(b, uint64(len(choice)))
+		b = append(b, choice...)
+	}
+	return b
+}
+
+// errPacked is a packed item list cut short or overrunning: a bug or a damaged row.
+var errPacked = errors.New("damaged packed item scores")
+
+// unpackItems appends the items packed in b to items; equal choices share the slice that
+// choices (an intern table) holds.
+func unpackItems(b []byte, items []SittingItem, choices map[string][]string) ([]SittingItem, error) {
+	damaged := false
+	uv := func() uint64 {
+		v, n := binary.Uvarint(b)
+		if n <= 0 {
+			damaged = true
+			return 0
+		}
+		b = b[n:]
+		return v
+	}
+	for len(b) > 0 {
+		var it SittingItem
+		it.Slot, it.QuestionID, it.Version = int(uv()), int64(uv()), int(uv())
+		if damaged {
+			return items, errPacked
+		}
+		score, n := binary.Varint(b)
+		if n <= 0 {
+			return items, errPacked
+		}
+		b = b[n:]
+		maxScore, n := binary.Varint(b)
+		if n <= 0 || len(b) < n+1 {
+			return items, errPacked
+		}
+		flags := b[n]
+		b = b[n+1:]
+		it.Score, it.MaxScore = content.Points(score), content.Points(maxScore)
+		it.Answered, it.Pending = flags&packAnswered != 0, flags&packPending != 0
+		size := uv()
+		if damaged || uint64(len(b)) < size {
+			return items, errPacked
+		}
+		if size > 0 {
+			c, ok := choices[string(b[:size])]
+			if !ok {
+				c = strings.Split(string(b[:size]), ",")
+				choices[string(b[:size])] = c
+			}
+			it.Choice = c
+		}
+		b = b[size:]
+		items = append(items, it)
+	}
+	return items, nil
+}
+
+// WriteItemScores replaces attempt id's item scores in tx, as grading and rescoring do
 // with the result; examtest calls it for the attempts it seeds straight into the tables.
 func WriteItemScores(tx *gorm.DB, id int64, paper *Paper, res *Result, answers map[int64]Answer) error {
 	if err := tx.Where("attempt_id = ?", id).Delete(&itemScoreRow{}).Error; err != nil {
 		return fmt.Errorf("attempt %d: item scores: %w", id, err)
 	}
-	rows := itemScoreRows(id, paper, res, answers)
-	if len(rows) == 0 {
+	items := sittingItems(paper, res, answers)
+	if len(items) == 0 {
 		return nil
 	}
-	if err := tx.CreateInBatches(rows, 200).Error; err != nil {
+	if err := tx.Create(&itemScoreRow{AttemptID: id, Items: packItems(items)}).Error; err != nil {
 		return fmt.Errorf("attempt %d: item scores: %w", id, err)
 	}
 	return nil
@@ -150,78 +221,29 @@ type SittingItem struct {
 }
 
 // EachSitting calls fn with each attempt of ids (from SittingTotals: ascending), in that
-// order, and its items in paper order (none for an abandoned attempt), reading the
-// per-item rows of SittingBatch attempts a query. fn must not keep items. It stops at
-// fn's first error and returns it.
+// order, and its items in paper order (none for an abandoned attempt), reading the item
+// scores of SittingBatch attempts a query. fn must not keep items. It stops at fn's
+// first error and returns it.
 func (s *Service) EachSitting(ctx context.Context, ids []int64, fn func(id int64, items []SittingItem) error) error {
 	choices := map[string][]string{} // interned: a bank's questions have few distinct choices
 	var items []SittingItem
 	for batch := range slices.Chunk(ids, SittingBatch) {
-		rows, err := s.store.db.WithContext(ctx).Table("attempt_item_scores").
-			Select("attempt_id, slot, question_id, version, score, max_score, answered, pending, choice").
-			Where("attempt_id IN ?", batch).Order("attempt_id, slot").Rows()
-		if err != nil {
+		var rows []itemScoreRow
+		if err := s.store.db.WithContext(ctx).Where("attempt_id IN ?", batch).Find(&rows).Error; err != nil {
 			return fmt.Errorf("sittings: %w", err)
 		}
-		err = func() error {
-			defer rows.Close()
-			next := 0 // the first id of batch not yet given to fn
-			// flush gives fn the attempts of batch before id with no rows, then id's items.
-			flush := func(id int64) error {
-				for ; next < len(batch) && batch[next] < id; next++ {
-					if err := fn(batch[next], nil); err != nil {
-						return err
-					}
-				}
-				if next < len(batch) && batch[next] == id {
-					next++
-					return fn(id, items)
-				}
-				return nil
+		packed := make(map[int64][]byte, len(rows))
+		for _, r := range rows {
+			packed[r.AttemptID] = r.Items
+		}
+		for _, id := range batch {
+			var err error
+			if items, err = unpackItems(packed[id], items[:0], choices); err != nil {
+				return fmt.Errorf("attempt %d: %w", id, err)
 			}
-			cur := int64(-1)
-			var it SittingItem
-			var attempt, score, maxScore int64
-			var choice []byte
-			for rows.Next() {
-				// Scanned by hand: a batch holds some 90,000 rows, and reflection would
-				// double the time they take.
-				if err := rows.Scan(&attempt, &it.Slot, &it.QuestionID, &it.Version, &score, &maxScore, &it.Answered, &it.Pending, &choice); err != nil {
-					return fmt.Errorf("sittings: %w", err)
-				}
-				if attempt != cur {
-					if cur >= 0 {
-						if err := flush(cur); err != nil {
-							return err
-						}
-					}
-					cur, items = attempt, items[:0]
-				}
-				it.Score, it.MaxScore = content.Points(score), content.Points(maxScore)
-				it.Choice = nil
-				if len(choice) > 0 {
-					c, ok := choices[string(choice)]
-					if !ok {
-						c = strings.Split(string(choice), ",")
-						choices[string(choice)] = c
-					}
-					it.Choice = c
-				}
-				items = append(items, it)
+			if err := fn(id, items); err != nil {
+				return err
 			}
-			if err := rows.Err(); err != nil {
-				return fmt.Errorf("sittings: %w", err)
-			}
-			if cur >= 0 {
-				if err := flush(cur); err != nil {
-					return err
-				}
-			}
-			items = items[:0]
-			return flush(math.MaxInt64)
-		}()
-		if err != nil {
-			return err
 		}
 	}
 	return nil
@@ -237,26 +259,49 @@ type ItemTally struct {
 }
 
 // ItemTallies sums every question version's graded responses over all finalised exam
-// attempts (one grouped query: cases awaiting their grade are left out).
+// attempts (cases awaiting their grade are left out), streaming their item scores.
 func (s *Service) ItemTallies(ctx context.Context) ([]ItemTally, error) {
-	var rows []struct {
-		QuestionID int64
-		Version    int
-		N          int
-		Score      int64
-		MaxScore   int64
-	}
-	err := s.store.db.WithContext(ctx).Table("attempt_item_scores s").
-		Select("s.question_id, s.version, COUNT(*) AS n, SUM(s.score) AS score, SUM(s.max_score) AS max_score").
-		Joins("JOIN attempts a ON a.id = s.attempt_id").
-		Where("a.mode = ? AND s.pending = ? AND s.max_score > 0", ModeExam, false).
-		Group("s.question_id, s.version").Scan(&rows).Error
+	rows, err := s.store.db.WithContext(ctx).Table("attempt_item_scores s").Select("s.items").
+		Joins("JOIN attempts a ON a.id = s.attempt_id").Where("a.mode = ?", ModeExam).Rows()
 	if err != nil {
 		return nil, fmt.Errorf("item tallies: %w", err)
 	}
-	out := make([]ItemTally, len(rows))
-	for i, r := range rows {
-		out[i] = ItemTally{Ref: content.Ref{ID: r.QuestionID, Version: r.Version}, N: r.N, Score: content.Points(r.Score), MaxScore: content.Points(r.MaxScore)}
+	defer rows.Close()
+	by := map[content.Ref]*ItemTally{}
+	choices := map[string][]string{}
+	var packed []byte
+	var items []SittingItem
+	for rows.Next() {
+		if err := rows.Scan(&packed); err != nil {
+			return nil, fmt.Errorf("item tallies: %w", err)
+		}
+		if items, err = unpackItems(packed, items[:0], choices); err != nil {
+			return nil, fmt.Errorf("item tallies: %w", err)
+		}
+		for _, it := range items {
+			if it.Pending || it.MaxScore <= 0 {
+				continue
+			}
+			ref := content.Ref{ID: it.QuestionID, Version: it.Version}
+			t := by[ref]
+			if t == nil {
+				t = &ItemTally{Ref: ref}
+				by[ref] = t
+			}
+			t.N++
+			t.Score += it.Score
+			t.MaxScore += it.MaxScore
+		}
 	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("item tallies: %w", err)
+	}
+	out := make([]ItemTally, 0, len(by))
+	for _, t := range by {
+		out = append(out, *t)
+	}
+	slices.SortFunc(out, func(x, y ItemTally) int {
+		return cmp.Or(cmp.Compare(x.Ref.ID, y.Ref.ID), cmp.Compare(x.Ref.Version, y.Ref.Version))
+	})
 	return out, nil
 }
