@@ -139,3 +139,50 @@ func TestItemAnalysisReadsSubmittedExams(t *testing.T) {
 		}
 	})
 }
+
+// TestItemAnalysisFollowsCaseGrades: a case awaiting its grade is left out of item
+// analysis; once an instructor grades it (a rescore), its score is in.
+func TestItemAnalysisFollowsCaseGrades(t *testing.T) {
+	t.Parallel()
+	dbtest.Each(t, func(t *testing.T, dsn string) {
+		h := newHarness(t, dsn)
+		bp := h.caseExam()
+		a, path := h.startAndPath("candidate", bp)
+		_, b := h.do("GET", "/api/v1/questions/"+itoa(a.Sections[0].Questions[0].ID), "instructor", nil)
+		q := decode[content.Question](t, b)
+		if s, b := h.do("PUT", path+"/answers/"+itoa(q.ID), "candidate", map[string]any{"parts": []string{"我认为应当先倾听客户。"}}); s != 200 {
+			t.Fatalf("save case: %d %s", s, b)
+		}
+		if s, b := h.do("POST", path+"/submit", "candidate", nil); s != 200 {
+			t.Fatalf("submit: %d %s", s, b)
+		}
+		line := func() grading.ItemLine {
+			status, body := h.do("GET", "/api/v1/stats/items?blueprint="+bp, "instructor", nil)
+			if status != 200 {
+				t.Fatalf("item stats %d %s", status, body)
+			}
+			for _, it := range decode[grading.ItemAnalysis](t, body).Items {
+				if it.QuestionID == q.ID {
+					return it
+				}
+			}
+			t.Fatalf("case %d missing from the analysis", q.ID)
+			return grading.ItemLine{}
+		}
+		if it := line(); it.N != 0 {
+			t.Fatalf("a case awaiting its grade counted: n %d", it.N)
+		}
+		var full []content.Points
+		for _, p := range q.Parts {
+			for _, r := range p.Rubric {
+				full = append(full, r.Score)
+			}
+		}
+		if s, b := h.do("PUT", path+"/grades/"+itoa(q.ID), "instructor", map[string]any{"scores": full, "comment": "很好"}); s != 200 {
+			t.Fatalf("grade: %d %s", s, b)
+		}
+		if it := line(); it.N != 1 || it.Facility == nil || *it.Facility != 1 {
+			t.Fatalf("the graded case: n %d, facility %v", it.N, it.Facility)
+		}
+	})
+}
