@@ -1,6 +1,7 @@
 package web_test
 
 import (
+	"context"
 	"os"
 	"path/filepath"
 	"slices"
@@ -61,6 +62,17 @@ func TestBrowserStats(t *testing.T) {
 	b.noSideScroll("class page")
 	b.steps("scroll to the heat map", chromedp.ScrollIntoView(chromedp.ID("class-mastery")))
 	b.shootHere("stats-class-mastery")
+
+	// The bank shows the observed difficulty beside the authored one, with its responses.
+	if _, err := b.h.srv.Grades.Calibrate(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	b.viewport(1280, 800, false)
+	b.open("/questions?unit=" + wrong.Unit)
+	cell := `Array.from(document.querySelectorAll("td[data-label='难度 标注/实测（人次）']")).map(td => td.textContent)`
+	b.until("the observed difficulty in the bank", cell+`.some(t => /^\d \/ \d（\d+）$/.test(t))`)
+	b.shoot("bank-observed-difficulty")
+	b.noSideScroll("bank page")
 }
 
 // shootHere saves what a phone shows now, scrolled where the test left it.
