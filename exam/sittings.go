@@ -10,7 +10,7 @@ import (
 )
 
 // Item analysis reads finalised exam attempts in two passes, so that memory holds the
-// totals and one batch of per-item rows, never every answer: SittingTotals first, then
+// totals and one batch of item scores, never every answer: SittingTotals first, then
 // EachSitting over the same ids.
 
 // SittingTotal is one finalised exam attempt's total score.
@@ -19,8 +19,8 @@ type SittingTotal struct {
 	Score content.Points
 }
 
-// SittingBatch is how many attempts EachSitting reads a query: some 90,000 per-item
-// rows, and few enough ids for any engine's IN list.
+// SittingBatch is how many attempts EachSitting reads a query: their packed item scores
+// (some 90,000 items), and few enough ids for any engine's IN list.
 const SittingBatch = 500
 
 // SittingTotals returns the totals of the finalised exam attempts f selects, by id, and
