@@ -10,7 +10,10 @@ import (
 
 // Migrate brings the content tables to the newest schema.
 func Migrate(ctx context.Context, g *gorm.DB) error {
-	return db.Migrate(ctx, g, "content", migrations)
+	if err := db.Migrate(ctx, g, "content", migrations); err != nil {
+		return err
+	}
+	return db.Migrate(ctx, g, "content_calibrations", calibrationMigrations)
 }
 
 var migrations = []db.Migration{

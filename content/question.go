@@ -131,9 +131,11 @@ type Question struct {
 	Attachments []Attachment `json:"attachments,omitempty"`
 	CreatedAt   time.Time    `json:"created_at"`
 
-	// Calibrated is the observed difficulty (1–5) from item analysis, filled by whoever
-	// computed it (never stored with the question); 0: not enough responses or not known.
+	// Calibrated is the observed difficulty (1–5) from item analysis over ObservedN graded
+	// responses, filled by the store from the calibrations (never stored in the question's
+	// body); 0: not enough responses yet.
 	Calibrated int `json:"calibrated_difficulty,omitempty"`
+	ObservedN  int `json:"observed_n,omitempty"`
 }
 
 // MaxPoints is what the question is worth on its own scale: the sum of a case's parts;

@@ -313,7 +313,15 @@ func (s *Store) Question(ctx context.Context, id int64) (*Question, error) {
 	if err != nil {
 		return nil, err
 	}
-	return r.question()
+	q, err := r.question()
+	if err != nil {
+		return nil, err
+	}
+	qs := []Question{*q}
+	if err := s.calibrate(ctx, qs); err != nil {
+		return nil, err
+	}
+	return &qs[0], nil
 }
 
 // QuestionVersion returns one version of a question, also of a deleted one: attempts
@@ -358,6 +366,9 @@ func (s *Store) QuestionVersions(ctx context.Context, id int64) ([]Question, err
 			return nil, err
 		}
 		out = append(out, *q)
+	}
+	if err := s.calibrate(ctx, out); err != nil {
+		return nil, err
 	}
 	return out, nil
 }
@@ -417,6 +428,9 @@ func (s *Store) ListQuestions(ctx context.Context, f QuestionFilter) ([]Question
 			return nil, 0, err
 		}
 		out = append(out, *q)
+	}
+	if err := s.calibrate(ctx, out); err != nil {
+		return nil, 0, err
 	}
 	return out, total, nil
 }
@@ -514,16 +528,19 @@ func (s *Store) Bank(ctx context.Context, centers []int64) ([]Question, error) {
 	return items, err
 }
 
-// BankRevision changes whenever any question is added, edited or retired, so callers can
-// keep a bank snapshot until it does.
+// BankRevision changes whenever any question is added, edited or retired, or an observed
+// difficulty changes, so callers can keep a bank snapshot until it does.
 func (s *Store) BankRevision(ctx context.Context) (string, error) {
 	var r struct {
 		N       int64
 		MaxID   int64
 		Changed *string // SQLite returns MAX of a time as text, MySQL as a time: compare as text
+		// Calibrated moves when an observed difficulty changes, which assembly reads.
+		Calibrated *string
 	}
 	err := s.db.WithContext(ctx).Model(&questionRow{}).
-		Select("COUNT(*) AS n, COALESCE(MAX(id), 0) AS max_id, MAX(updated_at) AS changed").Scan(&r).Error
+		Select("COUNT(*) AS n, COALESCE(MAX(id), 0) AS max_id, MAX(updated_at) AS changed, " +
+			"(SELECT MAX(updated_at) FROM question_calibrations) AS calibrated").Scan(&r).Error
 	if err != nil {
 		return "", fmt.Errorf("bank revision: %w", err)
 	}
@@ -531,7 +548,11 @@ func (s *Store) BankRevision(ctx context.Context) (string, error) {
 	if r.Changed != nil {
 		changed = *r.Changed
 	}
-	return fmt.Sprintf("%d/%d/%s", r.N, r.MaxID, changed), nil
+	calibrated := ""
+	if r.Calibrated != nil {
+		calibrated = *r.Calibrated
+	}
+	return fmt.Sprintf("%d/%d/%s/%s", r.N, r.MaxID, changed, calibrated), nil
 }
 
 // Ref names one version of one question.

@@ -376,7 +376,7 @@ func (s *Service) finalize(ctx context.Context, id int64, closing *proctorAction
 	if err != nil {
 		return nil, false, err
 	}
-	return s.store.finish(ctx, id, closing, reason, func(answers func() (map[int64]Answer, error)) (*Result, time.Time, error) {
+	return s.store.finish(ctx, id, &a.Paper, closing, reason, func(answers func() (map[int64]Answer, error)) (*Result, time.Time, error) {
 		now := s.now().UTC().Truncate(time.Millisecond)
 		a.SubmittedAt = &now
 		if a.Rules.Overdue == OverdueAbandon && a.Overdue(now) {

@@ -264,10 +264,11 @@ func lockedAttempt(tx *gorm.DB, id int64) (*attemptRow, *Attempt, error) {
 // finish stores the result grade gives attempt id, which it grades under the attempt's
 // row lock, and closes the attempt's slot; an attempt finalised meanwhile keeps, and
 // returns, its result, and finish reports that this call did not finalise it. grade gets
-// a reader of the attempt's answers. closing, when not nil, is recorded with the result
-// as a proctor's close of the attempt (only by the call that finalises it); reason, when
-// not empty, records why the system submitted it.
-func (st *store) finish(ctx context.Context, id int64, closing *proctorActionRow, reason string, grade func(answers func() (map[int64]Answer, error)) (*Result, time.Time, error)) (*Result, bool, error) {
+// a reader of the attempt's answers. The result's per-item rows (attempt_item_scores)
+// are written with it, paper being the attempt's. closing, when not nil, is recorded with
+// the result as a proctor's close of the attempt (only by the call that finalises it);
+// reason, when not empty, records why the system submitted it.
+func (st *store) finish(ctx context.Context, id int64, paper *Paper, closing *proctorActionRow, reason string, grade func(answers func() (map[int64]Answer, error)) (*Result, time.Time, error)) (*Result, bool, error) {
 	var out *Result
 	finalised := false
 	err := db.Transaction(st.db.WithContext(ctx), func(tx *gorm.DB) error {
@@ -280,8 +281,20 @@ func (st *store) finish(ctx context.Context, id int64, closing *proctorActionRow
 			out, err = cur.attemptResult()
 			return err
 		}
-		res, now, err := grade(func() (map[int64]Answer, error) { return answersOf(tx, id) })
+		var answers map[int64]Answer
+		res, now, err := grade(func() (map[int64]Answer, error) {
+			answers, err = answersOf(tx, id)
+			return answers, err
+		})
 		if err != nil {
+			return err
+		}
+		if answers == nil && len(res.Items) > 0 {
+			if answers, err = answersOf(tx, id); err != nil {
+				return err
+			}
+		}
+		if err := WriteItemScores(tx, id, paper, res, answers); err != nil {
 			return err
 		}
 		set, err := resultColumns(res)
@@ -316,7 +329,8 @@ func (st *store) finish(ctx context.Context, id int64, closing *proctorActionRow
 // row lock in a transaction that ctx carries to score (db.WithTx), so that score's own
 // reads and writes commit or roll back with the result. When ctx carries a caller's
 // transaction already, rescore runs inside it (a savepoint), so a batch of rescores
-// commits or rolls back as one. check refuses an attempt that cannot be rescored.
+// commits or rolls back as one. check refuses an attempt that cannot be rescored. The
+// result's per-item rows are replaced with it.
 func (st *store) rescore(ctx context.Context, id int64, now time.Time, check func(*Attempt) error, score func(ctx context.Context, a *Attempt, answers map[int64]Answer) (*Result, error)) (*Result, error) {
 	var out *Result
 	err := db.Transaction(db.Conn(ctx, st.db), func(tx *gorm.DB) error {
@@ -333,6 +347,9 @@ func (st *store) rescore(ctx context.Context, id int64, now time.Time, check fun
 		}
 		res, err := score(db.WithTx(ctx, tx), a, answers)
 		if err != nil {
+			return err
+		}
+		if err := WriteItemScores(tx, id, &a.Paper, res, answers); err != nil {
 			return err
 		}
 		set, err := resultColumns(res)

@@ -10,7 +10,10 @@ import (
 
 // Migrate brings the exam tables to the newest schema.
 func Migrate(ctx context.Context, g *gorm.DB) error {
-	return db.Migrate(ctx, g, "exam", migrations)
+	if err := db.Migrate(ctx, g, "exam", migrations); err != nil {
+		return err
+	}
+	return db.Migrate(ctx, g, "exam_item_scores", itemScoreMigrations)
 }
 
 var migrations = []db.Migration{

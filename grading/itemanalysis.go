@@ -87,18 +87,13 @@ func (s *Service) ItemAnalysis(ctx context.Context, f exam.ResultFilter) (*ItemA
 	index := map[content.Ref]int{}
 	var refs []content.Ref // by index
 	var responses []itemstats.Response
-	err = s.exams.EachSitting(ctx, ids, func(st *exam.Sitting) error {
-		scored := make(map[int64]exam.SittingScore, len(st.Items))
-		for _, is := range st.Items {
-			scored[is.QuestionID] = is
-		}
-		var missing []content.Ref
-		for _, sec := range st.Paper.Sections {
-			for _, it := range sec.Items {
-				ref := content.Ref{ID: it.QuestionID, Version: it.Version}
-				if _, ok := index[ref]; !ok && !slices.Contains(missing, ref) {
-					missing = append(missing, ref)
-				}
+	var missing []content.Ref
+	err = s.exams.EachSitting(ctx, ids, func(_ int64, items []exam.SittingItem) error {
+		missing = missing[:0]
+		for _, it := range items {
+			ref := content.Ref{ID: it.QuestionID, Version: it.Version}
+			if _, ok := index[ref]; !ok && !slices.Contains(missing, ref) {
+				missing = append(missing, ref)
 			}
 		}
 		if len(missing) > 0 {
@@ -115,26 +110,26 @@ func (s *Service) ItemAnalysis(ctx context.Context, f exam.ResultFilter) (*ItemA
 				if q.Type != content.Case {
 					opts, key = q.OptionKeys(), q.Answer
 				}
-				is := scored[ref.ID]
-				index[ref] = an.AddItem(itemstats.Item{Options: opts, Key: key, MaxScore: is.MaxScore.Float()})
+				var worth float64
+				for _, it := range items {
+					if it.QuestionID == ref.ID {
+						worth = it.MaxScore.Float()
+					}
+				}
+				index[ref] = an.AddItem(itemstats.Item{Options: opts, Key: key, MaxScore: worth})
 				refs = append(refs, ref)
 			}
 		}
 		responses = responses[:0]
-		slot := 0
-		for _, sec := range st.Paper.Sections {
-			for _, it := range sec.Items {
-				is, ok := scored[it.QuestionID]
-				slot++
-				if !ok || is.Pending || is.MaxScore <= 0 {
-					continue
-				}
-				i := index[content.Ref{ID: it.QuestionID, Version: it.Version}]
-				responses = append(responses, itemstats.Response{Item: i, Slot: slot - 1,
-					Score:   is.Score.Float() / is.MaxScore.Float() * an.Item(i).MaxScore,
-					Choice:  st.Choices[it.QuestionID],
-					Written: sec.Type == content.Case && is.Answered})
+		for _, it := range items {
+			if it.Pending || it.MaxScore <= 0 {
+				continue
 			}
+			i := index[content.Ref{ID: it.QuestionID, Version: it.Version}]
+			responses = append(responses, itemstats.Response{Item: i, Slot: it.Slot,
+				Score:   it.Score.Float() / it.MaxScore.Float() * an.Item(i).MaxScore,
+				Choice:  it.Choice,
+				Written: it.Answered && len(it.Choice) == 0})
 		}
 		an.Add(itemstats.Sitting{Responses: responses})
 		return nil

@@ -1,6 +1,7 @@
 package grading
 
 import (
+	"cmp"
 	"fmt"
 	"slices"
 	"strconv"
@@ -39,8 +40,8 @@ func cell(f *float64, digits int) string {
 }
 
 // Sheets are the item analysis as a workbook: the paper's figures, one row a question,
-// and the choices of each option by the upper and lower groups (with a bar chart of the
-// options of the first question flagged "key may be wrong", or of the first question).
+// and the choices of each option by the upper and lower groups, with a bar chart per
+// flagged question (see optionCharts).
 func (a *ItemAnalysis) Sheets() []format.Sheet {
 	p := a.Paper
 	paper := format.Sheet{Name: "试卷", Header: []string{"指标", "数值"}, Numeric: []int{1}, Rows: [][]string{
@@ -67,40 +68,69 @@ func (a *ItemAnalysis) Sheets() []format.Sheet {
 			options.Rows = append(options.Rows, []string{strconv.FormatInt(it.QuestionID, 10), o.Option, key, strconv.Itoa(o.Chosen), strconv.Itoa(o.Upper), strconv.Itoa(o.Lower)})
 		}
 	}
-	if len(options.Rows) > 0 {
-		options.Chart = &format.Chart{Type: excelize.Bar, Title: "各选项高分组与低分组选择人数", Categories: 1, Series: []int{4, 5}}
-		// A chart of every row would be unreadable: the chart covers the first question's rows,
-		// and the sheet puts the most suspect question first.
-		first := chartQuestion(a)
-		var head, rest [][]string
-		for _, r := range options.Rows {
-			if r[0] == first {
-				head = append(head, r)
-			} else {
-				rest = append(rest, r)
-			}
-		}
-		options.Rows = append(head, rest...)
-		options.Chart.Rows = len(head)
-		options.Chart.Title = fmt.Sprintf("第 %s 题：%s", first, options.Chart.Title)
-	}
+	options.Rows, options.Charts = optionCharts(a, options.Rows)
 	return []format.Sheet{paper, items, options}
 }
 
-// chartQuestion is the question whose options the workbook charts: the first flagged
-// "key may be wrong", else the first question with options.
-func chartQuestion(a *ItemAnalysis) string {
+// MaxOptionCharts bounds the option charts of a workbook: past a few dozen nobody reads
+// them, and each adds to the file.
+const MaxOptionCharts = 30
+
+// optionCharts orders the option rows (their first cell the question id) so that each
+// flagged question's rows come together, flagged questions first in the analysis's
+// order, and returns one bar chart per flagged question (up to MaxOptionCharts) of its
+// options' choices by the upper and lower groups; with none flagged, one of the first
+// question with options.
+func optionCharts(a *ItemAnalysis, rows [][]string) ([][]string, []format.Chart) {
+	var charted []ItemLine
 	for _, it := range a.Items {
-		if len(it.Options) > 0 && slices.Contains(it.Flags, itemstats.FlagKeyMaybeWrong) {
-			return strconv.FormatInt(it.QuestionID, 10)
+		if len(it.Options) > 0 && len(it.Flags) > 0 && !slices.Equal(it.Flags, []itemstats.Flag{itemstats.FlagTooFew}) && len(charted) < MaxOptionCharts {
+			charted = append(charted, it)
 		}
 	}
-	for _, it := range a.Items {
-		if len(it.Options) > 0 {
-			return strconv.FormatInt(it.QuestionID, 10)
+	if len(charted) == 0 {
+		for _, it := range a.Items {
+			if len(it.Options) > 0 {
+				charted = append(charted, it)
+				break
+			}
 		}
 	}
-	return ""
+	// The most suspect first: a key that may be wrong, then the order of the analysis.
+	slices.SortStableFunc(charted, func(x, y ItemLine) int {
+		return cmp.Compare(b2i(!slices.Contains(x.Flags, itemstats.FlagKeyMaybeWrong)), b2i(!slices.Contains(y.Flags, itemstats.FlagKeyMaybeWrong)))
+	})
+	out := make([][]string, 0, len(rows))
+	var charts []format.Chart
+	taken := map[string]bool{}
+	for _, it := range charted {
+		id := strconv.FormatInt(it.QuestionID, 10)
+		taken[id] = true
+		first := len(out)
+		for _, r := range rows {
+			if r[0] == id {
+				out = append(out, r)
+			}
+		}
+		title := fmt.Sprintf("第 %s 题：各选项高分组与低分组选择人数", id)
+		if len(it.Flags) > 0 {
+			title += "（" + FlagsTitle(it.Flags) + "）"
+		}
+		charts = append(charts, format.Chart{Type: excelize.Bar, Title: title, Categories: 1, Series: []int{4, 5}, First: first, Rows: len(out) - first})
+	}
+	for _, r := range rows {
+		if !taken[r[0]] {
+			out = append(out, r)
+		}
+	}
+	return out, charts
+}
+
+func b2i(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }
 
 // Sheets are the class statistics as a workbook: the score distribution (with a column
@@ -108,12 +138,11 @@ func chartQuestion(a *ItemAnalysis) string {
 // of scores over the sittings).
 func (cs *ClassStats) Sheets() []format.Sheet {
 	dist := format.Sheet{Name: "成绩分布", Header: []string{"分数段", "人次"}, Numeric: []int{1},
-		Chart: &format.Chart{Type: excelize.Col, Title: fmt.Sprintf("成绩分布（合格线 %g 分）", cs.PassScore), Categories: 0, Series: []int{1}}}
+		Charts: []format.Chart{{Type: excelize.Col, Title: fmt.Sprintf("成绩分布（合格线 %g 分）", cs.PassScore), Categories: 0, Series: []int{1}, Rows: len(cs.Histogram)}}}
 	for _, b := range cs.Histogram {
 		dist.Rows = append(dist.Rows, []string{fmt.Sprintf("%g–%g", b.From, b.To), strconv.Itoa(b.Count)})
 	}
 	dist.Rows = append(dist.Rows, []string{"合格率", cell(cs.PassRate, 3)}, []string{"平均分", cell(cs.Mean, 2)})
-	dist.Chart.Rows = len(cs.Histogram)
 	heat := format.Sheet{Name: "掌握度", Header: []string{"用户名", "姓名"}}
 	for i, ch := range cs.Chapters {
 		heat.Header = append(heat.Header, ch.Code+" "+ch.Title)

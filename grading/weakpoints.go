@@ -18,7 +18,14 @@ type WeakPoint struct {
 	Title   string  `json:"title"`
 	Mastery float64 `json:"mastery"` // 0…1, recency-weighted (grading/mastery)
 	Answers int     `json:"answers"`
+	// Recent is the candidate's latest answers of the point (up to RecentAnswers), of
+	// which RecentRight were right: the plain words beside the mastery.
+	Recent      int `json:"recent"`
+	RecentRight int `json:"recent_right"`
 }
+
+// RecentAnswers is how many of a weak point's latest answers its reason counts.
+const RecentAnswers = 10
 
 // Weak points are those with at least WeakMinAnswers answers and mastery under
 // WeakBelow; the dashboard shows up to WeakShown of them.
@@ -51,26 +58,42 @@ const WeakPointsCode = "_weakpoints"
 const WeakPracticeCount = 20
 
 // WeakPoints returns the viewer's weakest knowledge points (up to WeakShown) from every
-// scored answer of their finalised attempts, exams and practices alike.
+// scored answer of their finalised attempts, exams and practices alike, and whether each
+// question was right at its latest answer.
 func (s *Service) WeakPoints(ctx context.Context, v exam.Viewer) ([]WeakPoint, map[int64]bool, error) {
+	return s.weakPointsAt(ctx, v, s.now())
+}
+
+// weakPointsAt is WeakPoints as it stood at the time at: from the attempts finalised by
+// then.
+func (s *Service) weakPointsAt(ctx context.Context, v exam.Viewer, at time.Time) ([]WeakPoint, map[int64]bool, error) {
 	as, err := s.exams.Finalised(ctx, v.UserID)
 	if err != nil {
 		return nil, nil, err
 	}
+	type answer struct {
+		unit  string
+		right bool
+		at    time.Time
+	}
 	var obs []mastery.Observation
+	var answers []answer
 	right := map[int64]bool{} // by question: right at its latest answer
 	for i := range as {
 		a := &as[i]
 		if a.Result == nil {
 			continue
 		}
+		when := a.StartedAt
+		if a.SubmittedAt != nil {
+			when = *a.SubmittedAt
+		}
+		if when.After(at) {
+			continue
+		}
 		qs, err := s.exams.Questions(ctx, a)
 		if err != nil {
 			return nil, nil, err
-		}
-		at := a.StartedAt
-		if a.SubmittedAt != nil {
-			at = *a.SubmittedAt
 		}
 		scores := make(map[int64]exam.ItemScore, len(a.Result.Items))
 		for _, is := range a.Result.Items {
@@ -82,7 +105,8 @@ func (s *Service) WeakPoints(ctx context.Context, v exam.Viewer) ([]WeakPoint, m
 			if !ok || q == nil || is.Pending || is.MaxScore <= 0 {
 				continue
 			}
-			obs = append(obs, mastery.Observation{Unit: q.Unit, Fraction: is.Score.Float() / is.MaxScore.Float(), At: at})
+			obs = append(obs, mastery.Observation{Unit: q.Unit, Fraction: is.Score.Float() / is.MaxScore.Float(), At: when})
+			answers = append(answers, answer{unit: q.Unit, right: is.Correct, at: when})
 			right[ref.ID] = is.Correct
 		}
 	}
@@ -90,10 +114,22 @@ func (s *Service) WeakPoints(ctx context.Context, v exam.Viewer) ([]WeakPoint, m
 	if err != nil {
 		return nil, nil, err
 	}
-	points := mastery.Weakest(mastery.Estimate(obs, s.now()), WeakShown, WeakMinAnswers, WeakBelow)
+	slices.SortStableFunc(answers, func(x, y answer) int { return y.at.Compare(x.at) }) // latest first
+	points := mastery.Weakest(mastery.Estimate(obs, at), WeakShown, WeakMinAnswers, WeakBelow)
 	out := make([]WeakPoint, len(points))
 	for i, p := range points {
 		out[i] = WeakPoint{Unit: p.Unit, Title: titles[p.Unit], Mastery: p.Mastery, Answers: p.Answers}
+		for _, a := range answers {
+			if out[i].Recent == RecentAnswers {
+				break
+			}
+			if a.unit == p.Unit {
+				out[i].Recent++
+				if a.right {
+					out[i].RecentRight++
+				}
+			}
+		}
 	}
 	return out, right, nil
 }
@@ -134,16 +170,7 @@ func (s *Service) PracticeWeak(ctx context.Context, v exam.Viewer) (*WeakPractic
 // then the rest; ties by a shuffle seeded with now's day, so a practice changes from day
 // to day. Each pick says why it was chosen. It is pure.
 func PickWeak(points []WeakPoint, bank []content.Question, right map[int64]bool, n int, now time.Time) []WeakPick {
-	rank := func(id int64) int {
-		r, seen := right[id]
-		switch {
-		case seen && !r:
-			return 0
-		case !seen:
-			return 1
-		}
-		return 2
-	}
+	rank := func(id int64) int { return weakRank(right, id) }
 	day := now.Unix() / 86400
 	queues := make([][]content.Question, len(points))
 	for i, p := range points {
@@ -166,13 +193,58 @@ func PickWeak(points []WeakPoint, bank []content.Question, right map[int64]bool,
 			q := queues[i][0]
 			queues[i] = queues[i][1:]
 			added = true
-			why := [...]string{"你上次答错了这道题", "你还没做过这道题", "巩固练习"}[rank(q.ID)]
-			out = append(out, WeakPick{QuestionID: q.ID, Unit: p.Unit,
-				Reason: fmt.Sprintf("知识点 %s %s 掌握度 %.0f%%（依据 %d 次作答，近期的权重更高）；%s", p.Unit, p.Title, p.Mastery*100, p.Answers, why)})
+			out = append(out, WeakPick{QuestionID: q.ID, Unit: p.Unit, Reason: weakReason(p, rank(q.ID))})
 		}
 		if !added {
 			break
 		}
 	}
 	return out
+}
+
+// weakRank orders a weak point's questions: 0 wrong at the latest answer, 1 never
+// answered, 2 right.
+func weakRank(right map[int64]bool, id int64) int {
+	r, seen := right[id]
+	switch {
+	case seen && !r:
+		return 0
+	case !seen:
+		return 1
+	}
+	return 2
+}
+
+// weakReason says why a weak-point practice took a question of point p ranked rank (see
+// weakRank), in the candidate's words.
+func weakReason(p WeakPoint, rank int) string {
+	why := [...]string{"这道题你上次答错了", "这道题你还没做过", "巩固练习"}[rank]
+	return fmt.Sprintf("知识点「%s」掌握度 %.0f%%（近 %d 题答对 %d 题）；%s", cmp.Or(p.Title, p.Unit), p.Mastery*100, p.Recent, p.RecentRight, why)
+}
+
+// weakReasons tells, for a weak-point practice, why each question was chosen (by question
+// id), from the weak points as they stood when it started.
+func (s *Service) weakReasons(ctx context.Context, a *exam.Attempt) (map[int64]string, error) {
+	points, right, err := s.weakPointsAt(ctx, exam.Viewer{UserID: a.CandidateID, CenterID: a.CenterID}, a.StartedAt)
+	if err != nil {
+		return nil, err
+	}
+	qs, err := s.exams.Questions(ctx, a)
+	if err != nil {
+		return nil, err
+	}
+	out := map[int64]string{}
+	for _, ref := range a.Paper.Refs() {
+		q := qs[ref]
+		if q == nil {
+			continue
+		}
+		for _, p := range points {
+			if content.Beneath(q.Unit, p.Unit) {
+				out[ref.ID] = weakReason(p, weakRank(right, ref.ID))
+				break
+			}
+		}
+	}
+	return out, nil
 }

@@ -261,11 +261,17 @@ func (s *Service) PracticeWrong(ctx context.Context, v exam.Viewer, unit string,
 	return s.exams.StartPractice(ctx, v, exam.Practice{Code: code, Title: title, Questions: ids})
 }
 
-// PracticeReasons tells, for a practice of the 错题本, why each question was chosen (by
-// question id), from the book as it stood when the practice started; nil for any other
-// attempt.
+// PracticeReasons tells, for a practice of the 错题本 or of the weak points, why each
+// question was chosen (by question id), from the book or the weak points as they stood
+// when the practice started; nil for any other attempt.
 func (s *Service) PracticeReasons(ctx context.Context, a *exam.Attempt) (map[int64]string, error) {
-	if a.Mode != exam.ModePractice || a.Rules.Code != WrongBookCode && a.Rules.Code != UnansweredCode {
+	if a.Mode != exam.ModePractice {
+		return nil, nil
+	}
+	if a.Rules.Code == WeakPointsCode {
+		return s.weakReasons(ctx, a)
+	}
+	if a.Rules.Code != WrongBookCode && a.Rules.Code != UnansweredCode {
 		return nil, nil
 	}
 	book, err := s.wrongBookAt(ctx, exam.Viewer{UserID: a.CandidateID, CenterID: a.CenterID}, "", a.StartedAt)

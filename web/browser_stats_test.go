@@ -1,6 +1,7 @@
 package web_test
 
 import (
+	"context"
 	"os"
 	"path/filepath"
 	"slices"
@@ -61,6 +62,17 @@ func TestBrowserStats(t *testing.T) {
 	b.noSideScroll("class page")
 	b.steps("scroll to the heat map", chromedp.ScrollIntoView(chromedp.ID("class-mastery")))
 	b.shootHere("stats-class-mastery")
+
+	// The bank shows the observed difficulty beside the authored one, with its responses.
+	if _, err := b.h.srv.Grades.Calibrate(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	b.viewport(1280, 800, false)
+	b.open("/questions?unit=" + wrong.Unit)
+	cell := `Array.from(document.querySelectorAll("td[data-label='难度 标注/实测（人次）']")).map(td => td.textContent)`
+	b.until("the observed difficulty in the bank", cell+`.some(t => /^\d \/ \d（\d+）$/.test(t))`)
+	b.shoot("bank-observed-difficulty")
+	b.noSideScroll("bank page")
 }
 
 // shootHere saves what a phone shows now, scrolled where the test left it.
@@ -107,4 +119,19 @@ func TestBrowserWeakPractice(t *testing.T) {
 	if n == 0 {
 		t.Fatal("the practice holds no questions")
 	}
+	// The paper says why each question was chosen: its point's mastery in plain words.
+	_, body := b.h.do("GET", "/api/v1/attempts/"+itoa(id), "candidate", nil)
+	reasons := decode[struct{ Reasons map[string]string }](t, body).Reasons
+	if len(reasons) != n {
+		t.Fatalf("%d reasons for %d questions", len(reasons), n)
+	}
+	for q, r := range reasons {
+		if !strings.HasPrefix(r, "知识点「") || !strings.Contains(r, "掌握度") || !strings.Contains(r, "题答对") {
+			t.Errorf("question %s: reason %q", q, r)
+		}
+	}
+	b.viewport(360, 740, true)
+	b.until("the reason on the paper", `(document.querySelector("#question .reason") || {}).textContent?.startsWith("选题原因：知识点「")`)
+	b.noSideScroll("weak-point practice paper")
+	b.shootHere("weak-practice-paper")
 }

@@ -1,9 +1,13 @@
 package web_test
 
 import (
+	"archive/zip"
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
+	"io"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -14,6 +18,7 @@ import (
 	"github.com/csmexam/csmexam/exam"
 	"github.com/csmexam/csmexam/exam/examtest"
 	"github.com/csmexam/csmexam/grading"
+	"github.com/csmexam/csmexam/grading/itemstats"
 	"github.com/xuri/excelize/v2"
 )
 
@@ -145,6 +150,23 @@ func TestStatsAPI(t *testing.T) {
 			}
 			f.Close()
 		}
+		// The item workbook charts every flagged question's options, the wrong key's first.
+		var flagged []int64
+		for _, it := range an.Items {
+			if len(it.Options) > 0 && len(it.Flags) > 0 && !slices.Equal(it.Flags, []itemstats.Flag{itemstats.FlagTooFew}) {
+				flagged = append(flagged, it.QuestionID)
+			}
+		}
+		_, _, b := h.download("/api/v1/stats/items?format=xlsx&blueprint="+exam.L2Theory, "instructor")
+		titles := chartTitles(t, b)
+		if len(flagged) < 2 || len(titles) != min(len(flagged), grading.MaxOptionCharts) || !strings.HasPrefix(titles[0], "第 "+itoa(wrong.ID)+" 题") {
+			t.Fatalf("%d flagged questions, charts %q", len(flagged), titles)
+		}
+		for _, id := range flagged[:len(titles)] {
+			if !slices.ContainsFunc(titles, func(s string) bool { return strings.HasPrefix(s, "第 "+itoa(id)+" 题") }) {
+				t.Errorf("flagged question %d has no chart", id)
+			}
+		}
 
 		status, body = h.do("GET", "/api/v1/stats/items?blueprint="+exam.L2Theory, "instructor-b", nil)
 		var other grading.ItemAnalysis
@@ -155,4 +177,30 @@ func TestStatsAPI(t *testing.T) {
 		h.expectError(422, "blueprint", "GET", "/api/v1/stats/class", "instructor", nil)
 		h.expectError(422, "format", "GET", "/api/v1/stats/items?format=pdf&blueprint="+exam.L2Theory, "instructor", nil)
 	})
+}
+
+// chartTitles are the titles of a workbook's native charts, in the order of their parts.
+func chartTitles(t *testing.T, b []byte) []string {
+	t.Helper()
+	zr, err := zip.NewReader(bytes.NewReader(b), int64(len(b)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []string
+	for i := 1; ; i++ {
+		f, err := zr.Open(fmt.Sprintf("xl/charts/chart%d.xml", i))
+		if err != nil {
+			return out
+		}
+		x, err := io.ReadAll(f)
+		f.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		m := regexp.MustCompile(`<a:t>([^<]*)</a:t>`).FindSubmatch(x)
+		if m == nil {
+			t.Fatalf("chart %d has no title", i)
+		}
+		out = append(out, string(m[1]))
+	}
 }

@@ -22,6 +22,8 @@ type Config struct {
 	ShutdownTimeout time.Duration
 	// SweepInterval is how often overdue attempts are finalised.
 	SweepInterval time.Duration
+	// CalibrateInterval is how often the questions' observed difficulty is recomputed.
+	CalibrateInterval time.Duration
 	// ProxyHeader names the header a reverse proxy puts the client's address in (e.g.
 	// X-Real-IP); it is believed only from TrustedProxies. Login throttling counts by
 	// that address.
@@ -49,7 +51,8 @@ type Config struct {
 // DefaultConfig is what `csmexam serve` uses with no flags and no environment.
 func DefaultConfig() Config {
 	return Config{Addr: "127.0.0.1:8080", DB: db.DefaultDSN, ShutdownTimeout: 20 * time.Second, SweepInterval: 5 * time.Second,
-		RequestTimeout: web.DefaultRequestTimeout, IdleTimeout: web.DefaultIdleTimeout, DBPool: db.DefaultPool(db.MySQL),
+		CalibrateInterval: 10 * time.Minute,
+		RequestTimeout:    web.DefaultRequestTimeout, IdleTimeout: web.DefaultIdleTimeout, DBPool: db.DefaultPool(db.MySQL),
 		AttemptCacheMB: exam.DefaultHeadCacheBytes >> 20, LogFormat: "text", SaveLogSample: 100}
 }
 
@@ -88,6 +91,9 @@ func (c Config) Validate() error {
 	}
 	if c.SweepInterval <= 0 {
 		return errors.New("--sweep-interval must be positive")
+	}
+	if c.CalibrateInterval <= 0 {
+		return errors.New("--calibrate-interval must be positive")
 	}
 	if c.RequestTimeout <= 0 || c.IdleTimeout <= 0 {
 		return errors.New("--request-timeout and --idle-timeout must be positive")
@@ -135,6 +141,7 @@ func parseServe(args []string, getenv func(string) string, stderr io.Writer) (Co
 	fs.StringVar(&cfg.DB, "db", cfg.DB, "database: sqlite:PATH or mysql://USER:PASS@tcp(HOST:PORT)/DB (env CSMEXAM_DB)")
 	fs.DurationVar(&cfg.ShutdownTimeout, "shutdown-timeout", cfg.ShutdownTimeout, "how long in-flight requests may finish after SIGTERM")
 	fs.DurationVar(&cfg.SweepInterval, "sweep-interval", cfg.SweepInterval, "how often overdue attempts are finalised")
+	fs.DurationVar(&cfg.CalibrateInterval, "calibrate-interval", cfg.CalibrateInterval, "how often the questions' observed difficulty is recomputed from finalised exams")
 	fs.DurationVar(&cfg.RequestTimeout, "request-timeout", cfg.RequestTimeout, "each request's deadline; past it the answer is 503 with Retry-After")
 	fs.DurationVar(&cfg.IdleTimeout, "idle-timeout", cfg.IdleTimeout, "close keep-alive connections idle this long; keep it above the proxy's and clients' keep-alive")
 	fs.IntVar(&cfg.DBPool.MaxOpen, "db-pool", cfg.DBPool.MaxOpen, "database connections per server (MySQL: servers × this < max_connections)")

@@ -157,10 +157,11 @@ func serve(ctx context.Context, args []string, e env) error {
 		return err
 	}
 
+	grades := grading.NewService(g, exams, contents, accounts, time.Now)
 	srv := web.New(web.Deps{
 		Content: contents, Accounts: accounts, Exams: exams, Logger: logger,
 		ProxyHeader: cfg.ProxyHeader, TrustedProxies: cfg.TrustedProxies,
-		Grades:         grading.NewService(g, exams, contents, accounts, time.Now),
+		Grades:         grades,
 		Ping:           sqlDB.PingContext,
 		RequestTimeout: cfg.RequestTimeout, IdleTimeout: cfg.IdleTimeout, SaveLogSample: cfg.SaveLogSample, Metrics: metrics,
 	})
@@ -192,6 +193,15 @@ func serve(ctx context.Context, args []string, e env) error {
 			logger.Error("sweeper", "err", err)
 		} else if n > 0 {
 			logger.Info("overdue attempts finalised", "count", n)
+		}
+	})
+
+	// Observed difficulty: one server at a time recomputes it (the "calibrate" lock).
+	go grades.RunCalibration(sweepCtx, cfg.CalibrateInterval, func(changed int, err error) {
+		if err != nil {
+			logger.Error("calibration", "err", err)
+		} else if changed > 0 {
+			logger.Info("observed difficulty recomputed", "changed", changed)
 		}
 	})
 

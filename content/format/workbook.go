@@ -11,24 +11,33 @@ import (
 
 // Sheet is one sheet of a workbook: a bold header row, then rows; cells of the numeric
 // columns (by index) that hold numbers are stored as numbers, every other cell as
-// escaped text, as WriteXLSX does. Chart, when set, is drawn beside the table.
+// escaped text, as WriteXLSX does. Charts are drawn beside the table, one under another.
 type Sheet struct {
 	Name    string
 	Header  []string
 	Rows    [][]string
 	Numeric []int
-	Chart   *Chart
+	Charts  []Chart
 }
 
-// Chart is a native Excel chart over a sheet's own columns, its first Rows rows:
-// Categories labels the points, each of Series (column indexes, numeric) is one series named by its header.
+// Chart is a native Excel chart over a sheet's own columns, Rows rows from row First
+// (0-based, of Sheet.Rows): Categories labels the points, each of Series (column
+// indexes, numeric) is one series named by its header.
 type Chart struct {
 	Type       excelize.ChartType
 	Title      string
 	Categories int
 	Series     []int
-	Rows       int // how many rows from the first it covers; 0: all
+	First      int
+	Rows       int // how many rows it covers; 0: all from First
 }
+
+// chartHeight is a chart's height in pixels, chartRows the sheet rows it spans (at
+// Excel's default 20 px a row) with a gap below.
+const (
+	chartHeight = 320
+	chartRows   = chartHeight/20 + 1
+)
 
 // WriteWorkbook writes sheets, in order, as one XLSX file. Statistics sheets are small (a
 // row a question or a candidate), so cells are set directly rather than streamed, which
@@ -52,9 +61,9 @@ func WriteWorkbook(w io.Writer, sheets []Sheet) error {
 		if err := writeCells(f, sh, bold); err != nil {
 			return fmt.Errorf("sheet %s: %w", sh.Name, err)
 		}
-		if sh.Chart != nil && len(sh.Rows) > 0 {
-			if err := addChart(f, sh); err != nil {
-				return fmt.Errorf("sheet %s: chart: %w", sh.Name, err)
+		for k, c := range sh.Charts {
+			if err := addChart(f, sh, c, k); err != nil {
+				return fmt.Errorf("sheet %s: chart %d: %w", sh.Name, k+1, err)
 			}
 		}
 	}
@@ -93,22 +102,27 @@ func writeCells(f *excelize.File, sh Sheet, bold int) error {
 	return nil
 }
 
-func addChart(f *excelize.File, sh Sheet) error {
-	n := len(sh.Rows)
-	if sh.Chart.Rows > 0 {
-		n = min(n, sh.Chart.Rows)
+// addChart draws c as the sheet's k-th chart (0-based), below the ones before it; a
+// chart of no rows is left out.
+func addChart(f *excelize.File, sh Sheet, c Chart, k int) error {
+	n := len(sh.Rows) - c.First
+	if c.Rows > 0 {
+		n = min(n, c.Rows)
 	}
-	last := strconv.Itoa(n + 1)
+	if c.First < 0 || n <= 0 {
+		return nil
+	}
+	first, last := strconv.Itoa(c.First+2), strconv.Itoa(c.First+n+1)
 	ref := func(col int) string {
-		return fmt.Sprintf("'%s'!$%s$2:$%s$%s", sh.Name, colName(col+1), colName(col+1), last)
+		return fmt.Sprintf("'%s'!$%s$%s:$%s$%s", sh.Name, colName(col+1), first, colName(col+1), last)
 	}
-	c := &excelize.Chart{Type: sh.Chart.Type, Title: excelize.ChartTitle{Paragraph: []excelize.RichTextRun{{Text: sh.Chart.Title}}},
-		Legend: excelize.ChartLegend{Position: "bottom"}, Dimension: excelize.ChartDimension{Width: 640, Height: 320}}
-	for _, col := range sh.Chart.Series {
-		c.Series = append(c.Series, excelize.ChartSeries{Name: fmt.Sprintf("'%s'!$%s$1", sh.Name, colName(col+1)),
-			Categories: ref(sh.Chart.Categories), Values: ref(col)})
+	chart := &excelize.Chart{Type: c.Type, Title: excelize.ChartTitle{Paragraph: []excelize.RichTextRun{{Text: c.Title}}},
+		Legend: excelize.ChartLegend{Position: "bottom"}, Dimension: excelize.ChartDimension{Width: 640, Height: chartHeight}}
+	for _, col := range c.Series {
+		chart.Series = append(chart.Series, excelize.ChartSeries{Name: fmt.Sprintf("'%s'!$%s$1", sh.Name, colName(col+1)),
+			Categories: ref(c.Categories), Values: ref(col)})
 	}
-	return f.AddChart(sh.Name, colName(len(sh.Header)+2)+"2", c)
+	return f.AddChart(sh.Name, colName(len(sh.Header)+2)+strconv.Itoa(2+k*chartRows), chart)
 }
 
 func colName(n int) string {

@@ -88,10 +88,12 @@ func Seed(ctx context.Context, g *gorm.DB, spec Spec) ([]int64, error) {
 		n := min(batch, spec.Sittings-done)
 		rows := make([]attemptRow, n)
 		answers := make([][]answerRow, n)
+		papers := make([]exam.Paper, n)
+		results := make([]exam.Result, n)
 		for i := range rows {
 			k := done + i
 			at := spec.Start.Add(time.Duration(k) * time.Minute).UTC()
-			row, ans, err := sitting(r, spec, at)
+			row, ans, err := sitting(r, spec, at, &papers[i], &results[i])
 			if err != nil {
 				return nil, err
 			}
@@ -110,6 +112,15 @@ func Seed(ctx context.Context, g *gorm.DB, spec Spec) ([]int64, error) {
 					all = append(all, a)
 				}
 				ids = append(ids, rows[i].ID)
+				chosen := make(map[int64]exam.Answer, len(answers[i]))
+				for _, a := range answers[i] {
+					if a.Choice != "" {
+						chosen[a.QuestionID] = exam.Answer{Choice: strings.Split(a.Choice, ",")}
+					}
+				}
+				if err := exam.WriteItemScores(tx, rows[i].ID, &papers[i], &results[i], chosen); err != nil {
+					return err
+				}
 			}
 			return tx.CreateInBatches(all, 1000).Error
 		})
@@ -122,13 +133,14 @@ func Seed(ctx context.Context, g *gorm.DB, spec Spec) ([]int64, error) {
 
 // sitting draws one graded attempt: a candidate of ability θ ~ N(0, 1) answers a
 // question of authored difficulty d (1–5) right with probability 1/(1+e^(d−3−θ)); a wrong
-// answer picks a distractor, and one in twenty questions is left blank.
-func sitting(r *rand.Rand, spec Spec, at time.Time) (attemptRow, []answerRow, error) {
+// answer picks a distractor, and one in twenty questions is left blank. The paper and
+// result are also left in paper and res.
+func sitting(r *rand.Rand, spec Spec, at time.Time, paper *exam.Paper, res *exam.Result) (attemptRow, []answerRow, error) {
 	theta := r.NormFloat64()
 	picks := r.Perm(len(spec.Questions))[:spec.PerPaper]
 	sec := map[content.Type]*exam.PaperSection{}
 	var order []content.Type
-	res := exam.Result{Status: exam.Graded, PassScore: spec.PassScore, MaxScore: spec.PointsEach * content.Points(spec.PerPaper)}
+	*res = exam.Result{Status: exam.Graded, PassScore: spec.PassScore, MaxScore: spec.PointsEach * content.Points(spec.PerPaper)}
 	var answers []answerRow
 	chapters := map[string]*exam.ScoreLine{}
 	for _, p := range picks {
@@ -190,7 +202,7 @@ func sitting(r *rand.Rand, spec Spec, at time.Time) (attemptRow, []answerRow, er
 		ch.Score += is.Score
 		answers = append(answers, answerRow{QuestionID: q.ID, Choice: strings.Join(choice, ","), Seq: 1, SavedAt: at})
 	}
-	paper := exam.Paper{Blueprint: spec.Blueprint}
+	*paper = exam.Paper{Blueprint: spec.Blueprint}
 	for _, t := range order {
 		paper.Sections = append(paper.Sections, *sec[t])
 	}
