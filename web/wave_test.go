@@ -77,6 +77,7 @@ const waveSize = 5000
 // read. None may fail (no pool exhaustion, no SQLITE_BUSY), and each candidate ends up
 // with exactly one attempt.
 func TestStartWave(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, dsn string) {
 		h := newHarness(t, dsn)
 		setup := time.Now()
