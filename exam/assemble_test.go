@@ -188,6 +188,7 @@ func mixedBlueprint() Blueprint {
 }
 
 func TestAssembleIsDeterministic(t *testing.T) {
+	t.Parallel()
 	bank := mixedBank()
 	bp := mixedBlueprint()
 	byID := index(bank)
@@ -217,6 +218,7 @@ func TestAssembleIsDeterministic(t *testing.T) {
 }
 
 func TestAssembleDoesNotChangeItsInputs(t *testing.T) {
+	t.Parallel()
 	bank := mixedBank()
 	bp := mixedBlueprint()
 	bp.Quotas[0].Unit = " A.1.2 "
@@ -229,6 +231,7 @@ func TestAssembleDoesNotChangeItsInputs(t *testing.T) {
 }
 
 func TestAssembleMeetsQuotas(t *testing.T) {
+	t.Parallel()
 	// A.1.2 holds 10 of 100 singles and A.3 10 of 20 multiples: the chapter spread alone
 	// would give them about 3 and 3; the quotas ask for more.
 	bank := mixedBank()
@@ -268,6 +271,7 @@ func TestAssembleMeetsQuotas(t *testing.T) {
 }
 
 func TestAssembleSpreadsOverChaptersByShare(t *testing.T) {
+	t.Parallel()
 	bank := synthBank(
 		spec{"B.1.1.1", content.Single, 30, 0}, spec{"B.1.2.1", content.Single, 20, 0}, // B.1: 50
 		spec{"B.2.1.1", content.Single, 30, 0}, // B.2: 30
@@ -308,6 +312,7 @@ func TestAssembleSpreadsOverChaptersByShare(t *testing.T) {
 }
 
 func TestAssembleBreaksChapterTiesBySeed(t *testing.T) {
+	t.Parallel()
 	// Three chapters of 10: 4 questions are 1⅓ each, and the one seat left is a tie.
 	bank := synthBank(spec{"C.1.1.1", content.Single, 10, 2}, spec{"C.2.1.1", content.Single, 10, 2}, spec{"C.3.1.1", content.Single, 10, 2})
 	byID := index(bank)
@@ -330,6 +335,7 @@ func TestAssembleBreaksChapterTiesBySeed(t *testing.T) {
 }
 
 func TestAssembleHonoursTheDifficultyMix(t *testing.T) {
+	t.Parallel()
 	level := func(q *content.Question) string { return fmt.Sprint(q.Difficulty) }
 	t.Run("when the bank allows", func(t *testing.T) {
 		// D.1 holds only easy questions, D.2 easy and hard: with 2 picks from each chapter,
@@ -379,6 +385,7 @@ func TestAssembleHonoursTheDifficultyMix(t *testing.T) {
 }
 
 func TestAssembleOrder(t *testing.T) {
+	t.Parallel()
 	// IDs run against the chapter order: F.10 first, then F.9, then F.2.
 	bank := synthBank(spec{"F.10.1.1", content.Single, 8, 2}, spec{"F.9.1.1", content.Single, 8, 2}, spec{"F.2.1.1", content.Single, 8, 2})
 	byID := index(bank)
@@ -426,6 +433,7 @@ func TestAssembleOrder(t *testing.T) {
 }
 
 func TestAssembleOptionOrder(t *testing.T) {
+	t.Parallel()
 	bank := mixedBank()
 	byID := index(bank)
 	bp := mixedBlueprint()
@@ -477,6 +485,7 @@ func TestAssembleOptionOrder(t *testing.T) {
 }
 
 func TestAssembleKeepsToTheScope(t *testing.T) {
+	t.Parallel()
 	// G.1 must not take in G.10.
 	bank := synthBank(spec{"G.1.1.1", content.Single, 12, 2}, spec{"G.10.1.1", content.Single, 50, 2}, spec{"H.1.1.1", content.Single, 50, 2})
 	byID := index(bank)
@@ -496,6 +505,7 @@ func TestAssembleKeepsToTheScope(t *testing.T) {
 }
 
 func TestAssembleNamesWhatIsShort(t *testing.T) {
+	t.Parallel()
 	l2 := bundledByCode(t, L2Theory)
 	bank := synthBank(spec{"JC.1.1.1", content.Single, 100, 2}, spec{"L2.1.1.1", content.Single, 20, 2},
 		spec{"L3.1.1.1", content.Single, 50, 2}, // outside L2-theory's scope
@@ -536,6 +546,7 @@ func TestAssembleNamesWhatIsShort(t *testing.T) {
 }
 
 func TestAssembleRejectsBadInput(t *testing.T) {
+	t.Parallel()
 	bank := mixedBank()
 	bp := mixedBlueprint()
 	bp.Sections[0].Count = 0
@@ -551,6 +562,7 @@ func TestAssembleRejectsBadInput(t *testing.T) {
 }
 
 func TestAssembleBundledBlueprints(t *testing.T) {
+	t.Parallel()
 	bank, _ := bundledBank(t)
 	byID := index(bank)
 	for _, bp := range Bundled() {
@@ -591,6 +603,7 @@ func TestAssembleBundledBlueprints(t *testing.T) {
 }
 
 func TestEveryPracticeBlueprintAssembles(t *testing.T) {
+	t.Parallel()
 	bank, nodes := bundledBank(t)
 	byID := index(bank)
 	objective := map[string]int{}
@@ -633,6 +646,7 @@ func TestEveryPracticeBlueprintAssembles(t *testing.T) {
 }
 
 func TestLargestRemainder(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		total   int
 		weights []int
@@ -654,6 +668,7 @@ func TestLargestRemainder(t *testing.T) {
 }
 
 func TestCompareCodes(t *testing.T) {
+	t.Parallel()
 	codes := []string{"L2.10", "JC.1", "L2.9", "L2", "JC.10.1", "JC.2", "L2.9.1"}
 	slices.SortFunc(codes, CompareCodes)
 	want := []string{"JC.1", "JC.2", "JC.10.1", "L2", "L2.9", "L2.9.1", "L2.10"}
@@ -680,6 +695,7 @@ func BenchmarkAssembleL2Theory(b *testing.B) {
 // one, keeping its quotas and chapter spread; a target the bank cannot reach names the
 // field; a target with a difficulty mix is refused.
 func TestAssembleMeetsATargetDifficulty(t *testing.T) {
+	t.Parallel()
 	bank := mixedBank() // authored levels cycle 1..5 in every unit
 	// Authors called some level-1 questions easy, but candidates found them hard.
 	for i := range bank {

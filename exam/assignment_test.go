@@ -41,6 +41,7 @@ func (f *fixture) assignmentOf(ctx context.Context, who exam.Viewer, cohorts []i
 }
 
 func TestAssignmentWindowAttemptsAndExtensions(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, dsn string) {
 		f := newFixture(t, dsn)
 		ctx := context.Background()
@@ -153,6 +154,7 @@ func TestAssignmentWindowAttemptsAndExtensions(t *testing.T) {
 // assignment's while attempts are left; one started before or after the window, or once
 // the attempts are used up, blocks until submitted and never counts.
 func TestAssignmentAdoptsOpenAttempt(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, dsn string) {
 		f := newFixture(t, dsn)
 		ctx := context.Background()
@@ -240,6 +242,7 @@ func TestAssignmentAdoptsOpenAttempt(t *testing.T) {
 
 // Starts racing submits never give a candidate more attempts than assigned.
 func TestAssignmentAttemptsUnderRace(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, dsn string) {
 		f := newFixture(t, dsn)
 		ctx := context.Background()
@@ -274,6 +277,7 @@ func TestAssignmentAttemptsUnderRace(t *testing.T) {
 // A candidate's start of a blueprint goes through the assignment open now, else the next
 // to open; once none is, through none.
 func TestAssignmentOfOpenOrNext(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, dsn string) {
 		f := newFixture(t, dsn)
 		ctx := context.Background()

@@ -5,6 +5,7 @@ import "testing"
 // Keys are hidden while an exam is open, shown question by question in practice once
 // answered, and all shown once the attempt is closed, whatever its mode.
 func TestRevealsKey(t *testing.T) {
+	t.Parallel()
 	for _, c := range []struct {
 		mode     Mode
 		status   Status

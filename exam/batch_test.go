@@ -26,6 +26,7 @@ func countAnswers(t *testing.T, g *gorm.DB) int64 {
 
 // A failing write in a batch fails alone: the others are stored and answered nil.
 func TestBatchFailureStaysWithItsWrite(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, dsn string) {
 		g := dbtest.Open(t, dsn)
 		if err := Migrate(context.Background(), g); err != nil {
@@ -57,6 +58,7 @@ func TestBatchFailureStaysWithItsWrite(t *testing.T) {
 
 // Concurrent writes through do are all stored, each once.
 func TestBatchConcurrentWrites(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, dsn string) {
 		g := dbtest.Open(t, dsn)
 		if err := Migrate(context.Background(), g); err != nil {

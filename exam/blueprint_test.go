@@ -24,6 +24,7 @@ func bundledByCode(t testing.TB, code string) Blueprint {
 }
 
 func TestBundledBlueprintsAreValid(t *testing.T) {
+	t.Parallel()
 	codes := map[string]bool{}
 	for _, bp := range Bundled() {
 		if err := bp.Validate(); err != nil {
@@ -49,6 +50,7 @@ func TestBundledBlueprintsAreValid(t *testing.T) {
 }
 
 func TestL2TheoryAddsUpToExactly100(t *testing.T) {
+	t.Parallel()
 	bp := bundledByCode(t, L2Theory)
 	want := []Section{
 		{Type: content.Single, Count: 140, PointsEach: 50},
@@ -101,6 +103,7 @@ func TestL2TheoryAddsUpToExactly100(t *testing.T) {
 }
 
 func TestBlueprintJSONMatchesTheAPI(t *testing.T) {
+	t.Parallel()
 	bp := bundledByCode(t, L2Theory)
 	b, err := json.Marshal(bp)
 	if err != nil {
@@ -154,6 +157,7 @@ func TestBlueprintJSONMatchesTheAPI(t *testing.T) {
 }
 
 func TestNormalizeFillsDefaults(t *testing.T) {
+	t.Parallel()
 	bp := Blueprint{Code: " mine ", Title: " 小测 ", DurationS: 60, MultipleScoring: Partial,
 		Sections: []Section{{Type: content.Multiple, Count: 4, PointsEach: content.Pts(2)}}}
 	bp.Normalize()
@@ -179,6 +183,7 @@ func TestNormalizeFillsDefaults(t *testing.T) {
 }
 
 func TestValidateNamesTheField(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		name  string
 		edit  func(bp *Blueprint)
@@ -273,6 +278,7 @@ func TestValidateNamesTheField(t *testing.T) {
 }
 
 func TestValidateAccepts(t *testing.T) {
+	t.Parallel()
 	for name, edit := range map[string]func(bp *Blueprint){
 		"untimed practice":        func(bp *Blueprint) { bp.Mode, bp.DurationS = ModePractice, 0 },
 		"grace":                   func(bp *Blueprint) { bp.Overdue, bp.GraceS = OverdueGrace, 300 },
@@ -299,6 +305,7 @@ func TestValidateAccepts(t *testing.T) {
 }
 
 func TestCheckUnits(t *testing.T) {
+	t.Parallel()
 	bp := bundledByCode(t, L2Theory)
 	bp.Quotas = []Quota{{Unit: "JC.1", Type: content.Single, Count: 1}, {Unit: "JC.7", Type: content.Single, Count: 1}}
 	known := map[string]bool{"JC": true, "L2": true, "JC.1": true}
@@ -318,6 +325,7 @@ func TestCheckUnits(t *testing.T) {
 }
 
 func TestPracticeBlueprintsSplitByWhatAChapterHas(t *testing.T) {
+	t.Parallel()
 	nodes := []content.Node{
 		{Code: "X", Kind: content.Level, Title: "测试"},
 		{Code: "X.1", Parent: "X", Kind: content.Chapter, Title: "第一章"},

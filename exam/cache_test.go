@@ -16,6 +16,7 @@ import (
 // 404) leave no paper behind in the server's memory, a submitted attempt leaves the
 // cache, and the cache stays within its byte budget, dropping the least recently used.
 func TestHeadCacheHoldsOnlyOwnOpenAttempts(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t, dbtest.SQLiteDSN(t))
 	ctx := context.Background()
 	a, err := f.svc.Start(ctx, alice, exam.StartRequest{Blueprint: exam.L2Theory})

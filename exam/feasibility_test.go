@@ -39,6 +39,7 @@ func singlesBeneath(t *testing.T, bank []content.Question) (chapter string, inCh
 }
 
 func TestShortagesNameEverySectionAndQuota(t *testing.T) {
+	t.Parallel()
 	bank := []content.Question{
 		{ID: 1, Type: content.Single, Unit: "JC.1.1"}, {ID: 2, Type: content.Single, Unit: "JC.1.2"},
 		{ID: 3, Type: content.Single, Unit: "JC.2.1"}, {ID: 4, Type: content.TrueFalse, Unit: "JC.1.1"},
@@ -66,6 +67,7 @@ func TestShortagesNameEverySectionAndQuota(t *testing.T) {
 // the bank stops filling later is reported by Unfillable and refused at start with its
 // shortage, and offered again once the bank can fill it.
 func TestBlueprintsAreCheckedAgainstTheBank(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, dsn string) {
 		f := newFixture(t, dsn)
 		ctx := context.Background()

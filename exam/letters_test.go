@@ -9,6 +9,7 @@ import (
 )
 
 func TestLettersFollowThePaper(t *testing.T) {
+	t.Parallel()
 	q := &content.Question{Type: content.Multiple,
 		Options:     []content.Option{{Key: "A", Text: "及时性"}, {Key: "B", Text: "垄断性"}, {Key: "C", Text: "层次性"}, {Key: "D", Text: "多样性"}},
 		Answer:      []string{"A", "C", "D"},

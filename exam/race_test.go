@@ -13,6 +13,7 @@ import (
 // Saves racing a submit (batched by group commit) either land before it, and are graded,
 // or are refused with ErrAttemptClosed and stored nowhere.
 func TestSavesRacingSubmit(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, dsn string) {
 		f := newFixture(t, dsn)
 		ctx := context.Background()

@@ -46,6 +46,7 @@ func (r *attemptReads) during(f func()) int64 {
 // the candidate's attempts of it, which guards the limit). Starting again reads the
 // attempt in progress once.
 func TestStartReadsTheAttemptOnce(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, dsn string) {
 		f := newFixture(t, dsn)
 		ctx := context.Background()

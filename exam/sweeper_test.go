@@ -17,6 +17,7 @@ import (
 // between the sweeper's read of overdue attempts and its own finalising is not counted,
 // so the sweeper's log line says what this server did.
 func TestSweepCountsOnlyWhatItFinalised(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, dsn string) {
 		f := newFixture(t, dsn)
 		ctx := context.Background()

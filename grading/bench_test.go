@@ -54,6 +54,7 @@ func l2TheoryInput(tb testing.TB) exam.GradeInput {
 }
 
 func TestGradeL2Theory(t *testing.T) {
+	t.Parallel()
 	in := l2TheoryInput(t)
 	r := grading.Grade(in)
 	if r.MaxScore != content.Pts(100) || r.Status != exam.Graded || len(r.Items) != 180 || r.TimeUsedS != 4800 || len(r.Chapters) == 0 || r.Sections[0].Title != "单项选择题" || r.Chapters[0].Title == "" {

@@ -80,6 +80,7 @@ func wrongKeySpec(questions []content.Question) (examtest.Spec, *content.Questio
 // discrimination, its distractor chosen most by the upper group; the paper's totals
 // agree with the seeded scores; the filters by date and assignment narrow the sittings.
 func TestItemAnalysisFlagsAWrongKey(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, dsn string) {
 		ctx := context.Background()
 		g, srv, questions := statsDB(t, dsn)

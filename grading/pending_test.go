@@ -10,6 +10,7 @@ import (
 // TestTally counts ungraded cases per blueprint and per case, in order of first
 // appearance, and an attempt once per blueprint however many of its cases remain.
 func TestTally(t *testing.T) {
+	t.Parallel()
 	list := []grading.PendingAttempt{
 		{Attempt: 1, Blueprint: "L2-skills", Title: "二级技能", Cases: []grading.CaseReview{{QuestionID: 7, Stem: "甲"}, {QuestionID: 8, Stem: "乙", Graded: true}, {QuestionID: 9, Stem: "丙"}}},
 		{Attempt: 2, Blueprint: "quiz", Title: "小测", Cases: []grading.CaseReview{{QuestionID: 9, Stem: "丙"}}},

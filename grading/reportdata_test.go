@@ -36,6 +36,7 @@ func reviewedAttempt() grading.ReportInput {
 }
 
 func TestBuildReport(t *testing.T) {
+	t.Parallel()
 	in := reviewedAttempt()
 	r := grading.BuildReport(in)
 	// 1 (q1) + 0 (q2 unanswered) + 8 of 10 raw on a 10-point case = 9.
@@ -74,6 +75,7 @@ func TestBuildReport(t *testing.T) {
 // A wrong answer on a shuffled paper is reported as the candidate saw it: options in the
 // paper's order under its letters, and option references in the explanation as shown.
 func TestBuildReportNamesOptionsAsShown(t *testing.T) {
+	t.Parallel()
 	in := reviewedAttempt()
 	q1 := *in.Questions[content.Ref{ID: 1, Version: 1}]
 	q1.Explanation = "{{opt:1}} 对，{{opt:2}} 错。"

@@ -18,6 +18,7 @@ import (
 // An admin exports every center's results, or the one named; staff export their own
 // center's whatever they name; a blueprint or center that is not there is 404.
 func TestResultFilterAdminOverride(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, dsn string) {
 		ctx := context.Background()
 		g := dbtest.Open(t, dsn)

@@ -33,6 +33,7 @@ func resultLines(n int) []grading.ResultLine {
 }
 
 func TestResultsTable(t *testing.T) {
+	t.Parallel()
 	header, rows := grading.ResultsTable(resultLines(2))
 	want := []string{"用户名", "姓名", "班级", "试卷", "开始时间", "提交时间", "得分", "满分", "是否合格", "切屏次数", "切换设备次数", "单项选择题", "判断题", "多项选择题",
 		"L2.1 第1章", "L2.2 第2章", "L2.3 第3章", "L2.4 第4章", "L2.5 第5章", "L2.6 第6章", "L2.7 第7章", "L2.8 第8章"}
@@ -87,6 +88,7 @@ func BenchmarkResultsExport(b *testing.B) {
 // An admin exporting reports reads each as staff of the attempt's center; staff read as
 // staff of their own, whatever the attempt says (the filter kept them there).
 func TestReportReader(t *testing.T) {
+	t.Parallel()
 	a := exam.FinalAttempt{ID: 9, CenterID: 2}
 	admin := &account.User{ID: 1, CenterID: 1, Role: account.Admin}
 	if got := grading.ReportReader(admin, a); got != (exam.Viewer{UserID: 1, CenterID: 2, Staff: true}) {

@@ -10,6 +10,7 @@ import (
 )
 
 func TestGradeMultipleChoicePolicies(t *testing.T) {
+	t.Parallel()
 	multi := &content.Question{ID: 1, Version: 1, Type: content.Multiple, Unit: "JC.1.1.1", Answer: []string{"A", "C", "D"}}
 	single := &content.Question{ID: 2, Version: 1, Type: content.Single, Unit: "JC.2.1.1", Answer: []string{"B"}}
 	cs := &content.Question{ID: 3, Version: 1, Type: content.Case, Unit: "JC.2.1.1"}

@@ -33,6 +33,7 @@ func newServer(g *gorm.DB) server {
 // TestGradesLiveInTheDatabase: a grade given on one server is seen, kept and built on by
 // another; migrations run once and again without harm.
 func TestGradesLiveInTheDatabase(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, dsn string) {
 		ctx := context.Background()
 		g := dbtest.Open(t, dsn)

@@ -11,6 +11,7 @@ import (
 // (caseParts writes the instructor's scores into Points) does not reach the next caller,
 // and another answer is not served the first one's.
 func TestSuggestRemembered(t *testing.T) {
+	t.Parallel()
 	part := content.CasePart{Prompt: "问题", Points: content.Pts(2), Reference: "要加强部门协作。",
 		Rubric: []content.RubricPoint{{Point: "部门协作", Score: content.Pts(2), Keywords: []string{"协作"}}}}
 	answer := "应当加强各部门之间的协作。"

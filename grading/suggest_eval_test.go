@@ -47,6 +47,7 @@ const (
 // part) of the pack without an evaluation set fails the test by name, so a case added
 // later needs its answers too.
 func TestSuggestAgreesWithInstructors(t *testing.T) {
+	t.Parallel()
 	p, err := pack.Bundled()
 	if err != nil {
 		t.Fatal(err)

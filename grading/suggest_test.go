@@ -19,6 +19,7 @@ var stagesPart = content.CasePart{Prompt: "处于哪个阶段？", Points: conte
 }}
 
 func TestSuggestMatchesKeywordsAcrossWidthPunctuationAndCase(t *testing.T) {
+	t.Parallel()
 	answer := "该超市处于“第一 阶段”，即认为客户服务就是售后服务。现代观念是：服务产品 ＋ 产品服务，并借助crm。"
 	ps := grading.Suggest(stagesPart, "", answer)
 	if ps.MaxScore != content.Pts(6) || len(ps.Points) != 3 {
@@ -58,6 +59,7 @@ func caseQuestion() *content.Question {
 }
 
 func TestCaseReviewSuggestsThenScoresTheInstructorsGrade(t *testing.T) {
+	t.Parallel()
 	q := caseQuestion()
 	paper := exam.Paper{Sections: []exam.PaperSection{{Type: content.Case, PointsEach: content.Pts(20), Items: []exam.Item{{QuestionID: 7, Version: 1}}}}}
 	a := &exam.Attempt{ID: 3, Paper: paper, Rules: exam.Blueprint{PassScore: content.Pts(12)}}
@@ -87,6 +89,7 @@ func TestCaseReviewSuggestsThenScoresTheInstructorsGrade(t *testing.T) {
 }
 
 func TestCaseScoreRoundsToHalfPoints(t *testing.T) {
+	t.Parallel()
 	q := &content.Question{Parts: []content.CasePart{{Points: content.Pts(25)}}}
 	for _, c := range []struct{ raw, weight, want float64 }{
 		{15, 20, 12}, {25, 20, 20}, {0, 20, 0}, {0.5, 20, 0.5}, {1, 20, 1}, {13.5, 20, 11}, {12.5, 15, 7.5},
@@ -98,6 +101,7 @@ func TestCaseScoreRoundsToHalfPoints(t *testing.T) {
 }
 
 func TestCheckGradeNamesTheScore(t *testing.T) {
+	t.Parallel()
 	q := caseQuestion()
 	for _, c := range []struct {
 		scores []content.Points
@@ -133,6 +137,7 @@ func reasonsOf(p exam.PointScore) []string {
 }
 
 func TestSuggestReadsNumbersWrittenInWords(t *testing.T) {
+	t.Parallel()
 	part := content.CasePart{Points: content.Pts(3), Rubric: []content.RubricPoint{
 		{Point: "抱怨平均告诉10人", Score: content.Pts(1), Keywords: []string{"10个人"}},
 		{Point: "81%的抱怨客户永远消失", Score: content.Pts(1), Keywords: []string{"81%"}},
@@ -159,6 +164,7 @@ var judgePart = content.CasePart{Points: content.Pts(4), Reference: "这一想�
 	}}
 
 func TestSuggestNegationCancelsAHitAgainstTheRubricsSense(t *testing.T) {
+	t.Parallel()
 	ps := grading.Suggest(judgePart, "", "我认为总经理的想法并无不妥，这样安排责任明确，员工已经接受过培训，不是缺少培训的问题。")
 	if p := ps.Points[0]; p.Suggested != 0 || len(p.Hits) != 0 || !slices.Contains(reasonsOf(p), "negated:不妥/并无") {
 		t.Errorf("并无不妥: %+v", p)
@@ -184,6 +190,7 @@ var competitorPart = content.CasePart{Points: content.Pts(4), Rubric: []content.
 }}
 
 func TestSuggestScoresAPairOnlyWithinOneClause(t *testing.T) {
+	t.Parallel()
 	ps := grading.Suggest(competitorPart, "", "①属于品牌竞争者，规格相同而品牌不同；第二种情况属于产品形式竞争者，规格不同。")
 	if ps.Points[0].Suggested != content.Pts(2) || ps.Points[1].Suggested != content.Pts(2) || len(ps.Points[0].Hits) != 2 {
 		t.Fatalf("right pairs: %+v", ps.Points)
@@ -200,6 +207,7 @@ func TestSuggestScoresAPairOnlyWithinOneClause(t *testing.T) {
 }
 
 func TestSuggestGivesNothingForCopiedMaterialAndFlagsIt(t *testing.T) {
+	t.Parallel()
 	material := "森恒家居成立客户服务部，从仓库调来5名员工，没有安排任何岗前培训。客服部在组织架构上挂在销售部之下，主管无权要求生产部、物流部配合工作。"
 	part := content.CasePart{Points: content.Pts(4), Reference: "缺少地位和权力；人员培训不到位。", Rubric: []content.RubricPoint{
 		{Point: "缺少相应的地位、权力", Score: content.Pts(2), Keywords: []string{"无权", "销售部之下"}},
@@ -218,6 +226,7 @@ func TestSuggestGivesNothingForCopiedMaterialAndFlagsIt(t *testing.T) {
 }
 
 func TestSuggestGivesHalfForABareList(t *testing.T) {
+	t.Parallel()
 	ps := grading.Suggest(judgePart, "", "不妥、牵头、培训")
 	if ps.Points[0].Suggested != content.Pts(1) || !slices.Contains(reasonsOf(ps.Points[0]), "listed:不妥") {
 		t.Fatalf("a bare list: %+v", ps.Points)
@@ -225,6 +234,7 @@ func TestSuggestGivesHalfForABareList(t *testing.T) {
 }
 
 func TestSuggestMatchesWordsAndSharedSynonyms(t *testing.T) {
+	t.Parallel()
 	part := content.CasePart{Points: content.Pts(2), Rubric: []content.RubricPoint{
 		{Point: "按时完成", Score: content.Pts(1), Keywords: []string{"按时"}},
 		{Point: "外部客户", Score: content.Pts(1), Keywords: []string{"外部客户"}},
@@ -239,6 +249,7 @@ func TestSuggestMatchesWordsAndSharedSynonyms(t *testing.T) {
 }
 
 func TestSuggestIsSafeFromManyGoroutines(t *testing.T) {
+	t.Parallel()
 	answer := "我认为这种说法不对。门店是配送中心的内部客户。"
 	want := grading.Suggest(stagesPart, "", answer)
 	var wg sync.WaitGroup
@@ -257,6 +268,7 @@ func TestSuggestIsSafeFromManyGoroutines(t *testing.T) {
 // TestSuggestReadsAskingWhetherAsNoDenial: 能不能 and 有没有 ask whether; they deny nothing,
 // so the words after them still earn their point.
 func TestSuggestReadsAskingWhetherAsNoDenial(t *testing.T) {
+	t.Parallel()
 	part := content.CasePart{Prompt: "环境有何作用？", Points: content.Pts(2), Reference: "环境决定企业拓展新客户。",
 		Rubric: []content.RubricPoint{{Point: "拓展新客户", Score: content.Pts(2), Keywords: []string{"拓展新客户"}}}}
 	for answer, want := range map[string]content.Points{
@@ -273,6 +285,7 @@ func TestSuggestReadsAskingWhetherAsNoDenial(t *testing.T) {
 // TestSuggestGivesNothingForTheQuestionCopiedBack: a 问题 has no material, but its stem and
 // prompt are given to the candidate (Given), and copying them back earns nothing.
 func TestSuggestGivesNothingForTheQuestionCopiedBack(t *testing.T) {
+	t.Parallel()
 	q := &content.Question{Type: content.Case, Form: content.Short, Stem: "客户信息管理包括哪两个方面？"}
 	part := content.CasePart{Prompt: "分别说明客户资料管理和客户信用管理的工作内容。", Points: content.Pts(2),
 		Rubric: []content.RubricPoint{{Point: "客户资料管理", Score: content.Pts(1), Keywords: []string{"客户资料管理"}},

@@ -6,6 +6,7 @@ import (
 )
 
 func TestPrepareNormalizesNumbers(t *testing.T) {
+	t.Parallel()
 	for _, c := range []struct{ in, want string }{
 		{"十个人", "10个人"},
 		{"百分之八十一", "81%"},
@@ -30,6 +31,7 @@ func TestPrepareNormalizesNumbers(t *testing.T) {
 }
 
 func TestPrepareMapsRunesBackAndSplitsClauses(t *testing.T) {
+	t.Parallel()
 	tx := prepare("共 百分之八十一，甲、乙。\n丙")
 	// "81%" came from runes 2…7 of the original (百分之八十一).
 	if string(tx.r[:3]) != "共81" || tx.start[1] != 2 || tx.end[1] != 8 || tx.end[3] != 8 {
@@ -49,6 +51,7 @@ func TestPrepareMapsRunesBackAndSplitsClauses(t *testing.T) {
 }
 
 func TestNumberVariants(t *testing.T) {
+	t.Parallel()
 	if v := numberVariants("81%"); !slices.Equal(v, []string{"0.81"}) {
 		t.Errorf("81%%: %v", v)
 	}
@@ -61,6 +64,7 @@ func TestNumberVariants(t *testing.T) {
 }
 
 func TestCopiedRunesMarksLongRunsOnly(t *testing.T) {
+	t.Parallel()
 	material := prepare("调查发现，生鲜缺货的主要原因是配送中心向门店补货经常比约定时间晚一到两天。").r
 	answer := prepare("缺货是因为配送中心向门店补货经常比约定时间晚，门店是内部客户。").r
 	mask := copiedRunes(answer, material)
@@ -80,6 +84,7 @@ func TestCopiedRunesMarksLongRunsOnly(t *testing.T) {
 }
 
 func TestNegationsCountBothSidesUpToANewClaim(t *testing.T) {
+	t.Parallel()
 	a := analyse("主管没有权力。灯光不是问题。不是个人行为而是企业行为。没有流程导致重复处理。按时间排序。缺少地位、权力和权威")
 	for _, c := range []struct {
 		term string

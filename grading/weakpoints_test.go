@@ -14,6 +14,7 @@ import (
 // answered wrong comes before one never answered, and that before one answered right;
 // cases are never picked; each pick names its point, its mastery and why.
 func TestPickWeak(t *testing.T) {
+	t.Parallel()
 	bank := []content.Question{
 		{ID: 1, Type: content.Single, Unit: "A.1.1"}, {ID: 2, Type: content.Single, Unit: "A.1.1"}, {ID: 3, Type: content.Single, Unit: "A.1.1"},
 		{ID: 4, Type: content.Case, Unit: "A.1.1"}, {ID: 5, Type: content.TrueFalse, Unit: "B.2.1"}, {ID: 6, Type: content.Single, Unit: "C.1.1"},

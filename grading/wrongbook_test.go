@@ -25,6 +25,7 @@ func sitting(t *testing.T, id int64, mode exam.Mode, days int, answers map[int64
 }
 
 func TestWrongBookRules(t *testing.T) {
+	t.Parallel()
 	in := reviewedAttempt()
 	qs, titles := in.Questions, in.Titles
 	right1, wrong1 := exam.Answer{Choice: []string{"A"}}, exam.Answer{Choice: []string{"B"}}
@@ -92,6 +93,7 @@ func TestWrongBookRules(t *testing.T) {
 // TestWrongBookDueFirst: a question due comes before one reviewed lately, whatever
 // their misses' order.
 func TestWrongBookDueFirst(t *testing.T) {
+	t.Parallel()
 	in := reviewedAttempt()
 	mock := sitting(t, 60, exam.ModeExam, 0, map[int64]exam.Answer{1: {Choice: []string{"B"}}})
 	miss2 := sitting(t, 61, exam.ModePractice, 2, map[int64]exam.Answer{1: {Choice: []string{"A"}}, 2: {Choice: []string{"A"}}})

@@ -43,6 +43,7 @@ type createdUser struct {
 }
 
 func TestUsersAPI(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, dsn string) {
 		h := newHarness(t, dsn)
 
@@ -117,6 +118,7 @@ func (h *harness) userID(name string) int64 {
 }
 
 func TestUsersImport(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, dsn string) {
 		h := newHarness(t, dsn)
 		// Errors name the row and the column; nothing is created.
@@ -174,6 +176,10 @@ func TestUsersImport(t *testing.T) {
 	})
 }
 
+// TestLoginThrottleAPI: the failure past the free ones makes the next login wait.
+//
+// The throttle tests are not parallel: the store runs on the real clock, and the 2 s wait
+// after a failure must outlast the next login, which other tests' load could delay.
 func TestLoginThrottleAPI(t *testing.T) {
 	h := newHarness(t, dbtest.SQLiteDSN(t))
 	for range account.PairRule.Free + 1 {
@@ -189,6 +195,7 @@ func TestLoginThrottleAPI(t *testing.T) {
 }
 
 func TestCSRF(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, dbtest.SQLiteDSN(t))
 	cookie := "csm_session=" + h.tokens["instructor"]
 	send := func(headers map[string]string) int {
@@ -269,7 +276,8 @@ func behindProxy(t *testing.T, h *harness) (login func(from, username, password 
 }
 
 // Behind a trusted proxy, throttling counts by the client's address from the proxy
-// header: an attacker's failures do not lock the candidate out.
+// header: an attacker's failures do not lock the candidate out. Not parallel (see
+// TestLoginThrottleAPI).
 func TestLoginThrottleBehindProxy(t *testing.T) {
 	login := behindProxy(t, newHarness(t, dbtest.SQLiteDSN(t)))
 	for range account.PairRule.Free + 1 {
@@ -287,6 +295,7 @@ func TestLoginThrottleBehindProxy(t *testing.T) {
 
 // A classroom behind one NAT address: someone there fails past the address's cap under
 // made-up usernames; a candidate in the same room still logs in with the right password.
+// Not parallel (see TestLoginThrottleAPI).
 func TestLoginThrottleClassroomBehindProxy(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, dsn string) {
 		login := behindProxy(t, newHarness(t, dsn))

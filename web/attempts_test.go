@@ -44,6 +44,7 @@ func (a attemptJSON) questions() []questionJSON {
 }
 
 func TestBlueprintsAPI(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, dsn string) {
 		h := newHarness(t, dsn)
 		s, b := h.do("GET", "/api/v1/blueprints", "candidate", nil)
@@ -80,6 +81,7 @@ func TestBlueprintsAPI(t *testing.T) {
 }
 
 func TestAttemptsAPI(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, dsn string) {
 		h := newHarness(t, dsn)
 		h.expectError(404, "", "POST", "/api/v1/attempts", "candidate", map[string]string{"blueprint": "no-such"})
@@ -154,6 +156,7 @@ func TestAttemptsAPI(t *testing.T) {
 }
 
 func TestPracticeRevealsAnsweredKeysOnly(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, dbtest.SQLiteDSN(t))
 	s, b := h.do("POST", "/api/v1/attempts", "candidate", map[string]string{"blueprint": exam.QuickQuiz, "mode": "practice"})
 	a := decode[attemptJSON](t, b)
@@ -174,6 +177,7 @@ func TestPracticeRevealsAnsweredKeysOnly(t *testing.T) {
 // yet a logout or a disabled account on another server stops the very next save there,
 // and nothing is stored.
 func TestSavesStopWhenTheSessionEnds(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, dsn string) {
 		h := newHarness(t, dsn)
 		d := h.srv.Deps

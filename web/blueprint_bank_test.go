@@ -17,6 +17,7 @@ import (
 // the candidate's dashboard, and refused at start and on its instructions page. An exam
 // assigned to the candidate's cohort is listed once, with the assignments.
 func TestBlueprintsFillableByTheBank(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, dsn string) {
 		clock := &testClock{}
 		h := newHarnessAt(t, dsn, clock.now)

@@ -42,6 +42,7 @@ func (b *browser) fetchHead(path string) (string, string) {
 // begins with a character outside the BMP), the instructor confirms the suggested scores
 // with a comment, the attempt leaves the queue and the candidate's result shows the grade.
 func TestBrowserGrading(t *testing.T) {
+	t.Parallel()
 	b := newBrowser(t)
 	caseBP := map[string]any{"code": "a-case", "title": "案例小测", "mode": "exam", "duration_s": 1800, "pass_score": 1,
 		"sections": []map[string]any{{"type": "case", "count": 1, "points_each": 20}}, "overdue": "autosubmit"}
@@ -101,6 +102,7 @@ func TestBrowserGrading(t *testing.T) {
 // extension; the candidate sees both on the dashboard, is refused the early one with the
 // server's reason and sits the open one; the results page lists it and exports CSV.
 func TestBrowserCenter(t *testing.T) {
+	t.Parallel()
 	b := newBrowser(t)
 	b.login("centeradmin")
 
@@ -216,6 +218,7 @@ func TestBrowserCenter(t *testing.T) {
 // TestBrowserQuestionImport: a file with a wrong row is refused by the check with the row
 // and column named, and import stays off; a right file passes the check and is imported.
 func TestBrowserQuestionImport(t *testing.T) {
+	t.Parallel()
 	b := newBrowser(t)
 	dir := t.TempDir()
 	bad, good := filepath.Join(dir, "bad.csv"), filepath.Join(dir, "good.csv")

@@ -42,6 +42,7 @@ func (b *browser) serviceWorker() context.Context {
 // the submit dialog of a 180-question paper lists the unanswered and flagged questions
 // with its buttons on screen.
 func TestBrowserExamPageInstructionsAndSubmit(t *testing.T) {
+	t.Parallel()
 	b := newBrowser(t)
 	// A blueprint the bank cannot fill is refused by the editor, naming the shortage.
 	b.login("instructor")
@@ -152,6 +153,7 @@ func TestBrowserExamPageInstructionsAndSubmit(t *testing.T) {
 // showing the paper, the saved answers as an offline copy and the journal's unsent
 // answer; back online it reloads from the server and the journal is replayed.
 func TestBrowserExamPageOfflineReload(t *testing.T) {
+	t.Parallel()
 	b := newBrowser(t)
 	b.login("candidate")
 	b.viewport(360, 740, true)

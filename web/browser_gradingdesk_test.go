@@ -16,6 +16,7 @@ import (
 // handed in blank grades to 0 in one click, and the instructor accepts both other
 // suggestions at once: every attempt leaves the queue, graded.
 func TestBrowserGradingDesk(t *testing.T) {
+	t.Parallel()
 	b := newBrowser(t)
 	caseBP := map[string]any{"code": "desk-case", "title": "案例阅卷练习", "mode": "exam", "duration_s": 1800, "pass_score": 1,
 		"sections": []map[string]any{{"type": "case", "count": 1, "points_each": 20}}, "overdue": "autosubmit"}
@@ -100,6 +101,7 @@ func TestBrowserGradingDesk(t *testing.T) {
 // TestBrowserCaseEditorPairs: the question editor writes a case's form (论述) and a
 // 采分点's synonyms and pairs, and reads them back when the question is edited.
 func TestBrowserCaseEditorPairs(t *testing.T) {
+	t.Parallel()
 	b := newBrowser(t)
 	b.login("instructor")
 	b.open("/questions/new")

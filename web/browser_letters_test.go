@@ -32,6 +32,7 @@ type lettersJSON struct {
 // same candidate's and right letters in all three, the letters are the paper's (not the
 // bank's), and every percentage is the same number.
 func TestBrowserSameLettersEverywhere(t *testing.T) {
+	t.Parallel()
 	b := newBrowser(t)
 	bp := map[string]any{"code": "shuffled", "title": "乱序小测", "mode": "exam", "duration_s": 1800, "pass_score": 30,
 		"shuffle_options": true, "overdue": "autosubmit", "sections": []map[string]any{

@@ -11,6 +11,7 @@ import (
 // under it: the browser's fetch fails) is sent again by the page, which then shows the
 // result; the server finalised the attempt once.
 func TestBrowserSubmitRetries(t *testing.T) {
+	t.Parallel()
 	b := newBrowser(t)
 	s, body := b.h.do("POST", "/api/v1/attempts", "candidate", map[string]string{"blueprint": exam.QuickQuiz})
 	if s != 201 {

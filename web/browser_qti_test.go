@@ -15,6 +15,7 @@ import (
 // TestBrowserQuestionFilesQTI: the files panel offers Moodle XML and both QTI exports,
 // each a download of the right kind, and a QTI package chosen in the page checks clean.
 func TestBrowserQuestionFilesQTI(t *testing.T) {
+	t.Parallel()
 	b := newBrowser(t)
 	pkg := filepath.Join(t.TempDir(), "题库.zip")
 	var buf bytes.Buffer

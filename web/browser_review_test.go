@@ -39,6 +39,7 @@ func (h *harness) mockWithGaps(blueprint string, wrong, right int) (int64, []que
 // chart with its table for screen readers, the index, only the wrong answers by default,
 // collapsed until opened, and the unanswered or all of them on request.
 func TestBrowserResultPage(t *testing.T) {
+	t.Parallel()
 	b := newBrowser(t)
 	id, qs := b.h.mockWithGaps(exam.L2Theory, 20, 3)
 	b.login("candidate")
@@ -103,6 +104,7 @@ func TestBrowserResultPage(t *testing.T) {
 // clears; the 错题本's practice says why each question is there, and an answer, once its
 // key shows, is locked and marked by the key, on a phone and a desktop.
 func TestBrowserWrongBookAndPracticeLock(t *testing.T) {
+	t.Parallel()
 	b := newBrowser(t)
 	b.h.mockWithGaps(exam.QuickQuiz, 3, 2)
 	b.login("candidate")

@@ -28,6 +28,7 @@ func (b *browser) noSideScroll(what string) {
 // the table by discrimination, then the class page of a cohort with its histogram, heat
 // map and trends; both fit a 360 px phone. Screenshots in testdata/out/screenshots.
 func TestBrowserStats(t *testing.T) {
+	t.Parallel()
 	b := newBrowser(t)
 	wrong, _, cohort := b.h.seedStats(240)
 	b.login("instructor")
@@ -93,6 +94,7 @@ func (b *browser) shootHere(name string) {
 // points on the dashboard, asks for 薄弱点练习, reads why each question was chosen and
 // starts it; every question of the practice lies beneath one of the weak points.
 func TestBrowserWeakPractice(t *testing.T) {
+	t.Parallel()
 	b := newBrowser(t)
 	b.h.seedStats(60)
 	b.login("candidate")

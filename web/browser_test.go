@@ -77,7 +77,8 @@ func newBrowser(t *testing.T) *browser {
 		chromedp.WindowSize(1280, 800))
 	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
 	ctx, cancelTab := chromedp.NewContext(actx)
-	ctx, cancelTime := context.WithTimeout(ctx, 2*time.Minute)
+	// A guard against a hung browser, not a speed limit: parallel tests share two cores.
+	ctx, cancelTime := context.WithTimeout(ctx, 5*time.Minute)
 	t.Cleanup(func() { cancelTime(); cancelTab(); cancelAlloc() })
 	b := &browser{t: t, h: h, clock: clock, base: "http://" + ln.Addr().String(), ctx: ctx}
 	_, err = chromedp.Call(ctx, network.Enable, network.EnableParams{})
@@ -271,6 +272,7 @@ func (b *browser) serverAttempt(id int64) attemptJSON {
 // TestBrowserCandidateExam: login, start, answer, reload, lose the network, answer,
 // reload with unsent answers, reconnect, submit, result.
 func TestBrowserCandidateExam(t *testing.T) {
+	t.Parallel()
 	b := newBrowser(t)
 	b.open("/exam/1")
 	b.until("the login page", `location.pathname === "/login" && location.search === "?next=%2Fexam%2F1"`)
@@ -397,6 +399,9 @@ func TestBrowserCandidateExam(t *testing.T) {
 // TestBrowserTimerAutoSubmits: the countdown runs on the server's clock (here more than
 // an hour ahead of the device's), warns at 5 minutes and in the last minute, and submits
 // at the deadline. The test moves the server's clock and reloads instead of waiting.
+//
+// Not parallel: the page must load and show the last-minute warning within the 12 s of
+// real time it has left, which other tests' load could stretch.
 func TestBrowserTimerAutoSubmits(t *testing.T) {
 	b := newBrowser(t)
 	sprint := map[string]any{"code": "a-sprint", "title": "十分钟冲刺", "mode": "exam", "duration_s": 600, "pass_score": 1,
@@ -443,6 +448,7 @@ func TestBrowserTimerAutoSubmits(t *testing.T) {
 // analysis, edits one, adds a blueprint; a candidate practises and is kept out of the
 // instructor's pages.
 func TestBrowserInstructorAndRoles(t *testing.T) {
+	t.Parallel()
 	b := newBrowser(t)
 	b.login("instructor")
 	b.shoot("dashboard-instructor")
@@ -563,6 +569,7 @@ func TestBrowserInstructorAndRoles(t *testing.T) {
 // TestBrowserCaseAnswer: a case analysis is answered in text boxes, saved while typing
 // pauses or the box is left, and read back after a reload.
 func TestBrowserCaseAnswer(t *testing.T) {
+	t.Parallel()
 	b := newBrowser(t)
 	s, body := b.h.do("POST", "/api/v1/attempts", "candidate", map[string]string{"blueprint": exam.L2Skills})
 	if s != 201 {

@@ -63,6 +63,7 @@ func (h *harness) assign(who string, body map[string]any) assignmentView {
 }
 
 func TestCohortsAndAssignmentsAPI(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, dsn string) {
 		h := newHarness(t, dsn)
 		cand := h.userID("candidate")
@@ -173,6 +174,7 @@ func TestCohortsAndAssignmentsAPI(t *testing.T) {
 // Once an assignment's window has closed its blueprint is free again for the cohort:
 // only a start naming the assignment is refused. A practice is never an assignment's.
 func TestClosedAssignmentFreesBlueprint(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, dsn string) {
 		clock := &testClock{}
 		h := newHarnessAt(t, dsn, clock.now)
@@ -280,6 +282,7 @@ type resultLine struct {
 }
 
 func TestResultsExport(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, dsn string) {
 		h := newHarness(t, dsn)
 		const evil = `=HYPERLINK("http://evil.example","点我")`
@@ -389,6 +392,7 @@ func TestResultsExport(t *testing.T) {
 // a's object, for staff and candidates of center b alike, and the objects exist (center
 // a reads them).
 func TestTenancy(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, dsn string) {
 		h := newHarness(t, dsn)
 		h.addUser("admin-b", "b", account.CenterAdmin)
@@ -485,6 +489,7 @@ func TestTenancy(t *testing.T) {
 }
 
 func TestReportsZip(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, dsn string) {
 		h := newHarness(t, dsn)
 		k := h.cohortOf("instructor", "一班", "candidate")

@@ -35,6 +35,7 @@ type batchErrorJSON struct {
 // is all or nothing, names every failed item, records the grader and the time, and moves
 // the attempt to graded when its last case is; the queue counts what remains.
 func TestGradingDeskAPI(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, dsn string) {
 		h := newHarness(t, dsn)
 		a, path := h.startAndPath("candidate", h.caseExam())

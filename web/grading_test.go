@@ -58,6 +58,7 @@ type pendingJSON struct {
 }
 
 func TestCaseGradingAPI(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, dsn string) {
 		h := newHarness(t, dsn)
 		a, path := h.startAndPath("candidate", h.caseExam())
@@ -175,6 +176,7 @@ func TestCaseGradingAPI(t *testing.T) {
 }
 
 func TestGradesRefuseObjectiveQuestions(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, dbtest.SQLiteDSN(t))
 	a, path := h.startAndPath("candidate", exam.QuickQuiz)
 	h.do("POST", path+"/submit", "candidate", nil)
@@ -182,6 +184,7 @@ func TestGradesRefuseObjectiveQuestions(t *testing.T) {
 }
 
 func TestRegradeAPI(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, dsn string) {
 		h := newHarness(t, dsn)
 		a, path := h.startAndPath("candidate", exam.L2Theory)
@@ -247,6 +250,7 @@ func TestRegradeAPI(t *testing.T) {
 }
 
 func TestReportAPIRefusals(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, dsn string) {
 		h := newHarness(t, dsn)
 		a, path := h.startAndPath("candidate", exam.QuickQuiz)
@@ -279,6 +283,7 @@ func TestReportAPIRefusals(t *testing.T) {
 // moment (other servers, other tabs) each rescore under the attempt's row lock, so the
 // last rescore sees every grade.
 func TestParallelGradesAllCount(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, dsn string) {
 		h := newHarness(t, dsn)
 		a, path := h.startAndPath("candidate", h.caseExam())
@@ -327,6 +332,7 @@ func pdfText(t *testing.T, pdf []byte) string {
 }
 
 func TestReportPDF(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, dsn string) {
 		h := newHarness(t, dsn)
 		a, path := h.startAndPath("candidate", exam.QuickQuiz)

@@ -34,6 +34,7 @@ func (h *harness) uploadAs(path, who, filename, format string, body []byte) (int
 // packages and each file checks clean in another center; the form field format reads a
 // file whose name does not say, and an unknown format is refused on that field.
 func TestExportMoodleQTIAPI(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, dsn string) {
 		h := newHarness(t, dsn)
 		if s, b := h.upload("/api/v1/questions/import", "instructor", "q.csv", []byte(importCSV)); s != 200 {

@@ -59,6 +59,7 @@ const importCSV = "\uFEFF题型,题目,选项A,选项B,选项C,正确答案,解�
 	"判断,中心导入：=垄断性是客户服务的特点。,,,,×,,,客户服务的五个特点\n"
 
 func TestImportAPI(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, dsn string) {
 		h := newHarness(t, dsn)
 		count := func(who string) int {
@@ -143,6 +144,7 @@ func TestImportAPI(t *testing.T) {
 // TestExportRoundTrip: center a's bank exported as XLSX, CSV and JSON imports into
 // center b unchanged.
 func TestExportRoundTrip(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, dsn string) {
 		h := newHarness(t, dsn)
 		if s, b := h.upload("/api/v1/questions/import", "instructor", "q.csv", []byte(importCSV)); s != 200 {

@@ -10,6 +10,7 @@ import (
 // An explanation names options by {{opt:N}}: validation refuses a missing option, and the
 // bank page, where nothing is shuffled, shows the letters of the bank's order.
 func TestOptionReferencesInExplanations(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, dsn string) {
 		h := newHarness(t, dsn)
 		q := singleChoice("引用选项：客户服务的特点不包括哪一项？")
@@ -32,6 +33,7 @@ func TestOptionReferencesInExplanations(t *testing.T) {
 // Candidates read the syllabus without sources (出处：000 …), on the page and in the API;
 // staff still see them.
 func TestCandidatesSeeNoSources(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, dbtest.SQLiteDSN(t))
 	for who, want := range map[string]bool{"candidate": false, "instructor": true} {
 		_, html, _ := h.page("/syllabus/JC.1", who)

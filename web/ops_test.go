@@ -30,6 +30,7 @@ import (
 // is 409, not a 200 for an answer the server did not keep; the same answer again is the
 // idempotent 200.
 func TestSaveSeqReusedForAnotherAnswer(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, dsn string) {
 		h := newHarness(t, dsn)
 		a, path := h.startAndPath("candidate", exam.L2Theory)
@@ -53,6 +54,7 @@ func TestSaveSeqReusedForAnotherAnswer(t *testing.T) {
 // route (over the body limit, an unreadable request) get our security headers and a JSON
 // error, also where the path would be a page's.
 func TestFrameworkErrorsAreJSONWithHeaders(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, dbtest.SQLiteDSN(t))
 	addr := h.listen()
 	for _, raw := range []string{
@@ -86,6 +88,7 @@ func TestFrameworkErrorsAreJSONWithHeaders(t *testing.T) {
 // TestJSONBodyIsOneObject: a null body and data after the JSON value are refused with 400
 // rather than read as an empty request or cut short.
 func TestJSONBodyIsOneObject(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, dbtest.SQLiteDSN(t))
 	a, path := h.startAndPath("candidate", exam.L2Theory)
 	q := a.Sections[0].Questions[0]
@@ -115,6 +118,9 @@ func (h *harness) listen() string {
 // TestFrozenDatabaseAnswers503: with the database frozen (its tables locked by another
 // connection), requests end at their deadline with 503 and Retry-After instead of
 // waiting; once it thaws, the journal's retry of the same save is stored.
+//
+// Not parallel: it bounds how long the refused save takes, which other tests' load would
+// stretch.
 func TestFrozenDatabaseAnswers503(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, dsn string) {
 		h := newHarness(t, dsn)
@@ -185,6 +191,7 @@ func freeze(t *testing.T, h *harness, dsn string) (thaw func()) {
 // TestReadinessDrains: /readyz turns 503 when the server drains for shutdown, while
 // /healthz (liveness) stays 200.
 func TestReadinessDrains(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, dbtest.SQLiteDSN(t))
 	if s, _ := h.do("GET", "/readyz", "", nil); s != 200 {
 		t.Fatalf("readyz %d", s)
@@ -201,6 +208,7 @@ func TestReadinessDrains(t *testing.T) {
 // TestMetricsScraped: /metrics in Prometheus' text format counts requests per route
 // pattern, group-commit batches, sweeps, and reports the save queue and the caches.
 func TestMetricsScraped(t *testing.T) {
+	t.Parallel()
 	m := web.NewMetrics()
 	h := newHarnessWith(t, dbtest.SQLiteDSN(t), time.Now, func(e *exam.Deps, d *web.Deps) {
 		e.ObserveBatch, d.Metrics = m.ObserveBatch, m
@@ -246,6 +254,7 @@ func TestMetricsScraped(t *testing.T) {
 // request id, and once the session is known its user and attempt; saves are sampled, and
 // JSON lines parse.
 func TestRequestLogNamesRequestUserAttempt(t *testing.T) {
+	t.Parallel()
 	var buf bytes.Buffer
 	var mu sync.Mutex
 	logger := slog.New(web.RequestLogHandler(slog.NewJSONHandler(lockedWriter{&buf, &mu}, nil)))
@@ -307,6 +316,9 @@ func (l lockedWriter) Write(p []byte) (int, error) {
 // (and a browser or Go client does not resend a POST by itself). So the server must idle
 // longer than its clients and proxies: a connection idle for longer than a short server
 // timeout is gone, and the default outlasts Chromium's 5-minute keep-alive.
+//
+// Not parallel: the server's half-second idle timer must fire within the client's second
+// of idling, which other tests' load could delay.
 func TestIdleConnectionOutlivesClientKeepAlive(t *testing.T) {
 	if web.DefaultIdleTimeout <= 5*time.Minute {
 		t.Fatalf("DefaultIdleTimeout %s: browsers keep idle connections up to 5 minutes", web.DefaultIdleTimeout)
@@ -352,6 +364,7 @@ func TestIdleConnectionOutlivesClientKeepAlive(t *testing.T) {
 // line feeds kept in multi-line question text, and a name stored before (straight into the
 // database) is cleaned in reports.zip's entry names. Grading comments: TestGradingDeskAPI.
 func TestControlCharactersRefused(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, dbtest.SQLiteDSN(t))
 	for _, bad := range []string{"张\x00三", "张\r三", "张\n三", "张\x1b[31m三", "张\u0085三"} {
 		h.expectError(422, "name", "POST", "/api/v1/users", "centeradmin", map[string]any{"username": "zhang.san", "name": bad})

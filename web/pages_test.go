@@ -32,6 +32,7 @@ func (h *harness) page(path, who string) (int, string, string) {
 // TestEveryPageRenders renders each page for the roles that use it and checks what must
 // be on it, including the error pages a browser gets instead of JSON.
 func TestEveryPageRenders(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, dsn string) { everyPageRenders(t, newHarness(t, dsn)) })
 }
 
@@ -135,6 +136,7 @@ func everyPageRenders(t *testing.T, h *harness) {
 }
 
 func TestPagesNeedALogin(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, dbtest.SQLiteDSN(t))
 	for _, p := range []string{"/", "/exam/1", "/questions?type=single"} {
 		status, _, loc := h.page(p, "")
@@ -152,6 +154,7 @@ func TestPagesNeedALogin(t *testing.T) {
 // TestLoginWithoutJavaScript: the login form posts to the page itself when its script
 // does not run; it goes back only to a path on this site.
 func TestLoginWithoutJavaScript(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, dbtest.SQLiteDSN(t))
 	post := func(target, body, origin string) (int, string, string, string) {
 		req := httptest.NewRequest("POST", target, strings.NewReader(body))
@@ -187,13 +190,14 @@ func TestLoginWithoutJavaScript(t *testing.T) {
 }
 
 func TestStaticFilesAndSecurityHeaders(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, dbtest.SQLiteDSN(t))
 	_, body, _ := h.page("/login", "")
 	src := regexp.MustCompile(`/static/app\.js\?v=[0-9a-f]+`).FindString(body)
 	if src == "" {
 		t.Fatalf("no versioned app.js in the login page")
 	}
-	resp, err := h.srv.App.Test(httptest.NewRequest("GET", src, nil))
+	resp, err := h.srv.App.Test(httptest.NewRequest("GET", src, nil), -1)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -204,13 +208,13 @@ func TestStaticFilesAndSecurityHeaders(t *testing.T) {
 	}
 	req := httptest.NewRequest("GET", "/static/app.js", nil)
 	req.Header.Set("If-None-Match", resp.Header.Get("ETag"))
-	if resp, _ := h.srv.App.Test(req); resp.StatusCode != 304 || resp.Header.Get("Cache-Control") != "no-cache" {
+	if resp, _ := h.srv.App.Test(req, -1); resp.StatusCode != 304 || resp.Header.Get("Cache-Control") != "no-cache" {
 		t.Fatalf("revalidation: %d %q", resp.StatusCode, resp.Header.Get("Cache-Control"))
 	}
-	if resp, _ := h.srv.App.Test(httptest.NewRequest("GET", "/static/nothing.js", nil)); resp.StatusCode != 404 {
+	if resp, _ := h.srv.App.Test(httptest.NewRequest("GET", "/static/nothing.js", nil), -1); resp.StatusCode != 404 {
 		t.Fatalf("missing static file: %d", resp.StatusCode)
 	}
-	resp, _ = h.srv.App.Test(httptest.NewRequest("GET", "/login", nil))
+	resp, _ = h.srv.App.Test(httptest.NewRequest("GET", "/login", nil), -1)
 	csp := resp.Header.Get("Content-Security-Policy")
 	if !strings.Contains(csp, "script-src 'self'") || strings.Contains(csp, "unsafe-inline") ||
 		resp.Header.Get("X-Content-Type-Options") != "nosniff" || resp.Header.Get("X-Frame-Options") != "DENY" {
@@ -225,6 +229,7 @@ func TestStaticFilesAndSecurityHeaders(t *testing.T) {
 // TestPagesEscape: text from the database is shown as text. Question text cannot hold
 // markup (content refuses it), so a blueprint title carries the attack here.
 func TestPagesEscape(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, dbtest.SQLiteDSN(t))
 	bp := map[string]any{"code": "a-xss", "title": `周测<img src=x onerror=alert(1)>"'`, "mode": "exam", "duration_s": 600, "pass_score": 1,
 		"sections": []map[string]any{{"type": "single", "count": 2, "points_each": 1}}, "overdue": "autosubmit"}
@@ -266,6 +271,7 @@ func BenchmarkPages(b *testing.B) {
 
 // TestQuestionDifficultyFilter: the list (API and page) keeps one difficulty level.
 func TestQuestionDifficultyFilter(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, dsn string) {
 		h := newHarness(t, dsn)
 		_, b := h.do("GET", "/api/v1/questions?unit=JC.1&per_page=200", "instructor", nil)

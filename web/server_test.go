@@ -9,10 +9,12 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"maps"
 	"math/rand/v2"
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"regexp"
 	"strconv"
 	"strings"
@@ -55,58 +57,73 @@ func newHarnessAt(t testing.TB, dsn string, now func() time.Time) *harness {
 // adjust (when not nil) before they are built.
 func newHarnessWith(t testing.TB, dsn string, now func() time.Time, adjust func(*exam.Deps, *web.Deps)) *harness {
 	t.Helper()
+	tokens := seeded.CopyInto(t, dsn)
 	g := dbtest.Open(t, dsn)
-	ctx := context.Background()
-	if err := content.Migrate(ctx, g); err != nil {
-		t.Fatal(err)
-	}
-	if err := account.Migrate(ctx, g); err != nil {
-		t.Fatal(err)
-	}
-	if err := exam.Migrate(ctx, g); err != nil {
-		t.Fatal(err)
-	}
-	if err := grading.Migrate(ctx, g); err != nil {
-		t.Fatal(err)
-	}
 	cs := content.NewStore(g, time.Now)
-	p, err := pack.Bundled()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := pack.Load(ctx, cs, p); err != nil {
-		t.Fatal(err)
-	}
 	as := account.NewStore(g, time.Now)
-	h := &harness{t: t, g: g, tokens: map[string]string{}}
+	h := &harness{t: t, g: g, tokens: maps.Clone(tokens)}
 	ed := exam.Deps{Now: now, Seed: rand.Int64, Grade: grading.Grade, Cohorts: as, Sessions: as}
 	wd := web.Deps{Content: cs, Accounts: as, Ping: func(context.Context) error { return nil }, Logger: slog.New(slog.DiscardHandler)}
 	if adjust != nil {
 		adjust(&ed, &wd)
 	}
 	exams := exam.NewService(g, cs, ed)
-	if err := exams.SyncBundled(ctx); err != nil {
-		t.Fatal(err)
-	}
 	wd.Exams, wd.Grades = exams, grading.NewService(g, exams, cs, as, time.Now)
 	h.srv = web.New(wd)
-	for _, u := range []struct {
-		name, center string
-		role         account.Role
-	}{
-		{"candidate", "a", account.Candidate}, {"candidate2", "a", account.Candidate}, {"instructor", "a", account.Instructor},
-		{"centeradmin", "a", account.CenterAdmin}, {"admin", "a", account.Admin}, {"instructor-b", "b", account.Instructor},
-	} {
-		if _, err := as.CreateUser(ctx, account.NewUser{Username: u.name, Role: u.role, Center: u.center, Password: testPassword}); err != nil {
-			t.Fatal(err)
-		}
-		status, body := h.do("POST", "/api/v1/session", "", map[string]string{"username": u.name, "password": testPassword})
-		if status != 200 {
-			t.Fatalf("login %s: %d %s", u.name, status, body)
-		}
-		h.tokens[u.name] = decode[struct{ Token string }](t, body).Token
-	}
 	return h
+}
+
+// harnessUsers are the users every harness has, each logged in.
+var harnessUsers = []struct {
+	name, center string
+	role         account.Role
+}{
+	{"candidate", "a", account.Candidate}, {"candidate2", "a", account.Candidate}, {"instructor", "a", account.Instructor},
+	{"centeradmin", "a", account.CenterAdmin}, {"admin", "a", account.Admin}, {"instructor-b", "b", account.Instructor},
+}
+
+// seeded is the database every harness starts as, seeded once per engine and test binary
+// (the bundled bank and a dozen argon2id hashes take seconds under -race): migrated, the
+// bundled pack loaded, the bundled blueprints synced, and harnessUsers logged in. Its value
+// maps each username to the token of that session.
+var seeded = dbtest.NewTemplate(func(ctx context.Context, g *gorm.DB) (map[string]string, error) {
+	for _, migrate := range []func(context.Context, *gorm.DB) error{content.Migrate, account.Migrate, exam.Migrate, grading.Migrate} {
+		if err := migrate(ctx, g); err != nil {
+			return nil, err
+		}
+	}
+	cs := content.NewStore(g, time.Now)
+	p, err := pack.Bundled()
+	if err != nil {
+		return nil, err
+	}
+	if _, err := pack.Load(ctx, cs, p); err != nil {
+		return nil, err
+	}
+	as := account.NewStore(g, time.Now)
+	exams := exam.NewService(g, cs, exam.Deps{Now: time.Now, Seed: rand.Int64, Grade: grading.Grade, Cohorts: as, Sessions: as})
+	if err := exams.SyncBundled(ctx); err != nil {
+		return nil, err
+	}
+	tokens := map[string]string{}
+	for _, u := range harnessUsers {
+		if _, err := as.CreateUser(ctx, account.NewUser{Username: u.name, Role: u.role, Center: u.center, Password: testPassword}); err != nil {
+			return nil, err
+		}
+		token, _, err := as.Login(ctx, u.name, testPassword)
+		if err != nil {
+			return nil, fmt.Errorf("login %s: %w", u.name, err)
+		}
+		tokens[u.name] = token
+	}
+	return tokens, nil
+})
+
+// TestMain drops the MariaDB template after the tests.
+func TestMain(m *testing.M) {
+	code := m.Run()
+	seeded.Drop()
+	os.Exit(code)
 }
 
 // do sends a request as the user named by who ("" for none) and returns status and body.
@@ -165,6 +182,7 @@ func (h *harness) expectError(status int, field string, method, path, who string
 }
 
 func TestHealthAndOpenAPI(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, dbtest.SQLiteDSN(t))
 	if s, b := h.do("GET", "/healthz", "", nil); s != 200 || !strings.Contains(string(b), "ok") {
 		t.Fatalf("healthz %d %s", s, b)
@@ -192,30 +210,31 @@ func TestHealthAndOpenAPI(t *testing.T) {
 		}
 	}
 	down := web.New(web.Deps{Ping: func(context.Context) error { return errors.New("connection refused") }})
-	resp, _ := down.App.Test(httptest.NewRequest("GET", "/readyz", nil))
+	resp, _ := down.App.Test(httptest.NewRequest("GET", "/readyz", nil), -1)
 	if resp.StatusCode != 503 {
 		t.Fatalf("readyz with the database down: %d", resp.StatusCode)
 	}
-	if resp, _ := down.App.Test(httptest.NewRequest("GET", "/healthz", nil)); resp.StatusCode != 200 {
+	if resp, _ := down.App.Test(httptest.NewRequest("GET", "/healthz", nil), -1); resp.StatusCode != 200 {
 		t.Fatalf("healthz (liveness) with the database down: %d", resp.StatusCode)
 	}
 	h.expectError(404, "", "GET", "/api/v1/nothing-here", "", nil)
 }
 
 func TestSessions(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, dsn string) {
 		h := newHarness(t, dsn)
 		// The cookie is for pages: HttpOnly, SameSite.
 		req := httptest.NewRequest("POST", "/api/v1/session", strings.NewReader(`{"username":"candidate","password":"`+testPassword+`"}`))
 		req.Header.Set("Content-Type", "application/json")
-		resp, _ := h.srv.App.Test(req)
+		resp, _ := h.srv.App.Test(req, -1)
 		cookie := resp.Header.Get("Set-Cookie")
 		if resp.StatusCode != 200 || !strings.Contains(cookie, "csm_session=") || !strings.Contains(cookie, "HttpOnly") || !strings.Contains(strings.ToLower(cookie), "samesite=lax") {
 			t.Fatalf("login: %d, cookie %q", resp.StatusCode, cookie)
 		}
 		req = httptest.NewRequest("GET", "/api/v1/me", nil)
 		req.Header.Set("Cookie", strings.Split(cookie, ";")[0])
-		resp, _ = h.srv.App.Test(req)
+		resp, _ = h.srv.App.Test(req, -1)
 		body, _ := io.ReadAll(resp.Body)
 		if me := decode[account.User](t, body); resp.StatusCode != 200 || me.Username != "candidate" || me.Role != account.Candidate || me.Center != "a" {
 			t.Fatalf("me by cookie: %d %s", resp.StatusCode, body)
@@ -237,6 +256,7 @@ func TestSessions(t *testing.T) {
 }
 
 func TestSyllabus(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, dsn string) {
 		h := newHarness(t, dsn)
 		s, b := h.do("GET", "/api/v1/syllabus", "candidate", nil)
@@ -269,6 +289,7 @@ func singleChoice(stem string) map[string]any {
 }
 
 func TestQuestionsAPI(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, dsn string) {
 		h := newHarness(t, dsn)
 		h.expectError(403, "", "GET", "/api/v1/questions", "candidate", nil)
@@ -383,6 +404,7 @@ func itoa(n int64) string { return strconv.FormatInt(n, 10) }
 // sees it, and the app's error handler must still answer in JSON. The request announces a
 // body over the limit and sends none, so the server's early answer races no upload.
 func TestOversizeBody(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, dbtest.SQLiteDSN(t))
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -410,6 +432,7 @@ func TestOversizeBody(t *testing.T) {
 
 // TestOversizeJSON: uploads may be large, JSON bodies may not.
 func TestOversizeJSON(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, dbtest.SQLiteDSN(t))
 	body := `{"stem":"` + strings.Repeat("长", web.JSONLimit/3) + `"}`
 	status, b := h.do("POST", "/api/v1/questions", "instructor", body)

@@ -69,6 +69,7 @@ func (h *harness) seedStats(n int) (wrong content.Question, distractor string, c
 // sittings only; both export as XLSX with one sheet per view and a native chart; another
 // center's instructor sees none of it; a candidate may not ask.
 func TestStatsAPI(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, dsn string) {
 		h := newHarness(t, dsn)
 		wrong, distractor, cohort := h.seedStats(240)

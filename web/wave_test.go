@@ -76,6 +76,10 @@ const waveSize = 5000
 // server on a real listener: every request is on the wire before the first answer is
 // read. None may fail (no pool exhaustion, no SQLITE_BUSY), and each candidate ends up
 // with exactly one attempt.
+//
+// Not parallel: the wave loads both cores by itself, and its connections' 5-minute hang
+// guard is wall time that other tests' load would eat (under a parallel run on a loaded
+// machine it did).
 func TestStartWave(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, dsn string) {
 		h := newHarness(t, dsn)

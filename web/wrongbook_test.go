@@ -60,6 +60,7 @@ func ids(es []grading.WrongEntry) []int64 {
 // the 错题本 holds the two wrong ones and the 未作答 list the seven; practices of each list,
 // the practice lock, two right answers in separate practices, and clearing the list.
 func TestWrongBookAPI(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, dsn string) {
 		h := newHarness(t, dsn)
 		a, path := h.startAndPath("candidate", exam.QuickQuiz)

@@ -8,6 +8,7 @@ import (
 )
 
 func TestReadAiken(t *testing.T) {
+	t.Parallel()
 	_, syl := bundled(t)
 	txt := "\uFEFF客户服务的特点不包括（  ）。\n" +
 		"A. 层次性\nB) 垄断性\nC、多样性\n" +

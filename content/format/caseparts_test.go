@@ -9,6 +9,7 @@ import (
 )
 
 func TestCaseTextParts(t *testing.T) {
+	t.Parallel()
 	cell := `第1小题（4分）：该公司的做法体现了客户服务的哪些特点？
 请结合材料回答。
 参考答案：及时性、多样性。

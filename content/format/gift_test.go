@@ -11,6 +11,7 @@ import (
 // TestReadMoodleGIFT reads GIFT as Moodle writes it: no csmexam comment, the knowledge
 // point from the title or the category.
 func TestReadMoodleGIFT(t *testing.T) {
+	t.Parallel()
 	_, syl := bundled(t)
 	gift := `// 从 Moodle 导出
 $CATEGORY: $course$/top/客户服务的五个特点
@@ -69,6 +70,7 @@ $CATEGORY: $course$/top/客户服务的五个特点
 }
 
 func TestWriteGIFTEscapes(t *testing.T) {
+	t.Parallel()
 	var buf bytes.Buffer
 	q := content.Question{Type: content.Single, Stem: "a=b {c} ~d #e :f \\g\n第二行", Options: []content.Option{{Key: "A", Text: "=1"}, {Key: "B", Text: "~2"}},
 		Answer: []string{"B"}, Unit: "JC.1.2.1", Difficulty: 3}

@@ -8,6 +8,7 @@ import (
 // An imported explanation that names options by letter is rewritten as {{opt:N}} where
 // that is unambiguous, and a run of letters is reported by row and column.
 func TestReadCitesOptionsByReference(t *testing.T) {
+	t.Parallel()
 	csv := "题型,题干,选项A,选项B,选项C,选项D,答案,解析,章节\n" +
 		"单选题,客户服务的特点不包括（  ）。,层次性,系统性,垄断性,多样性,C,C 项垄断性不是特点；A、B、D 都是。,JC.1.2.1\n" + // 2
 		"多选题,属于客户服务特点的有（  ）。,层次性,系统性,垄断性,多样性,ABD,故选ABD。,JC.1.2.1\n" + // 3

@@ -9,6 +9,7 @@ import (
 )
 
 func TestReadMoodleXML(t *testing.T) {
+	t.Parallel()
 	_, syl := bundled(t)
 	doc := `<?xml version="1.0" encoding="UTF-8"?>
 <quiz>

@@ -13,6 +13,7 @@ import (
 // reference as grader information; multiple choice weights add up to 100 %; every
 // question sits under its chapter's category.
 func TestWriteMoodleXMLForMoodle(t *testing.T) {
+	t.Parallel()
 	qs := []content.Question{
 		{Type: content.Multiple, Stem: "甲<乙>", Options: []content.Option{{Key: "A", Text: "一"}, {Key: "B", Text: "二"}, {Key: "C", Text: "三"}}, Answer: []string{"A", "C"}, Unit: "JC.1.2.1", Difficulty: 3, Explanation: "因为", Source: "来源--甲"},
 		{Type: content.Case, Stem: "阅读以下案例，回答问题。", Material: "某公司\n第二段", Unit: "JC.2.1.1", Difficulty: 3, Parts: []content.CasePart{

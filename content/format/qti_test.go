@@ -91,6 +91,7 @@ func unzipTo(t *testing.T, b []byte, dir string) (items []string, manifest strin
 // a driver schema of ours points its SSML and MathML imports at the files that declare
 // the namespaces it uses.
 func TestQTIExportValidates(t *testing.T) {
+	t.Parallel()
 	xsd := qtiSchemas(t)
 	p, _ := bundled(t)
 	driver := filepath.Join(t.TempDir(), "qti30-driver.xsd")
@@ -126,6 +127,7 @@ func TestQTIExportValidates(t *testing.T) {
 // per option, each case part an extendedTextInteraction followed by its scorer's rubric,
 // the explanation for tutors, items in their chapter's folder.
 func TestQTIItemShape(t *testing.T) {
+	t.Parallel()
 	qs := []content.Question{
 		{Type: content.Multiple, Stem: "甲\n乙", Options: []content.Option{{Key: "A", Text: "一"}, {Key: "B", Text: "二"}}, Answer: []string{"A", "B"}, Unit: "JC.1.2.1", Difficulty: 3, Explanation: "因为"},
 		{Type: content.Case, Stem: "阅读以下案例，回答问题。", Material: "某公司", Unit: "JC.2.1.1", Difficulty: 3, Parts: []content.CasePart{
@@ -192,6 +194,7 @@ func qtiSample(t *testing.T, name string) (content.Question, error) {
 // interactions are refused with the reason. Through Read every item still needs a
 // knowledge point, which these files do not name.
 func TestQTIPublicSamples(t *testing.T) {
+	t.Parallel()
 	water := []content.Option{{Key: "A", Text: "Hydrogen"}, {Key: "B", Text: "Helium"}, {Key: "C", Text: "Carbon"}, {Key: "D", Text: "Oxygen"}, {Key: "E", Text: "Nitrogen"}, {Key: "F", Text: "Chlorine"}}
 	for _, name := range []string{"qti21-choice_multiple.xml", "qti30-QTI3multiplechoice2.xml"} {
 		q, err := qtiSample(t, name)
@@ -241,6 +244,7 @@ func TestQTIPublicSamples(t *testing.T) {
 // TestQTIReadErrors: files that are not a package of items are refused whole, naming
 // the fault; a package's bad item is its row.
 func TestQTIReadErrors(t *testing.T) {
+	t.Parallel()
 	_, syl := bundled(t)
 	zipOf := func(files map[string]string) []byte {
 		var buf bytes.Buffer

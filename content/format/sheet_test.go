@@ -38,6 +38,7 @@ func readCSVString(t *testing.T, s string) *Result {
 }
 
 func TestReadAliasesAndSpellings(t *testing.T) {
+	t.Parallel()
 	// Every header alias and answer spelling instructors use.
 	csv := "\uFEFF序号,*试题类型,题目（必填）,A选项,选项 B,选项Ｃ,选项D,正确答案,答案解析,难度系数,知识点名称,出处\n" +
 		"1,单选,客户服务的特点不包括（  ）。,层次性,系统性,垄断性,多样性,c,因为,2,客户服务的五个特点,教材\n" +
@@ -96,6 +97,7 @@ func TestReadAliasesAndSpellings(t *testing.T) {
 }
 
 func TestReadRowErrors(t *testing.T) {
+	t.Parallel()
 	csv := "题型,题干,选项A,选项B,选项C,选项D,答案,难度,章节,案例材料,小题\n" +
 		"单选题,,甲,乙,,,A,,JC.1.2.1,,\n" + // 2: empty stem
 		"单选题,缺答案,甲,乙,,,,,JC.1.2.1,,\n" + // 3
@@ -136,6 +138,7 @@ func TestReadRowErrors(t *testing.T) {
 }
 
 func TestParseRowInvalidUTF8(t *testing.T) {
+	t.Parallel()
 	_, syl := bundled(t)
 	c, _ := parseHeader([]string{"题型", "题干", "知识点"}, syl)
 	_, faults := parseRow(c, []string{"判断题", "坏\xff", "JC.1.2.1"}, 9, syl)
@@ -145,6 +148,7 @@ func TestParseRowInvalidUTF8(t *testing.T) {
 }
 
 func TestReadHeaderErrors(t *testing.T) {
+	t.Parallel()
 	res := readCSVString(t, "题型,题干,答按,题目\n单选题,x,A,y\n")
 	got := fmt.Sprint(res.Errors)
 	for _, want := range []string{"第 1 行 答按：无法识别的列名", "第 1 行 题目：与“题干”列重复", "第 1 行 知识点：缺少“知识点”列"} {
@@ -158,6 +162,7 @@ func TestReadHeaderErrors(t *testing.T) {
 }
 
 func TestUnitByTitle(t *testing.T) {
+	t.Parallel()
 	syl := NewSyllabus([]content.Node{
 		{Code: "A", Kind: content.Level, Title: "甲"}, {Code: "A.1", Kind: content.Chapter}, {Code: "A.1.1", Kind: content.Section},
 		{Code: "A.1.1.1", Kind: content.Point, Title: "沟通"}, {Code: "A.1.1.2", Kind: content.Point, Title: "沟通"}, {Code: "A.1.1.3", Kind: content.Point, Title: "倾听"},
@@ -174,6 +179,7 @@ func TestUnitByTitle(t *testing.T) {
 }
 
 func TestReadFileErrors(t *testing.T) {
+	t.Parallel()
 	_, syl := bundled(t)
 	cases := map[string]string{
 		"q.xls":  "whatever",
@@ -209,6 +215,7 @@ func TestReadFileErrors(t *testing.T) {
 // TestReadXLSXBuilt reads a sheet an instructor made by hand: numbers as numbers, the
 // questions on a sheet that is not called 题库, a formula-looking stem typed with '.
 func TestReadXLSXBuilt(t *testing.T) {
+	t.Parallel()
 	_, syl := bundled(t)
 	f := excelize.NewFile()
 	rows := [][]any{
@@ -242,6 +249,7 @@ func TestReadXLSXBuilt(t *testing.T) {
 // TestBankRoundTrip exports the whole bundled bank, plus stems that look like formulas,
 // in every format and reads it back unchanged.
 func TestBankRoundTrip(t *testing.T) {
+	t.Parallel()
 	p, syl := bundled(t)
 	qs := slices.Clone(p.Questions)
 	extra := []content.Question{
@@ -291,6 +299,7 @@ func TestBankRoundTrip(t *testing.T) {
 }
 
 func TestWriteBankUnknownFormat(t *testing.T) {
+	t.Parallel()
 	if err := WriteBank(&bytes.Buffer{}, "pdf", nil); err == nil {
 		t.Error("format pdf accepted")
 	}
@@ -299,6 +308,7 @@ func TestWriteBankUnknownFormat(t *testing.T) {
 // TestTemplate: the template has the header and instructions, and its examples, copied
 // into the question sheet, import.
 func TestTemplate(t *testing.T) {
+	t.Parallel()
 	_, syl := bundled(t)
 	var buf bytes.Buffer
 	if err := WriteTemplate(&buf); err != nil {
@@ -341,6 +351,7 @@ func TestTemplate(t *testing.T) {
 }
 
 func TestDuplicatesAgainstBank(t *testing.T) {
+	t.Parallel()
 	p, syl := bundled(t)
 	var buf bytes.Buffer
 	if err := WriteBank(&buf, "csv", p.Questions[:3]); err != nil {
@@ -359,6 +370,7 @@ func TestDuplicatesAgainstBank(t *testing.T) {
 }
 
 func TestReadJSON(t *testing.T) {
+	t.Parallel()
 	_, syl := bundled(t)
 	body := `[{"type":"single","stem":"题","options":[{"key":"A","text":"甲"},{"key":"B","text":"乙"}],"answer":["B"],"unit":"JC.1.2.1","id":7},
 	{"type":"single","stem":"坏","unit":"JC.1.2.1"},
@@ -376,6 +388,7 @@ func TestReadJSON(t *testing.T) {
 }
 
 func TestReadPackYAML(t *testing.T) {
+	t.Parallel()
 	_, syl := bundled(t)
 	doc := `questions:
   - key: mine-01
@@ -413,6 +426,7 @@ func TestReadPackYAML(t *testing.T) {
 // TestReadXLSXZipBomb: a small upload that inflates past UnzipLimit is refused before it
 // is inflated.
 func TestReadXLSXZipBomb(t *testing.T) {
+	t.Parallel()
 	_, syl := bundled(t)
 	var buf bytes.Buffer
 	zw := zip.NewWriter(&buf)
@@ -439,6 +453,7 @@ func TestReadXLSXZipBomb(t *testing.T) {
 // whose 题干 stays the question even in a sheet without a material column; 解析题 is an
 // ordinary case analysis.
 func TestReadSkillsForms(t *testing.T) {
+	t.Parallel()
 	parts := `"第1小题（5分）：作答。` + "\n" + `参考答案：要点。` + "\n" + `采分点（5分）：要点；关键词：甲"`
 	csv := "题型,题干,知识点,小题\n" +
 		"问题,客户服务有哪些特点？,JC.1.2.1," + parts + "\n" +

@@ -11,6 +11,7 @@ import (
 )
 
 func TestEscapeCell(t *testing.T) {
+	t.Parallel()
 	cases := map[string]string{
 		"":              "",
 		"普通文本":          "普通文本",
@@ -38,6 +39,7 @@ func TestEscapeCell(t *testing.T) {
 }
 
 func TestWriteCSV(t *testing.T) {
+	t.Parallel()
 	var buf bytes.Buffer
 	header := []string{"姓名", "得分"}
 	rows := [][]string{{"张三", "=1+1"}, {"李四, \"小李\"", "-5"}}
@@ -67,6 +69,7 @@ func TestWriteCSV(t *testing.T) {
 }
 
 func TestWriteXLSXRoundTrip(t *testing.T) {
+	t.Parallel()
 	var buf bytes.Buffer
 	header := []string{"姓名", "得分", "备注"}
 	rows := [][]string{{"张三", "007", "=HYPERLINK(\"http://x\")"}, {"李四", "95.5", "@SUM(1)"}}
@@ -118,6 +121,7 @@ func TestWriteXLSXRoundTrip(t *testing.T) {
 }
 
 func TestWriteXLSXBadSheetName(t *testing.T) {
+	t.Parallel()
 	if err := WriteXLSX(&bytes.Buffer{}, "a/b", nil, nil); err == nil {
 		t.Error("sheet name with / accepted")
 	}

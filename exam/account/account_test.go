@@ -32,6 +32,7 @@ func newStore(t *testing.T, dsn string) (*account.Store, *clock) {
 }
 
 func TestCreateUserAndLogin(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, dsn string) {
 		s, clk := newStore(t, dsn)
 		ctx := context.Background()
@@ -91,6 +92,7 @@ func TestCreateUserAndLogin(t *testing.T) {
 }
 
 func TestNewUserValidation(t *testing.T) {
+	t.Parallel()
 	ok := account.NewUser{Username: "wang-fang", Role: account.Instructor, Center: "sh-01", Password: "a sound passphrase"}
 	cases := map[string]struct {
 		edit  func(*account.NewUser)
@@ -124,6 +126,7 @@ func TestNewUserValidation(t *testing.T) {
 }
 
 func TestPasswordHash(t *testing.T) {
+	t.Parallel()
 	h, err := account.HashPassword("正确的密码 horse")
 	if err != nil {
 		t.Fatal(err)

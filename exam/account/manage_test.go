@@ -25,6 +25,7 @@ func staff(t *testing.T, s *account.Store, username, center string, role account
 }
 
 func TestAccountsManagement(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, dsn string) {
 		s, _ := newStore(t, dsn)
 		ctx := context.Background()
@@ -114,6 +115,7 @@ func TestAccountsManagement(t *testing.T) {
 func ptr[T any](v T) *T { return &v }
 
 func TestCohorts(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, dsn string) {
 		s, _ := newStore(t, dsn)
 		ctx := context.Background()
@@ -188,6 +190,7 @@ func TestCohorts(t *testing.T) {
 }
 
 func TestImportCandidates(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, dsn string) {
 		s, _ := newStore(t, dsn)
 		ctx := context.Background()
@@ -262,6 +265,7 @@ func TestImportCandidates(t *testing.T) {
 }
 
 func TestLoginThrottle(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, dsn string) {
 		s, clk := newStore(t, dsn)
 		ctx := context.Background()
@@ -299,6 +303,7 @@ func TestLoginThrottle(t *testing.T) {
 // An exam in progress autosaves every few seconds to minutes, and every save
 // authenticates: the session outlives the idle timeout while the exam goes on.
 func TestAutosaveKeepsSessionAlive(t *testing.T) {
+	t.Parallel()
 	s, clk := newStore(t, dbtest.SQLiteDSN(t))
 	ctx := context.Background()
 	s.CreateUser(ctx, account.NewUser{Username: "cand", Role: account.Candidate, Center: "a", Password: "right passphrase"})
@@ -320,6 +325,7 @@ func TestAutosaveKeepsSessionAlive(t *testing.T) {
 
 // Failed logins from many requests at once all count, without deadlocks.
 func TestLoginThrottleConcurrent(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, dsn string) {
 		s, _ := newStore(t, dsn)
 		ctx := account.WithClientAddr(context.Background(), "203.0.113.9")
@@ -361,6 +367,7 @@ func TestLoginThrottleConcurrent(t *testing.T) {
 // before its password is checked, so exactly as many are checked as in sequence — the
 // free ones and the one whose failure sets the block — and the rest are refused.
 func TestLoginThrottleParallelGuesses(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, dsn string) {
 		s, _ := newStore(t, dsn)
 		ctx := context.Background()
@@ -407,6 +414,7 @@ func TestLoginThrottleParallelGuesses(t *testing.T) {
 // made-up usernames), a candidate who has not been failing from it logs in with the
 // right password, and one who mistypes there is checked once.
 func TestLoginThrottleClassroom(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, dsn string) {
 		s, _ := newStore(t, dsn)
 		ctx := context.Background()
@@ -439,6 +447,7 @@ func TestLoginThrottleClassroom(t *testing.T) {
 // ends, where without the cap five more guesses each would be free; a username new to
 // it gets one checked guess.
 func TestLoginThrottleSpraying(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, dsn string) {
 		s, clk := newStore(t, dsn)
 		attacker := account.WithClientAddr(context.Background(), "203.0.113.9")
@@ -474,6 +483,7 @@ func TestLoginThrottleSpraying(t *testing.T) {
 // An IPv6 client counts by its /64: fresh addresses from the same block do not reset
 // the count, while another block is unaffected.
 func TestLoginThrottleIPv6Prefix(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, dsn string) {
 		s, _ := newStore(t, dsn)
 		ctx := context.Background()

@@ -15,6 +15,7 @@ import (
 // row turned a class's logins into certification conflicts, and two thirds of a class of
 // 1,000 into 500s); one wrong password is then the address's only row.
 func TestClassLoginWritesNoSharedRow(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, dsn string) {
 		g := dbtest.Open(t, dsn)
 		if err := account.Migrate(context.Background(), g); err != nil {

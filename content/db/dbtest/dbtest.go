@@ -6,6 +6,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"fmt"
 	"os"
 	"path/filepath"
 	"testing"
@@ -40,17 +41,31 @@ func MySQLDSN(t testing.TB) string {
 		}
 		t.Skipf("no MariaDB at %s: %v", MySQLServer(), err)
 	}
-	b := make([]byte, 6)
-	rand.Read(b)
-	name := "csmexam_test_" + hex.EncodeToString(b)
-	if err := admin.Exec("CREATE DATABASE " + name + " CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci").Error; err != nil {
-		t.Fatalf("create test database: %v", err)
+	name, err := createDatabase(admin, "csmexam_test_")
+	if err != nil {
+		db.Close(admin)
+		t.Fatal(err)
 	}
 	t.Cleanup(func() {
 		admin.Exec("DROP DATABASE IF EXISTS " + name)
 		db.Close(admin)
 	})
+	return mysqlDSN(name)
+}
+
+func mysqlDSN(name string) string {
 	return "mysql://" + MySQLServer() + "/" + name + "?parseTime=true"
+}
+
+// createDatabase creates an empty database named prefix and a random suffix.
+func createDatabase(admin *gorm.DB, prefix string) (string, error) {
+	b := make([]byte, 6)
+	rand.Read(b)
+	name := prefix + hex.EncodeToString(b)
+	if err := admin.Exec("CREATE DATABASE " + name + " CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci").Error; err != nil {
+		return "", fmt.Errorf("create test database: %w", err)
+	}
+	return name, nil
 }
 
 // Open opens dsn and closes it when t ends.
