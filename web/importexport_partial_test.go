@@ -1,38 +1,12 @@
 package web_test
 
 import (
-	"bytes"
-	"io"
-	"mime/multipart"
-	"net/http/httptest"
 	"os"
 	"strings"
 	"testing"
 
 	"github.com/csmexam/csmexam/content/db/dbtest"
 )
-
-// uploadFields posts a file with the import form's other fields.
-func (h *harness) uploadFields(path, who, filename string, fields [][2]string, body []byte) (int, []byte) {
-	h.t.Helper()
-	var buf bytes.Buffer
-	mw := multipart.NewWriter(&buf)
-	for _, f := range fields {
-		mw.WriteField(f[0], f[1])
-	}
-	fw, _ := mw.CreateFormFile("file", filename)
-	fw.Write(body)
-	mw.Close()
-	req := httptest.NewRequest("POST", path, &buf)
-	req.Header.Set("Content-Type", mw.FormDataContentType())
-	req.Header.Set("Authorization", "Bearer "+h.tokens[who])
-	resp, err := h.srv.App.Test(req, -1)
-	if err != nil {
-		h.t.Fatal(err)
-	}
-	out, _ := io.ReadAll(resp.Body)
-	return resp.StatusCode, out
-}
 
 // TestImportAsPublished: Moodle's own GIFT fixture, which names no knowledge point and
 // holds types we do not take, imports nothing as it is; with a default point it still

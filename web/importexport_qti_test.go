@@ -1,10 +1,6 @@
 package web_test
 
 import (
-	"bytes"
-	"io"
-	"mime/multipart"
-	"net/http/httptest"
 	"testing"
 
 	"github.com/csmexam/csmexam/content/db/dbtest"
@@ -13,21 +9,7 @@ import (
 // uploadAs posts file under filename with the form field format.
 func (h *harness) uploadAs(path, who, filename, format string, body []byte) (int, []byte) {
 	h.t.Helper()
-	var buf bytes.Buffer
-	mw := multipart.NewWriter(&buf)
-	mw.WriteField("format", format)
-	fw, _ := mw.CreateFormFile("file", filename)
-	fw.Write(body)
-	mw.Close()
-	req := httptest.NewRequest("POST", path, &buf)
-	req.Header.Set("Content-Type", mw.FormDataContentType())
-	req.Header.Set("Authorization", "Bearer "+h.tokens[who])
-	resp, err := h.srv.App.Test(req, -1)
-	if err != nil {
-		h.t.Fatal(err)
-	}
-	out, _ := io.ReadAll(resp.Body)
-	return resp.StatusCode, out
+	return h.uploadFields(path, who, filename, [][2]string{{"format", format}}, body)
 }
 
 // TestExportMoodleQTIAPI: a center's questions leave as Moodle XML and QTI 2.1 and 3.0

@@ -14,11 +14,14 @@ import (
 	"github.com/xuri/excelize/v2"
 )
 
-// upload posts body as the multipart field "file" named filename.
-func (h *harness) upload(path, who, filename string, body []byte) (int, []byte) {
+// uploadFields posts a file with the import form's other fields.
+func (h *harness) uploadFields(path, who, filename string, fields [][2]string, body []byte) (int, []byte) {
 	h.t.Helper()
 	var buf bytes.Buffer
 	mw := multipart.NewWriter(&buf)
+	for _, f := range fields {
+		mw.WriteField(f[0], f[1])
+	}
 	fw, _ := mw.CreateFormFile("file", filename)
 	fw.Write(body)
 	mw.Close()
@@ -31,6 +34,12 @@ func (h *harness) upload(path, who, filename string, body []byte) (int, []byte) 
 	}
 	out, _ := io.ReadAll(resp.Body)
 	return resp.StatusCode, out
+}
+
+// upload posts body as the multipart field "file" named filename.
+func (h *harness) upload(path, who, filename string, body []byte) (int, []byte) {
+	h.t.Helper()
+	return h.uploadFields(path, who, filename, nil, body)
 }
 
 // importReport is the answer of both imports: questions and candidates (who also get

@@ -177,5 +177,19 @@ window.csm = (function () {
     return name && name !== username ? name + '（' + username + '）' : username;
   }
 
-  return { api: api, el: el, importReport: importReport, person: person, when: when, beijingInput: beijingInput, fromBeijingInput: fromBeijingInput, message: message, showError: showError, setFailing: setFailing, clock: clock, optional: optional };
+  // call runs an API request and shows its refusal in the element errorId; it resolves to
+  // the data ({} for none) or null.
+  async function call(errorId, method, path, body) {
+    showError(errorId, '');
+    try {
+      const res = await api(method, path, body);
+      if (res.ok) return res.data || {};
+      showError(errorId, message(res));
+    } catch (e) {
+      showError(errorId, '网络不通，请稍后重试');
+    }
+    return null;
+  }
+
+  return { api: api, call: call, el: el, importReport: importReport, person: person, when: when, beijingInput: beijingInput, fromBeijingInput: fromBeijingInput, message: message, showError: showError, setFailing: setFailing, clock: clock, optional: optional };
 })();

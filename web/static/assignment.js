@@ -15,18 +15,7 @@
     items.forEach(function (x) { body.appendChild(row(x)); });
     if (!items.length) body.appendChild(el('tr', null, el('td', { colSpan: cols, className: 'muted' }, '暂无')));
   }
-  // call runs an API request and shows its refusal in errorId; it resolves to the data or null.
-  async function call(errorId, method, path, body) {
-    csm.showError(errorId, '');
-    try {
-      const res = await csm.api(method, path, body);
-      if (res.ok) return res.data || {};
-      csm.showError(errorId, csm.message(res));
-    } catch (e) {
-      csm.showError(errorId, '网络不通，请稍后重试');
-    }
-    return null;
-  }
+  const call = csm.call;
   function person(c) { return csm.person(c.username, c.name); }
   function minutes(s) { return Math.round(s / 60) + ' 分钟'; }
 

@@ -38,18 +38,7 @@
     });
     return b;
   }
-  // call runs an API request and shows its refusal in errorId; it resolves to the data or null.
-  async function call(errorId, method, path, body) {
-    csm.showError(errorId, '');
-    try {
-      const res = await csm.api(method, path, body);
-      if (res.ok) return res.data || {};
-      csm.showError(errorId, csm.message(res));
-    } catch (e) {
-      csm.showError(errorId, '网络不通，请稍后重试');
-    }
-    return null;
-  }
+  const call = csm.call;
   // onSubmit runs fn for a form's submit, keeping its button from a double click.
   function onSubmit(form, fn) {
     form.addEventListener('submit', async function (ev) {
