@@ -13,6 +13,7 @@ import (
 	"github.com/csmexam/csmexam/content"
 	"github.com/csmexam/csmexam/content/db"
 	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
 )
 
 // Item analysis and calibrated difficulty read each finalised attempt's item scores
@@ -192,15 +193,19 @@ func unpackItems(b []byte, items []SittingItem, choices map[string][]string) ([]
 
 // WriteItemScores replaces attempt id's item scores in tx, as grading and rescoring do
 // with the result; examtest calls it for the attempts it seeds straight into the tables.
+// It upserts rather than deleting first: on InnoDB a delete of a row not there yet locks
+// the gap, and concurrent submits that each locked the gap and then insert into it
+// deadlock one another (seen in a class's submit wave).
 func WriteItemScores(tx *gorm.DB, id int64, paper *Paper, res *Result, answers map[int64]Answer) error {
-	if err := tx.Where("attempt_id = ?", id).Delete(&itemScoreRow{}).Error; err != nil {
-		return fmt.Errorf("attempt %d: item scores: %w", id, err)
-	}
 	items := sittingItems(paper, res, answers)
-	if len(items) == 0 {
-		return nil
+	var err error
+	if len(items) == 0 { // abandoned: no item scores
+		err = tx.Where("attempt_id = ?", id).Delete(&itemScoreRow{}).Error
+	} else {
+		err = tx.Clauses(clause.OnConflict{Columns: []clause.Column{{Name: "attempt_id"}}, DoUpdates: clause.AssignmentColumns([]string{"items"})}).
+			Create(&itemScoreRow{AttemptID: id, Items: packItems(items)}).Error
 	}
-	if err := tx.Create(&itemScoreRow{AttemptID: id, Items: packItems(items)}).Error; err != nil {
+	if err != nil {
 		return fmt.Errorf("attempt %d: item scores: %w", id, err)
 	}
 	return nil
