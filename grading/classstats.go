@@ -69,15 +69,7 @@ func (s *Service) ClassStats(ctx context.Context, f exam.ResultFilter) (*ClassSt
 	if f.Blueprint == "" {
 		return nil, content.Invalid("blueprint", "请选择试卷方案")
 	}
-	attempts, err := s.exams.FinalAttempts(ctx, f)
-	if err != nil {
-		return nil, err
-	}
-	ids := make([]int64, 0, len(attempts))
-	for _, a := range attempts {
-		ids = append(ids, a.CandidateID)
-	}
-	users, err := s.accounts.Users(ctx, ids)
+	attempts, _, users, err := s.finalAttempts(ctx, f)
 	if err != nil {
 		return nil, err
 	}

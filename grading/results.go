@@ -56,18 +56,28 @@ func (s *Service) ResultFilter(ctx context.Context, reader *account.User, q Resu
 	return f, nil
 }
 
-// Results is one line per finalised exam attempt f selects, joined with its candidate's
-// names and cohorts, oldest submission first.
-func (s *Service) Results(ctx context.Context, f exam.ResultFilter) ([]ResultLine, error) {
+// finalAttempts are the finalised exam attempts f selects (oldest submission first), their
+// candidates' ids in that order, and those candidates' accounts.
+func (s *Service) finalAttempts(ctx context.Context, f exam.ResultFilter) ([]exam.FinalAttempt, []int64, map[int64]account.User, error) {
 	attempts, err := s.exams.FinalAttempts(ctx, f)
 	if err != nil {
-		return nil, err
+		return nil, nil, nil, err
 	}
 	ids := make([]int64, 0, len(attempts))
 	for _, a := range attempts {
 		ids = append(ids, a.CandidateID)
 	}
 	users, err := s.accounts.Users(ctx, ids)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	return attempts, ids, users, nil
+}
+
+// Results is one line per finalised exam attempt f selects, joined with its candidate's
+// names and cohorts, oldest submission first.
+func (s *Service) Results(ctx context.Context, f exam.ResultFilter) ([]ResultLine, error) {
+	attempts, ids, users, err := s.finalAttempts(ctx, f)
 	if err != nil {
 		return nil, err
 	}

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"fmt"
 	"html/template"
 	"net/url"
@@ -21,8 +22,8 @@ import (
 // registerStatsRoutes registers the statistics for staff and, for everyone, their own
 // weak points and the practice of them.
 func (s *Server) registerStatsRoutes(r fiber.Router) {
-	r.Get("/stats/items", s.authenticate, allow(staffRoles...), s.itemStats)
-	r.Get("/stats/class", s.authenticate, allow(staffRoles...), s.classStats)
+	r.Get("/stats/items", s.authenticate, allow(staffRoles...), statsHandler(s, s.Grades.ItemAnalysis, "item-analysis", "题目分析"))
+	r.Get("/stats/class", s.authenticate, allow(staffRoles...), statsHandler(s, s.Grades.ClassStats, "class-statistics", "班级统计"))
 	r.Get("/weakpoints", s.authenticate, s.weakPoints)
 	r.Post("/weakpoints/practice", s.authenticate, s.practiceWeak)
 }
@@ -62,42 +63,30 @@ func (s *Server) sendWorkbook(c *fiber.Ctx, name, title string, sheets []format.
 	return format.WriteWorkbook(c, sheets)
 }
 
-func (s *Server) itemStats(c *fiber.Ctx) error {
-	kind, err := statsFormat(c)
-	if err != nil {
-		return err
-	}
-	f, err := s.resultFilter(c)
-	if err != nil {
-		return err
-	}
-	an, err := s.Grades.ItemAnalysis(c.UserContext(), f)
-	if err != nil {
-		return err
-	}
-	if kind == "xlsx" {
-		return s.sendWorkbook(c, "item-analysis", "题目分析", an.Sheets())
-	}
-	return c.JSON(an)
-}
+// workbookView is a statistic that also comes as an XLSX workbook.
+type workbookView interface{ Sheets() []format.Sheet }
 
-func (s *Server) classStats(c *fiber.Ctx) error {
-	kind, err := statsFormat(c)
-	if err != nil {
-		return err
+// statsHandler answers the statistic compute makes of the request's result filter, as
+// JSON or (format=xlsx) as a workbook named name and, for people, title.
+func statsHandler[T workbookView](s *Server, compute func(context.Context, exam.ResultFilter) (T, error), name, title string) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		kind, err := statsFormat(c)
+		if err != nil {
+			return err
+		}
+		f, err := s.resultFilter(c)
+		if err != nil {
+			return err
+		}
+		v, err := compute(c.UserContext(), f)
+		if err != nil {
+			return err
+		}
+		if kind == "xlsx" {
+			return s.sendWorkbook(c, name, title, v.Sheets())
+		}
+		return c.JSON(v)
 	}
-	f, err := s.resultFilter(c)
-	if err != nil {
-		return err
-	}
-	cs, err := s.Grades.ClassStats(c.UserContext(), f)
-	if err != nil {
-		return err
-	}
-	if kind == "xlsx" {
-		return s.sendWorkbook(c, "class-statistics", "班级统计", cs.Sheets())
-	}
-	return c.JSON(cs)
 }
 
 // statsForm is the filter form of the statistics pages: the choices and what was chosen.
