@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"time"
+
+	"github.com/csmexam/csmexam/content/db"
 )
 
 // sweepBatch bounds the attempts one sweep finalises; the next sweep takes the rest.
@@ -33,14 +35,5 @@ func (s *Service) Sweep(ctx context.Context) (int, error) {
 
 // RunSweeper sweeps every interval until ctx ends, logging through report.
 func (s *Service) RunSweeper(ctx context.Context, interval time.Duration, report func(n int, err error)) {
-	t := time.NewTicker(interval)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-			report(s.Sweep(ctx))
-		}
-	}
+	db.Every(ctx, interval, func() { report(s.Sweep(ctx)) })
 }

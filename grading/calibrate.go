@@ -34,20 +34,13 @@ func (s *Service) Calibrate(ctx context.Context) (int, error) {
 // server runs it; the cluster-wide "calibrate" lock (db.WithLock) lets one at a time do
 // the work, and a server that waited finds little left to change.
 func (s *Service) RunCalibration(ctx context.Context, interval time.Duration, report func(changed int, err error)) {
-	t := time.NewTicker(interval)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-			var changed int
-			err := db.WithLock(ctx, s.db, "calibrate", func() error {
-				var err error
-				changed, err = s.Calibrate(ctx)
-				return err
-			})
-			report(changed, err)
-		}
-	}
+	db.Every(ctx, interval, func() {
+		var changed int
+		err := db.WithLock(ctx, s.db, "calibrate", func() error {
+			var err error
+			changed, err = s.Calibrate(ctx)
+			return err
+		})
+		report(changed, err)
+	})
 }

@@ -130,3 +130,18 @@ func renewLease(ctx context.Context, g *gorm.DB, name, holder string) {
 		}
 	}
 }
+
+// Every runs f every interval until ctx ends: the loop of the periodic jobs every server
+// runs (the sweeper, the calibration), which settle among servers through the database.
+func Every(ctx context.Context, interval time.Duration, f func()) {
+	t := time.NewTicker(interval)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			f()
+		}
+	}
+}
