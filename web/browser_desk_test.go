@@ -202,6 +202,8 @@ func TestBrowserCenter(t *testing.T) {
 	b.switchUser("centeradmin")
 	b.open("/center")
 	b.until("the result listed", `!!document.querySelector('#result-rows tr[data-attempt="`+itoa(id)+`"]')`)
+	// The filter's cohorts load apart from the results.
+	b.until("the cohort in the filter", `Array.from(document.querySelector("#results-filter").cohort.options).some(o => o.textContent === "周末班")`)
 	b.steps("filter by the cohort", chromedp.Evaluate[chromedp.Void](`{ const f = document.querySelector("#results-filter"); f.cohort.value = Array.from(f.cohort.options).find(o => o.textContent === "周末班").value; }`),
 		chromedp.Click(chromedp.CSS(`#results-filter button[type=submit]`)))
 	b.until("the filtered export link", `document.querySelector("#export-csv").getAttribute("href").includes("&cohort=") && document.querySelectorAll("#result-rows tr[data-attempt]").length === 1`)
