@@ -3,7 +3,7 @@ package format
 import (
 	"bufio"
 	"bytes"
-	"fmt"
+	"errors"
 	"regexp"
 	"strconv"
 	"strings"
@@ -24,8 +24,9 @@ import (
 // Options may be marked A. A) A、 or A．; the answer line may read 答案：. Beyond Aiken,
 // two or more answer letters make a multiple choice, a question without options answered
 // 对/错 is true/false, and the lines 知识点：, 难度：, 解析： and 来源： after the answer
-// fill those fields (知识点 is required unless the import gives a default). A question ends at a blank line or at the first
-// line after its answer that is none of those.
+// (or after the options) fill those fields (知识点 is required unless the import gives a
+// default). A question ends at a blank line or at the first line after its answer that
+// is none of those. Every fault of a question is reported at the line it starts on.
 var (
 	aikenOption = regexp.MustCompile(`^([A-Ha-h])\s*[.)．、）]\s*(.*)$`)
 	aikenAnswer = regexp.MustCompile(`^(?i:ANSWER|答案)\s*[:：]\s*(.*)$`)
@@ -33,12 +34,11 @@ var (
 )
 
 type aikenQuestion struct {
-	line    int
 	stem    []string
 	options []content.Option
 	answer  string
 	meta    map[string]string
-	problem *content.RowError
+	faults  questionFaults // found while the lines were read
 }
 
 func readAiken(b []byte, syl *Syllabus) (*Result, error) {
@@ -62,11 +62,8 @@ func readAiken(b []byte, syl *Syllabus) (*Result, error) {
 			if len(blocks) == MaxRows {
 				return nil, tooManyRows()
 			}
-			cur, answered = &aikenQuestion{line: n, meta: map[string]string{}}, false
+			cur, answered = &aikenQuestion{meta: map[string]string{}, faults: questionFaults{line: n}}, false
 			blocks = append(blocks, cur)
-		}
-		if cur.problem != nil {
-			continue
 		}
 		switch {
 		case answered:
@@ -76,13 +73,22 @@ func readAiken(b []byte, syl *Syllabus) (*Result, error) {
 		case aikenOption.MatchString(line) && len(cur.stem) > 0:
 			o := aikenOption.FindStringSubmatch(line)
 			key := strings.ToUpper(o[1])
-			if want := optionLetters[len(cur.options) : len(cur.options)+1]; len(cur.options) >= len(optionLetters) || key != want {
-				cur.problem = &content.RowError{Row: n, Field: "options", Message: fmt.Sprintf("选项应按 A、B、C 的顺序排列，这里是 %s", key)}
+			if len(cur.options) >= len(optionLetters) {
+				cur.faults.addAt(n, "options", "选项不能超过 %d 个", len(optionLetters))
 				continue
 			}
+			// A letter out of order is reported; the option keeps its place, so that the
+			// lines after it are still read.
+			if want := optionLetters[len(cur.options) : len(cur.options)+1]; key != want {
+				cur.faults.addAt(n, "options", "选项应按 A、B、C 的顺序排列，这里应是 %s，却是 %s", want, key)
+				key = want
+			}
 			cur.options = append(cur.options, content.Option{Key: key, Text: o[2]})
+		case m != nil && len(cur.options) > 0:
+			// 知识点： and the others written before the answer line are read all the same.
+			cur.meta[m[1]] = strings.TrimSpace(m[2])
 		case len(cur.options) > 0:
-			cur.problem = &content.RowError{Row: n, Field: "answer", Message: "选项之后应是答案行（ANSWER: B 或 答案：B）"}
+			cur.faults.addAt(n, "answer", "选项之后应是答案行（ANSWER: B 或 答案：B），而不是“%s”", line)
 		default:
 			cur.stem = append(cur.stem, line)
 		}
@@ -90,57 +96,55 @@ func readAiken(b []byte, syl *Syllabus) (*Result, error) {
 	var items []Item
 	var problems []content.RowError
 	for _, a := range blocks {
-		if a.problem != nil {
-			problems = append(problems, *a.problem)
+		q, faults := a.question(syl)
+		if len(faults) > 0 {
+			problems = append(problems, faults...)
 			continue
 		}
-		q, rerr := a.question(syl)
-		if rerr != nil {
-			problems = append(problems, *rerr)
-			continue
-		}
-		items = append(items, Item{Row: a.line, Question: q})
+		items = append(items, Item{Row: a.faults.line, Question: q})
 	}
 	return dedupe(items, problems, "stem"), nil
 }
 
-func (a *aikenQuestion) question(syl *Syllabus) (content.Question, *content.RowError) {
-	fail := func(field, format string, args ...any) (content.Question, *content.RowError) {
-		return content.Question{}, &content.RowError{Row: a.line, Field: field, Message: fmt.Sprintf(format, args...)}
+// question is the question a block's lines make, or every fault of it: those of its
+// lines, then those of its fields.
+func (a *aikenQuestion) question(syl *Syllabus) (content.Question, []content.RowError) {
+	f := &a.faults
+	if len(a.stem) == 0 {
+		f.add("answer", "这一行 ANSWER 前面没有题目：题干与选项应写在它前面，中间不空行")
+		return content.Question{}, f.list
 	}
 	q := content.Question{Stem: strings.Join(a.stem, "\n"), Options: a.options, Explanation: a.meta["解析"],
 		Source: a.meta["来源"], Difficulty: DefaultDifficulty}
-	if len(a.stem) == 0 {
-		return fail("answer", "这一行 ANSWER 前面没有题目：题干与选项应写在它前面，中间不空行")
-	}
 	// Moodle reads Aiken text in its own format, where HTML is allowed: the one policy.
 	rt := &richText{}
 	var err error
 	if q.Stem, err = rt.read("stem", q.Stem, textMoodle); err != nil {
-		return textFail(a.line, "", err)
+		f.text("", err)
 	}
 	if q.Explanation, err = rt.read("explanation", q.Explanation, textMoodle); err != nil {
-		return textFail(a.line, "", err)
+		f.text("", err)
 	}
 	for i := range q.Options {
 		if q.Options[i].Text, err = rt.read("options", q.Options[i].Text, textMoodle); err != nil {
-			return textFail(a.line, "选项 "+q.Options[i].Key+"：", err)
+			f.text("选项 "+q.Options[i].Key+"：", err)
 		}
 	}
 	q.Attachments = rt.images
-	if a.answer == "" {
-		return fail("answer", "缺少答案行（ANSWER: B 或 答案：B）")
-	}
-	if len(a.options) == 0 {
+	switch {
+	case a.answer == "" && f.has("answer"):
+	case a.answer == "":
+		f.add("answer", "缺少答案行（ANSWER: B 或 答案：B）")
+	case len(a.options) == 0:
 		tf, err := trueFalseAnswer(a.answer, nil)
 		if err != nil {
-			return fail("answer", "%s", err)
+			f.add("answer", "%s", err)
 		}
 		q.Type, q.Answer = content.TrueFalse, []string{tf}
-	} else {
+	default:
 		keys, err := choiceAnswer(a.answer)
 		if err != nil {
-			return fail("answer", "%s", err)
+			f.add("answer", "%s", err)
 		}
 		q.Type, q.Answer = content.Single, keys
 		if len(keys) > 1 {
@@ -150,16 +154,25 @@ func (a *aikenQuestion) question(syl *Syllabus) (content.Question, *content.RowE
 	if d := width.Fold.String(a.meta["难度"]); d != "" {
 		n, err := strconv.Atoi(d)
 		if err != nil {
-			return fail("difficulty", "难度应为 1 到 5 的整数，而不是“%s”", d)
+			f.add("difficulty", "难度应为 1 到 5 的整数，而不是“%s”", d)
+		} else {
+			q.Difficulty = n
 		}
-		q.Difficulty = n
+	}
+	if q.Type == "" {
+		// Without an answer line the type is unknown: the fields are checked as a single
+		// choice's (or a true/false's, without options), for their own faults.
+		q.Type, q.Answer = content.Single, []string{"A"}
+		if len(a.options) == 0 {
+			q.Type, q.Answer = content.TrueFalse, []string{"T"}
+		}
 	}
 	if a.meta["知识点"] == "" {
 		if unit := syl.defaultUnit(); unit != "" {
-			return withUnit(q, a.line, unit, nil, syl)
+			return f.finish(q, unit, nil, syl)
 		}
-		return fail("unit", "缺少“知识点：”行（在答案行之后写，如 知识点：JC.1.2.1），导入时也没有给出默认知识点")
+		return f.finish(q, "", errors.New("缺少“知识点：”行（在答案行之后写，如 知识点：JC.1.2.1），导入时也没有给出默认知识点"), syl)
 	}
 	unit, err := syl.namedUnit(a.meta["知识点"])
-	return withUnit(q, a.line, unit, err, syl)
+	return f.finish(q, unit, err, syl)
 }

@@ -226,9 +226,9 @@ func readGIFT(b []byte, syl *Syllabus) (*Result, error) {
 	var items []Item
 	var problems []content.RowError
 	for _, g := range blocks {
-		q, rerr := parseGIFT(g, syl)
-		if rerr != nil {
-			problems = append(problems, *rerr)
+		q, faults := parseGIFT(g, syl)
+		if len(faults) > 0 {
+			problems = append(problems, faults...)
 			continue
 		}
 		items = append(items, Item{Row: g.line, Question: q})
@@ -236,18 +236,22 @@ func readGIFT(b []byte, syl *Syllabus) (*Result, error) {
 	return dedupe(items, problems, "stem"), nil
 }
 
-// parseGIFT reads one question; errors name the API field and the line it starts on.
-func parseGIFT(g giftQuestion, syl *Syllabus) (content.Question, *content.RowError) {
-	title := giftTitle(g.text)
-	fail := func(field, format string, args ...any) (content.Question, *content.RowError) {
-		return content.Question{}, &content.RowError{Row: g.line, Field: field, Message: fmt.Sprintf(format, args...), Name: title}
+// parseGIFT reads one question; its faults name the API field and the line it starts
+// on. A fault that leaves the question unreadable (no answer block, a type we do not
+// import) ends the reading; the others are all reported.
+func parseGIFT(g giftQuestion, syl *Syllabus) (content.Question, []content.RowError) {
+	f := &questionFaults{line: g.line, name: giftTitle(g.text)}
+	fail := func(field, format string, args ...any) (content.Question, []content.RowError) {
+		f.add(field, format, args...)
+		return content.Question{}, f.list
 	}
 	var meta giftMeta
 	if g.meta != "" {
 		dec := json.NewDecoder(strings.NewReader(g.meta))
 		dec.DisallowUnknownFields()
 		if err := dec.Decode(&meta); err != nil {
-			return fail("csmexam", "注释中的题目信息无法读取（%s）", jsonProblem(err))
+			f.add("csmexam", "注释中的题目信息无法读取（%s）", jsonProblem(err))
+			meta = giftMeta{}
 		}
 	}
 	text := strings.TrimSpace(g.text)
@@ -274,7 +278,7 @@ func parseGIFT(g giftQuestion, syl *Syllabus) (content.Question, *content.RowErr
 	rt := &richText{}
 	var err error
 	if stem, err = rt.read("stem", stem, format); err != nil {
-		return textFail(g.line, "", err)
+		f.text("", err)
 	}
 	q := content.Question{Stem: stem, Difficulty: DefaultDifficulty, Source: meta.Source}
 	if meta.Difficulty != 0 {
@@ -283,7 +287,7 @@ func parseGIFT(g giftQuestion, syl *Syllabus) (content.Question, *content.RowErr
 	block, general, _ := strings.Cut(block, "####")
 	generalFormat, general := giftFormat(strings.TrimSpace(general), format)
 	if q.Explanation, err = rt.read("explanation", giftUnescape(general), generalFormat); err != nil {
-		return textFail(g.line, "", err)
+		f.text("", err)
 	}
 	head, answers := splitAnswers(block)
 	switch word := strings.ToUpper(strings.TrimSpace(head)); {
@@ -308,19 +312,14 @@ func parseGIFT(g giftQuestion, syl *Syllabus) (content.Question, *content.RowErr
 	case strings.TrimSpace(head) != "":
 		return fail("answer", "答案部分的开头“%s”无法识别", strings.TrimSpace(head))
 	default:
-		var rerr *content.RowError
-		if q, rerr = giftChoice(q, answers, g.line, rt, format); rerr != nil {
-			rerr.Name = title
-			return content.Question{}, rerr
+		var typed bool
+		if q, typed = giftChoice(q, answers, f, rt, format); !typed {
+			return content.Question{}, f.list
 		}
 	}
 	q.Attachments = rt.images
-	unit, err := giftUnit(meta.Unit, title, g.category, syl)
-	q, rerr := withUnit(q, g.line, unit, err, syl)
-	if rerr != nil {
-		rerr.Name = title
-	}
-	return q, rerr
+	unit, err := giftUnit(meta.Unit, f.name, g.category, syl)
+	return f.finish(q, unit, err, syl)
 }
 
 // giftTitle is the ::title:: a question's text starts with, or "".
@@ -338,12 +337,15 @@ func giftTitle(text string) string {
 
 // giftChoice reads = and ~ answers: one = is single choice; positive %weights% are the
 // keys of a multiple choice. Per-answer feedback is dropped. An answer without a format
-// marker has the question's format.
-func giftChoice(q content.Question, answers []string, line int, rt *richText, format string) (content.Question, *content.RowError) {
+// marker has the question's format. The faults of every answer are added to f; typed is
+// false when the answers make no question we import (matching, short answer, = mixed
+// with weights), which ends the reading.
+func giftChoice(q content.Question, answers []string, f *questionFaults, rt *richText, format string) (_ content.Question, typed bool) {
 	single := 0
 	for i, a := range answers {
 		if i >= len(optionLetters) {
-			return q, &content.RowError{Row: line, Field: "options", Message: fmt.Sprintf("选项不能超过 %d 个", len(optionLetters))}
+			f.add("options", "选项不能超过 %d 个", len(optionLetters))
+			break
 		}
 		key := optionLetters[i : i+1]
 		mark, body := a[0], a[1:]
@@ -355,20 +357,20 @@ func giftChoice(q content.Question, answers []string, line int, rt *richText, fo
 			w, rest, ok := strings.Cut(body[1:], "%")
 			weight, err := strconv.ParseFloat(w, 64)
 			if !ok || err != nil {
-				return q, &content.RowError{Row: line, Field: "answer", Message: fmt.Sprintf("选项 %s 的权重“%%%s%%”无法识别", key, w)}
+				f.add("answer", "选项 %s 的权重“%%%s%%”无法识别", key, w)
 			}
 			right, body = weight > 0, rest
 		}
 		// -> makes a matching pair only in the answer, not in its #feedback.
 		text, _, _ := cutUnescaped(body, '#')
 		if strings.Contains(text, "->") {
-			return q, &content.RowError{Row: line, Field: "type", Message: "不支持的题型：匹配题"}
+			f.add("type", "不支持的题型：匹配题")
+			return q, false
 		}
 		answerFormat, text := giftFormat(strings.TrimSpace(text), format)
 		option, err := rt.read("options", giftUnescape(text), answerFormat)
 		if err != nil {
-			_, rerr := textFail(line, "选项 "+key+"：", err)
-			return q, rerr
+			f.text("选项 "+key+"：", err)
 		}
 		q.Options = append(q.Options, content.Option{Key: key, Text: option})
 		if right {
@@ -378,15 +380,17 @@ func giftChoice(q content.Question, answers []string, line int, rt *richText, fo
 	switch {
 	case single == len(answers):
 		// Only = answers: each is an accepted text, not an option.
-		return q, &content.RowError{Row: line, Field: "type", Message: "不支持的题型：填空/简答题"}
+		f.add("type", "不支持的题型：填空/简答题")
+		return q, false
 	case single == 1 && len(q.Answer) == 1:
 		q.Type = content.Single
 	case single == 0:
 		q.Type = content.Multiple
 	default:
-		return q, &content.RowError{Row: line, Field: "answer", Message: "答案既有 = 又有带权重的 ~，无法判断是单选还是多选"}
+		f.add("answer", "答案既有 = 又有带权重的 ~，无法判断是单选还是多选")
+		return q, false
 	}
-	return q, nil
+	return q, true
 }
 
 // giftFormats are GIFT's format markers and the text formats they name.

@@ -163,10 +163,9 @@ func readMoodleXML(b []byte, syl *Syllabus) (*Result, error) {
 			problems = append(problems, *rerr)
 			continue
 		}
-		q, rerr := mq.question(line, category, meta, syl)
-		if rerr != nil {
-			rerr.Name = mq.Name.plainText()
-			problems = append(problems, *rerr)
+		q, faults := mq.question(line, category, meta, syl)
+		if len(faults) > 0 {
+			problems = append(problems, faults...)
 			continue
 		}
 		items = append(items, Item{Row: line, Question: q})
@@ -177,13 +176,19 @@ func readMoodleXML(b []byte, syl *Syllabus) (*Result, error) {
 	return dedupe(items, problems, "stem"), nil
 }
 
-func (mq *moodleQuestion) question(line int, category string, meta moodleMeta, syl *Syllabus) (content.Question, *content.RowError) {
-	fail := func(field, format string, args ...any) (content.Question, *content.RowError) {
-		return content.Question{}, &content.RowError{Row: line, Field: field, Message: fmt.Sprintf(format, args...)}
+// question reads one question; its faults name the API field and the line it starts
+// on. A fault that leaves the question unreadable (its files, a type we do not import)
+// ends the reading; the others are all reported.
+func (mq *moodleQuestion) question(line int, category string, meta moodleMeta, syl *Syllabus) (content.Question, []content.RowError) {
+	f := &questionFaults{line: line, name: mq.Name.plainText()}
+	fail := func(field, format string, args ...any) (content.Question, []content.RowError) {
+		f.add(field, format, args...)
+		return content.Question{}, f.list
 	}
 	rt, err := mq.richText()
 	if err != nil {
-		return textFail(line, "", err)
+		f.text("", err)
+		return content.Question{}, f.list
 	}
 	stemHTML := mq.QuestionText
 	if name := strings.TrimSpace(mq.Image); name != "" {
@@ -191,43 +196,46 @@ func (mq *moodleQuestion) question(line int, category string, meta moodleMeta, s
 	}
 	q := content.Question{Difficulty: DefaultDifficulty}
 	if q.Stem, err = stemHTML.read(rt, "stem"); err != nil {
-		return textFail(line, "", err)
+		f.text("", err)
 	}
 	if q.Explanation, err = mq.GeneralFeedback.read(rt, "explanation"); err != nil {
-		return textFail(line, "", err)
+		f.text("", err)
 	}
 	switch mq.Type {
 	case "truefalse":
 		q.Type = content.TrueFalse
 		for _, a := range mq.Answers {
-			if f, _ := strconv.ParseFloat(a.Fraction, 64); f > 0 {
-				tf, err := trueFalseAnswer(a.plainText(), nil)
-				if err != nil {
-					return fail("answer", "%s", err)
-				}
-				q.Answer = []string{tf}
+			if fraction, _ := strconv.ParseFloat(a.Fraction, 64); fraction <= 0 {
+				continue
 			}
+			tf, err := trueFalseAnswer(a.plainText(), nil)
+			if err != nil {
+				return fail("answer", "%s", err)
+			}
+			q.Answer = []string{tf}
 		}
 	case "multichoice":
 		q.Type = content.Multiple
 		if strings.TrimSpace(mq.Single) == "true" || mq.Single == "1" {
 			q.Type = content.Single
 		}
-		if len(mq.Answers) > len(optionLetters) {
-			return fail("options", "选项不能超过 %d 个", len(optionLetters))
+		answers := mq.Answers
+		if len(answers) > len(optionLetters) {
+			f.add("options", "选项不能超过 %d 个", len(optionLetters))
+			answers = answers[:len(optionLetters)]
 		}
-		for i, a := range mq.Answers {
+		for i, a := range answers {
 			key := optionLetters[i : i+1]
 			text, err := a.read(rt, "options")
 			if err != nil {
-				return textFail(line, "选项 "+key+"：", err)
+				f.text("选项 "+key+"：", err)
 			}
 			q.Options = append(q.Options, content.Option{Key: key, Text: text})
-			f, err := strconv.ParseFloat(strings.TrimSpace(a.Fraction), 64)
+			fraction, err := strconv.ParseFloat(strings.TrimSpace(a.Fraction), 64)
 			if err != nil && strings.TrimSpace(a.Fraction) != "" {
-				return fail("answer", "选项 %s 的 fraction“%s”不是数字", key, a.Fraction)
+				f.add("answer", "选项 %s 的 fraction“%s”不是数字", key, a.Fraction)
 			}
-			if f > 0 {
+			if fraction > 0 {
 				q.Answer = append(q.Answer, key)
 			}
 		}
@@ -249,14 +257,14 @@ func (mq *moodleQuestion) question(line int, category string, meta moodleMeta, s
 	q.Source, q.Attachments = meta.Source, rt.images
 	if meta.Unit != "" {
 		unit, err := syl.unit(meta.Unit)
-		return withUnit(q, line, unit, err, syl)
+		return f.finish(q, unit, err, syl)
 	}
 	var tags []string
 	for _, t := range mq.Tags {
 		tags = append(tags, t.plainText())
 	}
-	unit, err := moodleUnit(tags, mq.Name.plainText(), category, syl)
-	return withUnit(q, line, unit, err, syl)
+	unit, err := moodleUnit(tags, f.name, category, syl)
+	return f.finish(q, unit, err, syl)
 }
 
 // moodleTypeNames name Moodle's other question types in the report.

@@ -172,16 +172,13 @@ func checkRow(q *content.Question, row int, syl *Syllabus) *content.RowError {
 	return nil
 }
 
-// withUnit is the common end of the Aiken, GIFT and Moodle readers: q, the question at
-// row, takes the knowledge point they found (or the error finding it is the row's
-// problem) and is checked.
+// withUnit is the end of a reader that reports one fault a question (QTI): the first
+// of those questionFaults.finish finds.
 func withUnit(q content.Question, row int, unit string, unitErr error, syl *Syllabus) (content.Question, *content.RowError) {
-	if unitErr != nil {
-		return content.Question{}, &content.RowError{Row: row, Field: "unit", Message: unitErr.Error()}
-	}
-	q.Unit = unit
-	if rerr := checkRow(&q, row, syl); rerr != nil {
-		return content.Question{}, rerr
+	f := &questionFaults{line: row}
+	q, faults := f.finish(q, unit, unitErr, syl)
+	if len(faults) > 0 {
+		return q, &faults[0]
 	}
 	return q, nil
 }
