@@ -3,8 +3,6 @@ package format
 import (
 	"archive/zip"
 	"bytes"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -115,51 +113,26 @@ func TestEveryFaultOfARow(t *testing.T) {
 	}
 }
 
-// TestChineseTemplates reads the sample sheets of PHPEMS, yf-exam and a 考试星-style
-// export (testdata/templates, see its README), with the mapping of their categories.
-func TestChineseTemplates(t *testing.T) {
-	t.Parallel()
-	_, base := bundled(t)
-	cases := []struct {
-		file     string
-		verdicts []verdict
-	}{
-		{"phpems.csv", []verdict{{row: 2, key: "B"}, {row: 3, key: "AC"}, {row: 4, key: "F"}, {row: 5, key: "A"}, {row: 6, reason: "选项应按 A、B、C 的顺序排列"}}},
-		{"yf-exam.csv", []verdict{{row: 2, key: "B"}, {row: 6, key: "AC"}, {row: 10, key: "T"}, {row: 12, reason: "是否正确项不能为空"}}},
-		{"kaoshixing.csv", []verdict{{row: 2, key: "A"}, {row: 3, key: "BD"}, {row: 4, key: "T"}, {row: 5, reason: "无法识别的题型"}}},
-	}
-	for _, c := range cases {
-		t.Run(c.file, func(t *testing.T) {
-			syl, err := base.ForFile("", map[string]string{"客户服务概述": "JC.1.2.1", "客户服务管理": "JC.1.2.2"})
-			if err != nil {
-				t.Fatal(err)
-			}
-			b, err := os.ReadFile(filepath.Join("testdata", "templates", c.file))
-			if err != nil {
-				t.Fatal(err)
-			}
-			res, err := Read(c.file, strings.NewReader(string(b)), syl)
-			if err != nil {
-				t.Fatal(err)
-			}
-			checkVerdicts(t, res, c.verdicts)
-		})
-	}
-}
-
 // TestYFExamFaults: a yf-exam question's faults name the option rows they are on, all of
-// them.
+// them, and the columns as yf-exam's header names them; a question without a right
+// option is that option fault only, not also a fault of an 答案 column the file lacks.
 func TestYFExamFaults(t *testing.T) {
 	t.Parallel()
 	res := readWith(t, "q.csv", "题目序号,题目类型,题目内容,整体解析,题目图片,题目视频,所属题库,是否正确项,选项内容,选项解析,选项图片\n"+
 		"1,1,坏题（  ）。,,,,,1,甲,,\n"+
 		"1,,,,,,,也许,乙,,\n"+
-		"1,,,,,,,0,,,pic.png\n")
+		"1,,,,,,,0,,,pic.png\n"+
+		"2,9,类型错的题（  ）。,,,,,0,甲,,\n"+
+		"2,,,,,,,,乙,,\n")
 	got := errorText(res)
-	for _, want := range []string{"第 3 行 是否正确项：是否正确项“也许”无法识别", "第 4 行 选项图片：不能导入图片或视频", "第 4 行 选项内容：选项内容不能为空"} {
+	for _, want := range []string{"第 3 行 是否正确项：是否正确项“也许”无法识别", "第 4 行 选项图片：不能导入图片或视频", "第 4 行 选项内容：选项内容不能为空",
+		"第 5 行 题目类型：无法识别的题型“9”", "第 6 行 是否正确项：是否正确项不能为空"} {
 		if !strings.Contains(got, want) {
 			t.Errorf("errors lack %q:\n%s", want, got)
 		}
+	}
+	if len(res.Errors) != 5 || strings.Contains(got, "答案") {
+		t.Errorf("want 5 faults, none of an 答案 column:\n%s", got)
 	}
 	if len(res.Items) != 0 {
 		t.Error("a wrong question was read")

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
 	"strconv"
 	"strings"
@@ -266,6 +267,8 @@ func parseRow(c columns, cells []string, row int, syl *Syllabus) (content.Questi
 	switch {
 	case !typeKnown && typ == "":
 		fault(colType, "题型不能为空")
+	case unsupportedTypeNames[typeName]:
+		fault(colType, "不支持的题型：%s（只导入 单选题、多选题、判断题、案例分析、简答题 或 论述题）", typ)
 	case !typeKnown:
 		fault(colType, "无法识别的题型“%s”：应为 单选题、多选题、判断题、案例分析、简答题 或 论述题", typ)
 	}
@@ -560,12 +563,16 @@ func sameAnswer(a, b *content.Question) bool {
 // spreadsheet row i+2; empty rows are skipped.
 func readTable(header []string, rows [][]string, syl *Syllabus) *Result {
 	table := numbered(rows)
-	if isOptionRows(header) {
+	optionRows := isOptionRows(header)
+	if optionRows {
 		header, table = groupOptionRows(header, table)
 	}
 	c, problems := parseHeader(header, syl)
 	if len(problems) > 0 {
 		return &Result{Errors: problems}
+	}
+	if optionRows {
+		maps.Copy(c.written, yfWritten)
 	}
 	var items []Item
 	for _, r := range table {
@@ -573,8 +580,14 @@ func readTable(header []string, rows [][]string, syl *Syllabus) *Result {
 			continue
 		}
 		q, faults := parseRow(c, r.cells, r.n, syl)
-		if faults = append(r.faults, faults...); len(faults) > 0 {
-			problems = append(problems, faults...)
+		// A column an option row already faulted (是否正确项) says nothing new as a whole.
+		for _, f := range faults {
+			if !slices.ContainsFunc(r.faults, func(o content.RowError) bool { return o.Field == f.Field }) {
+				r.faults = append(r.faults, f)
+			}
+		}
+		if len(r.faults) > 0 {
+			problems = append(problems, r.faults...)
 			continue
 		}
 		items = append(items, Item{Row: r.n, Question: q})

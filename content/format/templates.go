@@ -45,6 +45,15 @@ var difficultyWords = map[string]int{
 	"容易": 1, "简单": 2, "易": 2, "较易": 2, "中等": 3, "一般": 3, "中": 3, "较难": 4, "困难": 4, "难": 4,
 }
 
+// unsupportedTypeNames are the question types of other systems' sheets that we do not
+// import, named as such rather than as unknown: 考试星's editor offers 填空题, 问答题, 组合题
+// and 录音题 beside its three objective types (seen in the public UI automation
+// kamrider/kaoshixing, automation/question_management.py), and the others are common.
+var unsupportedTypeNames = map[string]bool{
+	"填空题": true, "填空": true, "问答题": true, "问答": true, "组合题": true, "录音题": true,
+	"排序题": true, "连线题": true, "匹配题": true, "完形填空题": true, "完形填空": true,
+}
+
 // joinedSeparators split a 选项 cell holding every option.
 var joinedSeparators = regexp.MustCompile(`[丨|｜\n]+`)
 
@@ -114,6 +123,16 @@ const (
 	yfNo, yfType, yfContent, yfAnalysis, yfRepo = "题目序号", "题目类型", "题目内容", "整体解析", "所属题库"
 	yfRight, yfOption                           = "是否正确项", "选项内容"
 )
+
+// yfWritten names the columns of a grouped yf-exam question as its sheet does, so that
+// a fault names a column of the file.
+var yfWritten = func() map[string]string {
+	m := map[string]string{colType: yfType, colStem: yfContent, colExplanation: yfAnalysis, colCategory: yfRepo, colAnswer: yfRight}
+	for _, l := range optionLetters {
+		m[optionColumn(string(l))] = yfOption
+	}
+	return m
+}()
 
 // yfMedia are yf-exam's picture and video columns; the import keeps no media, so a
 // filled one is a fault rather than a silent loss.
