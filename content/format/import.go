@@ -36,6 +36,8 @@ type Report struct {
 	Errors   []content.RowError `json:"errors"`
 	Repeats  []content.RowError `json:"repeats"`
 	Unmapped []Unmapped         `json:"unmapped"`
+	// questionRow is Result.questionRow, for Skipped.
+	questionRow map[int]int
 }
 
 // Failed reports whether the import stored nothing because of the file's problems: any
@@ -45,11 +47,16 @@ func (r *Report) Failed() bool {
 	return len(r.Errors) > 0 && (!r.Partial || r.Valid == 0 && len(r.Repeats) == 0)
 }
 
-// Skipped is how many questions the problems are about (a row may have several).
+// Skipped is how many questions the problems are about (a question may have several,
+// on its row or, in yf-exam's sheets, on its option rows).
 func (r *Report) Skipped() int {
 	rows := map[int]bool{}
 	for _, e := range r.Errors {
-		rows[e.Row] = true
+		if q, ok := r.questionRow[e.Row]; ok {
+			rows[q] = true
+		} else {
+			rows[e.Row] = true
+		}
 	}
 	return len(rows)
 }
@@ -79,7 +86,7 @@ func Import(ctx context.Context, store *content.Store, name string, r io.Reader,
 	}
 	items, repeats := res.withoutRepeats(bank)
 	rep := &Report{DryRun: opts.DryRun, Partial: opts.Partial, Errors: res.Errors, Repeats: repeats,
-		Unmapped: syl.Unmapped(), Valid: len(items)}
+		Unmapped: syl.Unmapped(), Valid: len(items), questionRow: res.questionRow}
 	if rep.Errors == nil {
 		rep.Errors = []content.RowError{}
 	}

@@ -134,6 +134,10 @@ func TestYFExamFaults(t *testing.T) {
 	if len(res.Errors) != 5 || strings.Contains(got, "答案") {
 		t.Errorf("want 5 faults, none of an 答案 column:\n%s", got)
 	}
+	// The report of an import counts questions, not the rows their faults are on.
+	if rep := (&Report{Errors: res.Errors, questionRow: res.questionRow}); rep.Skipped() != 2 {
+		t.Errorf("skipped %d questions, want 2", rep.Skipped())
+	}
 	if len(res.Items) != 0 {
 		t.Error("a wrong question was read")
 	}

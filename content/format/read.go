@@ -24,6 +24,9 @@ type Result struct {
 	Repeats []content.RowError
 	// stemField is what the file calls the stem, for errors about a whole question.
 	stemField string
+	// questionRow maps the row of a fault to the row its question starts on, where they
+	// differ (yf-exam's option rows), so that a question is counted once.
+	questionRow map[int]int
 }
 
 // Questions lists the items' questions.

@@ -575,6 +575,7 @@ func readTable(header []string, rows [][]string, syl *Syllabus) *Result {
 		maps.Copy(c.written, yfWritten)
 	}
 	var items []Item
+	questionRow := map[int]int{}
 	for _, r := range table {
 		if c.blank(r.cells) && len(r.faults) == 0 {
 			continue
@@ -587,12 +588,19 @@ func readTable(header []string, rows [][]string, syl *Syllabus) *Result {
 			}
 		}
 		if len(r.faults) > 0 {
+			for _, f := range r.faults {
+				if f.Row != r.n {
+					questionRow[f.Row] = r.n
+				}
+			}
 			problems = append(problems, r.faults...)
 			continue
 		}
 		items = append(items, Item{Row: r.n, Question: q})
 	}
-	return dedupe(items, problems, c.name(colStem))
+	res := dedupe(items, problems, c.name(colStem))
+	res.questionRow = questionRow
+	return res
 }
 
 // blank reports whether a row has nothing but row numbers.
