@@ -79,6 +79,9 @@ var (
 	publishedUnit    = "JC.1.2.1"
 )
 
+// markdownText escapes what Markdown would read as HTML or as a cell's end.
+var markdownText = strings.NewReplacer("<", "&lt;", ">", "&gt;", "|", "\\|")
+
 // The table of TestPublishedFiles is kept in docs/API.md between these lines.
 const (
 	publishedDoc      = "../../docs/API.md"
@@ -150,7 +153,7 @@ func TestPublishedFiles(t *testing.T) {
 			case v.repeat && slices.ContainsFunc(res.Repeats, func(r content.RowError) bool { return r.Row == v.row }):
 				repeats++
 			case v.reason != "" && slices.ContainsFunc(res.Errors, func(e content.RowError) bool { return e.Row == v.row }):
-				reasons = append(reasons, fmt.Sprintf("%d：%s", v.row, v.reason))
+				reasons = append(reasons, fmt.Sprintf("%d：%s", v.row, markdownText.Replace(v.reason)))
 			}
 		}
 		n.files++
