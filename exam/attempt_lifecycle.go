@@ -158,7 +158,7 @@ func (s *Service) insertAttempt(ctx context.Context, v Viewer, slot string, bp *
 		}
 		return nil, fmt.Errorf("start attempt: %w", err)
 	}
-	a.ID = row.ID
+	a.ID, a.Opened = row.ID, true
 	// The first saves of a class follow its starts: have the head ready for them. The
 	// attempt exists whatever happens here; a head not kept is read on the first save.
 	_ = s.store.remember(ctx, a.ID, v.UserID, mode, paper, len(row.Paper))
