@@ -121,7 +121,7 @@ func (s *Service) startFree(ctx context.Context, v Viewer, code string, mode Mod
 	if err != nil {
 		return nil, err
 	}
-	paper, err := assemble(bank, bp, s.seed())
+	paper, err := s.assemble(v.CenterID, bank, bp, s.seed())
 	if err != nil {
 		return nil, err
 	}
