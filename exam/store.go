@@ -256,14 +256,20 @@ func (st *store) forget(id int64) { st.heads.remove(id) }
 
 func (st *store) newHead(ctx context.Context, candidate int64, mode Mode, paper Paper) (*attemptHead, error) {
 	h := &attemptHead{candidateID: candidate, mode: mode, paper: paper, caseParts: map[int64]int{}}
-	qs, err := st.questions(ctx, &h.paper)
+	// Saves need the number of parts of each case (CheckAnswer): only case sections hold
+	// cases, and a paper of choice questions (every start of L2-theory) looks up none.
+	var cases Paper
+	for _, sec := range paper.Sections {
+		if sec.Type == content.Case {
+			cases.Sections = append(cases.Sections, sec)
+		}
+	}
+	qs, err := st.questions(ctx, &cases)
 	if err != nil {
 		return nil, err
 	}
 	for r, q := range qs {
-		if q.Type == content.Case {
-			h.caseParts[r.ID] = len(q.Parts)
-		}
+		h.caseParts[r.ID] = len(q.Parts)
 	}
 	return h, nil
 }
