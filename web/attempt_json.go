@@ -59,7 +59,7 @@ func (s *Server) attemptJSON(ctx context.Context, a *exam.Attempt) ([]byte, erro
 				if err != nil {
 					return nil, err
 				}
-				if out, err = pieces.append(out, a, it, q, ans, answered); err != nil {
+				if out, err = pieces.appendTo(out, a, it, q, ans, answered); err != nil {
 					return nil, err
 				}
 			}
@@ -80,8 +80,8 @@ type questionPieces struct {
 	texts map[string][]byte // an option's text as JSON
 }
 
-// append adds question q, item it of a's paper, with its answer, to out.
-func (p *questionPieces) append(out []byte, a *exam.Attempt, it exam.Item, q *content.Question, ans exam.Answer, answered bool) ([]byte, error) {
+// appendTo adds question q, item it of a's paper, with its answer, to out.
+func (p *questionPieces) appendTo(out []byte, a *exam.Attempt, it exam.Item, q *content.Question, ans exam.Answer, answered bool) ([]byte, error) {
 	out = append(out, p.head...)
 	letters := exam.LettersOf(it, q.Type)
 	if len(it.Options) > 0 {
@@ -90,7 +90,7 @@ func (p *questionPieces) append(out []byte, a *exam.Attempt, it exam.Item, q *co
 			if i > 0 {
 				out = append(out, ',')
 			}
-			key, err := p.string(p.keys, k, k)
+			key, err := p.option(p.keys, k, k)
 			if err != nil {
 				return nil, err
 			}
@@ -107,7 +107,7 @@ func (p *questionPieces) append(out []byte, a *exam.Attempt, it exam.Item, q *co
 				out = append(out, letter...)
 				out = append(out, '"')
 			}
-			text, err := p.string(p.texts, k, "")
+			text, err := p.option(p.texts, k, "")
 			if err != nil {
 				return nil, err
 			}
@@ -131,9 +131,9 @@ func (p *questionPieces) append(out []byte, a *exam.Attempt, it exam.Item, q *co
 	return append(out, '}'), nil
 }
 
-// string is the JSON of option k's entry in m, or of missing for an option the version
+// option is the JSON of option k's entry in m, or of missing for an option the version
 // does not have (Letters.Options shows such a key with an empty text).
-func (p *questionPieces) string(m map[string][]byte, k, missing string) ([]byte, error) {
+func (p *questionPieces) option(m map[string][]byte, k, missing string) ([]byte, error) {
 	if b, ok := m[k]; ok {
 		return b, nil
 	}

@@ -60,7 +60,7 @@ func TestQuestionPiecesEncodeTheView(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				got, err := p.append(nil, a, it, &x.q, ans, answered)
+				got, err := p.appendTo(nil, a, it, &x.q, ans, answered)
 				if err != nil {
 					t.Fatal(err)
 				}
