@@ -103,12 +103,38 @@ type Item struct {
 // cannot fill a section or a quota, Assemble returns a *ShortageError for the first one
 // (errors.Is(err, ErrBankShort)). A bank holding an ID twice is an error.
 func Assemble(bank []content.Question, bp Blueprint, seed int64) (Paper, error) {
+	p, err := newDrawPlan(bank, bp)
+	if err != nil {
+		return Paper{}, err
+	}
+	return p.draw(seed)
+}
+
+// drawPlan is what Assemble prepares from a bank and a blueprint before it draws: the
+// same for every seed, so a server keeps it for the starts of a class (see plans).
+// draw leaves it as it was: draws may run at once.
+type drawPlan struct {
+	bp       Blueprint // normalized
+	chapters int
+	sections []plannedSection
+}
+
+// plannedSection is a section with the pool it draws from (questions of its type in
+// the scope, in ID order) and its quotas.
+type plannedSection struct {
+	sec    Section
+	pool   []candidate
+	quotas []Quota
+	stream uint64
+}
+
+func newDrawPlan(bank []content.Question, bp Blueprint) (*drawPlan, error) {
 	// Normalize trims in place: work on copies of the slices the caller may share.
 	bp.Quotas = slices.Clone(bp.Quotas)
 	bp.Scope.Units = slices.Clone(bp.Scope.Units)
 	bp.Normalize()
 	if err := bp.Validate(); err != nil {
-		return Paper{}, fmt.Errorf("blueprint %s: %w", bp.Code, err)
+		return nil, fmt.Errorf("blueprint %s: %w", bp.Code, err)
 	}
 
 	eligible := make([]*content.Question, 0, len(bank))
@@ -123,7 +149,7 @@ func Assemble(bank []content.Question, bp Blueprint, seed int64) (Paper, error) 
 	})
 	for i := 1; i < len(eligible); i++ {
 		if eligible[i].ID == eligible[i-1].ID {
-			return Paper{}, fmt.Errorf("assemble %s: the bank holds question %d twice", bp.Code, eligible[i].ID)
+			return nil, fmt.Errorf("assemble %s: the bank holds question %d twice", bp.Code, eligible[i].ID)
 		}
 	}
 
@@ -157,32 +183,43 @@ func Assemble(bank []content.Question, bp Blueprint, seed int64) (Paper, error) 
 		unitChapter[u] = rank[c]
 	}
 
-	paper := Paper{Blueprint: bp.Code, Seed: seed, Sections: make([]PaperSection, 0, len(bp.Sections))}
-	draws := make([]drawn, 0, len(bp.Sections))
+	p := &drawPlan{bp: bp, chapters: len(chapters), sections: make([]plannedSection, 0, len(bp.Sections))}
 	for _, sec := range bp.Sections {
-		var pool []candidate
+		ps := plannedSection{sec: sec}
 		for _, q := range eligible {
 			if sec.Takes(q) {
-				pool = append(pool, candidate{q: q, chapter: unitChapter[q.Unit], level: level(q)})
+				ps.pool = append(ps.pool, candidate{q: q, chapter: unitChapter[q.Unit], level: level(q)})
 			}
 		}
-		var quotas []Quota
 		for _, q := range bp.Quotas {
 			if q.Type == sec.Type {
-				quotas = append(quotas, q)
+				ps.quotas = append(ps.quotas, q)
 			}
 		}
 		stream := "section:" + string(sec.Type)
 		if sec.Form != "" { // a stream of its own per form; sections without one draw as before
 			stream += "/" + string(sec.Form)
 		}
-		r := newRNG(seed, streamOf(stream, 0))
-		s := sectionDraw{pool: pool, chapters: len(chapters), sec: sec, quotas: quotas, mix: bp.DifficultyMix, r: &r}
+		ps.stream = streamOf(stream, 0)
+		p.sections = append(p.sections, ps)
+	}
+	return p, nil
+}
+
+// draw draws the paper of seed.
+func (p *drawPlan) draw(seed int64) (Paper, error) {
+	bp := &p.bp
+	paper := Paper{Blueprint: bp.Code, Seed: seed, Sections: make([]PaperSection, 0, len(p.sections))}
+	draws := make([]drawn, 0, len(p.sections))
+	for _, ps := range p.sections {
+		pool := slices.Clone(ps.pool) // a draw marks what it takes
+		r := newRNG(seed, ps.stream)
+		s := sectionDraw{pool: pool, chapters: p.chapters, sec: ps.sec, quotas: slices.Clone(ps.quotas), mix: bp.DifficultyMix, r: &r}
 		picked, err := s.draw()
 		if err != nil {
 			return Paper{}, err
 		}
-		draws = append(draws, drawn{pool: pool, picked: picked, r: s.r, sec: sec, quotas: len(quotas) > 0})
+		draws = append(draws, drawn{pool: pool, picked: picked, r: s.r, sec: ps.sec, quotas: len(ps.quotas) > 0})
 	}
 	if bp.TargetDifficulty > 0 {
 		if err := meetTarget(draws, bp.TargetDifficulty, bp.Tolerance); err != nil {

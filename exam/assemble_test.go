@@ -7,6 +7,7 @@ import (
 	"reflect"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/csmexam/csmexam/content"
@@ -739,5 +740,38 @@ func TestAssembleMeetsATargetDifficulty(t *testing.T) {
 	var ve *content.ValidationError
 	if _, err := Assemble(bank, bp, 1); !errors.As(err, &ve) || ve.Field != "target_difficulty" {
 		t.Fatalf("a target with a mix: %v", err)
+	}
+}
+
+// TestAPlanDrawsAsAssembleDoes: one draw plan, kept for a class's starts and drawn from
+// by many at once, gives every seed the paper Assemble gives it, with quotas, a
+// difficulty mix or a target, and shuffles: a draw leaves the plan as it found it.
+func TestAPlanDrawsAsAssembleDoes(t *testing.T) {
+	t.Parallel()
+	bank := mixedBank()
+	target := testBlueprint(Section{Type: content.Single, Count: 30, PointsEach: content.Pts(1)})
+	target.Quotas = []Quota{{Unit: "A.1.2", Type: content.Single, Count: 4}}
+	target.TargetDifficulty, target.Tolerance, target.ShuffleOptions = 3.5, 0.1, true
+	for _, bp := range []Blueprint{mixedBlueprint(), target} {
+		plan, err := newDrawPlan(bank, bp)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var wg sync.WaitGroup
+		for seed := range int64(40) {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				got, err := plan.draw(seed % 20) // every seed twice, the draws interleaved
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				if want := mustAssemble(t, bank, bp, seed%20); !reflect.DeepEqual(got, want) {
+					t.Errorf("seed %d: the plan drew another paper than Assemble", seed%20)
+				}
+			}()
+		}
+		wg.Wait()
 	}
 }

@@ -57,6 +57,9 @@ type Attempt struct {
 	FocusLosses    int    // departures from the exam page recorded
 	DeviceSwitches int    // moves to another device confirmed
 	SubmitReason   string // why the system submitted it, when a rule did ("" otherwise)
+	// Opened is set on the attempt a start has just created (not on one it resumed): it
+	// has no answers yet, and a view of it need not look for them.
+	Opened bool
 }
 
 // Open reports whether the attempt still takes answers at now.

@@ -121,7 +121,7 @@ func (s *Service) startFree(ctx context.Context, v Viewer, code string, mode Mod
 	if err != nil {
 		return nil, err
 	}
-	paper, err := assemble(bank, bp, s.seed())
+	paper, err := s.assemble(v.CenterID, bank, bp, s.seed())
 	if err != nil {
 		return nil, err
 	}
@@ -158,7 +158,7 @@ func (s *Service) insertAttempt(ctx context.Context, v Viewer, slot string, bp *
 		}
 		return nil, fmt.Errorf("start attempt: %w", err)
 	}
-	a.ID = row.ID
+	a.ID, a.Opened = row.ID, true
 	// The first saves of a class follow its starts: have the head ready for them. The
 	// attempt exists whatever happens here; a head not kept is read on the first save.
 	_ = s.store.remember(ctx, a.ID, v.UserID, mode, paper, len(row.Paper))

@@ -47,7 +47,7 @@ func (s *Service) DrawPaper(ctx context.Context, center int64, code string, seed
 	if err != nil {
 		return nil, err
 	}
-	paper, err := assemble(bank, bp, seed)
+	paper, err := s.assemble(center, bank, bp, seed)
 	if err != nil {
 		return nil, err
 	}
@@ -62,9 +62,14 @@ func (s *Service) DrawPaper(ctx context.Context, center int64, code string, seed
 	return &DrawnPaper{Rules: *bp, Paper: paper, Questions: qs}, nil
 }
 
-// assemble is Assemble reporting, when the bank is short, every shortage at once.
-func assemble(bank []content.Question, bp *Blueprint, seed int64) (Paper, error) {
-	paper, err := Assemble(bank, *bp, seed)
+// assemble draws bp's paper for seed from center's bank, as Assemble does, from the plan
+// kept for them; when the bank is short, it reports every shortage at once.
+func (s *Service) assemble(center int64, bank []content.Question, bp *Blueprint, seed int64) (Paper, error) {
+	plan, err := s.store.plan(center, bank, bp)
+	var paper Paper
+	if err == nil {
+		paper, err = plan.draw(seed)
+	}
 	if errors.Is(err, ErrBankShort) {
 		if short := Shortages(bank, *bp); len(short) > 0 {
 			return Paper{}, shortageError(bp, short) // every shortage, not just the first

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"reflect"
 	"sync"
 	"time"
 
@@ -28,6 +29,7 @@ type store struct {
 	banks    map[int64]*bankSnapshot // by center
 	versions map[content.Ref]*content.Question
 	heads    *lru[int64, *attemptHead] // open attempts' heads, bounded by bytes
+	plans    map[planKey]*keptPlan     // the last draw plan per center and blueprint
 
 	blueprints recent[string, ownedBlueprint]
 	titleMap   recent[struct{}, map[string]string]
@@ -35,7 +37,7 @@ type store struct {
 
 func newStore(g *gorm.DB, cs *content.Store, headBytes int64) *store {
 	return &store{db: g, content: cs, writes: newBatcher(g),
-		banks: map[int64]*bankSnapshot{}, versions: map[content.Ref]*content.Question{}, heads: newLRU[int64, *attemptHead](headBytes)}
+		banks: map[int64]*bankSnapshot{}, plans: map[planKey]*keptPlan{}, versions: map[content.Ref]*content.Question{}, heads: newLRU[int64, *attemptHead](headBytes)}
 }
 
 type bankSnapshot struct {
@@ -148,6 +150,45 @@ func (st *store) questions(ctx context.Context, p *Paper) (map[content.Ref]*cont
 	return out, nil
 }
 
+type planKey struct {
+	center int64
+	code   string
+}
+
+// keptPlan is a draw plan with the bank and the blueprint it was made from.
+type keptPlan struct {
+	bank []content.Question
+	bp   Blueprint
+	plan *drawPlan
+}
+
+// plan returns the draw plan of bp from center's bank, made once for all the starts that
+// draw from the same bank snapshot (bank returns the same slice until the bank's revision
+// changes) and the same blueprint: a bank or blueprint that changed, on this server or
+// another, is seen by bank and Blueprint as before and makes a new plan.
+func (st *store) plan(center int64, bank []content.Question, bp *Blueprint) (*drawPlan, error) {
+	key := planKey{center, bp.Code}
+	st.mu.Lock()
+	kept := st.plans[key]
+	st.mu.Unlock()
+	if kept != nil && sameSlice(kept.bank, bank) && reflect.DeepEqual(&kept.bp, bp) {
+		return kept.plan, nil
+	}
+	p, err := newDrawPlan(bank, *bp)
+	if err != nil {
+		return nil, err
+	}
+	st.mu.Lock()
+	st.plans[key] = &keptPlan{bank: bank, bp: *bp, plan: p}
+	st.mu.Unlock()
+	return p, nil
+}
+
+// sameSlice reports whether a and b are the same slice, not merely equal ones.
+func sameSlice[T any](a, b []T) bool {
+	return len(a) == len(b) && (len(a) == 0 || &a[0] == &b[0])
+}
+
 // titles maps syllabus codes to titles, for result subtotals. Callers must not change it.
 func (st *store) titles(ctx context.Context, now time.Time) (map[string]string, error) {
 	if titles, ok := st.titleMap.get(struct{}{}, now); ok {
@@ -215,14 +256,20 @@ func (st *store) forget(id int64) { st.heads.remove(id) }
 
 func (st *store) newHead(ctx context.Context, candidate int64, mode Mode, paper Paper) (*attemptHead, error) {
 	h := &attemptHead{candidateID: candidate, mode: mode, paper: paper, caseParts: map[int64]int{}}
-	qs, err := st.questions(ctx, &h.paper)
+	// Saves need the number of parts of each case (CheckAnswer): only case sections hold
+	// cases, and a paper of choice questions (every start of L2-theory) looks up none.
+	var cases Paper
+	for _, sec := range paper.Sections {
+		if sec.Type == content.Case {
+			cases.Sections = append(cases.Sections, sec)
+		}
+	}
+	qs, err := st.questions(ctx, &cases)
 	if err != nil {
 		return nil, err
 	}
 	for r, q := range qs {
-		if q.Type == content.Case {
-			h.caseParts[r.ID] = len(q.Parts)
-		}
+		h.caseParts[r.ID] = len(q.Parts)
 	}
 	return h, nil
 }

@@ -56,6 +56,14 @@ type questionView struct {
 	Material string             `json:"material,omitempty"`
 	Images   []imageView        `json:"images,omitempty"` // shown below the stem
 	Parts    []partView         `json:"parts,omitempty"`
+	questionState
+	// Letters names this question's options as its paper shows them (for the pages).
+	Letters exam.Letters `json:"-"`
+}
+
+// questionState is what a question's view shows of the candidate's answer and, when
+// allowed, of its key: the part that differs between attempts of one paper.
+type questionState struct {
 	// ChoiceLetters is the saved answer as the candidate saw it ("A、C", 正确; "" unanswered).
 	ChoiceLetters string `json:"choice_letters,omitempty"`
 	// Revealed only when allowed (see attemptView). The key is in the bank's keys (what
@@ -65,8 +73,21 @@ type questionView struct {
 	KeyLetters  string             `json:"answer_letters,omitempty"`
 	Explanation string             `json:"explanation,omitempty"`
 	Reference   []content.CasePart `json:"reference,omitempty"`
-	// Letters names this question's options as its paper shows them (for the pages).
-	Letters exam.Letters `json:"-"`
+}
+
+// stateOf is the state of question q, item it of a's paper, given its answer.
+func stateOf(a *exam.Attempt, it exam.Item, q *content.Question, letters exam.Letters, ans exam.Answer, answered bool) questionState {
+	var st questionState
+	if len(it.Options) > 0 {
+		st.ChoiceLetters = letters.Join(ans.Choice)
+	}
+	if a.RevealsKey(answered) {
+		st.Key, st.Explanation, st.Reference = q.Answer, letters.Explain(q), q.Parts
+		if len(it.Options) > 0 {
+			st.KeyLetters = letters.Join(q.Answer)
+		}
+	}
+	return st
 }
 
 type partView struct {
@@ -75,22 +96,59 @@ type partView struct {
 }
 
 func (s *Server) renderAttempt(c *fiber.Ctx, status int, a *exam.Attempt) error {
-	v, err := s.attemptView(c.UserContext(), a)
+	body, err := s.attemptJSON(c.UserContext(), a)
 	if err != nil {
 		return err
 	}
-	return c.Status(status).JSON(v)
+	c.Status(status).Response().Header.SetContentType(fiber.MIMEApplicationJSON)
+	return c.Send(body)
 }
 
-// attemptView is what the API and the result page show of an attempt.
+// attemptView is what the result page shows of an attempt (the API sends the same as
+// JSON, see attemptJSON).
 func (s *Server) attemptView(ctx context.Context, a *exam.Attempt) (*attemptView, error) {
-	qs, err := s.Exams.Questions(ctx, a)
+	v, qs, answers, err := s.attemptFrame(ctx, a)
 	if err != nil {
 		return nil, err
 	}
-	answers, err := s.Exams.Answers(ctx, a.ID)
+	for _, sec := range a.Paper.Sections {
+		sv := sectionView{Type: sec.Type, Title: sec.Title(), PointsEach: sec.PointsEach}
+		for _, it := range sec.Items {
+			q := qs[content.Ref{ID: it.QuestionID, Version: it.Version}]
+			ans, answered := answers[q.ID]
+			sv.Questions = append(sv.Questions, questionViewOf(a, it, q, ans, answered))
+		}
+		v.Sections = append(v.Sections, sv)
+	}
+	return v, nil
+}
+
+// questionViewOf is question q, item it of a's paper, with its answer.
+func questionViewOf(a *exam.Attempt, it exam.Item, q *content.Question, ans exam.Answer, answered bool) questionView {
+	letters := exam.LettersOf(it, q.Type)
+	qv := questionView{ID: q.ID, Type: q.Type, Stem: q.Stem, Material: q.Material, Images: imageViews(q.Attachments), Letters: letters}
+	if len(it.Options) > 0 {
+		qv.Options = letters.Options(q)
+	}
+	for _, p := range q.Parts {
+		qv.Parts = append(qv.Parts, partView{Prompt: p.Prompt, Points: p.Points})
+	}
+	qv.questionState = stateOf(a, it, q, letters, ans, answered)
+	return qv
+}
+
+// attemptFrame is the view of a without its sections, with the questions and answers
+// the sections show.
+func (s *Server) attemptFrame(ctx context.Context, a *exam.Attempt) (*attemptView, map[content.Ref]*content.Question, map[int64]exam.Answer, error) {
+	qs, err := s.Exams.Questions(ctx, a)
 	if err != nil {
-		return nil, err
+		return nil, nil, nil, err
+	}
+	var answers map[int64]exam.Answer
+	if !a.Opened { // a new attempt has none yet
+		if answers, err = s.Exams.Answers(ctx, a.ID); err != nil {
+			return nil, nil, nil, err
+		}
 	}
 	v := attemptView{ID: a.ID, Blueprint: a.Rules.Code, Title: a.Rules.Title, Mode: a.Mode, Status: a.Status, BlueprintVersion: a.Rules.Version,
 		StartedAt: a.StartedAt, Deadline: a.Deadline, ServerTime: s.Exams.Now(), ExtensionS: a.ExtensionS,
@@ -101,7 +159,7 @@ func (s *Server) attemptView(ctx context.Context, a *exam.Attempt) (*attemptView
 	}
 	reasons, err := s.Grades.PracticeReasons(ctx, a)
 	if err != nil {
-		return nil, err
+		return nil, nil, nil, err
 	}
 	for id, r := range reasons {
 		if v.Reasons == nil {
@@ -109,31 +167,5 @@ func (s *Server) attemptView(ctx context.Context, a *exam.Attempt) (*attemptView
 		}
 		v.Reasons[strconv.FormatInt(id, 10)] = r
 	}
-	for _, sec := range a.Paper.Sections {
-		sv := sectionView{Type: sec.Type, Title: sec.Title(), PointsEach: sec.PointsEach}
-		for _, it := range sec.Items {
-			q := qs[content.Ref{ID: it.QuestionID, Version: it.Version}]
-			letters := exam.LettersOf(it, q.Type)
-			qv := questionView{ID: q.ID, Type: q.Type, Stem: q.Stem, Material: q.Material, Images: imageViews(q.Attachments), Letters: letters}
-			if len(it.Options) > 0 {
-				qv.Options = letters.Options(q)
-			}
-			for _, p := range q.Parts {
-				qv.Parts = append(qv.Parts, partView{Prompt: p.Prompt, Points: p.Points})
-			}
-			ans, answered := answers[q.ID]
-			if len(it.Options) > 0 {
-				qv.ChoiceLetters = letters.Join(ans.Choice)
-			}
-			if a.RevealsKey(answered) {
-				qv.Key, qv.Explanation, qv.Reference = q.Answer, letters.Explain(q), q.Parts
-				if len(it.Options) > 0 {
-					qv.KeyLetters = letters.Join(q.Answer)
-				}
-			}
-			sv.Questions = append(sv.Questions, qv)
-		}
-		v.Sections = append(v.Sections, sv)
-	}
-	return &v, nil
+	return &v, qs, answers, nil
 }

@@ -50,6 +50,8 @@ type Server struct {
 	pages    *pageKit
 	draining atomic.Bool   // shutting down: not ready
 	saves    atomic.Uint64 // answer saves seen, for log sampling
+
+	questionJSON questionPieceCache // for attemptJSON
 }
 
 // BodyLimit caps every request body; larger ones get 413 before a handler runs. It leaves

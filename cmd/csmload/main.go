@@ -46,6 +46,7 @@ type config struct {
 	retryFor    time.Duration
 	think       time.Duration
 	hooks       []hook
+	cpuOf       []watched
 }
 
 // hook runs a shell command once the save phase has acknowledged a fraction of its saves:
@@ -83,6 +84,7 @@ func main() {
 	flag.DurationVar(&cfg.retryFor, "retry-for", 90*time.Second, "how long a request is retried through errors before it counts as failed")
 	flag.DurationVar(&cfg.think, "think", 0, "pause between one candidate's saves")
 	flag.Var(hookFlag{&cfg.hooks}, "at-save", "FRACTION:COMMAND run once when that fraction of saves is acknowledged (repeatable)")
+	flag.Var(watchFlag{&cfg.cpuOf}, "cpu-of", "NAME=PID: report the CPU seconds that process (the server, the database) spent in each phase, beside the tool's own (repeatable; Linux)")
 	flag.Parse()
 	cfg.password = os.Getenv("CSMLOAD_ADMIN_PASSWORD")
 	if cfg.password == "" {
@@ -203,6 +205,7 @@ type phase struct {
 	firstErr string
 	started  time.Time
 	took     time.Duration
+	cpu      []float64 // seconds of CPU in the phase: the tool's, then each of cpuOf's
 }
 
 func (p *phase) record(d time.Duration, retries int, err error) {
@@ -219,10 +222,14 @@ func (p *phase) record(d time.Duration, retries int, err error) {
 	p.lat = append(p.lat, d)
 }
 
-func (p *phase) time(f func()) {
+func (p *phase) time(cfg *config, f func()) {
+	before := cpuSeconds(cfg.cpuOf)
 	p.started = time.Now()
 	f()
 	p.took = time.Since(p.started)
+	for i, after := range cpuSeconds(cfg.cpuOf) {
+		p.cpu = append(p.cpu, after-before[i])
+	}
 }
 
 func (p *phase) percentile(q float64) time.Duration {
@@ -301,6 +308,7 @@ func (r *report) print(w io.Writer) {
 			fmt.Fprintf(w, "         first error: %s\n", p.firstErr)
 		}
 	}
+	r.printCPU(w)
 	fmt.Fprintf(w, "acknowledged answers checked: %d, lost: %d\n", r.saves, r.lost)
 	if r.lostFirst != "" {
 		fmt.Fprintf(w, "  first lost: %s\n", r.lostFirst)
@@ -314,6 +322,79 @@ func (r *report) print(w io.Writer) {
 	} else {
 		fmt.Fprintln(w, "RESULT: FAIL")
 	}
+}
+
+// printCPU gives each phase's CPU per request: the tool's and each watched process's.
+func (r *report) printCPU(w io.Writer) {
+	if len(r.phases) == 0 || r.phases[0].cpu == nil {
+		return
+	}
+	fmt.Fprintf(w, "%-8s %12s", "CPU ms per request:", "csmload")
+	for _, p := range r.cfg.cpuOf {
+		fmt.Fprintf(w, " %12s", p.name)
+	}
+	fmt.Fprintf(w, " %12s\n", "all")
+	for _, p := range r.phases {
+		n := float64(max(len(p.lat), 1))
+		fmt.Fprintf(w, "%-19s", p.name)
+		all := 0.0
+		for _, c := range p.cpu {
+			fmt.Fprintf(w, " %12.3f", c*1000/n)
+			all += c
+		}
+		fmt.Fprintf(w, " %12.3f\n", all*1000/n)
+	}
+}
+
+// watched is a process whose CPU the report gives per phase.
+type watched struct {
+	name string
+	pid  int
+}
+
+type watchFlag struct{ procs *[]watched }
+
+func (f watchFlag) String() string { return "" }
+func (f watchFlag) Set(v string) error {
+	name, pid, ok := strings.Cut(v, "=")
+	n, err := strconv.Atoi(pid)
+	if !ok || err != nil || name == "" {
+		return fmt.Errorf("want NAME=PID, got %q", v)
+	}
+	if _, err := os.Stat(fmt.Sprintf("/proc/%d/stat", n)); err != nil {
+		return fmt.Errorf("process %d: %w", n, err)
+	}
+	*f.procs = append(*f.procs, watched{name: name, pid: n})
+	return nil
+}
+
+// cpuSeconds reads the user and system CPU of this process and of procs from /proc
+// (nil without procs: the report then leaves CPU out). A process gone reads as 0.
+func cpuSeconds(procs []watched) []float64 {
+	if len(procs) == 0 {
+		return nil
+	}
+	out := []float64{procCPU("self")}
+	for _, p := range procs {
+		out = append(out, procCPU(strconv.Itoa(p.pid)))
+	}
+	return out
+}
+
+// procCPU is utime+stime of /proc/PID/stat in seconds (Linux counts in 1/100 s).
+func procCPU(pid string) float64 {
+	b, err := os.ReadFile("/proc/" + pid + "/stat")
+	if err != nil {
+		return 0
+	}
+	// The command name (field 2) may hold spaces: count fields after its closing paren.
+	f := strings.Fields(string(b[bytes.LastIndexByte(b, ')')+1:]))
+	if len(f) < 13 {
+		return 0
+	}
+	utime, _ := strconv.ParseFloat(f[11], 64)
+	stime, _ := strconv.ParseFloat(f[12], 64)
+	return (utime + stime) / 100
 }
 
 func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
@@ -337,7 +418,7 @@ func run(ctx context.Context, cfg *config) (*report, error) {
 	// Every phase runs the class in parallel; a candidate who failed a phase sits out the rest.
 	each := func(p *phase, f func(k *candidate) (int, error)) {
 		r.phases = append(r.phases, p)
-		p.time(func() {
+		p.time(cfg, func() {
 			var wg sync.WaitGroup
 			for _, k := range class {
 				if k.token == "" && p.name != "login" {
@@ -382,7 +463,7 @@ func run(ctx context.Context, cfg *config) (*report, error) {
 	r.phases = append(r.phases, saves)
 	var acked atomic.Int64
 	total := int64(cfg.saves * len(class))
-	saves.time(func() {
+	saves.time(cfg, func() {
 		var wg sync.WaitGroup
 		for _, k := range class {
 			if k.token == "" {
