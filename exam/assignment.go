@@ -548,6 +548,12 @@ func (s *Service) checkStartEntry(ctx context.Context, candidate, assignment int
 	return s.store.codes.Succeed(ctx, keys)
 }
 
+// PruneThrottles deletes the access-code throttle states that have expired, returning how
+// many. Every server runs it now and then; starts leave expired states alone.
+func (s *Service) PruneThrottles(ctx context.Context) (int64, error) {
+	return s.store.codes.Prune(ctx, s.now().UTC())
+}
+
 // stamp records that attempt id belongs to assignment a and adds the candidate's
 // extension to its deadline, returning the attempt as stored. An attempt another request
 // stamped for a is returned as it is; one that belongs to another assignment, or one

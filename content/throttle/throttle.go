@@ -216,13 +216,20 @@ func (l *Limiter) Reserve(ctx context.Context, k Keys, now time.Time) error {
 		}
 		return l.save(tx, k.Pair, l.pair, l.pair.fail(pair, now))
 	})
-	if err != nil {
-		return err
+	return err
+}
+
+// Prune deletes the states that expired before now, returning how many. Expired states
+// are harmless leftovers, so pruning runs apart from the guesses (every server's periodic
+// jobs): a range delete in every guess locked, under InnoDB's repeatable read, the index
+// gap where other guesses insert their rows, and a class logging in at once queued
+// behind it.
+func (l *Limiter) Prune(ctx context.Context, now time.Time) (int64, error) {
+	res := l.db.WithContext(ctx).Table(l.table).Where("expires_at < ?", now).Delete(&row{})
+	if res.Error != nil {
+		return 0, fmt.Errorf("prune %s: %w", l.table, res.Error)
 	}
-	// Expired states are harmless leftovers: pruning them is best effort, outside the
-	// transaction so that it never holds up, or deadlocks with, a concurrent guess.
-	g.Table(l.table).Where("expires_at < ?", now).Delete(&row{})
-	return nil
+	return res.RowsAffected, nil
 }
 
 // place makes sure key has a row before a transaction locks it: inserting inside it would

@@ -37,3 +37,9 @@ func clientAddr(ctx context.Context) string {
 	addr, _ := ctx.Value(clientAddrKey{}).(string)
 	return addr
 }
+
+// PruneThrottles deletes the login throttle states that have expired, returning how many.
+// Every server runs it now and then; logins leave expired states alone (throttle.Limiter.Prune).
+func (s *Store) PruneThrottles(ctx context.Context) (int64, error) {
+	return s.logins.Prune(ctx, s.now().UTC())
+}
