@@ -10,9 +10,9 @@ import (
 // BenchmarkEncode times the four-page sample report and the five-page one (the sample
 // with four reviewed cases). The first Encode in the process pays the font parse;
 // b.ResetTimer leaves it out, as a server pays it once. cpu-ms/op is the process's CPU
-// time (garbage collection included) per report: on a machine shared with other work it
-// is the figure that stays near what a quiet machine takes, where ns/op grows with the
-// waiting.
+// time per report, garbage collection on the other core included: the work a report
+// costs a server, which waiting for the CPU on a shared machine does not add to as it
+// adds to ns/op.
 func BenchmarkEncode(b *testing.B) {
 	for _, c := range []struct {
 		name string
