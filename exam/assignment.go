@@ -11,6 +11,7 @@ import (
 
 	"github.com/csmexam/csmexam/content"
 	"github.com/csmexam/csmexam/content/errs"
+	"github.com/csmexam/csmexam/content/throttle"
 )
 
 // Beijing is the time zone our centers and candidates read times in (content's).
@@ -492,7 +493,7 @@ func (s *Service) startAssigned(ctx context.Context, v Viewer, cohorts []int64, 
 	if err != nil {
 		return nil, err
 	}
-	if err := policy.CheckEntry(entry, true); err != nil {
+	if err := s.checkStartEntry(ctx, v.UserID, a.ID, policy, entry); err != nil {
 		return nil, err
 	}
 	// One read finds both the slot's attempt and the assignment's: an attempt submitted
@@ -518,6 +519,39 @@ func (s *Service) startAssigned(ctx context.Context, v Viewer, cohorts []int64, 
 		return nil, err
 	}
 	return s.stamp(ctx, started.ID, a, st.ExtraS)
+}
+
+// checkStartEntry checks a start of assignment by candidate under policy
+// (Integrity.CheckEntry), throttling wrong access codes (AccessCodePairRule,
+// AccessCodeAddressRule): while the candidate's guesses from the address must wait, the
+// start is ErrTooManyRequests (its cause a *throttle.Error) before the code is compared,
+// so that neither the answer nor its timing tells a blocked guesser anything. A start from
+// outside the allowed networks, or with no code at all, guesses nothing and counts nothing.
+func (s *Service) checkStartEntry(ctx context.Context, candidate, assignment int64, policy *Integrity, entry Entry) error {
+	if err := policy.CheckEntry(entry, false); err != nil {
+		return err
+	}
+	if policy == nil || policy.AccessCode == "" || strings.TrimSpace(entry.AccessCode) == "" {
+		return policy.CheckEntry(entry, true) // no code asked, or none given: nothing guessed
+	}
+	keys := throttle.KeysOf(fmt.Sprintf("%d/%d", assignment, candidate), entry.Addr)
+	now := s.now().UTC()
+	if err := s.store.codes.Reserve(ctx, keys, now); err != nil {
+		return err
+	}
+	if err := policy.CheckEntry(entry, true); err != nil {
+		if ferr := s.store.codes.Fail(ctx, keys, now); ferr != nil {
+			return ferr
+		}
+		return err
+	}
+	return s.store.codes.Succeed(ctx, keys)
+}
+
+// PruneThrottles deletes the access-code throttle states that have expired, returning how
+// many. Every server runs it now and then; starts leave expired states alone.
+func (s *Service) PruneThrottles(ctx context.Context) (int64, error) {
+	return s.store.codes.Prune(ctx, s.now().UTC())
 }
 
 // stamp records that attempt id belongs to assignment a and adds the candidate's

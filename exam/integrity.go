@@ -6,10 +6,12 @@ import (
 	"net/netip"
 	"regexp"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/csmexam/csmexam/content"
 	"github.com/csmexam/csmexam/content/errs"
+	"github.com/csmexam/csmexam/content/throttle"
 )
 
 // Integrity is an exam's 防作弊 policy, every rule optional. A blueprint may carry one
@@ -150,6 +152,19 @@ type Entry struct {
 
 // ErrAccessCode is a start with a wrong or missing access code.
 var ErrAccessCode = &errs.Error{Kind: errs.Forbidden, Field: "access_code", Message: "考试口令不正确"}
+
+// The throttling of wrong access codes (see throttle.Limiter): failures count per
+// (assignment and candidate, client address) pair, so a candidate guessing slows only
+// their own start there, and per client address over all candidates, capped only for
+// pairs failing from it, so that a classroom behind one address is not locked out by
+// one guesser in it.
+var (
+	AccessCodePairRule    = throttle.Rule{Free: 5, Window: 15 * time.Minute, BaseDelay: 2 * time.Second, MaxDelay: 15 * time.Minute}
+	AccessCodeAddressRule = throttle.Rule{Free: 30, Window: 15 * time.Minute, BaseDelay: 2 * time.Second, MaxDelay: 15 * time.Minute}
+)
+
+// accessCodeThrottleMessage is what a throttled start reads, with how long to wait.
+const accessCodeThrottleMessage = "考试口令错误次数过多，请 %s后再试"
 
 // CheckEntry tells whether e may start (withCode) or open an exam under p: the address
 // must lie in an allowed range, and a start must give the access code. It is pure.

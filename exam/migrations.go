@@ -191,4 +191,16 @@ SELECT attempt_id, 'extend', seconds, COALESCE(reason, ''), granted_by, created_
 		}
 		return db.CreateTables(tx, &attemptEvent{})
 	}},
+	{Version: 6, Name: "access code throttles", Up: func(tx *gorm.DB) error {
+		// accessCodeThrottle is one key's wrong access codes (see throttle.Limiter): an
+		// assignment and candidate from an address, or an address.
+		type accessCodeThrottle struct {
+			KeyHash      string    `gorm:"primaryKey;size:64"`
+			Failures     int       `gorm:"not null"`
+			LastFailure  time.Time `gorm:"not null"`
+			BlockedUntil time.Time `gorm:"not null"`
+			ExpiresAt    time.Time `gorm:"not null;index"`
+		}
+		return db.CreateTables(tx, &accessCodeThrottle{})
+	}},
 }

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/csmexam/csmexam/content"
+	"github.com/csmexam/csmexam/content/throttle"
 	"gorm.io/gorm"
 )
 
@@ -22,7 +23,8 @@ import (
 type store struct {
 	db      *gorm.DB
 	content *content.Store
-	writes  *batcher // starts and saves, group-committed
+	writes  *batcher          // starts and saves, group-committed
+	codes   *throttle.Limiter // guesses at assignments' access codes
 
 	mu       sync.Mutex
 	refresh  sync.Mutex              // held while one request rechecks a bank for all
@@ -37,6 +39,7 @@ type store struct {
 
 func newStore(g *gorm.DB, cs *content.Store, headBytes int64) *store {
 	return &store{db: g, content: cs, writes: newBatcher(g),
+		codes: throttle.New(g, "access_code_throttles", AccessCodePairRule, AccessCodeAddressRule, accessCodeThrottleMessage),
 		banks: map[int64]*bankSnapshot{}, plans: map[planKey]*keptPlan{}, versions: map[content.Ref]*content.Question{}, heads: newLRU[int64, *attemptHead](headBytes)}
 }
 

@@ -238,6 +238,17 @@ func TestBrowserAccessCode(t *testing.T) {
 	b.until("the refusal", `document.querySelector("#begin-error").innerText.includes("考试口令不正确")`)
 	b.shootAt("integrity-access-code", "#begin-error")
 	b.viewport(360, 740, true)
-	b.steps("the right code", chromedp.SetValue(chromedp.ID("access-code"), "Room-301"), chromedp.Click(chromedp.ID("begin")))
+	// Wrong codes past the free ones make the start wait, the right code too; the page
+	// says how long. The server's clock then moves past the wait.
+	for i := range exam.AccessCodePairRule.Free {
+		b.steps(fmt.Sprintf("wrong code %d", i+2), chromedp.Evaluate[chromedp.Void](`document.querySelector("#begin-error").textContent = ""`), chromedp.Click(chromedp.ID("begin")))
+		b.until("the refusal", `document.querySelector("#begin-error").innerText.includes("考试口令不正确")`)
+	}
+	b.steps("the right code while blocked", chromedp.SetValue(chromedp.ID("access-code"), "Room-301"), chromedp.Click(chromedp.ID("begin")))
+	b.until("the wait", `/考试口令错误次数过多，请 \d 秒后再试/.test(document.querySelector("#begin-error").innerText)`)
+	b.shootAt("integrity-access-code-throttled", "#begin-error")
+	b.viewport(360, 740, true)
+	b.clock.set(exam.AccessCodePairRule.BaseDelay)
+	b.steps("the right code after the wait", chromedp.Click(chromedp.ID("begin")))
 	b.until("the exam", `location.pathname.startsWith("/exam/") && !!document.querySelector("#question .option")`)
 }

@@ -6,7 +6,7 @@ import (
 	"strconv"
 
 	"github.com/csmexam/csmexam/content/errs"
-	"github.com/csmexam/csmexam/exam/account"
+	"github.com/csmexam/csmexam/content/throttle"
 	"github.com/gofiber/fiber/v2"
 )
 
@@ -55,7 +55,7 @@ func (s *Server) handleError(c *fiber.Ctx, err error) error {
 func (s *Server) describe(c *fiber.Ctx, err error) (int, errorBody) {
 	if e, ok := errs.As(err); ok {
 		if status, known := statusOf[e.Kind]; known {
-			var te *account.ThrottledError
+			var te *throttle.Error
 			if errors.As(err, &te) { // and when to come back
 				c.Set(fiber.HeaderRetryAfter, strconv.Itoa(int(math.Ceil(te.RetryAfter.Seconds()))))
 			}

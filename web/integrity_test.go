@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"math/rand/v2"
+	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
@@ -12,6 +14,7 @@ import (
 
 	"github.com/csmexam/csmexam/content/db/dbtest"
 	"github.com/csmexam/csmexam/exam"
+	"github.com/csmexam/csmexam/grading"
 	"github.com/csmexam/csmexam/web"
 )
 
@@ -380,6 +383,54 @@ func TestLiveViewShowsIntegrityCounts(t *testing.T) {
 		}
 		if seen != 2 {
 			t.Fatalf("the cohort in the live view: %s", b)
+		}
+	})
+}
+
+// TestAccessCodeThrottleAPI: past the free wrong access codes a start is 429 with
+// Retry-After and the wait in words, the right code too, also through a second server on
+// the same database; after the wait the right code starts.
+func TestAccessCodeThrottleAPI(t *testing.T) {
+	t.Parallel()
+	dbtest.Each(t, func(t *testing.T, dsn string) {
+		clock := &testClock{}
+		h := newHarnessAt(t, dsn, clock.now)
+		x := h.assign("instructor", map[string]any{"blueprint": exam.QuickQuiz, "cohort": h.cohortOf("instructor", "考场班", "candidate"),
+			"opens_at": time.Now().Add(-time.Minute), "closes_at": time.Now().Add(time.Hour), "integrity": map[string]any{"access_code": "Room-301"}})
+		// A second server: its own exam service over the same database and clock.
+		d := h.srv.Deps
+		d.Exams = exam.NewService(h.g, d.Content, exam.Deps{Now: clock.now, Seed: rand.Int64, Grade: grading.Grade, Cohorts: d.Accounts, Sessions: d.Accounts})
+		other := web.New(d)
+		start := func(srv *web.Server, code string) (*http.Response, apiError) {
+			body, _ := json.Marshal(map[string]any{"assignment": x.ID, "access_code": code})
+			req := httptest.NewRequest("POST", "/api/v1/attempts", bytes.NewReader(body))
+			req.Header.Set("Content-Type", "application/json")
+			req.Header.Set("Authorization", "Bearer "+h.tokens["candidate"])
+			resp, err := srv.App.Test(req, -1)
+			if err != nil {
+				t.Fatal(err)
+			}
+			b, _ := io.ReadAll(resp.Body)
+			var e apiError
+			json.Unmarshal(b, &e)
+			return resp, e
+		}
+		for i := range exam.AccessCodePairRule.Free + 1 {
+			if resp, e := start(h.srv, "Room-302"); resp.StatusCode != 403 || e.Field != "access_code" {
+				t.Fatalf("wrong code %d: %d %+v", i+1, resp.StatusCode, e)
+			}
+		}
+		for _, srv := range []*web.Server{h.srv, other} {
+			for _, code := range []string{"Room-302", "Room-301"} {
+				resp, e := start(srv, code)
+				if resp.StatusCode != 429 || resp.Header.Get("Retry-After") != "2" || e.Error != "考试口令错误次数过多，请 2 秒后再试" {
+					t.Fatalf("blocked start with %s: %d %q %+v", code, resp.StatusCode, resp.Header.Get("Retry-After"), e)
+				}
+			}
+		}
+		clock.set(exam.AccessCodePairRule.BaseDelay)
+		if resp, e := start(other, "Room-301"); resp.StatusCode != 201 {
+			t.Fatalf("right code after the wait: %d %+v", resp.StatusCode, e)
 		}
 	})
 }

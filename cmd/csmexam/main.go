@@ -205,6 +205,16 @@ func serve(ctx context.Context, args []string, e env) error {
 		}
 	})
 
+	// Expired throttle states (of logins, of access codes) are deleted apart from the
+	// guesses, which would otherwise queue behind one another's range deletes.
+	go db.Every(sweepCtx, time.Minute, func() {
+		for _, prune := range []func(context.Context) (int64, error){accounts.PruneThrottles, exams.PruneThrottles} {
+			if _, err := prune(sweepCtx); err != nil {
+				logger.Error("throttle pruning", "err", err)
+			}
+		}
+	})
+
 	served := make(chan error, 1)
 	go func() { served <- srv.App.Listener(ln) }()
 	select {

@@ -11,6 +11,7 @@ import (
 	"github.com/csmexam/csmexam/content"
 	"github.com/csmexam/csmexam/content/db/dbtest"
 	"github.com/csmexam/csmexam/content/errs"
+	"github.com/csmexam/csmexam/content/throttle"
 	"github.com/csmexam/csmexam/exam/account"
 )
 
@@ -278,7 +279,7 @@ func TestLoginThrottle(t *testing.T) {
 		}
 		// The next failure blocks the pair; now even the right password waits there.
 		s.Login(account.WithClientAddr(ctx, attacker), "cand", "guess")
-		var te *account.ThrottledError
+		var te *throttle.Error
 		if _, _, err := s.Login(account.WithClientAddr(ctx, attacker), "cand", "right passphrase"); !errors.As(err, &te) || te.RetryAfter != account.PairRule.BaseDelay {
 			t.Fatalf("blocked pair: %v", err)
 		}
@@ -457,7 +458,7 @@ func TestLoginThrottleSpraying(t *testing.T) {
 				t.Fatalf("first round %d: %v", i, err)
 			}
 		}
-		var te *account.ThrottledError
+		var te *throttle.Error
 		for i := range victims {
 			if _, _, err := s.Login(attacker, fmt.Sprintf("victim%d", i), "guess2"); !errors.As(err, &te) || te.RetryAfter != account.AddressRule.BaseDelay {
 				t.Fatalf("second round %d: %v", i, err)

@@ -11,6 +11,7 @@ import (
 
 	"github.com/csmexam/csmexam/content/db"
 	"github.com/csmexam/csmexam/content/errs"
+	"github.com/csmexam/csmexam/content/throttle"
 	"gorm.io/gorm"
 )
 
@@ -108,12 +109,13 @@ type Store struct {
 	db     *gorm.DB
 	now    func() time.Time
 	recall recollection
+	logins *throttle.Limiter
 }
 
 // NewStore returns a store over a migrated database; now is the clock (time.Now in
 // production, a fixed or stepped clock in tests).
 func NewStore(db *gorm.DB, now func() time.Time) *Store {
-	return &Store{db: db, now: now}
+	return &Store{db: db, now: now, logins: throttle.New(db, "login_throttles", PairRule, AddressRule, loginThrottleMessage)}
 }
 
 // EnsureCenter returns the center with code, creating it (named name, or the code) if missing.
@@ -249,11 +251,11 @@ func TokenHash(token string) string {
 // A wrong username or password, or a disabled account, is ErrUnauthorized, with no hint
 // which. Logins are throttled by the client address in ctx (see WithClientAddr,
 // PairRule and AddressRule): while this username from this address must wait, the login
-// is a *ThrottledError (ErrTooManyAttempts) and the password is not even checked.
+// is ErrTooManyAttempts (its cause a *throttle.Error) and the password is not even checked.
 func (s *Store) Login(ctx context.Context, username, password string) (string, *User, error) {
-	addr := clientAddr(ctx)
+	keys := throttle.KeysOf(username, clientAddr(ctx))
 	now := s.now().UTC()
-	if err := s.reserveAttempt(ctx, username, addr, now); err != nil {
+	if err := s.logins.Reserve(ctx, keys, now); err != nil {
 		return "", nil, err
 	}
 	tx := s.db.WithContext(ctx)
@@ -270,12 +272,12 @@ func (s *Store) Login(ctx context.Context, username, password string) (string, *
 		VerifyPassword(dummyHash, password)
 	}
 	if err != nil || !VerifyPassword(r.Row.PasswordHash, password) || r.Row.Disabled {
-		if err := s.settleFailure(ctx, addr, now); err != nil {
+		if err := s.logins.Fail(ctx, keys, now); err != nil {
 			return "", nil, err
 		}
 		return "", nil, errs.New(errs.Unauthorized, "用户名或密码不正确")
 	}
-	if err := s.settleSuccess(ctx, username, addr); err != nil {
+	if err := s.logins.Succeed(ctx, keys); err != nil {
 		return "", nil, err
 	}
 	raw := make([]byte, 32)

@@ -10,7 +10,7 @@ import (
 
 // sampleReport is a realistic failed 二级 theory-and-skills attempt: long Chinese stems,
 // mixed Latin and digits, unanswered and true/false questions, two reviewed cases. It
-// lays out to four A4 pages and is what BenchmarkEncodeSample encodes.
+// lays out to four A4 pages; BenchmarkEncode times it.
 func sampleReport() *Report {
 	// abcd letters texts A, B, … and marks the right and the chosen ones.
 	abcd := func(key, given string, texts ...string) []Option {
@@ -86,6 +86,26 @@ func sampleReport() *Report {
 		},
 		Cases: []CaseItem{sampleCase(1, 6), sampleCase(2, 4)},
 	}
+}
+
+// fivePageReport is the sample with four reviewed cases instead of two, as a paper with a
+// longer 案例分析 part carries (the section and the totals grow to match, the pass mark
+// stays 60 %): five A4 pages, and what BenchmarkEncode times besides the sample. The
+// sample itself was five pages before the compact listing of wrong answers.
+func fivePageReport() *Report {
+	r := sampleReport()
+	r.Cases = append(r.Cases, sampleCase(3, 7), sampleCase(4, 9))
+	cases := &r.Sections[len(r.Sections)-1]
+	cases.Count += 2
+	cases.Score += content.Pts(16)
+	cases.MaxScore += content.Pts(35)
+	r.Score += content.Pts(16)
+	r.MaxScore += content.Pts(35)
+	last := &r.Chapters[len(r.Chapters)-1]
+	last.Score += content.Pts(16)
+	last.MaxScore += content.Pts(35)
+	r.PassScore = content.Pts(81)
+	return r
 }
 
 func sampleCase(no int, score float64) CaseItem {

@@ -47,8 +47,13 @@ type doc struct {
 	pdf   *gofpdf.Fpdf
 	fonts []*ttf
 	codes map[rune]fontCode // how each character the report uses is drawn
-	y     float64
-	err   error
+	// font and size are what the page's content stream has selected (font -1: not known),
+	// so that text selects a font only when it changes: gofpdf writes a selection on
+	// every SetFont.
+	font int
+	size float64
+	y    float64
+	err  error
 	// figures are the images drawn so far, by name in the PDF: their size in millimetres.
 	figures map[string][2]float64
 }
@@ -229,7 +234,7 @@ func (d *doc) footers(pages, left, right string) {
 	n := d.pdf.PageCount()
 	for p := 1; p <= n; p++ {
 		d.pdf.SetPage(p)
-		d.pdf.SetFontSize(small + 1) // gofpdf skips a font it thinks is set; this page's stream may not have it
+		d.font = -1 // the page's stream ended with a font of its own
 		y := baseline(pageH-14, small)
 		d.color(muted)
 		footer := fmt.Sprintf(pages, p, n)

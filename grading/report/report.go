@@ -168,7 +168,7 @@ func newDoc(title, author string, stamp time.Time, texts []string) (*doc, error)
 	if err != nil {
 		return nil, fmt.Errorf("report: embedded font: %w", err)
 	}
-	d := &doc{fonts: fs, codes: map[rune]fontCode{}}
+	d := &doc{fonts: fs, codes: map[rune]fontCode{}, font: -1}
 	d.pdf = gofpdf.NewCustom(&gofpdf.InitType{UnitStr: "mm", Size: gofpdf.SizeType{Wd: pageW, Ht: pageH}})
 	d.pdf.SetAutoPageBreak(false, 0)
 	d.pdf.SetCatalogSort(true)

@@ -67,6 +67,19 @@ func squeeze(s string) string {
 	}, s)
 }
 
+// TestEncodeFivePages: the report BenchmarkEncode times as five pages is five pages, and
+// its last case is there.
+func TestEncodeFivePages(t *testing.T) {
+	t.Parallel()
+	path := encodeFile(t, fivePageReport())
+	if info := run(t, "pdfinfo", path); !strings.Contains(info, "Pages:           5") {
+		t.Errorf("the five-page report lays out to:\n%s", info)
+	}
+	if text := pdfText(t, path, "-raw"); !strings.Contains(text, "案例4") || !strings.Contains(text, "73.5") {
+		t.Errorf("the fourth case or the score is missing:\n%s", text)
+	}
+}
+
 func TestEncodeSampleText(t *testing.T) {
 	r := sampleReport()
 	path := encodeFile(t, r)
