@@ -11,7 +11,7 @@ import (
 
 	"github.com/csmexam/csmexam/content"
 	"github.com/csmexam/csmexam/content/errs"
-	"github.com/csmexam/csmexam/content/throttle"
+	"github.com/csmexam/csmexam/exam/throttle"
 )
 
 // Beijing is the time zone our centers and candidates read times in (content's).

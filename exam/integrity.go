@@ -11,7 +11,7 @@ import (
 
 	"github.com/csmexam/csmexam/content"
 	"github.com/csmexam/csmexam/content/errs"
-	"github.com/csmexam/csmexam/content/throttle"
+	"github.com/csmexam/csmexam/exam/throttle"
 )
 
 // Integrity is an exam's 防作弊 policy, every rule optional. A blueprint may carry one

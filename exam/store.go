@@ -10,7 +10,7 @@ import (
 	"time"
 
 	"github.com/csmexam/csmexam/content"
-	"github.com/csmexam/csmexam/content/throttle"
+	"github.com/csmexam/csmexam/exam/throttle"
 	"gorm.io/gorm"
 )
 

@@ -6,7 +6,7 @@ import (
 	"strconv"
 
 	"github.com/csmexam/csmexam/content/errs"
-	"github.com/csmexam/csmexam/content/throttle"
+	"github.com/csmexam/csmexam/exam/throttle"
 	"github.com/gofiber/fiber/v2"
 )
 

@@ -11,7 +11,7 @@ import (
 
 	"github.com/csmexam/csmexam/content/db"
 	"github.com/csmexam/csmexam/content/errs"
-	"github.com/csmexam/csmexam/content/throttle"
+	"github.com/csmexam/csmexam/exam/throttle"
 	"gorm.io/gorm"
 )
 

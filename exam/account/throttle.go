@@ -5,7 +5,7 @@ import (
 	"time"
 
 	"github.com/csmexam/csmexam/content/errs"
-	"github.com/csmexam/csmexam/content/throttle"
+	"github.com/csmexam/csmexam/exam/throttle"
 )
 
 // ErrTooManyAttempts refuses a login while its client must wait; the error's cause is a

@@ -1,8 +1,8 @@
 // Package throttle slows down guessing: of a password at login, of an exam's access code
 // at its start. Failures count per pair (who is guessing what, from which address) and
 // per client address, in a table every server on the database shares, so a guesser
-// gains nothing by spreading guesses over servers. It sits under content, beside errs and
-// db, so that exam and its account package use one throttle without importing each other.
+// gains nothing by spreading guesses over servers. It sits beneath exam, beside account,
+// so that exam and its account package use one throttle without importing each other.
 package throttle
 
 import (
