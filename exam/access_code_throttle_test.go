@@ -9,8 +9,8 @@ import (
 
 	"github.com/csmexam/csmexam/content/db/dbtest"
 	"github.com/csmexam/csmexam/content/errs"
-	"github.com/csmexam/csmexam/exam/throttle"
 	"github.com/csmexam/csmexam/exam"
+	"github.com/csmexam/csmexam/exam/throttle"
 	"github.com/csmexam/csmexam/grading"
 )
 

@@ -11,8 +11,8 @@ import (
 	"github.com/csmexam/csmexam/content"
 	"github.com/csmexam/csmexam/content/db/dbtest"
 	"github.com/csmexam/csmexam/content/errs"
-	"github.com/csmexam/csmexam/exam/throttle"
 	"github.com/csmexam/csmexam/exam/account"
+	"github.com/csmexam/csmexam/exam/throttle"
 )
 
 // staff creates a center admin of center code and returns them as seen after login.
