@@ -22,6 +22,9 @@ type store struct {
 	db      *gorm.DB
 	content *content.Store
 	writes  *batcher // starts and saves, group-committed
+	// sessions gives the condition that proves a writer's session live; nil: no save
+	// names a session.
+	sessions Sessions
 
 	mu       sync.Mutex
 	refresh  sync.Mutex              // held while one request rechecks a bank for all
@@ -33,9 +36,11 @@ type store struct {
 	titleMap   recent[struct{}, map[string]string]
 }
 
-func newStore(g *gorm.DB, cs *content.Store, headBytes int64) *store {
-	return &store{db: g, content: cs, writes: newBatcher(g),
+func newStore(g *gorm.DB, cs *content.Store, headBytes int64, sessions Sessions) *store {
+	st := &store{db: g, content: cs, sessions: sessions,
 		banks: map[int64]*bankSnapshot{}, versions: map[content.Ref]*content.Question{}, heads: newLRU[int64, *attemptHead](headBytes)}
+	st.writes = newBatcher(g, st.saveAll)
+	return st
 }
 
 type bankSnapshot struct {
