@@ -11,7 +11,6 @@ import (
 	"github.com/csmexam/csmexam/content/db"
 	"github.com/csmexam/csmexam/content/errs"
 	"gorm.io/gorm"
-	"gorm.io/gorm/clause"
 )
 
 // StartRequest is what a start names: a blueprint and a mode ("" takes the blueprint's),
@@ -238,21 +237,21 @@ func (s *Service) Save(ctx context.Context, w Writer, attemptID, questionID int6
 			return at, err
 		}
 	}
-	now := s.now().UTC().Truncate(time.Microsecond)
-	live, err := s.liveSession(w, now)
-	if err != nil {
-		return time.Time{}, err
+	// MySQL keeps saved_at to the millisecond: the time answered is the time stored.
+	now := s.now().UTC().Truncate(time.Millisecond)
+	if w.Session != "" && s.sessions == nil {
+		return time.Time{}, errors.New("exam: a save names a session, but the service has no Sessions")
 	}
-	save := savedAnswer{attemptID: attemptID, questionID: questionID,
-		choice: strings.Join(a.Choice, ","), text: text, seq: a.Seq, at: now, device: w.Device}
-	stored, err := s.store.saveAnswer(ctx, save, live)
+	save := savedAnswer{attemptID: attemptID, questionID: questionID, choice: strings.Join(a.Choice, ","), text: text,
+		seq: a.Seq, at: now, device: w.Device, session: w.Session, candidate: w.Candidate}
+	stored, err := s.store.saveAnswer(ctx, save)
 	if err != nil {
 		return time.Time{}, fmt.Errorf("save answer: %w", err)
 	}
 	if stored {
 		return now, nil
 	}
-	return s.explainUnsaved(ctx, save, live)
+	return s.explainUnsaved(ctx, save)
 }
 
 // lockedAnswer checks a practice answer to a choice question against the stored one: a
@@ -277,25 +276,13 @@ func (s *Service) lockedAnswer(ctx context.Context, attemptID, questionID int64,
 	return time.Time{}, false, ErrAnswerLocked
 }
 
-// liveSession is the condition w's save proves its session with; nil when w names none.
-func (s *Service) liveSession(w Writer, now time.Time) (*clause.Expr, error) {
-	if w.Session == "" {
-		return nil, nil
-	}
-	if s.sessions == nil {
-		return nil, errors.New("exam: a save names a session, but the service has no Sessions")
-	}
-	cond := s.sessions.LiveSession(w.Session, w.Candidate, now)
-	return &cond, nil
-}
-
 // explainUnsaved tells why save changed no row: the writer's session ended, the attempt
 // closed, the write was stale, its seq was spent on another answer, or it repeats the
 // stored answer exactly (then it succeeded before).
-func (s *Service) explainUnsaved(ctx context.Context, save savedAnswer, live *clause.Expr) (time.Time, error) {
+func (s *Service) explainUnsaved(ctx context.Context, save savedAnswer) (time.Time, error) {
 	attemptID, questionID, now := save.attemptID, save.questionID, save.at
-	if live != nil {
-		ok, err := s.store.holds(ctx, *live)
+	if save.session != "" {
+		ok, err := s.store.sessionLive(ctx, save)
 		if err != nil {
 			return time.Time{}, err
 		}

@@ -1,6 +1,7 @@
 package exam
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -146,67 +147,170 @@ func (st *store) answers(ctx context.Context, attemptID int64) (map[int64]Answer
 	return answersOf(st.db.WithContext(ctx), attemptID)
 }
 
-// savedAnswer is one answer to store, as its columns.
+// savedAnswer is one answer to store, as its columns, and who stores it.
 type savedAnswer struct {
 	attemptID, questionID int64
 	choice, text          string
 	seq                   int64
 	at                    time.Time
 	device                string // the writer's device id ("" for none)
+	session               string // the token hash of the session the save proves live ("" for none)
+	candidate             int64  // the writer
 }
 
-// saveAnswer stores a through the group commit in one statement that lands only while the
-// attempt is open at a.at and, with live, while live holds (the writer's session). It
-// reports whether a row changed.
-func (st *store) saveAnswer(ctx context.Context, a savedAnswer, live *clause.Expr) (bool, error) {
-	args := []any{a.attemptID, a.questionID, a.choice, a.text, a.seq, a.at, a.attemptID, a.at, a.device}
-	if live != nil {
-		args = append(args, live.Vars...)
-	}
-	query := st.saveSQL(a.seq > 0, live)
-	var stored int64
-	err := st.writes.do(ctx, func(tx *gorm.DB) error {
+// answerSave is one answer save in the group commit, and whether it stored its answer,
+// set by the run that committed.
+type answerSave struct {
+	savedAnswer
+	stored bool
+}
+
+// saveAnswer stores a through the group commit, only while the attempt is open at a.at
+// and, when a names a session, while that session is live. It reports whether the row
+// now holds a (false: a condition failed, or the stored answer is newer or the same).
+func (st *store) saveAnswer(ctx context.Context, a savedAnswer) (bool, error) {
+	w := st.saveWrite(a)
+	err := st.writes.enqueue(ctx, w)
+	return w.save.stored, err
+}
+
+// saveWrite is the group commit's write of one answer save.
+func (st *store) saveWrite(a savedAnswer) *write {
+	s := &answerSave{savedAnswer: a}
+	return &write{save: s, run: func(tx *gorm.DB) error { return st.saveAll(tx, []*answerSave{s}) }}
+}
+
+// saveAll stores saves through tx, each where its conditions hold (saveSQL), and sets
+// each one's stored. Saves to distinct questions go in one statement; a second save to
+// the same question in the same call goes in a later statement, so that it meets the
+// first as it would have alone.
+func (st *store) saveAll(tx *gorm.DB, saves []*answerSave) error {
+	for _, round := range saveRounds(saves) {
+		query, args := st.saveSQL(round)
 		res := tx.Exec(query, args...)
-		stored = res.RowsAffected
-		return res.Error
-	})
-	return stored > 0, err
-}
-
-// saveSQL is the one statement of a save: it inserts or updates the answer only while
-// the attempt is open (and, with live, while the writer's session is), so a save racing
-// a submit, the deadline or a logout can never land after it; and only from the device
-// the attempt is bound to, when it is bound (a one-device policy), so a save racing a
-// switch to another device never lands after it either.
-func (st *store) saveSQL(withSeq bool, live *clause.Expr) string {
-	insert := `INSERT INTO attempt_answers (attempt_id, question_id, choice, text, seq, saved_at)
-SELECT ?, ?, ?, ?, ?, ? FROM attempts WHERE id = ? AND status = 'in_progress' AND (closes_at IS NULL OR closes_at > ?)
-AND device_id IN ('', ?)`
-	if live != nil {
-		insert += " AND " + live.SQL
-	}
-	if db.DialectOf(st.db) == db.MySQL {
-		if !withSeq {
-			return insert + ` ON DUPLICATE KEY UPDATE choice = VALUES(choice), text = VALUES(text), saved_at = VALUES(saved_at)`
+		if res.Error != nil {
+			return res.Error
 		}
-		// MySQL assigns left to right: seq, which the test reads, goes last.
-		const newer = "VALUES(seq) > seq"
-		return insert + ` ON DUPLICATE KEY UPDATE
-choice = IF(` + newer + `, VALUES(choice), choice), text = IF(` + newer + `, VALUES(text), text),
-saved_at = IF(` + newer + `, VALUES(saved_at), saved_at), seq = IF(` + newer + `, VALUES(seq), seq)`
+		if len(round) == 1 {
+			// A row changed (inserted, or updated to other values) only if the save
+			// stored its answer.
+			round[0].stored = res.RowsAffected > 0
+			continue
+		}
+		if err := readBack(tx, round); err != nil {
+			return err
+		}
 	}
-	cond := ""
-	if withSeq {
-		cond = " WHERE excluded.seq > attempt_answers.seq"
-	}
-	return insert + ` ON CONFLICT (attempt_id, question_id) DO UPDATE SET
-choice = excluded.choice, text = excluded.text, saved_at = excluded.saved_at, seq = MAX(excluded.seq, attempt_answers.seq)` + cond
+	return nil
 }
 
-// holds evaluates cond (a writer's live-session condition) now.
-func (st *store) holds(ctx context.Context, cond clause.Expr) (bool, error) {
+// saveRounds splits saves into rounds of distinct questions, keeping each question's
+// saves in their order: the k-th save to a question goes in round k. Each round is in
+// (attempt, question) order, so that concurrent batches take their row locks in one order.
+func saveRounds(saves []*answerSave) [][]*answerSave {
+	type key struct{ attempt, question int64 }
+	seen := make(map[key]int, len(saves))
+	var rounds [][]*answerSave
+	for _, s := range saves {
+		k := key{s.attemptID, s.questionID}
+		r := seen[k]
+		seen[k] = r + 1
+		if r == len(rounds) {
+			rounds = append(rounds, nil)
+		}
+		rounds[r] = append(rounds[r], s)
+	}
+	for _, round := range rounds {
+		slices.SortFunc(round, func(a, b *answerSave) int {
+			if c := cmp.Compare(a.attemptID, b.attemptID); c != 0 {
+				return c
+			}
+			return cmp.Compare(a.questionID, b.questionID)
+		})
+	}
+	return rounds
+}
+
+// readBack sets each save's stored from the rows its statement left (a statement's row
+// count is a sum over its saves and tells none apart): a save stored its answer when its
+// row now holds the answer at the save's time, with its seq when it has one (a save
+// without a seq keeps the stored one). The statement's row locks keep the rows as it
+// left them until the transaction ends. A save whose row held exactly that answer at
+// that millisecond already counts as stored: what it acknowledges is what is stored.
+func readBack(tx *gorm.DB, saves []*answerSave) error {
+	var where strings.Builder
+	args := make([]any, 0, 2*len(saves))
+	for i, s := range saves {
+		if i > 0 {
+			where.WriteString(" OR ")
+		}
+		where.WriteString("(attempt_id = ? AND question_id = ?)")
+		args = append(args, s.attemptID, s.questionID)
+	}
+	var rows []answerRow
+	if err := tx.Where(where.String(), args...).Find(&rows).Error; err != nil {
+		return fmt.Errorf("read back saved answers: %w", err)
+	}
+	type key struct{ attempt, question int64 }
+	stored := make(map[key]*answerRow, len(rows))
+	for i := range rows {
+		stored[key{rows[i].AttemptID, rows[i].QuestionID}] = &rows[i]
+	}
+	for _, s := range saves {
+		r := stored[key{s.attemptID, s.questionID}]
+		s.stored = r != nil && r.Choice == s.choice && r.Text == s.text && r.SavedAt.Equal(s.at) && (s.seq == 0 || r.Seq == s.seq)
+	}
+	return nil
+}
+
+// saveSQL is the one statement that stores saves, whose values it joins to their
+// attempts: each inserts or updates its answer only while its attempt is open (and, when
+// it names a session, while that session is live), so a save racing a submit, the
+// deadline or a logout can never land after it; and only from the device the attempt is
+// bound to, when it is bound (a one-device policy), so a save racing a switch to another
+// device never lands after it either. On MySQL the reads of attempts and sessions in an
+// INSERT … SELECT are locking reads: a submit waits for the batch, or the batch for the
+// submit, never half of each. A save with a seq replaces only an older seq; one without
+// replaces whatever is stored and keeps its seq.
+func (st *store) saveSQL(saves []*answerSave) (string, []any) {
+	var q strings.Builder
+	args := make([]any, 0, 9*len(saves))
+	q.WriteString(`INSERT INTO attempt_answers (attempt_id, question_id, choice, text, seq, saved_at)
+SELECT s.attempt_id, s.question_id, s.choice, s.text, s.seq, s.saved_at FROM (`)
+	for i, s := range saves {
+		if i == 0 { // the first names the columns
+			q.WriteString("SELECT ? AS attempt_id, ? AS question_id, ? AS choice, ? AS text, ? AS seq, ? AS saved_at, ? AS device_id, ? AS session, ? AS candidate_id")
+		} else {
+			q.WriteString(" UNION ALL SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?")
+		}
+		args = append(args, s.attemptID, s.questionID, s.choice, s.text, s.seq, s.at, s.device, s.session, s.candidate)
+	}
+	q.WriteString(`) AS s JOIN attempts a ON a.id = s.attempt_id
+WHERE a.status = 'in_progress' AND (a.closes_at IS NULL OR a.closes_at > s.saved_at) AND a.device_id IN ('', s.device_id)
+AND (s.session = ''`)
+	if st.sessions != nil {
+		q.WriteString(" OR " + st.sessions.LiveSession("s.session", "s.candidate_id", "s.saved_at"))
+	}
+	q.WriteString(")")
+	if db.DialectOf(st.db) == db.MySQL {
+		// MySQL assigns left to right: seq, which the conditions read, goes last.
+		const replace = "VALUES(seq) = 0 OR VALUES(seq) > attempt_answers.seq"
+		q.WriteString(` ON DUPLICATE KEY UPDATE
+choice = IF(` + replace + `, VALUES(choice), attempt_answers.choice), text = IF(` + replace + `, VALUES(text), attempt_answers.text),
+saved_at = IF(` + replace + `, VALUES(saved_at), attempt_answers.saved_at), seq = GREATEST(VALUES(seq), attempt_answers.seq)`)
+		return q.String(), args
+	}
+	q.WriteString(` ON CONFLICT (attempt_id, question_id) DO UPDATE SET
+choice = excluded.choice, text = excluded.text, saved_at = excluded.saved_at, seq = MAX(excluded.seq, attempt_answers.seq)
+WHERE excluded.seq = 0 OR excluded.seq > attempt_answers.seq`)
+	return q.String(), args
+}
+
+// sessionLive tells whether the session a names is live at a.at.
+func (st *store) sessionLive(ctx context.Context, a savedAnswer) (bool, error) {
 	var live int
-	err := st.db.WithContext(ctx).Raw("SELECT CASE WHEN "+cond.SQL+" THEN 1 ELSE 0 END", cond.Vars...).Scan(&live).Error
+	err := st.db.WithContext(ctx).Raw("SELECT CASE WHEN "+st.sessions.LiveSession("?", "?", "?")+" THEN 1 ELSE 0 END",
+		a.session, a.candidate, a.at).Scan(&live).Error
 	return live == 1, err
 }
 

@@ -7,7 +7,6 @@ import (
 	"github.com/csmexam/csmexam/content"
 	"github.com/csmexam/csmexam/content/errs"
 	"gorm.io/gorm"
-	"gorm.io/gorm/clause"
 )
 
 // Service holds the rules of blueprints, attempts and assignments, and the clock they
@@ -33,9 +32,10 @@ type Cohorts interface {
 // Sessions gives the condition a save proves its writer's session live with, inside the
 // save's own statement; account's store does.
 type Sessions interface {
-	// LiveSession is an SQL condition, true while the session whose token hash is
-	// tokenHash belongs to user and has not expired at now.
-	LiveSession(tokenHash string, user int64, now time.Time) clause.Expr
+	// LiveSession is an SQL condition over three SQL expressions (columns of the save's
+	// statement, or placeholders), true while the session whose token hash is tokenHash
+	// belongs to user and has not expired at now.
+	LiveSession(tokenHash, user, now string) string
 }
 
 // Deps is what the service takes besides its database and bank.
@@ -61,7 +61,7 @@ func NewService(g *gorm.DB, cs *content.Store, d Deps) *Service {
 	if headBytes <= 0 {
 		headBytes = DefaultHeadCacheBytes
 	}
-	st := newStore(g, cs, headBytes)
+	st := newStore(g, cs, headBytes, d.Sessions)
 	st.writes.observe = d.ObserveBatch
 	return &Service{store: st, now: d.Now, seed: d.Seed, grade: d.Grade, cohorts: d.Cohorts, sessions: d.Sessions}
 }

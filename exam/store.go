@@ -25,6 +25,9 @@ type store struct {
 	content *content.Store
 	writes  *batcher          // starts and saves, group-committed
 	codes   *throttle.Limiter // guesses at assignments' access codes
+	// sessions gives the condition that proves a writer's session live; nil: no save
+	// names a session.
+	sessions Sessions
 
 	mu       sync.Mutex
 	refresh  sync.Mutex              // held while one request rechecks a bank for all
@@ -37,10 +40,12 @@ type store struct {
 	titleMap   recent[struct{}, map[string]string]
 }
 
-func newStore(g *gorm.DB, cs *content.Store, headBytes int64) *store {
-	return &store{db: g, content: cs, writes: newBatcher(g),
+func newStore(g *gorm.DB, cs *content.Store, headBytes int64, sessions Sessions) *store {
+	st := &store{db: g, content: cs, sessions: sessions,
 		codes: throttle.New(g, "access_code_throttles", AccessCodePairRule, AccessCodeAddressRule, accessCodeThrottleMessage),
 		banks: map[int64]*bankSnapshot{}, plans: map[planKey]*keptPlan{}, versions: map[content.Ref]*content.Question{}, heads: newLRU[int64, *attemptHead](headBytes)}
+	st.writes = newBatcher(g, st.saveAll)
+	return st
 }
 
 type bankSnapshot struct {

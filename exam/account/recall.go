@@ -4,17 +4,16 @@ import (
 	"context"
 	"sync"
 	"time"
-
-	"gorm.io/gorm/clause"
 )
 
 // LiveSession is an SQL condition for a write's own statement (exam's save takes it
-// through exam.Sessions): true while the session whose token hash is tokenHash belongs to
-// user and has not expired by now. Ending a session (logout, a disabled account, a
-// password reset) deletes its row, so the condition fails at once on every server.
-func (s *Store) LiveSession(tokenHash string, user int64, now time.Time) clause.Expr {
-	return clause.Expr{SQL: "EXISTS (SELECT 1 FROM sessions WHERE token_hash = ? AND user_id = ? AND expires_at > ?)",
-		Vars: []any{tokenHash, user, now}}
+// through exam.Sessions) over three SQL expressions of that statement (columns, or
+// placeholders): true while the session whose token hash is tokenHash belongs to user
+// and has not expired by now. Ending a session (logout, a disabled account, a password
+// reset) deletes its row, so the condition fails at once on every server. Over columns,
+// one statement proves the sessions of a whole batch of writes.
+func (s *Store) LiveSession(tokenHash, user, now string) string {
+	return "EXISTS (SELECT 1 FROM sessions WHERE token_hash = " + tokenHash + " AND user_id = " + user + " AND expires_at > " + now + ")"
 }
 
 // recallFor is how long this server remembers who a token was. It bounds nothing about
