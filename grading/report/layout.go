@@ -129,15 +129,18 @@ func (d *doc) hrule() {
 
 // heading starts a part of the report, keeping it on the page with room for what follows.
 func (d *doc) heading(title string) {
+	const ruleGap = 2.0
 	d.gap(4)
-	d.need(lineHeight(heading) + 3*lineHeight(body))
+	// Room for the heading, its rule and three lines of what follows, so that a heading
+	// never ends a page without its content.
+	d.need(lineHeight(heading) + ruleGap + 3*lineHeight(body))
 	d.color(accent)
 	d.text(marginX, baseline(d.y, heading), clean(d.fonts, title), heading)
 	d.y += lineHeight(heading)
 	d.pdf.SetDrawColor(accent.r, accent.g, accent.b)
 	d.pdf.SetLineWidth(0.4)
 	d.pdf.Line(marginX, d.y, pageW-marginX, d.y)
-	d.gap(2)
+	d.gap(ruleGap)
 }
 
 // column is one column of a table: its width, alignment ("L", "C", "R") and header.
