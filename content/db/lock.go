@@ -116,19 +116,12 @@ func takeLease(ctx context.Context, g *gorm.DB, name, holder string) error {
 
 // renewLease pushes the lease's expiry on until ctx ends.
 func renewLease(ctx context.Context, g *gorm.DB, name, holder string) {
-	t := time.NewTicker(leaseRenew)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-			_ = Retry(ctx, func() error {
-				return g.WithContext(ctx).Exec(`UPDATE cluster_locks SET expires_at = NOW(6) + INTERVAL ? MICROSECOND
-					WHERE name = ? AND holder = ?`, leaseTTL.Microseconds(), name, holder).Error
-			})
-		}
-	}
+	Every(ctx, leaseRenew, func() {
+		_ = Retry(ctx, func() error {
+			return g.WithContext(ctx).Exec(`UPDATE cluster_locks SET expires_at = NOW(6) + INTERVAL ? MICROSECOND
+				WHERE name = ? AND holder = ?`, leaseTTL.Microseconds(), name, holder).Error
+		})
+	})
 }
 
 // Every runs f every interval until ctx ends: the loop of the periodic jobs every server
